@@ -1,0 +1,726 @@
+"""The scenario: a frozen, validated description of one habitat to simulate.
+
+A scenario file is YAML. It is read into plain data, command-line overrides
+(`--set dotted.path=value`) are applied to that data, and only then is the whole
+validated by the pydantic models below, so a file and an override are held to the
+same rules. Every default of the mechanism parameters says where it comes from
+(DOMAIN.md section, seed, or an explicit modelling assumption); docs/MODEL.md
+collects them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "DisabilityKind",
+    "Public",
+    "Scenario",
+    "ScenarioError",
+    "apply_overrides",
+    "load_scenario",
+    "parse_override",
+    "scenario_from_data",
+]
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Hours = Annotated[float, Field(ge=0.0)]
+RatePerYear = Annotated[float, Field(ge=0.0, le=365.0)]
+Gir = Annotated[int, Field(ge=1, le=6)]
+Label = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+#: Upper bound of a habitat's size: the law does not cap it, but 5-10 is the norm
+#: (DOMAIN.md §6) and 30 keeps "habitat" from silently meaning "institution".
+MAX_DWELLINGS = 30
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Public(StrEnum):
+    """The public a resident belongs to (DOMAIN.md §3)."""
+
+    ELDERLY = "elderly"
+    MOTOR = "motor"
+    PSYCHIC = "psychic"
+    INTELLECTUAL = "intellectual"
+    AUTISM = "autism"
+    SENSORY = "sensory"
+
+
+DisabilityKind = Literal["motor", "psychic", "intellectual", "autism", "sensory"]
+PUBLICS: tuple[Public, ...] = tuple(Public)
+
+
+# --------------------------------------------------------------------------- habitat
+
+
+class HabitatSpec(_Frozen):
+    """The building, its surroundings and its shared-life funding."""
+
+    dwellings: int = Field(default=8, ge=1, le=MAX_DWELLINGS, description="Private dwellings.")
+    common_spaces: int = Field(
+        default=2, ge=1, le=10, description="Shared rooms (kitchen, living room, garden...)."
+    )
+    neighbourhood_access: Fraction = Field(
+        default=0.6,
+        description="How physically and socially accessible the neighbourhood is, 0-1.",
+    )
+    avp_per_resident_eur: float = Field(
+        default=7500.0,
+        ge=0.0,
+        le=10_000.0,
+        description="AVP per resident per year (EUR); tiers 5,000 / 7,500 / 10,000 (DOMAIN §6).",
+    )
+
+
+# --------------------------------------------------------------------------- residents
+
+
+class ResidentSpec(_Frozen):
+    """One resident given explicitly (pseudonymous: a label, never a name)."""
+
+    label: Label | None = None
+    public: Public = Public.ELDERLY
+    gir: Gir = Field(
+        default=4,
+        description="Autonomy level (AGGIR 1-6; for disabled people the equivalent "
+        "support-needs level).",
+    )
+    entered_by_default: bool = False
+    family_hours_per_week: float = Field(
+        default=0.0, ge=0.0, le=70.0, description="Usual family help; 0 means no family."
+    )
+    own_providers: bool = Field(
+        default=False, description="Keeps their own providers rather than the habitat's."
+    )
+
+
+class PopulationGenerator(_Frozen):
+    """Draws residents at random, independently in each replication."""
+
+    count: int = Field(default=7, ge=1, le=MAX_DWELLINGS)
+    share_elderly: Fraction = 1.0
+    disability_mix: dict[DisabilityKind, Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=lambda: {"motor": 1.0, "psychic": 1.0, "intellectual": 1.0}
+    )
+    gir_distribution: dict[Gir, Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=lambda: {3: 0.15, 4: 0.4, 5: 0.3, 6: 0.15}
+    )
+    share_entered_by_default: Fraction = 0.2
+
+    @field_validator("disability_mix", "gir_distribution")
+    @classmethod
+    def _some_weight(cls, weights: dict) -> dict:
+        if not weights or sum(weights.values()) <= 0:
+            raise ValueError("weights must contain at least one positive value")
+        return weights
+
+
+class ResidentsSpec(_Frozen):
+    """Either an explicit list of members or a population generator, not both."""
+
+    members: list[ResidentSpec] | None = Field(default=None, min_length=1, max_length=MAX_DWELLINGS)
+    generate: PopulationGenerator | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ResidentsSpec:
+        if (self.members is None) == (self.generate is None):
+            raise ValueError("give either 'members' (a list) or 'generate', exactly one")
+        return self
+
+    @property
+    def count(self) -> int:
+        """Number of residents at the start."""
+        return len(self.members) if self.members is not None else self.generate.count
+
+
+# --------------------------------------------------------------------------- actors
+
+
+class FamiliesSpec(_Frozen):
+    """Families and informal carers of generated residents and of new entrants."""
+
+    hours_per_week: float = Field(
+        default=5.0, ge=0.0, le=70.0, description="Mean usual help of a family (h/week)."
+    )
+    share_no_family: Fraction = 0.2
+    concentration: Fraction = Field(
+        default=0.3,
+        description="0: help spread evenly over families; 1: nearly all from one family.",
+    )
+    collective_share: Fraction = Field(
+        default=0.2,
+        description="Share of a family's hours given to collective life (presence, "
+        "activities, governance) rather than to its own relative.",
+    )
+
+
+ProviderKind = Literal["home_help", "nursing", "savs", "samsah", "had", "gp", "other"]
+
+
+class HabitatProviderSpec(_Frozen):
+    """A provider chosen by the habitat for the residents who do not keep their own."""
+
+    name: Label
+    kind: ProviderKind = "home_help"
+    reliability: Fraction = Field(
+        default=0.8, description="Share of planned visits delivered (DREES: ~80 %)."
+    )
+
+
+class ProvidersSpec(_Frozen):
+    """Who delivers strictly individual support (function 4)."""
+
+    share_own: Fraction = Field(
+        default=0.3, description="Share of generated residents who keep their own providers."
+    )
+    own_reliability: Fraction = 0.8
+    habitat: list[HabitatProviderSpec] = Field(
+        default_factory=lambda: [HabitatProviderSpec(name="SAAD partenaire")],
+        min_length=1,
+        max_length=5,
+    )
+
+
+class AnimatorSpec(_Frozen):
+    """The animator-coordinator funded by the AVP."""
+
+    hours_per_week: float = Field(
+        default=28.0, ge=0.0, le=70.0, description="Contract hours; 35 h = 1 FTE."
+    )
+
+
+class PoliciesSpec(_Frozen):
+    """How the habitat chooses to run its collective life."""
+
+    activities_per_week: float = Field(default=4.0, ge=0.0, le=21.0)
+    regulation_practice: Literal["none", "house_rules", "council"] = "council"
+    pooling_share: Fraction = Field(
+        default=0.1,
+        description="Share of each resident's individual help hours pooled into "
+        "collective presence (function 3).",
+    )
+    presence_hours_per_day: float = Field(
+        default=4.0, ge=0.0, le=24.0, description="Collective social presence wanted per day."
+    )
+
+
+class EntrySpec(_Frozen):
+    """Vacancies and new entries (tension 6, restrictive entry conditions)."""
+
+    mean_vacancy_days: float = Field(default=60.0, gt=0.0, le=3650.0)
+    restrictiveness: Fraction = Field(
+        default=0.3, description="0 open to all; 1 very narrow admission criteria."
+    )
+
+
+# --------------------------------------------------------------------------- mechanisms
+
+
+def _by_gir(*values: float) -> tuple[float, ...]:
+    return tuple(values)
+
+
+GirTable = Annotated[tuple[float, float, float, float, float, float], Field()]
+
+
+class NeedsParams(_Frozen):
+    """Function 4 demand: individual help hours per day by autonomy level."""
+
+    # DREES 2011: ~2.1 h/day at GIR 1, ~0.7 h/day at GIR 4; GIR 2-3 interpolated;
+    # GIR 5-6 are outside APA (household help of a few hours a month): assumption.
+    hours_per_day_by_gir: GirTable = _by_gir(2.1, 1.6, 1.1, 0.7, 0.3, 0.1)
+    # Share of the need written into a professional plan; the rest is informal help.
+    professional_share: Fraction = 0.85
+
+    @field_validator("hours_per_day_by_gir")
+    @classmethod
+    def _non_negative(cls, table: tuple[float, ...]) -> tuple[float, ...]:
+        if any(v < 0 for v in table):
+            raise ValueError("hours must be >= 0")
+        return table
+
+
+class AutonomyParams(_Frozen):
+    """GIR transitions and mortality (assumptions, orders of magnitude of APA cohorts)."""
+
+    decline_rate_per_year_by_gir: GirTable = _by_gir(0.0, 0.25, 0.3, 0.3, 0.25, 0.2)
+    disabled_decline_factor: Fraction = 0.25
+    mortality_rate_per_year_by_gir: GirTable = _by_gir(0.35, 0.22, 0.12, 0.07, 0.04, 0.03)
+    disabled_mortality_factor: Fraction = 0.2
+
+
+class HospitalParams(_Frozen):
+    """Hospitalisations and returns home (seed 002, DOMAIN §5)."""
+
+    rate_per_year_by_gir: GirTable = _by_gir(0.9, 0.8, 0.6, 0.45, 0.3, 0.25)
+    mean_stay_days: float = Field(default=9.0, ge=1.0, le=365.0)
+    coordination_hours_per_return: Hours = 2.0
+    # Share of returns prepared by the hospital and providers without the animator.
+    unaided_preparation: Fraction = 0.3
+    # Forster 2003: 19 % adverse events after discharge; applied to uncoordinated returns.
+    rupture_adverse_event: Fraction = 0.19
+    # Auerbach 2016: 27 % of readmissions avoidable; readmission risk multiplier for
+    # 30 days after a rupture.
+    rupture_readmission_multiplier: float = Field(default=2.0, ge=1.0, le=20.0)
+
+
+class FamilyParams(_Frozen):
+    """Family fatigue and withdrawal (tension 2)."""
+
+    withdrawal_rate_per_year: RatePerYear = 0.05
+    # Hours a week above which a family carer tires (assumption).
+    sustainable_hours_per_week: float = Field(default=10.0, gt=0.0)
+    fatigue_days: float = Field(default=90.0, gt=0.0, description="Time constant of fatigue.")
+    fatigue_withdrawal_effect: float = Field(default=6.0, ge=0.0)
+    # A family's help stops for good; a withdrawal of a family giving more than this
+    # many hours a week is also a care-path rupture for its relative.
+    rupture_hours_per_week: Hours = 7.0
+
+
+class ProviderParams(_Frozen):
+    """Provider exits and coordination failures (tension 5)."""
+
+    own_failure_rate_per_year: RatePerYear = 12.0
+    habitat_failure_rate_per_year: RatePerYear = 3.0
+    # How much the animator's coordination time prevents failures (0 none, 1 all).
+    coordination_effect: Fraction = 0.6
+    coordination_hours_per_own_provider_week: Hours = 0.5
+    failure_hours_lost: Fraction = 0.5
+    failure_escalation: Fraction = Field(
+        default=0.15, description="Probability a coordination failure becomes a conflict."
+    )
+    exit_rate_per_year: RatePerYear = 0.15
+    replacement_days: float = Field(default=21.0, ge=0.0, le=365.0)
+
+
+class ConflictParams(_Frozen):
+    """Conflicts between residents and over common spaces (tensions 3, 4)."""
+
+    rate_per_resident_per_year: RatePerYear = 2.0
+    by_default_multiplier: float = Field(default=2.5, ge=0.0, le=20.0)
+    psychic_multiplier: float = Field(default=1.8, ge=0.0, le=20.0)
+    low_quality_of_life_effect: float = Field(default=1.0, ge=0.0, le=10.0)
+    residents_per_common_space: float = Field(default=4.0, gt=0.0)
+    crowding_effect: float = Field(default=0.5, ge=0.0, le=10.0)
+    regulation_hours_per_conflict_day: Hours = 0.3
+    resolution_per_day: Fraction = Field(
+        default=0.15, description="Daily chance a conflict is settled with full regulation."
+    )
+    unaided_resolution_per_day: Fraction = 0.02
+
+
+class DisputeParams(_Frozen):
+    """Autonomy vs safety disagreements (tension 1)."""
+
+    rate_per_resident_per_year: RatePerYear = 1.0
+    low_autonomy_effect: float = Field(
+        default=0.4, ge=0.0, le=5.0, description="Extra rate per GIR level below 6."
+    )
+    family_safety_bias: float = Field(default=0.5, ge=0.0, le=10.0)
+    regulation_hours_per_dispute_day: Hours = 0.2
+    agreement_per_day: Fraction = 0.08
+    unaided_agreement_per_day: Fraction = 0.01
+    agreement_protection: Fraction = Field(
+        default=0.7, description="Rate reduction while an agreed risk choice holds."
+    )
+    agreement_review_days: float = Field(default=180.0, gt=0.0)
+
+
+class RegulationParams(_Frozen):
+    """Effect of the habitat's regulation practice on conflicts."""
+
+    rate_multiplier: dict[Literal["none", "house_rules", "council"], float] = Field(
+        default_factory=lambda: {"none": 1.0, "house_rules": 0.8, "council": 0.7}
+    )
+    resolution_multiplier: dict[Literal["none", "house_rules", "council"], float] = Field(
+        default_factory=lambda: {"none": 0.8, "house_rules": 1.0, "council": 1.3}
+    )
+    council_hours_per_week: Hours = 1.5
+
+
+class CollectiveLifeParams(_Frozen):
+    """Activities, participation and outings (tensions 7, 8)."""
+
+    animator_hours_per_activity: Hours = 2.0
+    activity_cost_eur: float = Field(default=15.0, ge=0.0)
+    participation_base: Fraction = 0.55
+    by_default_participation_factor: Fraction = 0.55
+    conflict_participation_effect: Fraction = 0.5
+    outings_per_week: float = Field(default=2.0, ge=0.0, le=21.0)
+    inaccessible_outing_factor: Fraction = Field(
+        default=0.25, description="Outing rate left when neighbourhood_access is 0."
+    )
+    animation_outing_effect: float = Field(default=0.8, ge=0.0, le=10.0)
+    neighbourhood_hours_per_week: Hours = 2.0
+    premises_hours_per_week: Hours = 2.0
+    family_liaison_hours_per_family_week: Hours = 0.25
+
+
+class AnimatorParams(_Frozen):
+    """The animator's strain and its consequences (tension 8)."""
+
+    hourly_cost_eur: float = Field(
+        default=32.0,
+        ge=0.0,
+        description="Loaded employer cost; EUR 35,318/yr (CNSA 2022) buys ~0.69 FTE.",
+    )
+    strain_gain: float = Field(default=0.02, ge=0.0, le=1.0)
+    strain_recovery: float = Field(default=0.01, ge=0.0, le=1.0)
+    strain_efficiency_loss: Fraction = 0.3
+    sick_leave_rate_per_year: RatePerYear = 0.5
+    strain_sick_leave_effect: float = Field(default=4.0, ge=0.0)
+    mean_sick_leave_days: float = Field(default=10.0, ge=1.0)
+    turnover_strain: Fraction = 0.8
+    turnover_rate_per_year: RatePerYear = 1.5
+    recruitment_days: float = Field(default=60.0, ge=0.0)
+
+
+class QualityOfLifeParams(_Frozen):
+    """How each resident's quality of life (0-1) moves."""
+
+    base: Fraction = 0.55
+    initial: Fraction = 0.65
+    adaptation_per_day: Fraction = 0.05
+    participation_weight: Fraction = 0.12
+    outings_weight: Fraction = 0.1
+    family_weight: Fraction = 0.12
+    unmet_weight: Fraction = 0.35
+    conflict_weight: Fraction = 0.2
+    dispute_weight: Fraction = 0.1
+    rupture_weight: Fraction = 0.25
+    by_default_penalty: Fraction = 0.08
+
+
+class ExitParams(_Frozen):
+    """Exits to an institution when needs exceed what the habitat gives."""
+
+    base_rate_per_year: RatePerYear = 0.02
+    unmet_tolerance: Fraction = Field(
+        default=0.2, description="Share of needs unmet, smoothed over a month, tolerated."
+    )
+    unmet_rate_per_year: float = Field(default=6.0, ge=0.0, le=365.0)
+    gir1_rate_per_year: RatePerYear = 0.3
+
+
+class MechanismParams(_Frozen):
+    """All mechanism parameters, grouped by mechanism (docs/MODEL.md, Details)."""
+
+    needs: NeedsParams = NeedsParams()
+    autonomy: AutonomyParams = AutonomyParams()
+    hospital: HospitalParams = HospitalParams()
+    family: FamilyParams = FamilyParams()
+    providers: ProviderParams = ProviderParams()
+    conflicts: ConflictParams = ConflictParams()
+    disputes: DisputeParams = DisputeParams()
+    regulation: RegulationParams = RegulationParams()
+    collective_life: CollectiveLifeParams = CollectiveLifeParams()
+    animator: AnimatorParams = AnimatorParams()
+    quality_of_life: QualityOfLifeParams = QualityOfLifeParams()
+    exits: ExitParams = ExitParams()
+
+
+# --------------------------------------------------------------------------- shocks
+
+ResidentTarget = (
+    Literal["random", "most_dependent", "most_involved_family"]
+    | Annotated[int, Field(ge=0, le=MAX_DWELLINGS - 1)]
+)
+
+
+class _Shock(_Frozen):
+    day: int = Field(ge=1, description="Day the shock happens (1 is the first day).")
+
+
+class FamilyWithdrawalShock(_Shock):
+    """A family stops helping for good (moves away, falls ill, tires out)."""
+
+    kind: Literal["family_withdrawal"]
+    target: (
+        Literal["random", "most_involved_family"]
+        | Annotated[int, Field(ge=0, le=MAX_DWELLINGS - 1)]
+    ) = "most_involved_family"
+
+
+class AnimatorAbsenceShock(_Shock):
+    """The animator is away (leave, sickness, vacancy of the post)."""
+
+    kind: Literal["animator_absence"]
+    duration_days: int = Field(default=21, ge=1, le=3650)
+    replacement_share: Fraction = 0.0
+
+
+class ProviderExitShock(_Shock):
+    """A provider stops serving the habitat."""
+
+    kind: Literal["provider_exit"]
+    target: Literal["habitat", "own_random"] = "habitat"
+    handover: bool = False
+    replacement_days: int = Field(default=30, ge=0, le=3650)
+
+
+class NewResidentShock(_Shock):
+    """A new resident arrives (into a vacant dwelling; refused if there is none)."""
+
+    kind: Literal["new_resident"]
+    resident: ResidentSpec = ResidentSpec(gir=2)
+
+
+class HospitalisationShock(_Shock):
+    """A resident goes to hospital."""
+
+    kind: Literal["hospitalisation"]
+    target: ResidentTarget = "most_dependent"
+    duration_days: int = Field(default=14, ge=1, le=365)
+
+
+Shock = Annotated[
+    FamilyWithdrawalShock
+    | AnimatorAbsenceShock
+    | ProviderExitShock
+    | NewResidentShock
+    | HospitalisationShock,
+    Field(discriminator="kind"),
+]
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(_Frozen):
+    """One habitat, its people, its policies and what happens to it."""
+
+    name: Label = "Scenario"
+    description: str = Field(default="", max_length=2000)
+    days: int = Field(default=365, ge=1, le=3650, description="Default horizon (days).")
+    habitat: HabitatSpec = HabitatSpec()
+    residents: ResidentsSpec = ResidentsSpec(generate=PopulationGenerator())
+    families: FamiliesSpec = FamiliesSpec()
+    providers: ProvidersSpec = ProvidersSpec()
+    animator: AnimatorSpec = AnimatorSpec()
+    policies: PoliciesSpec = PoliciesSpec()
+    entry: EntrySpec = EntrySpec()
+    mechanisms: MechanismParams = MechanismParams()
+    shocks: list[Shock] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _fits_the_building(self) -> Scenario:
+        if self.residents.count > self.habitat.dwellings:
+            where = "members" if self.residents.members is not None else "generate.count"
+            raise ValueError(
+                f"residents.{where}: {self.residents.count} residents do not fit in "
+                f"habitat.dwellings = {self.habitat.dwellings}"
+            )
+        for i, shock in enumerate(self.shocks):
+            if shock.day > self.days:
+                raise ValueError(
+                    f"shocks.{i}.day: day {shock.day} is after the horizon of {self.days} days"
+                )
+            target = getattr(shock, "target", None)
+            if isinstance(target, int) and target >= self.habitat.dwellings:
+                raise ValueError(
+                    f"shocks.{i}.target: dwelling {target} does not exist "
+                    f"(dwellings are numbered 0 to {self.habitat.dwellings - 1})"
+                )
+        return self
+
+    def with_days(self, days: int) -> Scenario:
+        """Return a copy with another horizon, validated like the file."""
+        return scenario_from_data({**self.model_dump(mode="json"), "days": days}, source="--days")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class ScenarioError(ValueError):
+    """A scenario file or override is invalid; `str()` is the message a user sees."""
+
+    def __init__(self, source: str, problems: Iterable[tuple[str, str]]):
+        self.source = source
+        self.problems = list(problems)
+        lines = [
+            f"{source}: {path}: {reason}" if path else f"{source}: {reason}"
+            for path, reason in self.problems
+        ]
+        super().__init__("\n".join(lines))
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Read, override and validate a scenario file.
+
+    Args:
+        path: a YAML scenario file.
+        overrides: `dotted.path=value` strings applied before validation.
+
+    Returns:
+        The validated, frozen scenario.
+
+    Raises:
+        ScenarioError: the file is missing or unreadable, is not valid YAML, or a field
+            (from the file or an override) is unknown, of the wrong type or out of range.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(source, [("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(source, [("", "is a directory, not a scenario file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(source, [("", f"cannot be read ({exc})")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(source, [("", f"YAML syntax error at {where}{problem}")]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [("", "the file must hold a mapping of fields")])
+    data = apply_overrides(data, overrides)
+    return scenario_from_data(data, source=source)
+
+
+def scenario_from_data(data: Mapping[str, Any], source: str = "scenario") -> Scenario:
+    """Validate plain data as a scenario, translating errors into user messages."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, _problems(exc, data)) from None
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split `dotted.path=value`; the value is read as YAML (`3`, `0.5`, `true`, `[1, 2]`)."""
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise ScenarioError("--set", [(text, "expected dotted.path=value")])
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return path, value
+
+
+def apply_overrides(data: Mapping[str, Any], overrides: Iterable[str]) -> dict[str, Any]:
+    """Return a copy of `data` with each `dotted.path=value` override set.
+
+    Paths walk mappings by key and lists by index (`residents.members.0.gir=2`).
+    Unknown paths are reported by validation afterwards, except where the walk itself
+    cannot go on (an index out of range, a path through a plain value).
+    """
+    import copy
+
+    result = copy.deepcopy(dict(data))
+    for text in overrides:
+        path, value = parse_override(text)
+        keys = path.split(".")
+        node: Any = result
+        for depth, key in enumerate(keys):
+            last = depth == len(keys) - 1
+            where = ".".join(keys[: depth + 1])
+            if isinstance(node, list):
+                if not key.isdigit() or int(key) >= len(node):
+                    raise ScenarioError(
+                        "--set", [(where, f"no item {key} in a list of {len(node)}")]
+                    )
+                if last:
+                    node[int(key)] = value
+                else:
+                    node = node[int(key)]
+            elif isinstance(node, dict):
+                if last:
+                    node[key] = value
+                else:
+                    child = node.get(key)
+                    if child is None:
+                        child = node[key] = {}
+                    node = child
+            else:
+                raise ScenarioError("--set", [(where, "cannot set a field inside a plain value")])
+    return result
+
+
+def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"] if not _is_union_tag(part)]
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            reason = "unknown field" + _suggestion(loc)
+        elif kind == "value_error" and str(error["msg"]).startswith("Value error, "):
+            message = str(error["msg"]).removeprefix("Value error, ")
+            head, sep, tail = message.partition(": ")
+            if sep and "." in head and " " not in head:
+                loc, reason = head.split("."), tail
+            else:
+                reason = message
+        else:
+            reason = str(error["msg"])
+            if "input" in error and kind not in ("missing",):
+                reason += f" (got {error['input']!r})"
+        problems.append((".".join(loc), reason))
+    return problems
+
+
+def _is_union_tag(part: object) -> bool:
+    # pydantic puts the discriminator value or member type into the location of a
+    # union error ("shocks.0.family_withdrawal.day"); a user knows no such level.
+    return isinstance(part, str) and part in _SHOCK_KINDS
+
+
+_SHOCK_KINDS = {
+    "family_withdrawal",
+    "animator_absence",
+    "provider_exit",
+    "new_resident",
+    "hospitalisation",
+}
+
+
+def _suggestion(loc: list[str]) -> str:
+    model: Any = Scenario
+    for part in loc[:-1]:
+        model = _field_model(model, part)
+        if model is None:
+            return ""
+    allowed = sorted(model.model_fields)
+    close = difflib.get_close_matches(loc[-1], allowed, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; allowed: {', '.join(allowed)}"
+
+
+def _field_model(model: Any, part: str) -> Any:
+    if part.isdigit():
+        return model
+    field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+    if field is None:
+        return None
+    annotation = field.annotation
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        for inner in getattr(candidate, "__args__", ()):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None

@@ -1,0 +1,231 @@
+"""Who lives in the habitat: the initial residents and the people who move in later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from habitat.scenario import PUBLICS, ResidentSpec, Scenario
+from habitat.sim.state import (
+    DAY,
+    NEVER,
+    FamilyState,
+    HabitatState,
+    ResidentState,
+)
+
+#: Zipf exponent of family help at concentration 1: the most involved of six families
+#: then gives ~84 % of all family hours (at 0.3: ~38 %; at 0: an even share).
+MAX_CONCENTRATION_EXPONENT = 3.0
+#: A family's help is drawn from a gamma law with this shape (coefficient of variation
+#: 1/sqrt(2)): most families give a few hours, some give many.
+FAMILY_HOURS_SHAPE = 2.0
+#: Nobody gives more than 10 hours a day, every day.
+MAX_FAMILY_HOURS_PER_WEEK = 70.0
+
+
+@dataclass
+class Profiles:
+    """Drawn characteristics of n people, one array each, length n."""
+
+    public: np.ndarray
+    gir: np.ndarray
+    entered_by_default: np.ndarray
+    own_providers: np.ndarray
+    family_hours_per_week: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.gir)
+
+
+def spec_profiles(specs: list[ResidentSpec]) -> Profiles:
+    """Profiles of explicitly listed residents, in list order."""
+    return Profiles(
+        public=np.array([PUBLICS.index(s.public) for s in specs], dtype=np.int8),
+        gir=np.array([s.gir for s in specs], dtype=np.int8),
+        entered_by_default=np.array([s.entered_by_default for s in specs], dtype=bool),
+        own_providers=np.array([s.own_providers for s in specs], dtype=bool),
+        family_hours_per_week=np.array([s.family_hours_per_week for s in specs], dtype=float),
+    )
+
+
+def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profiles:
+    """Draw n people who could move in, each independently.
+
+    With a population generator, people follow its shares and distributions and
+    families give gamma-distributed hours around `families.hours_per_week`. With an
+    explicit member list, each newcomer copies a member drawn at random: newcomers
+    resemble the habitat's initial population.
+    """
+    members = scenario.residents.members
+    if members is not None:
+        pick = rng.integers(0, len(members), size=n)
+        profiles = spec_profiles(members)
+        return Profiles(**{k: v[pick] for k, v in vars(profiles).items()})
+    gen = scenario.residents.generate
+    kinds = list(gen.disability_mix)
+    weights = np.array([gen.disability_mix[k] for k in kinds], dtype=float)
+    disability = np.array([PUBLICS.index(k) for k in kinds], dtype=np.int8)[
+        rng.choice(len(kinds), size=n, p=weights / weights.sum())
+    ]
+    elderly = rng.random(n) < gen.share_elderly
+    levels = np.array(sorted(gen.gir_distribution), dtype=np.int8)
+    gir_weights = np.array([gen.gir_distribution[g] for g in levels], dtype=float)
+    families = scenario.families
+    has_family = rng.random(n) >= families.share_no_family
+    hours = rng.gamma(FAMILY_HOURS_SHAPE, families.hours_per_week / FAMILY_HOURS_SHAPE, size=n)
+    return Profiles(
+        public=np.where(elderly, 0, disability).astype(np.int8),
+        gir=levels[rng.choice(len(levels), size=n, p=gir_weights / gir_weights.sum())],
+        entered_by_default=rng.random(n) < gen.share_entered_by_default,
+        own_providers=rng.random(n) < scenario.providers.share_own,
+        family_hours_per_week=np.where(
+            has_family, np.minimum(hours, MAX_FAMILY_HOURS_PER_WEEK), 0.0
+        ),
+    )
+
+
+def concentrate_family_hours(
+    has_family: np.ndarray, mean_hours: float, concentration: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Share the habitat's family hours between its families, per replication.
+
+    The total is `mean_hours` per family; it is split by a Zipf law whose exponent
+    grows with `concentration`, the ranks given to families at random.
+
+    Args:
+        has_family: bool (D, R), which residents have a family.
+        mean_hours: mean hours a week per family.
+        concentration: 0 (even) to 1 (nearly all on one family).
+        rng: the model's generator.
+
+    Returns:
+        Hours a week per family, shape (D, R), 0 where there is no family.
+    """
+    keys = np.where(has_family, rng.random(has_family.shape), np.inf)
+    rank = np.argsort(np.argsort(keys, axis=0, kind="stable"), axis=0, kind="stable")
+    weights = np.where(has_family, (rank + 1.0) ** (-MAX_CONCENTRATION_EXPONENT * concentration), 0)
+    total = weights.sum(axis=0, keepdims=True)
+    families = has_family.sum(axis=0, keepdims=True)
+    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    return np.minimum(share * families * mean_hours, MAX_FAMILY_HOURS_PER_WEEK)
+
+
+def initial_state(scenario: Scenario, replications: int, rng: np.random.Generator) -> HabitatState:
+    """The habitat on day 0: residents in dwellings 0..n-1, the rest vacant."""
+    dwellings = scenario.habitat.dwellings
+    grid = (dwellings, replications)
+    n = scenario.residents.count
+    if scenario.residents.members is not None:
+        drawn = spec_profiles(scenario.residents.members)
+        columns = {k: np.repeat(v[:, None], replications, axis=1) for k, v in vars(drawn).items()}
+    else:
+        drawn = draw_profiles(scenario, rng, n * replications)
+        columns = {k: v.reshape(n, replications) for k, v in vars(drawn).items()}
+        columns["family_hours_per_week"] = concentrate_family_hours(
+            columns["family_hours_per_week"] > 0,
+            scenario.families.hours_per_week,
+            scenario.families.concentration,
+            rng,
+        )
+
+    def grid_of(key: str, dtype, fill=0) -> np.ndarray:
+        out = np.full(grid, fill, dtype=dtype)
+        out[:n] = columns[key]
+        return out
+
+    occupied = np.zeros(grid, dtype=bool)
+    occupied[:n] = True
+    family_hours = grid_of("family_hours_per_week", float)
+    habitat_providers = len(scenario.providers.habitat)
+    qol = scenario.mechanisms.quality_of_life.initial
+    residents = ResidentState(
+        occupied=occupied,
+        public=grid_of("public", np.int8),
+        gir=grid_of("gir", np.int8, fill=6),
+        entered_by_default=grid_of("entered_by_default", bool),
+        own_providers=grid_of("own_providers", bool),
+        habitat_provider=rng.integers(0, habitat_providers, size=grid).astype(np.int8),
+        hospital_days_left=np.zeros(grid, dtype=DAY),
+        quality_of_life=np.where(occupied, qol, 0.0),
+        unmet_share=np.zeros(grid),
+        outing_rate=np.zeros(grid),
+        rupture_load=np.zeros(grid),
+        last_participation=np.full(grid, -NEVER, dtype=DAY),
+        readmission_risk_until=np.zeros(grid, dtype=DAY),
+        dispute_open=np.zeros(grid, dtype=bool),
+        agreement_until=np.zeros(grid, dtype=DAY),
+        vacant_since=np.where(occupied, NEVER, 0).astype(DAY),
+    )
+    families = FamilyState(
+        hours_per_week=family_hours,
+        active=family_hours > 0,
+        fatigue=np.zeros(grid),
+    )
+    return HabitatState(
+        residents=residents,
+        families=families,
+        own_provider_back_on=np.zeros(grid, dtype=DAY),
+        habitat_provider_back_on=np.zeros((habitat_providers, replications), dtype=DAY),
+        conflicts_open=np.zeros(replications, dtype=np.int64),
+        avp_balance_eur=np.zeros(replications),
+        animator_strain=np.zeros(replications),
+        animator_absent_until=np.zeros(replications, dtype=DAY),
+        animator_replacement_share=np.zeros(replications),
+        animator_post_vacant_until=np.zeros(replications, dtype=DAY),
+        coordination_coverage=np.ones(replications),
+    )
+
+
+def move_in(
+    state: HabitatState,
+    slot: int,
+    who: np.ndarray,
+    profiles: Profiles,
+    day: int,
+    quality_of_life: float,
+) -> None:
+    """Settle newcomers into dwelling `slot` in the replications where `who` is true.
+
+    Args:
+        state: the model state, changed in place.
+        slot: the dwelling.
+        who: bool (R,), replications where someone moves in.
+        profiles: the newcomers, one per true entry of `who`, in replication order.
+        day: today.
+        quality_of_life: a newcomer's starting quality of life.
+    """
+    r = state.residents
+    f = state.families
+    r.occupied[slot, who] = True
+    r.public[slot, who] = profiles.public
+    r.gir[slot, who] = profiles.gir
+    r.entered_by_default[slot, who] = profiles.entered_by_default
+    r.own_providers[slot, who] = profiles.own_providers
+    r.hospital_days_left[slot, who] = 0
+    r.quality_of_life[slot, who] = quality_of_life
+    r.unmet_share[slot, who] = 0.0
+    r.outing_rate[slot, who] = 0.0
+    r.rupture_load[slot, who] = 0.0
+    r.last_participation[slot, who] = -NEVER
+    r.readmission_risk_until[slot, who] = 0
+    r.dispute_open[slot, who] = False
+    r.agreement_until[slot, who] = 0
+    r.vacant_since[slot, who] = NEVER
+    state.own_provider_back_on[slot, who] = day
+    f.hours_per_week[slot, who] = profiles.family_hours_per_week
+    f.active[slot, who] = profiles.family_hours_per_week > 0
+    f.fatigue[slot, who] = 0.0
+
+
+def move_out(state: HabitatState, slot: int, who: np.ndarray, day: int) -> None:
+    """Empty dwelling `slot` where `who` is true; the family leaves with its relative."""
+    r = state.residents
+    r.occupied[slot, who] = False
+    r.hospital_days_left[slot, who] = 0
+    r.dispute_open[slot, who] = False
+    r.quality_of_life[slot, who] = 0.0
+    r.vacant_since[slot, who] = day
+    state.families.active[slot, who] = False
+    state.families.hours_per_week[slot, who] = 0.0

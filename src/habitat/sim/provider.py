@@ -1,0 +1,151 @@
+"""Providers of strictly individual support (function 4): the habitat's and residents' own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from habitat.scenario import HabitatProviderSpec
+
+if TYPE_CHECKING:
+    from habitat.sim.model import HabitatModel
+
+
+class ProviderAgent(mesa.Agent):
+    """Delivers planned hours to the residents it serves, misses some, may stop.
+
+    Coordination failures (tension 5) happen at a rate that the animator's
+    coordination time of the day before reduces; each costs part of the day's
+    hours and may escalate into a conflict.
+    """
+
+    model: HabitatModel
+    name: str
+    reliability: float
+    failure_rate_per_year: float
+
+    def clients(self) -> np.ndarray:
+        """Residents this provider serves (at home or not), shape of its rows."""
+        raise NotImplementedError
+
+    def served(self) -> np.ndarray:
+        """Clients at home today."""
+        return self.clients() & self.model.state.residents.home(self.rows())
+
+    def back_on(self) -> np.ndarray:
+        """Day service resumes after an exit (a view, changed in place)."""
+        raise NotImplementedError
+
+    def rows(self) -> slice | int:
+        """The dwellings this provider's arrays cover."""
+        raise NotImplementedError
+
+    def step(self) -> None:
+        """Deliver today's interventions, then perhaps stop serving."""
+        self.deliver()
+        self.consider_stopping()
+
+    def deliver(self) -> None:
+        """Planned hours x reliability, minus what coordination failures cost."""
+        m = self.model
+        rows = self.rows()
+        served = self.served() & (m.day >= self.back_on())
+        if not served.any():
+            return
+        p = m.params.providers
+        planned = m.today.need[rows] * m.params.needs.professional_share * served
+        draw = m.rng.random((3, *served.shape))
+        visited = draw[0] < self.reliability
+        failure_chance = (self.failure_rate_per_year / 365.0) * (
+            1.0 - p.coordination_effect * m.state.coordination_coverage
+        )
+        failed = served & (draw[1] < failure_chance)
+        escalated = failed & (draw[2] < p.failure_escalation)
+        m.today.professional[rows] += planned * visited * (1.0 - p.failure_hours_lost * failed)
+        failures = failed if failed.ndim == 1 else failed.sum(axis=0)
+        m.today.coordination_failures += failures
+        m.today.escalations += escalated if escalated.ndim == 1 else escalated.sum(axis=0)
+        m.log.record(m.day, "coordination_failure", failures, self.name)
+
+    def consider_stopping(self) -> None:
+        """Stop serving now and then; handed over only if the animator has time."""
+        m = self.model
+        active = (m.day >= self.back_on()) & self.clients().reshape(-1, m.replications).any(axis=0)
+        stops = active & (
+            m.rng.random(m.replications) < m.params.providers.exit_rate_per_year / 365.0
+        )
+        if stops.any():
+            handover = m.rng.random(m.replications) < m.state.coordination_coverage
+            self.stop(stops, handover, int(m.params.providers.replacement_days))
+
+    def stop(self, who: np.ndarray, handover: np.ndarray | bool, replacement_days: int) -> None:
+        """Stop serving where `who` is true until a replacement starts.
+
+        Every resident served and left without a handover suffers a care-path rupture.
+        """
+        m = self.model
+        back_on = self.back_on()
+        back_on[...] = np.where(who, m.day + max(replacement_days, 1), back_on)
+        dropped = self.clients() & who & ~np.asarray(handover)
+        rows = self.rows()
+        for slot in np.arange(m.dwellings)[rows] if isinstance(rows, slice) else [rows]:
+            cut = dropped[slot] if dropped.ndim == 2 else dropped
+            m.resident(int(slot)).suffer_rupture(cut)
+        m.log.record(
+            m.day, "provider_exit", who, self.name, f"replaced after {replacement_days} days"
+        )
+
+
+class HabitatProviderAgent(ProviderAgent):
+    """A provider chosen by the habitat, serving every resident assigned to it."""
+
+    def __init__(self, model: HabitatModel, index: int, spec: HabitatProviderSpec):
+        super().__init__(model)
+        self.index = index
+        self.name = f"{spec.name} ({spec.kind}, habitat provider)"
+        self.reliability = spec.reliability
+        self.failure_rate_per_year = model.params.providers.habitat_failure_rate_per_year
+
+    def rows(self) -> slice:
+        """All dwellings."""
+        return slice(None)
+
+    def clients(self) -> np.ndarray:
+        """Residents who use the habitat's providers and are assigned here."""
+        s = self.model.state.residents
+        return s.occupied & ~s.own_providers & (s.habitat_provider == self.index)
+
+    def back_on(self) -> np.ndarray:
+        """Row of the habitat providers' resume days."""
+        return self.model.state.habitat_provider_back_on[self.index]
+
+
+class OwnProviderAgent(ProviderAgent):
+    """The providers a resident keeps from before (one agent per dwelling)."""
+
+    def __init__(self, model: HabitatModel, slot: int, resident: str):
+        super().__init__(model)
+        self.slot = slot
+        self.name = f"own provider of {resident}"
+        self.reliability = model.scenario.providers.own_reliability
+        self.failure_rate_per_year = model.params.providers.own_failure_rate_per_year
+
+    def rows(self) -> int:
+        """The dwelling of the resident served."""
+        return self.slot
+
+    def clients(self) -> np.ndarray:
+        """The resident, if keeping own providers."""
+        s = self.model.state.residents
+        return s.occupied[self.slot] & s.own_providers[self.slot]
+
+    def back_on(self) -> np.ndarray:
+        """View on this resident's own-provider resume day."""
+        return self.model.state.own_provider_back_on[self.slot]
+
+    def step(self) -> None:
+        """Skip quickly where nobody keeps own providers in this dwelling."""
+        if self.model.state.residents.own_providers[self.slot].any():
+            super().step()

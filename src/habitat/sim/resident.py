@@ -1,0 +1,269 @@
+"""Residents: one agent per dwelling, its state a row of the model's arrays."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from habitat.sim.model import HabitatModel
+
+#: Smoothing of a resident's unmet share of needs: about a month of memory.
+UNMET_MEMORY_DAYS = 30.0
+#: Smoothing of outings: about a week of memory.
+OUTING_MEMORY_DAYS = 7.0
+#: A care-path rupture weighs on quality of life for about two months.
+RUPTURE_MEMORY_DAYS = 60.0
+#: Readmission risk stays high for 30 days after an unprepared return (Auerbach 2016).
+READMISSION_WINDOW_DAYS = 30
+#: "Participation" looks back one week.
+PARTICIPATION_WINDOW_DAYS = 7
+
+
+def mobility(gir: np.ndarray) -> np.ndarray:
+    """Ability to join activities and go out, 0.5 at GIR 1 to 1.0 at GIR 6."""
+    return 0.4 + 0.1 * gir
+
+
+class ResidentAgent(mesa.Agent):
+    """Whoever lives in dwelling `slot`, in every replication.
+
+    A day: `live` (autonomy, health, hospital, needs), then once collective life is
+    known `take_part` and `go_out`, then `settle` (autonomy-vs-safety disputes) and
+    `take_stock` (return from hospital, quality of life, exit).
+    """
+
+    model: HabitatModel
+
+    def __init__(self, model: HabitatModel, slot: int, label: str | None = None):
+        super().__init__(model)
+        self.slot = slot
+        self.name = label or f"resident {slot}"
+
+    # ------------------------------------------------------------------ morning
+
+    def live(self) -> None:
+        """Age, fall ill or come closer to going home, and express today's needs."""
+        s = self.model.state.residents
+        if not s.occupied[self.slot].any():
+            return
+        self.lose_autonomy()
+        self.die()
+        self.be_hospitalised()
+        self.express_needs()
+
+    def lose_autonomy(self) -> None:
+        """GIR transitions: one level down at a rate set by the current level."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        p = m.params.autonomy
+        rate = m.tables.decline_per_day[s.gir[d] - 1] * np.where(
+            s.disabled[d], p.disabled_decline_factor, 1.0
+        )
+        declines = s.occupied[d] & (s.gir[d] > 1) & (m.rng.random(m.replications) < rate)
+        s.gir[d] -= declines
+        m.log.record(m.day, "gir_decline", declines, self.name)
+
+    def die(self) -> None:
+        """Death, at a rate set by autonomy level and public."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        p = m.params.autonomy
+        rate = m.tables.mortality_per_day[s.gir[d] - 1] * np.where(
+            s.disabled[d], p.disabled_mortality_factor, 1.0
+        )
+        deaths = s.occupied[d] & (m.rng.random(m.replications) < rate)
+        if deaths.any():
+            m.leave(d, deaths, "death", self.name)
+
+    def be_hospitalised(self) -> None:
+        """Count down stays in hospital; admit some of those at home."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        in_hospital = s.hospital_days_left[d] > 0
+        s.hospital_days_left[d] -= in_hospital
+        m.today.returning[d] = in_hospital & (s.hospital_days_left[d] == 0)
+        at_home = s.occupied[d] & ~in_hospital
+        rate = m.tables.hospital_per_day[s.gir[d] - 1] * np.where(
+            m.day < s.readmission_risk_until[d],
+            m.params.hospital.rupture_readmission_multiplier,
+            1.0,
+        )
+        admitted = at_home & (m.rng.random(m.replications) < rate)
+        if admitted.any():
+            stay = m.rng.geometric(1.0 / m.params.hospital.mean_stay_days, m.replications)
+            self.admit(admitted, stay)
+
+    def admit(self, who: np.ndarray, stay_days: np.ndarray | int) -> None:
+        """Send the resident to hospital for `stay_days` where `who` is true."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        s.hospital_days_left[d] = np.where(who, stay_days, s.hospital_days_left[d])
+        m.log.record(m.day, "hospitalisation", who, self.name)
+
+    def express_needs(self) -> None:
+        """Function 4 demand at home; a share is pooled into collective presence."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        need = m.tables.need_per_day[s.gir[d] - 1] * s.home(d)
+        m.today.pooled[d] = need * m.scenario.policies.pooling_share
+        m.today.need[d] = need - m.today.pooled[d]
+
+    # ------------------------------------------------------------------ afternoon
+
+    def take_part(self, activities_held: np.ndarray, climate: np.ndarray) -> None:
+        """Join today's collective activities, if any were held.
+
+        Args:
+            activities_held: (R,) activities that took place today.
+            climate: (R,) open conflicts per resident, 0..1: a tense house keeps
+                people in their flats.
+        """
+        m = self.model
+        s, d = m.state.residents, self.slot
+        p = m.params.collective_life
+        chance = (
+            p.participation_base
+            * np.where(s.entered_by_default[d], p.by_default_participation_factor, 1.0)
+            * (1.0 - p.conflict_participation_effect * climate)
+            * mobility(s.gir[d])
+            * (0.5 + s.quality_of_life[d])
+        ).clip(0.0, 1.0)
+        chance_any = 1.0 - (1.0 - chance) ** activities_held
+        joined = s.home(d) & (m.rng.random(m.replications) < chance_any)
+        s.last_participation[d] = np.where(joined, m.day, s.last_participation[d])
+        m.today.participated[d] = joined
+
+    def go_out(self, neighbourhood_coverage: np.ndarray) -> None:
+        """Go out into the neighbourhood (shops, leisure, associations)."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        p = m.params.collective_life
+        access = m.scenario.habitat.neighbourhood_access
+        chance = (
+            p.outings_per_week
+            / 7.0
+            * mobility(s.gir[d])
+            * (p.inaccessible_outing_factor + (1.0 - p.inaccessible_outing_factor) * access)
+            * (1.0 + p.animation_outing_effect * neighbourhood_coverage)
+        ).clip(0.0, 1.0)
+        out = s.home(d) & (m.rng.random(m.replications) < chance)
+        m.today.went_out[d] = out
+        s.outing_rate[d] += (out - s.outing_rate[d]) / OUTING_MEMORY_DAYS
+
+    def settle(self, regulation_coverage: np.ndarray) -> None:
+        """Raise and settle autonomy-vs-safety disagreements (tension 1)."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        p = m.params.disputes
+        family = m.state.families.active[d]
+        protected = m.day < s.agreement_until[d]
+        rate = (
+            p.rate_per_resident_per_year
+            / 365.0
+            * (1.0 + p.low_autonomy_effect * (6 - s.gir[d]))
+            * (1.0 + p.family_safety_bias * family)
+            * np.where(protected, 1.0 - p.agreement_protection, 1.0)
+        )
+        agree = p.unaided_agreement_per_day + (
+            (p.agreement_per_day - p.unaided_agreement_per_day) * regulation_coverage
+        )
+        draw = m.rng.random(m.replications)
+        open_before = s.dispute_open[d]
+        agreed = open_before & (draw < agree)
+        raised = s.home(d) & ~open_before & (draw < rate)
+        s.dispute_open[d] = (open_before & ~agreed) | raised
+        s.agreement_until[d] = np.where(
+            agreed, m.day + int(p.agreement_review_days), s.agreement_until[d]
+        )
+        m.log.record(m.day, "dispute", raised, self.name)
+        m.log.record(m.day, "agreement", agreed, self.name)
+
+    # ------------------------------------------------------------------ evening
+
+    def take_stock(self, coordination_coverage: np.ndarray, climate: np.ndarray) -> None:
+        """Come home from hospital, update quality of life, and perhaps leave."""
+        if not self.model.state.residents.occupied[self.slot].any():
+            return
+        self.come_home(coordination_coverage)
+        self.weigh_quality_of_life(climate)
+        self.consider_leaving()
+
+    def come_home(self, coordination_coverage: np.ndarray) -> None:
+        """A return is prepared by the animator (or others); else it is a rupture."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        returning = m.today.returning[d] & s.occupied[d]
+        if not returning.any():
+            return
+        p = m.params.hospital
+        prepared_chance = (
+            p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
+        )
+        draw = m.rng.random((2, m.replications))
+        rupture = returning & (draw[0] >= prepared_chance)
+        m.log.record(m.day, "return_coordinated", returning & ~rupture, self.name)
+        m.log.record(m.day, "return_rupture", rupture, self.name)
+        self.suffer_rupture(rupture)
+        # An adverse event after an unprepared discharge (Forster 2003: 19 %).
+        worse = rupture & (s.gir[d] > 1) & (draw[1] < p.rupture_adverse_event)
+        s.gir[d] -= worse
+        s.readmission_risk_until[d] = np.where(
+            rupture, m.day + READMISSION_WINDOW_DAYS, s.readmission_risk_until[d]
+        )
+
+    def suffer_rupture(self, who: np.ndarray) -> None:
+        """Count a care-path rupture for this resident where `who` is true."""
+        m = self.model
+        m.state.residents.rupture_load[self.slot] += who
+        m.today.ruptures += who
+
+    def weigh_quality_of_life(self, climate: np.ndarray) -> None:
+        """Move quality of life toward what today's life supports."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        q = m.params.quality_of_life
+        need = m.today.need[d]
+        got = m.today.professional[d] + m.today.family_individual[d]
+        unmet_today = np.divide(
+            need - np.minimum(got, need), need, out=np.zeros_like(need), where=need > 0
+        )
+        home = s.home(d)
+        s.unmet_share[d] += home * (unmet_today - s.unmet_share[d]) / UNMET_MEMORY_DAYS
+        s.rupture_load[d] -= s.rupture_load[d] / RUPTURE_MEMORY_DAYS
+        participated = (m.day - s.last_participation[d]) < PARTICIPATION_WINDOW_DAYS
+        reference_outings = max(m.params.collective_life.outings_per_week / 7.0, 1e-9)
+        target = (
+            q.base
+            + q.participation_weight * participated
+            + q.outings_weight * np.minimum(s.outing_rate[d] / reference_outings, 1.0)
+            + q.family_weight * m.state.families.active[d]
+            - q.unmet_weight * s.unmet_share[d]
+            - q.conflict_weight * climate
+            - q.dispute_weight * s.dispute_open[d]
+            - q.rupture_weight * np.minimum(s.rupture_load[d], 1.0)
+            - q.by_default_penalty * s.entered_by_default[d]
+        )
+        qol = s.quality_of_life[d]
+        s.quality_of_life[d] = np.where(
+            s.occupied[d], (qol + q.adaptation_per_day * (target - qol)).clip(0.0, 1.0), 0.0
+        )
+
+    def consider_leaving(self) -> None:
+        """Move to an institution when needs go unmet beyond what is tolerable."""
+        m = self.model
+        s, d = m.state.residents, self.slot
+        p = m.params.exits
+        excess = np.maximum(s.unmet_share[d] - p.unmet_tolerance, 0.0)
+        rate = (
+            p.base_rate_per_year
+            + p.unmet_rate_per_year * excess
+            + p.gir1_rate_per_year * (s.gir[d] == 1)
+        ) / 365.0
+        leaving = s.home(d) & (m.rng.random(m.replications) < rate)
+        if leaving.any():
+            # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
+            self.suffer_rupture(leaving & (excess > 0))
+            m.leave(d, leaving, "exit_institution", self.name)

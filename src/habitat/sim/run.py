@@ -1,0 +1,143 @@
+"""Run a scenario: `simulate()` and the results it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from habitat.scenario import Scenario
+from habitat.sim.metrics import METRIC_NAMES, METRICS
+from habitat.sim.model import HabitatModel
+
+#: Below this many replications the event log is kept unless asked otherwise: more
+#: would be a story nobody reads and memory nobody needs.
+EVENTS_MAX_REPLICATIONS = 10
+#: The summary's interval: 5th to 95th percentile, a 90 % interval.
+INTERVAL = (5.0, 95.0)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What one run produced.
+
+    Attributes:
+        scenario: the scenario as run (horizon included).
+        seed: the seed the run used.
+        replications: number of replications.
+        values: metrics, shape (days, metrics, replications), in `METRIC_NAMES` order.
+        events: the event log (replication, day, kind, who, what), or None.
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    values: np.ndarray
+    events: pd.DataFrame | None
+
+    @property
+    def days(self) -> int:
+        """Number of simulated days."""
+        return self.values.shape[0]
+
+    @property
+    def metrics(self) -> pd.DataFrame:
+        """One row per replication and day: `replication`, `day`, then every metric."""
+        days, _, reps = self.values.shape
+        flat = self.values.transpose(2, 0, 1).reshape(days * reps, -1)
+        frame = pd.DataFrame(flat, columns=list(METRIC_NAMES))
+        for metric in METRICS:
+            if metric.integer:
+                frame[metric.name] = frame[metric.name].astype(np.int64)
+        frame.insert(0, "day", np.tile(np.arange(1, days + 1, dtype=np.int64), reps))
+        frame.insert(0, "replication", np.repeat(np.arange(reps, dtype=np.int64), days))
+        return frame
+
+    def per_replication(self) -> pd.DataFrame:
+        """One row per replication: each metric reduced as its `summary` says."""
+        reducers = {
+            "last": lambda v: v[-1],
+            "mean": lambda v: v.mean(axis=0),
+            "total": lambda v: v.sum(axis=0),
+            "max": lambda v: v.max(axis=0),
+        }
+        return pd.DataFrame(
+            {m.name: reducers[m.summary](self.values[:, i, :]) for i, m in enumerate(METRICS)}
+        )
+
+    def summary(self, key_only: bool = True) -> pd.DataFrame:
+        """Median and 90 % interval over replications of each (key) metric."""
+        table = self.per_replication()
+        rows = []
+        for metric in METRICS:
+            if key_only and not metric.key:
+                continue
+            column = table[metric.name].to_numpy()
+            low, median, high = np.percentile(column, [INTERVAL[0], 50.0, INTERVAL[1]])
+            rows.append(
+                {
+                    "metric": metric.name,
+                    "over the run": _over_the_run(metric.summary),
+                    "unit": metric.unit,
+                    "median": median,
+                    "p5": low,
+                    "p95": high,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _over_the_run(aggregate: str) -> str:
+    return {"last": "last day", "mean": "daily mean", "total": "total", "max": "maximum"}[aggregate]
+
+
+def simulate(
+    scenario: Scenario,
+    days: int | None = None,
+    replications: int = 1,
+    seed: int | None = None,
+    record_events: bool | None = None,
+    on_day: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
+    """Simulate a scenario.
+
+    Args:
+        scenario: a validated scenario (see `load_scenario`).
+        days: horizon; defaults to the scenario's `days`.
+        replications: independent replications, carried together in one model.
+        seed: random seed; None draws one (recorded in the result).
+        record_events: keep the event log; by default only for up to
+            `EVENTS_MAX_REPLICATIONS` replications.
+        on_day: called as `on_day(day, days)` after each day (progress display).
+
+    Returns:
+        The results; the same scenario, seed and replications give identical values.
+
+    Raises:
+        ScenarioError: `days` makes the scenario invalid (a shock after the horizon).
+        ValueError: `replications` is below 1.
+    """
+    if replications < 1:
+        raise ValueError(f"replications must be at least 1, got {replications}")
+    if days is not None and days != scenario.days:
+        scenario = scenario.with_days(days)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2**63))
+    if record_events is None:
+        record_events = replications <= EVENTS_MAX_REPLICATIONS
+    model = HabitatModel(
+        scenario, replications=replications, seed=seed, record_events=record_events
+    )
+    for _ in range(scenario.days):
+        model.step()
+        if on_day is not None:
+            on_day(model.day, scenario.days)
+    return SimulationResult(
+        scenario=scenario,
+        seed=seed,
+        replications=replications,
+        values=model.metrics,
+        events=model.log.to_frame() if record_events else None,
+    )

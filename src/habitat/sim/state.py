@@ -1,0 +1,128 @@
+"""The model's state: numpy arrays with a replication axis.
+
+Resident-level arrays have shape (dwellings, replications): row `d` is whoever
+lives in dwelling `d`, in every replication at once, so one agent's step is a few
+numpy operations on a contiguous row whatever the number of replications.
+Habitat-level arrays have shape (replications,).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: "Never" as a day number, for deadlines that are not set.
+NEVER = np.iinfo(np.int32).max
+#: Day counters use 32-bit integers: a 10-year horizon is 3,650 days.
+DAY = np.int32
+
+
+@dataclass
+class ResidentState:
+    """Who lives in each dwelling, and how they are doing."""
+
+    occupied: np.ndarray  # bool (D, R)
+    public: np.ndarray  # int8 index into scenario.PUBLICS
+    gir: np.ndarray  # int8, 1 (most dependent) .. 6
+    entered_by_default: np.ndarray  # bool
+    own_providers: np.ndarray  # bool: keeps own providers
+    habitat_provider: np.ndarray  # int8: which habitat provider serves them otherwise
+    hospital_days_left: np.ndarray  # int32: 0 at home, else days before return
+    quality_of_life: np.ndarray  # float 0..1
+    unmet_share: np.ndarray  # float: share of needs unmet, smoothed over ~30 days
+    outing_rate: np.ndarray  # float: outings per day, smoothed over ~7 days
+    rupture_load: np.ndarray  # float: recent care-path ruptures, decaying
+    last_participation: np.ndarray  # int32 day of last collective activity
+    readmission_risk_until: np.ndarray  # int32 day
+    dispute_open: np.ndarray  # bool: autonomy-vs-safety dispute not yet settled
+    agreement_until: np.ndarray  # int32 day an agreed risk choice is due for review
+    vacant_since: np.ndarray  # int32 day the dwelling became vacant
+
+    @property
+    def at_home(self) -> np.ndarray:
+        """Occupied and not in hospital, shape (D, R)."""
+        return self.occupied & (self.hospital_days_left == 0)
+
+    def home(self, rows: int | slice) -> np.ndarray:
+        """`at_home` for some dwellings only (one agent's row, without the others)."""
+        return self.occupied[rows] & (self.hospital_days_left[rows] == 0)
+
+    @property
+    def disabled(self) -> np.ndarray:
+        """Residents who are not in the elderly public."""
+        return self.public != 0
+
+
+@dataclass
+class FamilyState:
+    """Each dwelling's family carers, shape (D, R)."""
+
+    hours_per_week: np.ndarray  # float: usual help
+    active: np.ndarray  # bool: still helping
+    fatigue: np.ndarray  # float 0..1
+
+
+@dataclass
+class HabitatState:
+    """Everything that persists from one day to the next."""
+
+    residents: ResidentState
+    families: FamilyState
+    own_provider_back_on: np.ndarray  # int32 (D, R): day a resident's own provider resumes
+    habitat_provider_back_on: np.ndarray  # int32 (P, R): day a habitat provider resumes
+    conflicts_open: np.ndarray  # int64 (R,)
+    avp_balance_eur: np.ndarray  # float (R,)
+    animator_strain: np.ndarray  # float (R,)
+    animator_absent_until: np.ndarray  # int32 (R,)
+    animator_replacement_share: np.ndarray  # float (R,)
+    animator_post_vacant_until: np.ndarray  # int32 (R,)
+    # What the animator could cover yesterday: coordination prevents failures today.
+    coordination_coverage: np.ndarray = field(default=None)  # float (R,)
+
+
+@dataclass
+class DayLedger:
+    """Flows of one day, reset every morning; metrics are read from it at night."""
+
+    need: np.ndarray  # (D, R) individual help needed at home today (h)
+    pooled: np.ndarray  # (D, R) part of it pooled into collective presence (h)
+    professional: np.ndarray  # (D, R) delivered by providers (h)
+    family_individual: np.ndarray  # (D, R) given by the family to its relative (h)
+    family_collective: np.ndarray  # (R,) given by families to collective life (h)
+    returning: np.ndarray  # (D, R) bool: back from hospital today
+    participated: np.ndarray  # (D, R) bool
+    went_out: np.ndarray  # (D, R) bool
+    coordination_failures: np.ndarray  # (R,)
+    escalations: np.ndarray  # (R,) failures that became conflicts
+    ruptures: np.ndarray  # (R,)
+    exits: np.ndarray  # (R,)
+    entries: np.ndarray  # (R,)
+    family_withdrawals: np.ndarray  # (R,)
+    conflicts_new: np.ndarray  # (R,)
+    conflicts_resolved: np.ndarray  # (R,)
+    activities_planned: int = 0
+    activities_held: np.ndarray | None = None  # (R,)
+
+    @classmethod
+    def empty(cls, dwellings: int, replications: int) -> DayLedger:
+        """A ledger of zeros for one day."""
+        grid = (dwellings, replications)
+        return cls(
+            need=np.zeros(grid),
+            pooled=np.zeros(grid),
+            professional=np.zeros(grid),
+            family_individual=np.zeros(grid),
+            family_collective=np.zeros(replications),
+            returning=np.zeros(grid, dtype=bool),
+            participated=np.zeros(grid, dtype=bool),
+            went_out=np.zeros(grid, dtype=bool),
+            coordination_failures=np.zeros(replications, dtype=np.int64),
+            escalations=np.zeros(replications, dtype=np.int64),
+            ruptures=np.zeros(replications, dtype=np.int64),
+            exits=np.zeros(replications, dtype=np.int64),
+            entries=np.zeros(replications, dtype=np.int64),
+            family_withdrawals=np.zeros(replications, dtype=np.int64),
+            conflicts_new=np.zeros(replications, dtype=np.int64),
+            conflicts_resolved=np.zeros(replications, dtype=np.int64),
+        )
