@@ -506,7 +506,9 @@ Shock = Annotated[
 class Scenario(_Frozen):
     """One habitat, its people, its policies and what happens to it."""
 
-    name: Label = "Scenario"
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]+$")] = (
+        "Scenario"
+    )
     description: str = Field(default="", max_length=2000)
     days: int = Field(default=365, ge=1, le=3650, description="Default horizon (days).")
     habitat: HabitatSpec = HabitatSpec()
@@ -551,13 +553,19 @@ class Scenario(_Frozen):
 class ScenarioError(ValueError):
     """A scenario file or override is invalid; `str()` is the message a user sees."""
 
-    def __init__(self, source: str, problems: Iterable[tuple[str, str]]):
+    def __init__(
+        self, source: str, problems: Iterable[tuple[str, str]], overrides: Iterable[str] = ()
+    ):
         self.source = source
         self.problems = list(problems)
-        lines = [
-            f"{source}: {path}: {reason}" if path else f"{source}: {reason}"
-            for path, reason in self.problems
-        ]
+        lines = []
+        for path, reason in self.problems:
+            origin = source
+            for text in overrides:
+                target = text.partition("=")[0].strip()
+                if path == target or path.startswith(target + "."):
+                    origin = f"{source} (--set {text})"
+            lines.append(f"{origin}: {path}: {reason}" if path else f"{origin}: {reason}")
         super().__init__("\n".join(lines))
 
 
@@ -596,8 +604,12 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
         data = {}
     if not isinstance(data, dict):
         raise ScenarioError(source, [("", "the file must hold a mapping of fields")])
+    overrides = list(overrides)
     data = apply_overrides(data, overrides)
-    return scenario_from_data(data, source=source)
+    try:
+        return scenario_from_data(data, source=source)
+    except ScenarioError as exc:
+        raise ScenarioError(source, exc.problems, overrides) from None
 
 
 def scenario_from_data(data: Mapping[str, Any], source: str = "scenario") -> Scenario:
@@ -653,6 +665,8 @@ def apply_overrides(data: Mapping[str, Any], overrides: Iterable[str]) -> dict[s
                 else:
                     child = node.get(key)
                     if child is None:
+                        if keys[depth + 1].isdigit():
+                            raise ScenarioError("--set", [(where, "there is no list here")])
                         child = node[key] = {}
                     node = child
             else:
@@ -667,6 +681,9 @@ def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[tuple[str, 
         kind = error["type"]
         if kind == "extra_forbidden":
             reason = "unknown field" + _suggestion(loc)
+        elif kind == "union_tag_invalid":
+            expected = error.get("ctx", {}).get("expected_tags", "")
+            reason = f"unknown kind {error['ctx']['tag']!r}; expected one of: {expected}"
         elif kind == "value_error" and str(error["msg"]).startswith("Value error, "):
             message = str(error["msg"]).removeprefix("Value error, ")
             head, sep, tail = message.partition(": ")
@@ -677,9 +694,14 @@ def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[tuple[str, 
         else:
             reason = str(error["msg"])
             if "input" in error and kind not in ("missing",):
-                reason += f" (got {error['input']!r})"
+                reason += f" (got {_short(error['input'])})"
         problems.append((".".join(loc), reason))
     return problems
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _is_union_tag(part: object) -> bool:

@@ -1,0 +1,37 @@
+# The two set-up commands: `make run` and `make test`. Everything else builds on them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: set up, then simulate the elderly baseline and print its summary
+run: $(STAMP)
+	$(BIN)/habitat simulate scenarios/elderly_baseline.yaml --replications 100 --seed 1 --out runs/elderly_baseline
+
+## test: set up, then run the whole test suite (exit code 5, no tests, fails)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lint: ruff check and format check
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
+bench: $(STAMP)
+	$(BIN)/python simulations/bench_core.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,97 @@
+"""The directions the model must show, other things equal, on paired runs (common seeds)."""
+
+from __future__ import annotations
+
+import pytest
+
+from habitat import load_scenario, simulate
+
+from .conftest import SCENARIOS
+
+REPLICATIONS = 300
+SEED = 2024
+
+
+def run(path: str, *overrides: str, days: int = 365):
+    scenario = load_scenario(SCENARIOS / path, overrides)
+    return simulate(scenario, days=days, replications=REPLICATIONS, seed=SEED, record_events=False)
+
+
+def test_family_withdrawal_raises_unmet_hours_and_lowers_quality_of_life():
+    before = run("two_involved_families.yaml").metrics
+    after = run("family_withdrawal_day90.yaml").metrics
+    late = lambda m: m[m.day > 90]  # noqa: E731
+    assert (
+        late(after).unmet_individual_hours.mean() > 1.2 * late(before).unmet_individual_hours.mean()
+    )
+    assert late(after).unmet_collective_hours.mean() > late(before).unmet_collective_hours.mean()
+    assert late(after).quality_of_life.mean() < late(before).quality_of_life.mean() - 0.01
+    # Common seeds: both runs are the same story until the shock on day 90.
+    assert after[after.day < 90].equals(before[before.day < 90])
+    assert after[after.day == 90].family_withdrawals.sum() >= REPLICATIONS
+
+
+def test_fewer_animator_hours_lower_participation_and_slow_conflict_resolution():
+    full = run("elderly_baseline.yaml", "animator.hours_per_week=28").metrics
+    thin = run("elderly_baseline.yaml", "animator.hours_per_week=8").metrics
+    assert thin.participation_rate.mean() < full.participation_rate.mean() - 0.1
+    # Little's law: mean time a conflict stays open = open conflicts / settlements per day.
+    days_open = lambda m: m.conflicts_open.sum() / m.conflicts_resolved.sum()  # noqa: E731
+    assert days_open(thin) > 1.3 * days_open(full)
+    assert thin.conflicts_open.mean() > full.conflicts_open.mean()
+
+
+def test_more_own_providers_raise_coordination_failures():
+    few = run("elderly_baseline.yaml", "providers.share_own=0.1").metrics
+    many = run("elderly_baseline.yaml", "providers.share_own=0.9").metrics
+    assert many.coordination_failures.sum() > 1.5 * few.coordination_failures.sum()
+
+
+def test_better_neighbourhood_access_raises_outings():
+    poor = run("elderly_baseline.yaml", "habitat.neighbourhood_access=0.1").metrics
+    good = run("elderly_baseline.yaml", "habitat.neighbourhood_access=0.9").metrics
+    assert good.outings.mean() > 1.5 * poor.outings.mean()
+
+
+def test_more_residents_entered_by_default_raise_conflicts():
+    chosen = run("elderly_baseline.yaml", "residents.generate.share_entered_by_default=0").metrics
+    default = run(
+        "elderly_baseline.yaml", "residents.generate.share_entered_by_default=0.8"
+    ).metrics
+    assert default.conflicts_new.sum() > 1.3 * chosen.conflicts_new.sum()
+
+
+@pytest.mark.parametrize("handover", [False, True])
+def test_provider_exit_without_handover_is_a_rupture(handover):
+    flag = str(handover).lower()
+    shock = f"shocks=[{{kind: provider_exit, day: 30, target: habitat, handover: {flag}}}]"
+    base = run("elderly_baseline.yaml", "providers.habitat=[{name: SAAD}]", days=60).metrics
+    shocked = run(
+        "elderly_baseline.yaml", "providers.habitat=[{name: SAAD}]", shock, days=60
+    ).metrics
+    day30 = lambda m: m[m.day == 30].ruptures.sum()  # noqa: E731
+    if handover:
+        assert day30(shocked) == day30(base)
+    else:
+        assert day30(shocked) > day30(base) + REPLICATIONS
+    assert shocked[shocked.day > 30].unmet_individual_hours.mean() > (
+        base[base.day > 30].unmet_individual_hours.mean()
+    )
+
+
+def test_animator_absence_raises_unmet_collective_hours_and_ruptures_at_returns():
+    shock = "shocks=[{kind: animator_absence, day: 30, duration_days: 60}]"
+    base = run("elderly_baseline.yaml", days=120).metrics
+    away = run("elderly_baseline.yaml", shock, days=120).metrics
+    window = lambda m: m[(m.day >= 30) & (m.day < 90)]  # noqa: E731
+    assert (
+        window(away).unmet_collective_hours.mean() > window(base).unmet_collective_hours.mean() + 1
+    )
+    assert window(away).ruptures.sum() > window(base).ruptures.sum()
+    assert window(away).activities_held.sum() == 0
+
+
+def test_council_regulation_settles_conflicts_faster_than_none():
+    none = run("mixed_disabilities.yaml", "policies.regulation_practice=none").metrics
+    council = run("mixed_disabilities.yaml", "policies.regulation_practice=council").metrics
+    assert council.conflicts_open.mean() < none.conflicts_open.mean()
