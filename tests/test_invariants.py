@@ -11,6 +11,8 @@ from habitat.scenario import scenario_from_data
 from habitat.sim.metrics import METRICS
 
 HOURS = [m.name for m in METRICS if m.unit.startswith("h/")]
+#: Metrics are stored in float32: sums and differences of them agree to this much.
+CLOSE = {"rtol": 1e-5, "atol": 1e-3}
 
 
 @st.composite
@@ -86,29 +88,30 @@ def scenarios(draw):
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios(), seed=st.integers(0, 2**32))
 def test_accounting_invariants_hold(scenario, seed):
     m = simulate(scenario, replications=3, seed=seed).metrics
     # No negative hours, anywhere.
-    assert (m[HOURS] >= -1e-9).all().all()
+    assert (m[HOURS] >= 0).all().all()
     # What is delivered never exceeds what was asked or what was available.
     for function in ("premises", "collective_organisation", "collective_presence", "individual"):
         assert (m[f"delivered_{function}_hours"] <= m[f"demand_{function}_hours"] + 1e-9).all()
     assert (m.animator_hours_worked <= m.animator_hours_available + 1e-9).all()
     # Unmet hours are exactly demand minus delivery.
     unmet_individual = m.demand_individual_hours - m.delivered_individual_hours
-    assert np.allclose(m.unmet_individual_hours, unmet_individual)
+    assert np.allclose(m.unmet_individual_hours, unmet_individual, **CLOSE)
     collective = ["premises", "collective_organisation", "collective_presence"]
     unmet_collective = sum(m[f"demand_{f}_hours"] - m[f"delivered_{f}_hours"] for f in collective)
-    assert np.allclose(m.unmet_collective_hours, unmet_collective)
+    assert np.allclose(m.unmet_collective_hours, unmet_collective, **CLOSE)
     # AVP accounting adds up, day by day, in every replication.
     for _, rep in m.groupby("replication"):
-        flows = (rep.avp_income_eur - rep.avp_spent_eur).cumsum()
-        assert np.allclose(rep.avp_balance_eur, flows)
+        flows = (rep.avp_income_eur.astype(float) - rep.avp_spent_eur).cumsum()
+        assert np.allclose(rep.avp_balance_eur, flows, rtol=1e-5, atol=0.05)
         assert np.allclose(
             rep.avp_income_eur,
             scenario.habitat.avp_per_resident_eur / 365 * rep.residents,
+            **CLOSE,
         )
     # Quality of life and rates stay in [0, 1]; nobody lives outside a dwelling.
     for column in ("quality_of_life", "participation_rate", "animator_strain"):

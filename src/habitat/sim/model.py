@@ -28,6 +28,7 @@ class RateTables:
     decline_per_day: np.ndarray
     mortality_per_day: np.ndarray
     hospital_per_day: np.ndarray
+    reference_outings: float  # outings a day that count as "going out as planned"
 
     @classmethod
     def of(cls, scenario: Scenario) -> RateTables:
@@ -38,6 +39,7 @@ class RateTables:
             decline_per_day=np.array(p.autonomy.decline_rate_per_year_by_gir) / 365.0,
             mortality_per_day=np.array(p.autonomy.mortality_rate_per_year_by_gir) / 365.0,
             hospital_per_day=np.array(p.hospital.rate_per_year_by_gir) / 365.0,
+            reference_outings=max(p.collective_life.outings_per_week / 7.0, 1e-9),
         )
 
 
@@ -79,10 +81,10 @@ class HabitatModel(mesa.Model):
         self.today = DayLedger.empty(self.dwellings, replications)
         self.day = 0
         # Day-major, then metric, then replication: each day's metric is contiguous.
-        self.metrics = np.zeros((scenario.days, len(METRIC_NAMES), replications))
-        # Touch every page now, in one sweep: first-touch faults taken a row at a time
-        # among the day's temporaries cost ~10x more (measured by `make bench`).
-        self.metrics.fill(0.0)
+        # Stored in float32 (7 significant digits, ample for these outputs): the
+        # array is the run's largest, and touching its memory the first time was a
+        # tenth of a 1,000-replication run in float64 (measured by `make bench`).
+        self.metrics = np.zeros((scenario.days, len(METRIC_NAMES), replications), np.float32)
 
         members = scenario.residents.members or []
         labels = [m.label for m in members] + [None] * (self.dwellings - len(members))
@@ -127,8 +129,12 @@ class HabitatModel(mesa.Model):
         self.fill_vacancies()
         spent = self.account_avp(given, available)
         worked = sum(given.values())
+        # Less than a second of animator time is no animator: no ratio to speak of.
         workload = np.divide(
-            sum(demands.values()), available, out=np.zeros(self.replications), where=available > 0
+            sum(demands.values()),
+            available,
+            out=np.zeros(self.replications),
+            where=available > 3e-4,
         )
         self.animator.bear_the_load(workload)
         self.state.coordination_coverage = coverage["coordination"]

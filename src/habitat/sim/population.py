@@ -64,26 +64,29 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
         profiles = spec_profiles(members)
         return Profiles(**{k: v[pick] for k, v in vars(profiles).items()})
     gen = scenario.residents.generate
-    kinds = list(gen.disability_mix)
-    weights = np.array([gen.disability_mix[k] for k in kinds], dtype=float)
-    disability = np.array([PUBLICS.index(k) for k in kinds], dtype=np.int8)[
-        rng.choice(len(kinds), size=n, p=weights / weights.sum())
-    ]
+    kinds = np.array([PUBLICS.index(k) for k in gen.disability_mix], dtype=np.int8)
+    disability = kinds[_categorical(rng, list(gen.disability_mix.values()), n)]
     elderly = rng.random(n) < gen.share_elderly
     levels = np.array(sorted(gen.gir_distribution), dtype=np.int8)
-    gir_weights = np.array([gen.gir_distribution[g] for g in levels], dtype=float)
+    gir = levels[_categorical(rng, [gen.gir_distribution[g] for g in levels], n)]
     families = scenario.families
     has_family = rng.random(n) >= families.share_no_family
     hours = rng.gamma(FAMILY_HOURS_SHAPE, families.hours_per_week / FAMILY_HOURS_SHAPE, size=n)
     return Profiles(
         public=np.where(elderly, 0, disability).astype(np.int8),
-        gir=levels[rng.choice(len(levels), size=n, p=gir_weights / gir_weights.sum())],
+        gir=gir,
         entered_by_default=rng.random(n) < gen.share_entered_by_default,
         own_providers=rng.random(n) < scenario.providers.share_own,
         family_hours_per_week=np.where(
             has_family, np.minimum(hours, MAX_FAMILY_HOURS_PER_WEEK), 0.0
         ),
     )
+
+
+def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:
+    """n draws of an index with probabilities proportional to `weights`."""
+    cumulative = np.cumsum(weights)
+    return np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
 
 
 def concentrate_family_hours(
@@ -198,6 +201,7 @@ def move_in(
     """
     r = state.residents
     f = state.families
+    who = np.flatnonzero(who)  # integer indices: cheaper than a mask, used 20 times
     r.occupied[slot, who] = True
     r.public[slot, who] = profiles.public
     r.gir[slot, who] = profiles.gir

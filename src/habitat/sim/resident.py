@@ -227,29 +227,23 @@ class ResidentAgent(mesa.Agent):
         q = m.params.quality_of_life
         need = m.today.need[d]
         got = m.today.professional[d] + m.today.family_individual[d]
-        unmet_today = np.divide(
-            need - np.minimum(got, need), need, out=np.zeros_like(need), where=need > 0
-        )
-        home = s.home(d)
-        s.unmet_share[d] += home * (unmet_today - s.unmet_share[d]) / UNMET_MEMORY_DAYS
-        s.rupture_load[d] -= s.rupture_load[d] / RUPTURE_MEMORY_DAYS
+        unmet_today = np.maximum(need - got, 0.0) / np.maximum(need, 1e-12)
+        s.unmet_share[d] += s.home(d) * (unmet_today - s.unmet_share[d]) / UNMET_MEMORY_DAYS
+        s.rupture_load[d] *= 1.0 - 1.0 / RUPTURE_MEMORY_DAYS
         participated = (m.day - s.last_participation[d]) < PARTICIPATION_WINDOW_DAYS
-        reference_outings = max(m.params.collective_life.outings_per_week / 7.0, 1e-9)
         target = (
-            q.base
+            (q.base - q.conflict_weight * climate)
             + q.participation_weight * participated
-            + q.outings_weight * np.minimum(s.outing_rate[d] / reference_outings, 1.0)
+            + q.outings_weight * np.minimum(s.outing_rate[d] / m.tables.reference_outings, 1.0)
             + q.family_weight * m.state.families.active[d]
             - q.unmet_weight * s.unmet_share[d]
-            - q.conflict_weight * climate
             - q.dispute_weight * s.dispute_open[d]
             - q.rupture_weight * np.minimum(s.rupture_load[d], 1.0)
             - q.by_default_penalty * s.entered_by_default[d]
         )
         qol = s.quality_of_life[d]
-        s.quality_of_life[d] = np.where(
-            s.occupied[d], (qol + q.adaptation_per_day * (target - qol)).clip(0.0, 1.0), 0.0
-        )
+        moved = np.clip(qol + q.adaptation_per_day * (target - qol), 0.0, 1.0)
+        s.quality_of_life[d] = moved * s.occupied[d]
 
     def consider_leaving(self) -> None:
         """Move to an institution when needs go unmet beyond what is tolerable."""
