@@ -84,7 +84,7 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
 
 
 def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:
-    """n draws of an index with probabilities proportional to `weights`."""
+    """Draw n indices with probabilities proportional to `weights`."""
     cumulative = np.cumsum(weights)
     return np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
 
