@@ -276,20 +276,21 @@ class HospitalParams(_Frozen):
     unaided_preparation: Fraction = 0.3
     # Forster 2003: 19 % adverse events after discharge; applied to uncoordinated returns.
     rupture_adverse_event: Fraction = 0.19
-    # Auerbach 2016: 27 % of readmissions avoidable; readmission risk multiplier for
-    # 30 days after a rupture.
-    rupture_readmission_multiplier: float = Field(default=2.0, ge=1.0, le=20.0)
+    # Auerbach 2016: 27 % of 30-day readmissions are avoidable. Reading the avoidable
+    # share as caused by unprepared returns, the 30-day readmission rate after a
+    # rupture is the base rate / (1 - 0.27) = 1.37 x the base rate.
+    rupture_readmission_multiplier: float = Field(default=1.37, ge=1.0, le=20.0)
 
 
 class FamilyParams(_Frozen):
     """Family fatigue and withdrawal (tension 2)."""
 
     withdrawal_rate_per_year: RatePerYear = 0.05
-    # Hours a week above which a family carer tires (assumption).
+    # Fatigue grows from half these hours a week and is full at 1.5 times (assumption).
     sustainable_hours_per_week: float = Field(default=10.0, gt=0.0)
     fatigue_days: float = Field(default=90.0, gt=0.0, description="Time constant of fatigue.")
     fatigue_withdrawal_effect: float = Field(default=6.0, ge=0.0)
-    # A family's help stops for good; a withdrawal of a family giving more than this
+    # A family's help stops for good; a withdrawal of a family giving at least this
     # many hours a week is also a care-path rupture for its relative.
     rupture_hours_per_week: Hours = 7.0
 
@@ -379,7 +380,8 @@ class AnimatorParams(_Frozen):
     hourly_cost_eur: float = Field(
         default=32.0,
         ge=0.0,
-        description="Loaded employer cost; EUR 35,318/yr (CNSA 2022) buys ~0.69 FTE.",
+        description="Loaded employer cost per hour (assumption); at this cost the mean "
+        "funding of EUR 35,318/yr (CNSA 2022) buys ~1,100 h, i.e. ~21 h/week all year.",
     )
     strain_gain: float = Field(default=0.02, ge=0.0, le=1.0)
     strain_recovery: float = Field(default=0.01, ge=0.0, le=1.0)
@@ -467,7 +469,13 @@ class AnimatorAbsenceShock(_Shock):
 
 
 class ProviderExitShock(_Shock):
-    """A provider stops serving the habitat."""
+    """A provider stops serving.
+
+    `habitat` is the first listed habitat provider, `own_random` one resident's own
+    provider chosen at random. With a handover, a successor takes over
+    the same day; without, residents go unserved for `replacement_days` and each one
+    served suffers a care-path rupture.
+    """
 
     kind: Literal["provider_exit"]
     target: Literal["habitat", "own_random"] = "habitat"

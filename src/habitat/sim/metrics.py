@@ -191,7 +191,7 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "delivered_collective_presence_hours",
         "h/day",
-        "Function 3 hours given: families, pooled individual help, the animator.",
+        "Function 3 hours given: families, pooled individual help (delivered with the habitat providers' reliability), the animator in the house.",
         "mean",
     ),
     Metric(

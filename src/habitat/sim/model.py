@@ -101,6 +101,9 @@ class HabitatModel(mesa.Model):
             for slot in range(self.dwellings)
         ]
         self.animator = AnimatorAgent(self)
+        self.pooled_reliability = float(
+            np.mean([p.reliability for p in scenario.providers.habitat])
+        )
 
     def resident(self, slot: int) -> ResidentAgent:
         """The resident agent of dwelling `slot`."""
@@ -149,7 +152,7 @@ class HabitatModel(mesa.Model):
         own_clients = (r.occupied & r.own_providers).sum(axis=0)
         families = s.families.active.sum(axis=0)
         presence_wanted = self.scenario.policies.presence_hours_per_day * r.occupied.any(axis=0)
-        presence_given_by_others = t.family_collective + t.pooled.sum(axis=0)
+        presence_given_by_others = self.collective_help()
         t.activities_planned = activities_on(self.day, self.scenario.policies.activities_per_week)
         ones = np.ones(self.replications)
         council = self.scenario.policies.regulation_practice == "council"
@@ -165,6 +168,15 @@ class HabitatModel(mesa.Model):
             "premises": ones * life.premises_hours_per_week / 7.0,
             "presence": np.maximum(presence_wanted - presence_given_by_others, 0.0),
         }
+
+    def collective_help(self) -> np.ndarray:
+        """Presence given today by others than the animator, (R,).
+
+        Families' collective hours, and the pooled individual hours, which the
+        habitat's providers deliver as presence with their usual reliability.
+        """
+        pooled = self.today.pooled.sum(axis=0) * self.pooled_reliability
+        return self.today.family_collective + pooled
 
     def climate(self) -> np.ndarray:
         """Open conflicts per resident, capped at 1: how tense the house is."""
@@ -222,7 +234,7 @@ class HabitatModel(mesa.Model):
 
     def leave(self, slot: int, who: np.ndarray, reason: str, name: str) -> None:
         """Resident of `slot` leaves where `who` is true (death or institution)."""
-        move_out(self.state, slot, who, self.day)
+        move_out(self.state, slot, who)
         self.today.exits += who
         self.log.record(self.day, reason, who, name)
 
@@ -244,17 +256,21 @@ class HabitatModel(mesa.Model):
                 profiles = draw_profiles(self.scenario, self.rng, int(arrives.sum()))
                 self.welcome(int(slot), arrives, profiles)
 
-    def welcome(self, slot: int, who: np.ndarray, profiles: Profiles) -> None:
-        """Move newcomers into `slot`; restrictive entry copies a current public.
+    def welcome(
+        self, slot: int, who: np.ndarray, profiles: Profiles, admission: bool = True
+    ) -> None:
+        """Move newcomers into `slot`; restrictive admission copies a current public.
 
         Args:
             slot: the vacant dwelling.
             who: bool (R,), replications where someone moves in.
             profiles: the newcomers, one per true entry of `who`, in order.
+            admission: newcomers go through the habitat's admission (drawn from the
+                population); False for a resident given by a scenario's shock.
         """
         r = self.state.residents
         where = np.flatnonzero(who)
-        narrow = self.rng.random(len(where)) < self.scenario.entry.restrictiveness
+        narrow = self.rng.random(len(where)) < self.scenario.entry.restrictiveness * admission
         occupied = r.occupied[:, where]
         narrow &= occupied.any(axis=0)
         if narrow.any():
@@ -305,7 +321,7 @@ class HabitatModel(mesa.Model):
         in_house = sum(given[task] for task in IN_HOUSE_TASKS)
         presence_given = np.minimum(
             presence_wanted,
-            t.family_collective + t.pooled.sum(axis=0) + in_house + given["presence"],
+            self.collective_help() + in_house + given["presence"],
         )
         need = t.need.sum(axis=0)
         delivered = np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)

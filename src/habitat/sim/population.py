@@ -159,7 +159,6 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         readmission_risk_until=np.zeros(grid, dtype=DAY),
         dispute_open=np.zeros(grid, dtype=bool),
         agreement_until=np.zeros(grid, dtype=DAY),
-        vacant_since=np.where(occupied, NEVER, 0).astype(DAY),
     )
     families = FamilyState(
         hours_per_week=family_hours,
@@ -216,20 +215,18 @@ def move_in(
     r.readmission_risk_until[slot, who] = 0
     r.dispute_open[slot, who] = False
     r.agreement_until[slot, who] = 0
-    r.vacant_since[slot, who] = NEVER
     state.own_provider_back_on[slot, who] = day
     f.hours_per_week[slot, who] = profiles.family_hours_per_week
     f.active[slot, who] = profiles.family_hours_per_week > 0
     f.fatigue[slot, who] = 0.0
 
 
-def move_out(state: HabitatState, slot: int, who: np.ndarray, day: int) -> None:
+def move_out(state: HabitatState, slot: int, who: np.ndarray) -> None:
     """Empty dwelling `slot` where `who` is true; the family leaves with its relative."""
     r = state.residents
     r.occupied[slot, who] = False
     r.hospital_days_left[slot, who] = 0
     r.dispute_open[slot, who] = False
     r.quality_of_life[slot, who] = 0.0
-    r.vacant_since[slot, who] = day
     state.families.active[slot, who] = False
     state.families.hours_per_week[slot, who] = 0.0

@@ -81,14 +81,18 @@ class ProviderAgent(mesa.Agent):
             self.stop(stops, handover, int(m.params.providers.replacement_days))
 
     def stop(self, who: np.ndarray, handover: np.ndarray | bool, replacement_days: int) -> None:
-        """Stop serving where `who` is true until a replacement starts.
+        """Stop serving where `who` is true.
 
-        Every resident served and left without a handover suffers a care-path rupture.
+        With a handover a successor takes over at once; without one, nobody comes
+        for `replacement_days` days and every resident served suffers a care-path
+        rupture.
         """
         m = self.model
+        handover = np.broadcast_to(np.asarray(handover, dtype=bool), who.shape)
+        gap = who & ~handover
         back_on = self.back_on()
-        back_on[...] = np.where(who, m.day + max(replacement_days, 1), back_on)
-        dropped = self.clients() & who & ~np.asarray(handover)
+        back_on[...] = np.where(gap, m.day + max(replacement_days, 1), back_on)
+        dropped = self.clients() & gap
         rows = self.rows()
         for slot in np.arange(m.dwellings)[rows] if isinstance(rows, slice) else [rows]:
             cut = dropped[slot] if dropped.ndim == 2 else dropped

@@ -80,7 +80,10 @@ class SimulationResult:
                 {
                     "metric": metric.name,
                     "over the run": _over_the_run(metric.summary),
-                    "unit": metric.unit,
+                    # A total of a daily flow is in the flow's unit, not per day.
+                    "unit": metric.unit.removesuffix("/day")
+                    if metric.summary == "total"
+                    else metric.unit,
                     "median": median,
                     "p5": low,
                     "p95": high,

@@ -79,7 +79,8 @@ def _new_resident(model: HabitatModel, shock: NewResidentShock) -> None:
     model.log.record(model.day, "entry_refused", chosen < 0, "new resident")
     for slot in np.unique(chosen[chosen >= 0]):
         who = chosen == slot
-        model.welcome(int(slot), who, spec_profiles([shock.resident] * int(who.sum())))
+        newcomer = spec_profiles([shock.resident] * int(who.sum()))
+        model.welcome(int(slot), who, newcomer, admission=False)
 
 
 def _hospitalisation(model: HabitatModel, shock: HospitalisationShock) -> None:
@@ -87,7 +88,9 @@ def _hospitalisation(model: HabitatModel, shock: HospitalisationShock) -> None:
     score = -r.gir.astype(float) if shock.target == "most_dependent" else None
     chosen = _pick(model, r.at_home, shock.target, score)
     for slot in np.unique(chosen[chosen >= 0]):
-        model.resident(int(slot)).admit(chosen == slot, shock.duration_days)
+        # Shocks come before the residents' morning countdown: one more day on the
+        # counter makes the stay last exactly `duration_days` days.
+        model.resident(int(slot)).admit(chosen == slot, shock.duration_days + 1)
 
 
 _HANDLERS = {

@@ -37,7 +37,6 @@ class ResidentState:
     readmission_risk_until: np.ndarray  # int32 day
     dispute_open: np.ndarray  # bool: autonomy-vs-safety dispute not yet settled
     agreement_until: np.ndarray  # int32 day an agreed risk choice is due for review
-    vacant_since: np.ndarray  # int32 day the dwelling became vacant
 
     @property
     def at_home(self) -> np.ndarray:
