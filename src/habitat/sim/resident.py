@@ -54,14 +54,16 @@ class ResidentAgent(mesa.Agent):
         self.be_hospitalised()
         self.express_needs()
 
+    def daily_rate(self, by_gir: np.ndarray, disabled_factor: float) -> np.ndarray:
+        """The resident's rate today from a per-GIR table, scaled for disabled people."""
+        s, d = self.model.state.residents, self.slot
+        return by_gir[s.gir[d] - 1] * np.where(s.public[d] != 0, disabled_factor, 1.0)
+
     def lose_autonomy(self) -> None:
         """GIR transitions: one level down at a rate set by the current level."""
         m = self.model
         s, d = m.state.residents, self.slot
-        p = m.params.autonomy
-        rate = m.tables.decline_per_day[s.gir[d] - 1] * np.where(
-            s.disabled[d], p.disabled_decline_factor, 1.0
-        )
+        rate = self.daily_rate(m.tables.decline_per_day, m.params.autonomy.disabled_decline_factor)
         declines = s.occupied[d] & (s.gir[d] > 1) & (m.rng.random(m.replications) < rate)
         s.gir[d] -= declines
         m.log.record(m.day, "gir_decline", declines, self.name)
@@ -70,10 +72,8 @@ class ResidentAgent(mesa.Agent):
         """Death, at a rate set by autonomy level and public."""
         m = self.model
         s, d = m.state.residents, self.slot
-        p = m.params.autonomy
-        rate = m.tables.mortality_per_day[s.gir[d] - 1] * np.where(
-            s.disabled[d], p.disabled_mortality_factor, 1.0
-        )
+        factor = m.params.autonomy.disabled_mortality_factor
+        rate = self.daily_rate(m.tables.mortality_per_day, factor)
         deaths = s.occupied[d] & (m.rng.random(m.replications) < rate)
         if deaths.any():
             m.leave(d, deaths, "death", self.name)
