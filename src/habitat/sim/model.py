@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from habitat.scenario import Scenario
+from habitat.scenario import PUBLICS, Public, Scenario
 from habitat.sim.animator import AnimatorAgent
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
@@ -18,6 +18,8 @@ from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS, ResidentAgent
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
+
+PSYCHIC = PUBLICS.index(Public.PSYCHIC)
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,7 @@ class HabitatModel(mesa.Model):
         home = r.at_home
         propensity = (
             np.where(r.entered_by_default, p.conflicts.by_default_multiplier, 1.0)
-            * np.where(r.public == 2, p.conflicts.psychic_multiplier, 1.0)
+            * np.where(r.public == PSYCHIC, p.conflicts.psychic_multiplier, 1.0)
             * (1.0 + p.conflicts.low_quality_of_life_effect * (1.0 - r.quality_of_life))
         )
         residents = home.sum(axis=0)
