@@ -10,6 +10,7 @@ collects them.
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -648,8 +649,6 @@ def apply_overrides(data: Mapping[str, Any], overrides: Iterable[str]) -> dict[s
     Unknown paths are reported by validation afterwards, except where the walk itself
     cannot go on (an index out of range, a path through a plain value).
     """
-    import copy
-
     result = copy.deepcopy(dict(data))
     for text in overrides:
         path, value = parse_override(text)
