@@ -152,10 +152,13 @@ def format_summary(result) -> str:
         f"seed {result.seed}\nmedian [90% interval] over replications\n"
     )
     lines = []
-    for row in table.itertuples(index=False):
-        n = 0 if abs(row.median) >= 100 else 2
-        interval = f"[{row.p5:.{n}f} - {row.p95:.{n}f}]"
-        lines.append(f"  {row.metric:<26} {row.median:>10.{n}f}  {interval}  {row.unit}, {row._1}")
+    for row in table.to_dict("records"):
+        n = 0 if abs(row["median"]) >= 100 else 2
+        interval = f"[{row['p5']:.{n}f} - {row['p95']:.{n}f}]"
+        lines.append(
+            f"  {row['metric']:<26} {row['median']:>10.{n}f}  {interval}  "
+            f"{row['unit']}, {row['over the run']}"
+        )
     return head + "\n".join(lines)
 
 

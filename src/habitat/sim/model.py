@@ -153,8 +153,8 @@ class HabitatModel(mesa.Model):
         r = s.residents
         own_clients = (r.occupied & r.own_providers).sum(axis=0)
         families = s.families.active.sum(axis=0)
-        presence_wanted = self.scenario.policies.presence_hours_per_day * r.occupied.any(axis=0)
-        presence_given_by_others = self.collective_help()
+        t.presence_wanted = self.scenario.policies.presence_hours_per_day * r.occupied.any(axis=0)
+        t.presence_by_others = self.collective_help()
         t.activities_planned = activities_on(self.day, self.scenario.policies.activities_per_week)
         ones = np.ones(self.replications)
         council = self.scenario.policies.regulation_practice == "council"
@@ -168,7 +168,7 @@ class HabitatModel(mesa.Model):
             "family_liaison": families * life.family_liaison_hours_per_family_week / 7.0,
             "neighbourhood": ones * life.neighbourhood_hours_per_week / 7.0,
             "premises": ones * life.premises_hours_per_week / 7.0,
-            "presence": np.maximum(presence_wanted - presence_given_by_others, 0.0),
+            "presence": np.maximum(t.presence_wanted - t.presence_by_others, 0.0),
         }
 
     def collective_help(self) -> np.ndarray:
@@ -319,11 +319,11 @@ class HabitatModel(mesa.Model):
                 continue
             by_function[function][0] = by_function[function][0] + demands[task]
             by_function[function][1] = by_function[function][1] + given[task]
-        presence_wanted = self.scenario.policies.presence_hours_per_day * r.occupied.any(axis=0)
+        presence_wanted = t.presence_wanted
         in_house = sum(given[task] for task in IN_HOUSE_TASKS)
         presence_given = np.minimum(
             presence_wanted,
-            self.collective_help() + in_house + given["presence"],
+            t.presence_by_others + in_house + given["presence"],
         )
         need = t.need.sum(axis=0)
         delivered = np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)

@@ -47,11 +47,6 @@ class ResidentState:
         """`at_home` for some dwellings only (one agent's row, without the others)."""
         return self.occupied[rows] & (self.hospital_days_left[rows] == 0)
 
-    @property
-    def disabled(self) -> np.ndarray:
-        """Residents who are not in the elderly public."""
-        return self.public != 0
-
 
 @dataclass
 class FamilyState:
@@ -102,6 +97,8 @@ class DayLedger:
     conflicts_resolved: np.ndarray  # (R,)
     activities_planned: int = 0
     activities_held: np.ndarray | None = None  # (R,)
+    presence_wanted: np.ndarray | None = None  # (R,) collective presence asked (h)
+    presence_by_others: np.ndarray | None = None  # (R,) given by families and pooling (h)
 
     @classmethod
     def empty(cls, dwellings: int, replications: int) -> DayLedger:
