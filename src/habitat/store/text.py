@@ -1,0 +1,88 @@
+"""Text a person types: the bounds every stored string respects, and why."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+#: A name, a title, a phone number: one line, long enough for "Association
+#: départementale des amis et parents d'enfants inadaptés de la Charente-Maritime".
+SHORT_TEXT_MAX = 200
+#: A note, a plan, minutes of a meeting: ten pages of text is already a lot to
+#: read in a liaison notebook; more is a pasted document, not a note.
+LONG_TEXT_MAX = 20_000
+
+# Line breaks and tabs belong in long text; every other control character is
+# invisible, breaks exports and terminals, and is refused. Surrogates cannot be
+# stored as UTF-8 at all.
+_LINE_CONTROLS = frozenset("\n\t\r")
+
+
+def _bad_character(text: str, allowed: frozenset[str]) -> str | None:
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return f"U+{ord(char):04X} (surrogate)"
+        if category == "Cc" and char not in allowed:
+            return f"U+{ord(char):04X} (control character)"
+    return None
+
+
+def _one_line(text: str) -> str:
+    bad = _bad_character(text, frozenset())
+    if bad:
+        raise ValueError(f"contains a character that cannot be stored: {bad}")
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+def _multi_line(text: str) -> str:
+    bad = _bad_character(text, _LINE_CONTROLS)
+    if bad:
+        raise ValueError(f"contains a character that cannot be stored: {bad}")
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+#: One line of text (names, titles, places): stored verbatim.
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX), AfterValidator(_one_line)]
+#: Free text over several lines (notes, plans, minutes): stored verbatim.
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX), AfterValidator(_multi_line)]
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{5,24}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# FINESS: 9 characters, the department first (01-95, 2A/2B for Corsica, 97 for
+# overseas), then the serial number and a check digit.
+_FINESS = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{7}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+
+
+def _matches(pattern: re.Pattern[str], what: str):
+    def check(text: str) -> str:
+        if not pattern.match(text):
+            raise ValueError(f"is not a valid {what}")
+        return text
+
+    return check
+
+
+#: A French or international phone number, as typed ("06 12 34 56 78", "+33 6 ...").
+Phone = Annotated[
+    str, StringConstraints(max_length=30), AfterValidator(_matches(_PHONE, "phone number"))
+]
+#: An e-mail address (a light check: the address is confirmed by writing to it).
+Email = Annotated[
+    str, StringConstraints(max_length=254), AfterValidator(_matches(_EMAIL, "e-mail address"))
+]
+#: A FINESS number (répertoire national des établissements sanitaires et sociaux).
+Finess = Annotated[str, AfterValidator(_matches(_FINESS, "FINESS number (9 characters)"))]
+#: A login name: lowercase letters, digits, dot, dash, underscore.
+Username = Annotated[str, AfterValidator(_matches(_USERNAME, "user name"))]
+
+#: What erased text becomes (GDPR erasure).
+ERASED = "[effacé]"
