@@ -67,6 +67,7 @@ class Habitat(Record):
     avp_tier: ShortText | None = None
     avp_start: date | None = None
     avp_end: date | None = None
+    animator_hours_per_week: Hours = 0.0
     presence_from: time = time(8, 0)
     presence_to: time = time(21, 0)
 

@@ -15,6 +15,7 @@ FIELD_LABELS: dict[str, str] = {
     "avp_tier": "Palier d'AVP",
     "avp_start": "Début de la convention AVP",
     "avp_end": "Fin de la convention AVP",
+    "animator_hours_per_week": "Temps d'animation prévu (h/semaine)",
     "presence_from": "Présence collective à partir de",
     "presence_to": "Présence collective jusqu'à",
     "capacity": "Capacité",

@@ -46,6 +46,7 @@ def m001_records(db: sqlite_utils.Database) -> None:
         avp_tier TEXT,
         avp_start TEXT,
         avp_end TEXT,
+        animator_hours_per_week REAL NOT NULL DEFAULT 0,
         presence_from TEXT NOT NULL,
         presence_to TEXT NOT NULL""",
     )
