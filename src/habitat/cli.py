@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from habitat.cli_store import add_commands as add_store_commands
 from habitat.scenario import ScenarioError, load_scenario
 
 #: Exit status for bad input (a file, a flag, an override): nothing was run.
@@ -48,9 +49,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: `habitat simulate ...`."""
+    """The command line: `habitat simulate ...`, `habitat db ...`, `export`, `erase`."""
     parser = _Parser(prog="habitat", description="Simulate and manage inclusive habitats.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, help="what to do"
+    )
     sim = commands.add_parser(
         "simulate",
         help="run a scenario and summarise it",
@@ -91,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     sim.set_defaults(run=_simulate)
+    add_store_commands(commands)
     return parser
 
 

@@ -37,6 +37,8 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         raise sqlite3.OperationalError(f"{path}: cannot switch to WAL (journal mode {mode})")
     # A committed write survives a power cut, not only a crash of the process.
     conn.execute("PRAGMA synchronous = FULL")
+    # Erased or replaced personal data is overwritten in the file, not left in free pages.
+    conn.execute("PRAGMA secure_delete = ON")
     return sqlite_utils.Database(conn)
 
 

@@ -316,6 +316,9 @@ def erase_resident(db: sqlite_utils.Database, actor: str, resident_id: int, reas
             Action.ERASE,
             after={"pseudonym": pseudonym, "rows_erased": rows_erased, "reason": reason},
         )
+    # Old page versions live on in the write-ahead log until a checkpoint copies and
+    # truncates it; only then is the erased text gone from the files.
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return Erasure(pseudonym, rows_erased, entries)
 
 
