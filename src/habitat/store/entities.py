@@ -7,7 +7,7 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, NaiveDatetime, field_validator, model_validator
+from pydantic import AfterValidator, Field, NaiveDatetime, field_validator, model_validator
 
 from habitat.domain import Public, SupportFunction
 from habitat.store.record import Link, Record
@@ -28,7 +28,10 @@ DWELLINGS_MAX = 30
 #: The AVP is at most 10,000 euros per resident per year (CNSA, DOMAIN.md §6).
 AVP_MAX = 10_000.0
 
-Id = Annotated[int, Field(ge=1)]
+#: SQLite's largest integer: an id or count beyond it cannot be stored.
+SQLITE_INT_MAX = 2**63 - 1
+
+Id = Annotated[int, Field(ge=1, le=SQLITE_INT_MAX)]
 Hours = Annotated[float, Field(ge=0.0, le=168.0)]
 ResidentIds = Annotated[list[Id], Field(max_length=DWELLINGS_MAX * 4)]
 
@@ -42,6 +45,16 @@ def _unique(ids: list[int]) -> list[int]:
 def _ordered(first: Any, second: Any, what: str) -> None:
     if first is not None and second is not None and second < first:
         raise ValueError(what)
+
+
+def _naive_time(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("must be a local time, without a time zone")
+    return value
+
+
+#: A time of day in the habitat's local time.
+LocalTime = Annotated[time, AfterValidator(_naive_time)]
 
 
 def new_pseudonym() -> str:
@@ -68,8 +81,8 @@ class Habitat(Record):
     avp_start: date | None = None
     avp_end: date | None = None
     animator_hours_per_week: Hours = 0.0
-    presence_from: time = time(8, 0)
-    presence_to: time = time(21, 0)
+    presence_from: LocalTime = time(8, 0)
+    presence_to: LocalTime = time(21, 0)
 
     @model_validator(mode="after")
     def _dates(self) -> Habitat:
@@ -99,7 +112,7 @@ class SharedLifeProject(Record):
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
 
     habitat_id: Id
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=10_000)
     text: LongText
     adopted_on: date
     adopted_by: ShortText
@@ -360,8 +373,8 @@ class Intervention(Record):
     plan_id: Id
     provider_id: Id
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(min_length=1, max_length=7)
-    start_time: time
-    end_time: time
+    start_time: LocalTime
+    end_time: LocalTime
     task: ShortText | None = None
 
     @field_validator("weekdays")
@@ -765,7 +778,7 @@ class Account(Record):
     password_hash: str | None = Field(default=None, max_length=512)
     provider_id: Id | None = None
     resident_id: Id | None = None
-    failed_logins: int = Field(default=0, ge=0)
+    failed_logins: int = Field(default=0, ge=0, le=1_000_000)
     locked_until: NaiveDatetime | None = None
 
     @model_validator(mode="after")

@@ -84,7 +84,8 @@ class Conflict(StoreError):
         who = f" by {by}" if by else ""
         super().__init__(
             f"{entity} {record_id} was changed{who} since you opened it "
-            f"(your version {expected}, now {current}); reload it and apply your change again"
+            f"(your version {expected}, now {current}); nothing was saved: reload it and apply "
+            "your change again"
         )
         who_fr = f" par {by}" if by else ""
         self.message_fr = (

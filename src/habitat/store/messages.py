@@ -135,6 +135,8 @@ _OWN_REASONS: dict[str, str] = {
     "lists the same person twice": "cite deux fois la même personne",
     "lists the same weekday twice": "cite deux fois le même jour",
     "is in the future": "est dans le futur",
+    "must be a local time, without a time zone": "doit être une heure locale, sans fuseau",
+    "is already recorded": "existe déjà",
     "the AVP agreement ends before it starts": "la convention AVP finit avant de commencer",
     "collective presence must end after it starts": "la présence doit finir après son début",
     "an elderly resident needs a GIR (1 to 6)": "une personne âgée a un GIR (1 à 6)",

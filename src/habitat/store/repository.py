@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -12,7 +14,7 @@ from pydantic import ValidationError
 from habitat.store import audit
 from habitat.store.audit import Action
 from habitat.store.db import transaction
-from habitat.store.entities import Booking
+from habitat.store.entities import Activity, Booking
 from habitat.store.errors import Conflict, InvalidRecord, NotFound, Problem
 from habitat.store.record import Record
 
@@ -66,31 +68,51 @@ def _unknown(field: str, table: str, value: int) -> Problem:
 
 
 def _check_rules(db: sqlite_utils.Database, record: Record) -> None:
-    if isinstance(record, Booking):
-        _check_booking_clash(db, record)
+    if isinstance(record, Booking | Activity) and record.archived_at is None:
+        _check_space_clash(db, record)
 
 
-def _check_booking_clash(db: sqlite_utils.Database, booking: Booking) -> None:
-    """A common space is booked by one group at a time (activities held there count)."""
-    start, end = booking.starts_at.isoformat(), booking.ends_at.isoformat()
+def _check_space_clash(db: sqlite_utils.Database, use: Booking | Activity) -> None:
+    """A common space holds one booking or activity at a time."""
+    if use.space_id is None:
+        return
+    start, end = use.starts_at.isoformat(), use.ends_at.isoformat()
+    booking_id = use.id if isinstance(use, Booking) else None
+    activity_id = use.id if isinstance(use, Activity) else None
     clash = db.execute(
-        "SELECT 'booking', purpose, starts_at, ends_at FROM booking"
+        "SELECT purpose, starts_at, ends_at FROM booking"
         " WHERE space_id = ? AND archived_at IS NULL AND id IS NOT ?"
         " AND starts_at < ? AND ends_at > ?"
-        " UNION ALL SELECT 'activity', title, starts_at, ends_at FROM activity"
-        " WHERE space_id = ? AND archived_at IS NULL AND starts_at < ? AND ends_at > ?"
+        " UNION ALL SELECT title, starts_at, ends_at FROM activity"
+        " WHERE space_id = ? AND archived_at IS NULL AND id IS NOT ?"
+        " AND starts_at < ? AND ends_at > ?"
         " LIMIT 1",
-        [booking.space_id, booking.id, end, start, booking.space_id, end, start],
+        [use.space_id, booking_id, end, start, use.space_id, activity_id, end, start],
     ).fetchone()
     if clash:
-        _, what, other_start, other_end = clash
+        what, other_start, other_end = clash
         raise InvalidRecord.one(
-            booking.label_fr,
+            use.label_fr,
             "starts_at",
             f"the space is already taken from {other_start} to {other_end} ({what})",
             f"l'espace est déjà réservé de {other_start[11:16]} à {other_end[11:16]} "
             f"le {other_start[:10]} ({what})",
         )
+
+
+@contextmanager
+def _unique_values(record: Record) -> Iterator[None]:
+    """Turn a broken UNIQUE constraint into a refusal naming the field."""
+    try:
+        yield
+    except sqlite3.IntegrityError as error:
+        message = str(error)
+        if not message.startswith("UNIQUE constraint failed: "):
+            raise
+        field = message.rsplit(".", 1)[-1]
+        raise InvalidRecord.one(
+            record.label_fr, field, "is already recorded", "existe déjà"
+        ) from None
 
 
 def _write_links(db: sqlite_utils.Database, record: Record, record_id: int) -> None:
@@ -137,9 +159,10 @@ def add(db: sqlite_utils.Database, actor: str, record: R) -> R:
         row.update(version=1, created_at=stamp, updated_at=stamp)
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        cursor = db.execute(
-            f"INSERT INTO {record.table} ({columns}) VALUES ({marks})", list(row.values())
-        )
+        with _unique_values(record):
+            cursor = db.execute(
+                f"INSERT INTO {record.table} ({columns}) VALUES ({marks})", list(row.values())
+            )
         record_id = cursor.lastrowid
         _write_links(db, record, record_id)
         stored = record.model_copy(update={"id": record_id, "version": 1, "archived_at": None})
@@ -200,11 +223,12 @@ def _store_update(db: sqlite_utils.Database, actor: str, before: R, after: R, ac
     row = {k: v for k, v in after.to_row().items() if k not in ("id", "version")}
     row["updated_at"] = _now()
     assignments = ", ".join(f"{column} = ?" for column in row)
-    cursor = db.execute(
-        f"UPDATE {after.table} SET {assignments}, version = version + 1"
-        " WHERE id = ? AND version = ?",
-        [*row.values(), before.id, before.version],
-    )
+    with _unique_values(after):
+        cursor = db.execute(
+            f"UPDATE {after.table} SET {assignments}, version = version + 1"
+            " WHERE id = ? AND version = ?",
+            [*row.values(), before.id, before.version],
+        )
     if cursor.rowcount != 1:  # pragma: no cover - the write lock makes this unreachable
         raise Conflict(after.table, before.id, before.version, before.version + 1, None)
     _write_links(db, after, before.id)
