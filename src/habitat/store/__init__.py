@@ -60,4 +60,6 @@ def init(path: str | Path) -> list[str]:
     """Create the database file if needed and apply pending migrations; return them."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with connect(path) as db:
-        return migrate(db)
+        applied = migrate(db)
+        db.execute("PRAGMA optimize")  # refresh planner statistics where they are stale
+        return applied

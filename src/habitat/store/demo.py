@@ -80,6 +80,9 @@ ANIMATOR_HOURS_PER_WEEK = 28.0
 BENCH_YEARS = 5
 BENCH_SCALE = 10.0
 
+#: Page cache during the load, in KiB: SQLite's default 2 MB spills a years-long
+#: transaction to disk over and over; 256 MB makes the benchmark build a third faster.
+_BULK_CACHE_KIB = 262_144
 _PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _ANIMATOR_DAYS = (0, 1, 2, 3)
 _EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
@@ -205,7 +208,9 @@ def build(
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with connect(path) as db:
         migrate(db)
-        return populate(db, seed=seed, years=years, end=end, scale=scale, actor=actor)
+        summary = populate(db, seed=seed, years=years, end=end, scale=scale, actor=actor)
+        db.execute("ANALYZE")  # planner statistics after a bulk load
+        return summary
 
 
 def populate(
@@ -262,13 +267,18 @@ def populate(
         raise ValueError(f"years: must be 1 or more, got {years}")
     if not scale > 0:
         raise ValueError(f"scale: must be positive, got {scale}")
-    with transaction(db):
-        for table in RECORDS:
-            rows = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            if rows:
-                raise NotEmpty(_db_name(db), rows, table)
-        _Demo(db, random.Random(seed), end or DEFAULT_END, years, scale, actor).write()
-        return DemoSummary.count(db)
+    previous_cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+    try:
+        with transaction(db):
+            for table in RECORDS:
+                rows = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                if rows:
+                    raise NotEmpty(_db_name(db), rows, table)
+            _Demo(db, random.Random(seed), end or DEFAULT_END, years, scale, actor).write()
+            return DemoSummary.count(db)
+    finally:
+        db.execute(f"PRAGMA cache_size = {previous_cache}")
 
 
 def _db_name(db: sqlite_utils.Database) -> str:

@@ -583,7 +583,9 @@ class LiaisonNote(Record):
         "author_account_id": "account",
     }
     links: ClassVar[dict[str, Link]] = {
-        "resident_ids": Link("liaison_note_resident", "note_id", "resident_id", "resident")
+        "resident_ids": Link(
+            "liaison_note_resident", "note_id", "resident_id", "resident", sort="written_at"
+        )
     }
     personal: ClassVar[dict[str, Any]] = {"body": ERASED}
 

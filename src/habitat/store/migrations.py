@@ -252,6 +252,7 @@ def m001_records(db: sqlite_utils.Database) -> None:
         """CREATE TABLE liaison_note_resident (
         note_id INTEGER NOT NULL REFERENCES liaison_note(id),
         resident_id INTEGER NOT NULL REFERENCES resident(id),
+        written_at TEXT NOT NULL,
         PRIMARY KEY (note_id, resident_id)
         ) STRICT, WITHOUT ROWID"""
     )
@@ -378,11 +379,15 @@ def m003_screen_indexes(db: sqlite_utils.Database) -> None:
     for table, columns in (
         ("liaison_note", "habitat_id, written_at"),
         ("liaison_note", "author, written_at"),
-        ("liaison_note_resident", "resident_id, note_id"),
+        # The newest notes about one resident, read in order from the index.
+        ("liaison_note_resident", "resident_id, written_at, note_id"),
         ("tension", "habitat_id, status, occurred_on"),
         ("tension_resident", "resident_id, tension_id"),
-        ("activity", "habitat_id, starts_at"),
-        ("attendance", "resident_id, activity_id"),
+        # Covering: the AVP report counts a year of activities from the index alone.
+        ("activity", "habitat_id, starts_at, archived_at, category, place"),
+        # Covering: participation counts read the index only, never the rows.
+        ("attendance", "resident_id, archived_at, status"),
+        ("attendance", "activity_id, resident_id, status, archived_at"),
         ("presence_shift", "habitat_id, starts_at"),
         ("booking", "space_id, starts_at"),
         ("time_entry", "habitat_id, worked_on"),

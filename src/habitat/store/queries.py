@@ -26,13 +26,18 @@ from habitat.store.entities import (
     SupportPlan,
     Tension,
 )
-from habitat.store.repository import find, from_row, get
+from habitat.store.repository import find, from_rows, get
 
 #: Reviews (plans, risk agreements) due within this many days are flagged.
 REVIEW_NOTICE_DAYS = 14
 #: More residents than this at GIR 1-2 used to bring public-building fire rules
 #: (DOMAIN.md §6); the animator is warned before it happens.
 FIRE_RULE_GIR12_MAX = 6
+#: The dashboard lists this many open tensions (most severe, then oldest first).
+OPEN_TENSIONS_SHOWN = 20
+_BY_SEVERITY = (
+    "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
+)
 #: A resident's file shows this many recent notes; the notebook pages by this many.
 NOTES_PAGE = 50
 
@@ -131,7 +136,8 @@ def visits(db: sqlite_utils.Database, habitat_id: int, start: date, end: date) -
         " AND (r.exit_date IS NULL OR r.exit_date > ?)",
         [habitat_id, end.isoformat(), start.isoformat()],
     )
-    planned = [(from_row(db, Intervention, row), row) for row in rows]
+    rows = list(rows)
+    planned = list(zip(from_rows(db, Intervention, rows), rows, strict=True))
     out = []
     day = start
     while day <= end:
@@ -173,7 +179,12 @@ def overlapping_visits(day_visits: list[Visit]) -> list[tuple[Visit, Visit]]:
 
 @dataclass
 class Dashboard:
-    """Today and this week at a glance."""
+    """Today and this week at a glance.
+
+    `open_tensions` are the most severe, then oldest, open tensions with their age in
+    days (at most `OPEN_TENSIONS_SHOWN`); `open_tension_counts` counts all of them
+    by (severity, age: "week", "month" or "older").
+    """
 
     day: date
     residents: list[Resident]
@@ -182,6 +193,7 @@ class Dashboard:
     visits_today: list[Visit]
     activities_week: list[Activity]
     open_tensions: list[tuple[Tension, int]]
+    open_tension_counts: dict[tuple[str, str], int]
     avp_hours_used: float
     avp_hours_planned: float
     alerts: list[Alert] = field(default_factory=list)
@@ -212,11 +224,22 @@ def dashboard(db: sqlite_utils.Database, habitat_id: int, day: date) -> Dashboar
     tensions = find(
         db,
         Tension,
-        "habitat_id = ? AND status != 'closed'",
+        "habitat_id = ? AND status IN ('open', 'in_progress')",
         [habitat_id],
-        order_by="occurred_on",
+        order_by=_BY_SEVERITY + ", occurred_on",
+        limit=OPEN_TENSIONS_SHOWN,
     )
     open_tensions = [(t, (day - t.occurred_on).days) for t in tensions]
+    open_counts = {
+        (row[0], row[1]): row[2]
+        for row in db.execute(
+            "SELECT severity, CASE WHEN julianday(?) - julianday(occurred_on) <= 7 THEN 'week'"
+            " WHEN julianday(?) - julianday(occurred_on) <= 30 THEN 'month' ELSE 'older' END,"
+            " COUNT(*) FROM tension WHERE habitat_id = ? AND archived_at IS NULL"
+            " AND status IN ('open', 'in_progress') GROUP BY 1, 2",
+            [day.isoformat(), day.isoformat(), habitat_id],
+        )
+    }
     year_start = date(day.year, 1, 1)
     used = db.execute(
         "SELECT COALESCE(SUM(hours), 0) FROM time_entry WHERE habitat_id = ? AND avp_funded = 1"
@@ -232,6 +255,7 @@ def dashboard(db: sqlite_utils.Database, habitat_id: int, day: date) -> Dashboar
         [v for v in week_visits if v.day == day],
         activities,
         open_tensions,
+        open_counts,
         float(used),
         planned,
     )
@@ -431,8 +455,12 @@ def notebook(
         limit: page size.
     """
     clauses, params = ["n.habitat_id = ?", "n.archived_at IS NULL"], [habitat_id]
+    source, order = "liaison_note n", "n.written_at DESC, n.id DESC"
     if resident_id is not None:
-        clauses.append("n.id IN (SELECT note_id FROM liaison_note_resident WHERE resident_id = ?)")
+        # Walk the resident's links newest first (their index), not every note.
+        source = "liaison_note_resident l JOIN liaison_note n ON n.id = l.note_id"
+        order = "l.written_at DESC, l.note_id DESC"
+        clauses.append("l.resident_id = ?")
         params.append(resident_id)
     if author is not None:
         clauses.append("n.author = ?")
@@ -444,14 +472,14 @@ def notebook(
         clauses.append("n.audience_resident_id = ?")
         params.append(family_of)
     if before is not None:
-        clauses.append("n.written_at < ?")
+        clauses.append(f"{order.split()[0]} < ?")
         params.append(before.isoformat())
     rows = db.query(
-        f"SELECT n.* FROM liaison_note n WHERE {' AND '.join(clauses)}"
-        f" ORDER BY n.written_at DESC, n.id DESC LIMIT {int(limit)}",
+        f"SELECT n.* FROM {source} WHERE {' AND '.join(clauses)} ORDER BY {order}"
+        f" LIMIT {int(limit)}",
         params,
     )
-    return [from_row(db, LiaisonNote, row) for row in rows]
+    return from_rows(db, LiaisonNote, list(rows))
 
 
 @dataclass

@@ -19,12 +19,15 @@ class Link:
         owner: its column pointing to the record holding the list.
         target: its column holding each list item (an id in `target_table`).
         target_table: the table the items are ids of.
+        sort: a field of the owner copied into each link row, so that "the newest
+            notes about this resident" reads an index instead of every note.
     """
 
     table: str
     owner: str
     target: str
     target_table: str
+    sort: str | None = None
 
 
 class Record(BaseModel):
@@ -57,9 +60,14 @@ class Record(BaseModel):
     @classmethod
     def json_fields(cls) -> frozenset[str]:
         """Columns that hold a JSON list or mapping."""
-        return frozenset(
-            name for name in cls.data_fields() if _is_container(cls.model_fields[name].annotation)
-        )
+        cached = _JSON_FIELDS.get(cls)
+        if cached is None:
+            cached = _JSON_FIELDS[cls] = frozenset(
+                name
+                for name in cls.data_fields()
+                if _is_container(cls.model_fields[name].annotation)
+            )
+        return cached
 
     def to_row(self) -> dict[str, Any]:
         """The row to store: dates as ISO text, enums as values, lists as JSON."""
@@ -85,6 +93,9 @@ class Record(BaseModel):
     def audit_copy(self) -> dict[str, Any]:
         """What the audit log keeps of this record: everything but secrets."""
         return self.model_dump(mode="json", exclude=set(self.secret))
+
+
+_JSON_FIELDS: dict[type[Record], frozenset[str]] = {}
 
 
 def _is_container(annotation: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -118,30 +119,45 @@ def _unique_values(record: Record) -> Iterator[None]:
 def _write_links(db: sqlite_utils.Database, record: Record, record_id: int) -> None:
     for field, link in record.links.items():
         db.execute(f"DELETE FROM {link.table} WHERE {link.owner} = ?", [record_id])
-        db.conn.executemany(
-            f"INSERT INTO {link.table} ({link.owner}, {link.target}) VALUES (?, ?)",
-            [(record_id, target) for target in getattr(record, field)],
-        )
-
-
-def _read_links(db: sqlite_utils.Database, model: type[R], record_id: int) -> dict[str, list]:
-    return {
-        field: [
-            row[0]
-            for row in db.execute(
-                f"SELECT {link.target} FROM {link.table} WHERE {link.owner} = ?"
-                f" ORDER BY {link.target}",
-                [record_id],
+        if link.sort is None:
+            db.conn.executemany(
+                f"INSERT INTO {link.table} ({link.owner}, {link.target}) VALUES (?, ?)",
+                [(record_id, target) for target in getattr(record, field)],
             )
-        ]
-        for field, link in model.links.items()
-    }
+        else:
+            sort = record.to_row()[link.sort]
+            db.conn.executemany(
+                f"INSERT INTO {link.table} ({link.owner}, {link.target}, {link.sort})"
+                " VALUES (?, ?, ?)",
+                [(record_id, target, sort) for target in getattr(record, field)],
+            )
 
 
 def from_row(db: sqlite_utils.Database, model: type[R], row: Mapping[str, Any]) -> R:
     """An entity from its stored row (link lists read too)."""
-    data = {name: row[name] for name in model.model_fields if name in row}
-    return model.from_row(data, _read_links(db, model, row["id"]))
+    return from_rows(db, model, [row])[0]
+
+
+def from_rows(
+    db: sqlite_utils.Database, model: type[R], rows: Sequence[Mapping[str, Any]]
+) -> list[R]:
+    """Entities from stored rows, each link table read once for all of them."""
+    ids = [row["id"] for row in rows]
+    links: dict[int, dict[str, list[int]]] = {i: {f: [] for f in model.links} for i in ids}
+    if ids and model.links:
+        for field, link in model.links.items():
+            for owner, target in db.execute(
+                f"SELECT {link.owner}, {link.target} FROM {link.table}"
+                f" WHERE {link.owner} IN (SELECT value FROM json_each(?))"
+                f" ORDER BY {link.owner}, {link.target}",
+                [json.dumps(ids)],
+            ):
+                links[owner][field].append(target)
+    names = model.model_fields
+    return [
+        model.from_row({k: v for k, v in row.items() if k in names}, links[row["id"]])
+        for row in rows
+    ]
 
 
 def add(db: sqlite_utils.Database, actor: str, record: R) -> R:
@@ -207,7 +223,7 @@ def find(
     sql += f" ORDER BY {order_by}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [from_row(db, model, row) for row in db.query(sql, list(params))]
+    return from_rows(db, model, list(db.query(sql, list(params))))
 
 
 def _current(db: sqlite_utils.Database, model: type[R], record_id: int, version: int) -> R:

@@ -15,24 +15,24 @@ SHORT_TEXT_MAX = 200
 #: read in a liaison notebook; more is a pasted document, not a note.
 LONG_TEXT_MAX = 20_000
 
-# Line breaks and tabs belong in long text; every other control character is
-# invisible, breaks exports and terminals, and is refused. Surrogates cannot be
-# stored as UTF-8 at all.
-_LINE_CONTROLS = frozenset("\n\t\r")
+# Line breaks and tabs belong in long text; every other control character (Unicode
+# category Cc) is invisible, breaks exports and terminals, and is refused. Surrogates
+# cannot be stored as UTF-8 at all.
+_CONTROL_OR_SURROGATE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _bad_character(text: str, allowed: frozenset[str]) -> str | None:
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cs":
-            return f"U+{ord(char):04X} (surrogate)"
-        if category == "Cc" and char not in allowed:
-            return f"U+{ord(char):04X} (control character)"
-    return None
+def _bad_character(text: str, pattern: re.Pattern[str]) -> str | None:
+    found = pattern.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    kind = "surrogate" if unicodedata.category(char) == "Cs" else "control character"
+    return f"U+{ord(char):04X} ({kind})"
 
 
 def _one_line(text: str) -> str:
-    bad = _bad_character(text, frozenset())
+    bad = _bad_character(text, _CONTROL_OR_SURROGATE)
     if bad:
         raise ValueError(f"contains a character that cannot be stored: {bad}")
     if not text.strip():
@@ -41,7 +41,7 @@ def _one_line(text: str) -> str:
 
 
 def _multi_line(text: str) -> str:
-    bad = _bad_character(text, _LINE_CONTROLS)
+    bad = _bad_character(text, _CONTROL_BUT_LINES)
     if bad:
         raise ValueError(f"contains a character that cannot be stored: {bad}")
     if not text.strip():
