@@ -50,9 +50,7 @@ def main() -> None:
         habitat_id = db.execute("SELECT id FROM habitat").fetchone()[0]
         last = db.execute("SELECT MAX(written_at) FROM liaison_note").fetchone()[0]
         today = datetime.fromisoformat(last).date()
-        residents = [
-            r.id for r in store.find(db, store.RECORDS["resident"], "exit_date IS NULL")
-        ]
+        residents = [r.id for r in store.find(db, store.RECORDS["resident"], "exit_date IS NULL")]
     print(
         f"{counts['liaison_note']:,} notes, {counts['tension']:,} tensions, "
         f"{counts['attendance']:,} attendance rows, {counts['audit_log']:,} audit entries, "
@@ -69,8 +67,10 @@ def main() -> None:
         ),
         "AVP yearly report": lambda db: avp_report(db, habitat_id, today.year - 1),
     }
-    print(f"\n{'screen query':<26} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  (target p95 <= "
-          f"{TARGET_MS:.0f} ms, {args.repeat} calls, new connection each)")
+    print(
+        f"\n{'screen query':<26} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  (target p95 <= "
+        f"{TARGET_MS:.0f} ms, {args.repeat} calls, new connection each)"
+    )
     worst = 0.0
     for name, call in screens.items():
         times = sorted(_timed(call, args.repeat))

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 import sqlite_utils
@@ -73,6 +74,8 @@ NOTES_PER_DAY = 4.0
 TENSIONS_PER_YEAR = 110
 #: Collective activities in a week, at scale 1: one of these, drawn each week.
 ACTIVITIES_PER_WEEK = (3, 4, 5)
+#: The rota, the activities calendar and bookings run this many days past `end`.
+PLANNED_AHEAD_DAYS = 14
 #: The animator-coordinator's contract: 28 h a week, Monday to Thursday.
 ANIMATOR_HOURS_PER_WEEK = 28.0
 #: The benchmark's habitat: 5 years at this scale give about 73,000 notes, 5,500
@@ -238,7 +241,9 @@ def populate(
     kinds (most closed), monthly council meetings and decisions, and the
     animator's time by support function. Over several years residents leave
     (date and reason) and newcomers take their dwelling, never more than 8
-    present; the last 12 months have no departure.
+    present; the last 12 months have no departure. As in a real habitat, the
+    rota, activities and bookings are planned `PLANNED_AHEAD_DAYS` past `end`
+    and the next council meeting has its agenda.
 
     Every value comes from `random.Random(seed)` and dates from `end`, never
     from the clock: two builds with the same arguments hold the same records
@@ -378,6 +383,24 @@ _SURNAMES = (
     "Baron", "Dupuy", "Breton", "Rémy", "Cousin", "Ferreira", "Benali", "Da Silva",
 )  # fmt: skip
 
+
+class _Generation(StrEnum):
+    """Which pool a first name is drawn from."""
+
+    OLD = "old"
+    MIDDLE = "middle"
+    YOUNG = "young"
+
+
+_FIRST_NAMES = {
+    (_Generation.OLD, True): _WOMEN_OLD,
+    (_Generation.OLD, False): _MEN_OLD,
+    (_Generation.MIDDLE, True): _WOMEN_MID,
+    (_Generation.MIDDLE, False): _MEN_MID,
+    (_Generation.YOUNG, True): _WOMEN_YOUNG,
+    (_Generation.YOUNG, False): _MEN_YOUNG,
+}
+
 _EXIT_REASONS_FR = {
     ExitReason.DEATH: "décès",
     ExitReason.INSTITUTION: "entrée en établissement",
@@ -402,6 +425,15 @@ _RELATIONS_FR = {
 # --- The residents' profiles --------------------------------------------------------
 
 
+class _Ties(StrEnum):
+    """Who stands by a resident (DOMAIN.md §4.2: some families carry the habitat)."""
+
+    PILLAR = "pillar"  # a relative giving 10+ hours a week, and another
+    SOME = "some"  # one to three relatives giving an hour or two
+    FRIEND_ONLY = "friend_only"  # no family: a friend is the emergency contact
+    NOBODY = "nobody"  # no family, no emergency contact
+
+
 @dataclass(frozen=True)
 class _Profile:
     """Who a resident is, before names are drawn: public, autonomy, family, story."""
@@ -410,40 +442,41 @@ class _Profile:
     gir: int | None = None
     support_level: SupportLevel | None = None
     entry_mode: EntryMode = EntryMode.CHOSEN
-    family: str = "some"  # "pillar", "some", "friend" (emergency contact only), "none"
+    ties: _Ties = _Ties.SOME
     propensity: float = 0.6  # how readily they join activities
     stays: bool = False  # never leaves (alert fixtures, account holders)
-    account: str | None = None  # "family" or "resident": the account tied to them
+    account: Role | None = None  # a family or resident account tied to them
+    consents: bool = True  # whether the family agrees to information being shared
 
 
 #: The founding residents: 4 elderly people GIR 2-5 and 4 disabilities.
 _FOUNDERS = (
-    _Profile(Public.ELDERLY, gir=2, family="pillar", propensity=0.55),
-    _Profile(Public.ELDERLY, gir=3, entry_mode=EntryMode.DEFAULT, propensity=0.5),
-    _Profile(Public.ELDERLY, gir=4, family="friend", propensity=0.8, stays=True),
+    _Profile(Public.ELDERLY, gir=2, ties=_Ties.PILLAR, propensity=0.55),
+    _Profile(Public.ELDERLY, gir=3, entry_mode=EntryMode.DEFAULT, propensity=0.5, consents=False),
+    _Profile(Public.ELDERLY, gir=4, ties=_Ties.FRIEND_ONLY, propensity=0.8, stays=True),
     _Profile(Public.ELDERLY, gir=5, propensity=0.75),
     _Profile(
         Public.MOTOR,
         support_level=SupportLevel.HIGH,
         propensity=0.7,
         stays=True,
-        account="resident",
+        account=Role.RESIDENT,
     ),
     _Profile(
         Public.PSYCHIC,
         support_level=SupportLevel.MODERATE,
         entry_mode=EntryMode.DEFAULT,
-        family="none",
+        ties=_Ties.NOBODY,
         propensity=0.06,
         stays=True,
     ),
     _Profile(
         Public.INTELLECTUAL,
         support_level=SupportLevel.MODERATE,
-        family="pillar",
+        ties=_Ties.PILLAR,
         propensity=0.85,
         stays=True,
-        account="family",
+        account=Role.FAMILY,
     ),
     _Profile(Public.AUTISM, support_level=SupportLevel.HIGH, propensity=0.45),
 )
@@ -648,7 +681,7 @@ _ELDERLY_HEAVY = _CarePattern(
         _Visit(
             "saad_habitat", _EVERY_DAY, time(8, 0), time(9, 15), "Lever, toilette, petit déjeuner"
         ),
-        _Visit("nurse", _EVERY_DAY, time(8, 30), time(8, 45), "Injection d'insuline, pilulier"),
+        _Visit("nurse", _EVERY_DAY, time(7, 45), time(8, 0), "Injection d'insuline, pilulier"),
         _Visit("saad_habitat", _EVERY_DAY, time(18, 30), time(19, 15), "Repas du soir et coucher"),
         _Visit("ssiad", _WEEKDAYS, time(10, 0), time(10, 45), "Soins d'hygiène et surveillance"),
         _Visit(
@@ -699,7 +732,7 @@ _MOTOR = _CarePattern(
     ),
     visits=(
         _Visit("saad_own", _EVERY_DAY, time(7, 30), time(9, 0), "Lever, toilette, habillage"),
-        _Visit("saad_habitat", _WEEKDAYS, time(8, 30), time(9, 30), "Petit déjeuner, ménage"),
+        _Visit("saad_habitat", (1, 3), time(8, 30), time(9, 30), "Petit déjeuner, ménage"),
         _Visit("saad_own", _EVERY_DAY, time(20, 0), time(21, 0), "Coucher"),
         _Visit("samsah", (1,), time(14, 0), time(15, 0), "Ergothérapie, aides techniques"),
         _Visit("physio", (0, 3), time(11, 0), time(11, 45), "Kinésithérapie"),
@@ -724,7 +757,7 @@ _PSYCHIC = _CarePattern(
         _Visit("gp_b", (4,), time(17, 0), time(17, 30), "Consultation, une semaine sur quatre"),
     ),
     risks=(
-        "Gère seul son traitement de la semaine (pilulier préparé par l'infirmière) ; l'équipe "
+        "Gère seul{e} son traitement de la semaine (pilulier préparé par l'infirmière) ; l'équipe "
         "alerte le CMP après deux prises oubliées.",
         "Reçoit des amis dans son logement le soir sans prévenir l'équipe.",
     ),
@@ -761,11 +794,11 @@ _AUTISM = _CarePattern(
         _Visit("gp_a", (1,), time(17, 0), time(17, 30), "Consultation, une semaine sur huit"),
     ),
     risks=(
-        "Reste seul dans son logement l'après-midi sans sollicitation de l'équipe ; "
+        "Reste seul{e} dans son logement l'après-midi sans sollicitation de l'équipe ; "
         "passage discret à 16 h.",
     ),
     preferences=(
-        "Besoin d'être prévenu de tout changement de planning la veille ; casque anti-bruit.",
+        "Besoin d'être prévenu{e} de tout changement de planning la veille ; casque anti-bruit.",
     ),
 )
 _SENSORY = _CarePattern(
@@ -779,7 +812,7 @@ _SENSORY = _CarePattern(
         _Visit("gp_b", (2,), time(16, 0), time(16, 30), "Consultation, mensuelle"),
     ),
     risks=("Cuisine seul{e} dans son logement avec une plaque à arrêt automatique.",),
-    preferences=("Ne rien déplacer dans son logement sans le prévenir.",),
+    preferences=("Ne rien déplacer dans son logement sans prévenir.",),
 )
 
 
@@ -795,7 +828,8 @@ def _care_pattern(profile: _Profile) -> _CarePattern:
     }[profile.public]
 
 
-_HAD_VISIT = _Visit("had", _EVERY_DAY, time(11, 0), time(11, 30), "Pansement complexe (HAD)")
+#: The GIR 2 founder's hospital-at-home nurse comes while the habitat's aide is there.
+_HAD_VISIT = _Visit("had", (0, 2, 4), time(9, 0), time(9, 30), "Pansement complexe (HAD)")
 
 
 # --- Collective life ----------------------------------------------------------------
@@ -948,16 +982,19 @@ _SPACES = (
     ("jardin", "Jardin", 20),
     ("buanderie", "Buanderie", 3),
 )
+#: What residents book a common space for: (space, purpose, hours); the first few
+#: need a family or friends to come.
 _BOOKING_PURPOSES = (
-    ("cuisine", "Préparer un gâteau pour un anniversaire", 2.0),
     ("cuisine", "Repas avec sa famille", 2.5),
     ("salon", "Visite de la famille", 2.0),
     ("salon", "Anniversaire avec ses proches", 3.0),
-    ("salon", "Réunion avec sa curatrice", 1.0),
-    ("jardin", "Goûter avec des amis", 2.0),
+    ("cuisine", "Préparer un gâteau pour le goûter", 2.0),
+    ("salon", "Rendez-vous avec son assistante sociale", 1.0),
+    ("jardin", "Lecture au calme", 2.0),
     ("buanderie", "Lessive des draps", 1.5),
     ("buanderie", "Lessive", 1.0),
 )
+_FAMILY_PURPOSES = 3
 
 _HOUSE_RULES = (
     (
@@ -1084,6 +1121,8 @@ _NOTE_ENDINGS = (
     " Merci !",
     " Je repasse demain.",
 )
+
+_PROVIDER_NOTE_ENDINGS = ("", "", " Merci.", " Bonne journée.", " Merci de confirmer.")
 
 _TENSION_TEXTS = {
     TensionKind.AUTONOMY_SAFETY: (
@@ -1216,13 +1255,22 @@ _DECISIONS = (
     "Tenir un tableau des présences du week-end dans l'entrée.",
     "Rédiger une charte d'accueil des nouveaux habitants.",
 )
-_FOLLOW_UPS = (
-    "Fait, à revoir dans trois mois.",
-    "Devis demandé, en attente de réponse.",
-    "Mis en place ; retour positif des habitants.",
-    "Reporté faute de budget.",
-    "En cours avec le centre social.",
-)
+_FOLLOW_UPS = {
+    DecisionStatus.DONE: (
+        "Fait, à revoir dans trois mois.",
+        "Mis en place ; retour positif des habitants.",
+        "Fait ; affiché dans l'entrée.",
+    ),
+    DecisionStatus.IN_PROGRESS: (
+        "Devis demandé, en attente de réponse.",
+        "En cours avec le centre social.",
+        "Relancé au conseil suivant.",
+    ),
+    DecisionStatus.ABANDONED: (
+        "Reporté faute de budget, puis abandonné.",
+        "Abandonné : les habitants ont changé d'avis.",
+    ),
+}
 
 _FUNCTION_WEIGHTS = (
     (SupportFunction.COLLECTIVE_ORGANISATION, 45),
@@ -1277,8 +1325,22 @@ def _at(day: date, hour: time) -> datetime:
     return datetime.combine(day, hour)
 
 
-def _plus_hours(moment: time, hours: float) -> time:
-    return (datetime.combine(date.min, moment) + timedelta(hours=hours)).time()
+def _nearest(days: Sequence[date], target: date) -> date:
+    return min((abs((day - target).days), day) for day in days)[1]
+
+
+def _council_days(start: date, end: date) -> list[date]:
+    """The council meets on the second Tuesday of each month but August; the last is ahead."""
+    days = []
+    month = date(start.year, start.month, 1)
+    while not days or days[-1] <= end:
+        held = month + timedelta(days=(1 - month.weekday()) % 7 + 7)
+        if held in _public_holidays(held.year):  # 14 July falls on a Tuesday now and then
+            held += timedelta(days=1)
+        if month.month != 8 and held >= start:
+            days.append(held)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return days
 
 
 def _french_date(day: date) -> str:
@@ -1341,6 +1403,7 @@ class _Demo:
         self.rng = rng
         self.end = end
         self.start = _years_before(end, years) + timedelta(days=1)
+        self.horizon = end + timedelta(days=PLANNED_AHEAD_DAYS)
         self.years = years
         self.scale = scale
         self.actor = actor
@@ -1353,33 +1416,33 @@ class _Demo:
         self.pseudonyms: set[str] = set()
         self.names_used: set[tuple[str, str]] = set()
         self.first_names: set[str] = set()
-        self.animator = self._name(female=True, generation="mid")
-        self.host_director = self._name(female=False, generation="mid")
-        self.aides = [self._name(female=rng.random() < 0.8, generation="mid") for _ in range(4)]
-        self.nurse = self._name(female=True, generation="young")
-        self.volunteers = [self._name(rng.random() < 0.6, "young") for _ in range(years + 1)]
-        self.neighbours = [self._name(rng.random() < 0.6, "old") for _ in range(3)]
+        self.animator = self._name(female=True, generation=_Generation.MIDDLE)
+        self.host_director = self._name(female=False, generation=_Generation.MIDDLE)
+        self.aides = [
+            self._name(female=rng.random() < 0.8, generation=_Generation.MIDDLE) for _ in range(4)
+        ]
+        self.nurse = self._name(female=True, generation=_Generation.YOUNG)
+        self.volunteers = [
+            self._name(rng.random() < 0.6, _Generation.YOUNG) for _ in range(years + 1)
+        ]
+        self.neighbours = [self._name(rng.random() < 0.6, _Generation.OLD) for _ in range(3)]
         self.family_author: tuple[_Kin, _Person] | None = None
-        self.working_days: list[date] = []
+        self.working_days: set[date] = set()
         self.space_busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
-        self.council_days: set[date] = set()
+        self.council_days = _council_days(self.start, end)
+        # The council adopted the second version of the project three fifths of the way in.
+        middle = self.start + (end - self.start) * 3 / 5
+        self.second_project = _nearest(self.council_days[2:-1] or self.council_days, middle)
 
     # Drawing ------------------------------------------------------------------------
 
     def _put(self, record: Record) -> int:
         return add(self.db, self.actor, record).id or 0
 
-    def _name(self, female: bool, generation: str) -> tuple[str, str]:
-        pools = {
-            ("old", True): _WOMEN_OLD,
-            ("old", False): _MEN_OLD,
-            ("mid", True): _WOMEN_MID,
-            ("mid", False): _MEN_MID,
-            ("young", True): _WOMEN_YOUNG,
-            ("young", False): _MEN_YOUNG,
-        }
+    def _name(self, female: bool, generation: _Generation) -> tuple[str, str]:
         while True:
-            name = (self.rng.choice(pools[generation, female]), self.rng.choice(_SURNAMES))
+            first = self.rng.choice(_FIRST_NAMES[generation, female])
+            name = (first, self.rng.choice(_SURNAMES))
             if name not in self.names_used:
                 self.names_used.add(name)
                 return name
@@ -1462,7 +1525,7 @@ class _Demo:
                 adopted_by=f"{board} et futurs habitants",
             )
         )
-        second = start + timedelta(days=max(150, (self.end - start).days * 3 // 5))
+        second = self.second_project
         self._put(
             SharedLifeProject(
                 habitat_id=self.habitat_id,
@@ -1474,7 +1537,7 @@ class _Demo:
         )
         for n, (title, text) in enumerate(_HOUSE_RULES):
             later = n >= len(_HOUSE_RULES) - 2
-            adopted = start + timedelta(days=self.rng.randint(60, 300)) if later else opening
+            adopted = self.rng.choice(self.council_days[1:-1]) if later else opening
             self._put(
                 HouseRule(
                     habitat_id=self.habitat_id,
@@ -1490,7 +1553,7 @@ class _Demo:
         female = rng.random() < (0.65 if profile.public is Public.ELDERLY else 0.45)
         elderly = profile.public is Public.ELDERLY
         while True:
-            first, last = self._name(female, "old" if elderly else "young")
+            first, last = self._name(female, _Generation.OLD if elderly else _Generation.YOUNG)
             if first not in self.first_names:
                 self.first_names.add(first)
                 break
@@ -1511,15 +1574,15 @@ class _Demo:
     def _newcomer_profile(self) -> _Profile:
         rng = self.rng
         public = rng.choice(_NEWCOMER_PUBLICS)
-        family = rng.choices(("some", "pillar", "friend"), (85, 10, 5))[0]
+        ties = rng.choices((_Ties.SOME, _Ties.PILLAR, _Ties.FRIEND_ONLY), (85, 10, 5))[0]
         mode = EntryMode.DEFAULT if rng.random() < 0.3 else EntryMode.CHOSEN
         propensity = rng.uniform(0.35, 0.85)
         if public is Public.ELDERLY:
             gir = rng.choice((2, 3, 3, 4, 4, 5, 6))
-            return _Profile(public, gir=gir, entry_mode=mode, family=family, propensity=propensity)
+            return _Profile(public, gir=gir, entry_mode=mode, ties=ties, propensity=propensity)
         level = rng.choice(_LEVELS)
         return _Profile(
-            public, support_level=level, entry_mode=mode, family=family, propensity=propensity
+            public, support_level=level, entry_mode=mode, ties=ties, propensity=propensity
         )
 
     def _plan_residents(self) -> None:
@@ -1564,11 +1627,11 @@ class _Demo:
 
     def _family(self, person: _Person) -> None:
         rng, profile = self.rng, person.profile
-        if profile.family == "none":
+        if profile.ties is _Ties.NOBODY:
             return
-        if profile.family == "friend":
+        if profile.ties is _Ties.FRIEND_ONLY:
             female = rng.random() < 0.6
-            first, last = self._name(female, "old")
+            first, last = self._name(female, _Generation.OLD)
             who = "voisine et amie" if female else "voisin et ami"
             person.emergency_contact = f"{first} {last} ({who}) : {self._phone(mobile=True)}"
             return
@@ -1579,23 +1642,24 @@ class _Demo:
         else:
             relations = (Relation.PARENT, Relation.SIBLING, Relation.LEGAL_GUARDIAN)
             weights = (60, 30, 10)
-        count = 2 if profile.family == "pillar" else rng.choice((1, 1, 2, 3))
+        count = 2 if profile.ties is _Ties.PILLAR else rng.choice((1, 1, 2, 3))
         for n in range(count):
             relation = rng.choices(relations, weights)[0]
-            if n == 0 and profile.family == "pillar":
+            if n == 0 and profile.ties is _Ties.PILLAR:
                 relation = Relation.CHILD if elderly else Relation.PARENT
             female = rng.random() < 0.6
             if relation is Relation.PARENT and any(k.relation is relation for k in person.carers):
                 female = not next(k.female for k in person.carers if k.relation is relation)
-            generation = "young" if relation in (Relation.GRANDCHILD, Relation.SIBLING) else "mid"
+            young = relation in (Relation.GRANDCHILD, Relation.SIBLING)
+            generation = _Generation.YOUNG if young else _Generation.MIDDLE
             first, last = self._name(female, generation)
             if relation in (Relation.PARENT, Relation.SIBLING) or rng.random() < 0.4:
                 last = person.last_name
-            if n == 0 and profile.family == "pillar":
+            if n == 0 and profile.ties is _Ties.PILLAR:
                 hours = rng.choice((10.0, 12.0, 14.0))
             else:
                 hours = rng.choice((0.5, 1.0, 1.0, 2.0, 3.0))
-            consent = n == 0 or rng.random() < 0.6
+            consent = profile.consents and (n == 0 or rng.random() < 0.6)
             person.carers.append(_Kin(first, last, relation, female, consent, hours))
         main = person.carers[0]
         contact = f"{main.full_name} ({main.relation_fr}) : {self._phone(mobile=True)}"
@@ -1606,13 +1670,13 @@ class _Demo:
             phone = self._phone(mobile=spec.kind is ProviderKind.GP)
             if spec.kind is ProviderKind.GP:
                 female = self.rng.random() < 0.5
-                first, last = self._name(female, "mid")
+                first, last = self._name(female, _Generation.MIDDLE)
                 name = f"Dr {first} {last}, médecin traitant"
                 contact = f"Dr {last}"
                 email = None
             else:
                 name = spec.name
-                first, last = self._name(self.rng.random() < 0.7, "mid")
+                first, last = self._name(self.rng.random() < 0.7, _Generation.MIDDLE)
                 contact = f"{first} {last}"
                 email = f"contact@{_ascii(spec.key)}.example.org"
             provider_id = self._put(
@@ -1683,7 +1747,7 @@ class _Demo:
             while due <= last_day:
                 reviews.append(due)
                 due += timedelta(days=182)
-            if reviews and person.exit is None and rng.random() < 0.35:
+            if reviews and person.exit is None and rng.random() < 0.25:
                 due = reviews.pop()  # overdue: the dashboard shows it
             situation = {"e": "e" if person.female else ""}
             plan_id = self._put(
@@ -1727,13 +1791,21 @@ class _Demo:
                 )
             for what in rng.sample(pattern.risks, k=min(2, len(pattern.risks))):
                 agreed = min(started + timedelta(days=rng.randint(0, 60)), last_day)
+                every = timedelta(days=rng.choice((91, 182, 273, 365)))
+                renewals = []
+                while agreed + every * (len(renewals) + 1) <= last_day:
+                    renewals.append(agreed + every * (len(renewals) + 1))
+                if renewals and rng.random() < 0.75:
+                    agreed = renewals[-1]  # renewed on time; else overdue for review
+                elif len(renewals) > 1:
+                    agreed = renewals[-2]
                 self._put(
                     RiskAgreement(
                         plan_id=plan_id,
                         what=what.format(**situation),
                         agreed_by=signatories,
                         agreed_on=agreed,
-                        review_on=agreed + timedelta(days=rng.choice((91, 182, 273, 365))),
+                        review_on=agreed + every,
                     )
                 )
             for reviewed in reviews:
@@ -1777,7 +1849,7 @@ class _Demo:
             )
         )
         for person in self.residents:
-            if person.profile.account == "family":
+            if person.profile.account is Role.FAMILY:
                 kin = person.carers[0]
                 self.family_author = (kin, person)
                 self.accounts["family"] = self._put(
@@ -1788,7 +1860,7 @@ class _Demo:
                         resident_id=person.id,
                     )
                 )
-            elif person.profile.account == "resident":
+            elif person.profile.account is Role.RESIDENT:
                 self.accounts["resident"] = self._put(
                     Account(
                         username=username(person.first_name, person.last_name),
@@ -1801,13 +1873,13 @@ class _Demo:
     def _activities(self) -> None:
         rng = self.rng
         monday = self.start - timedelta(days=self.start.weekday())
-        while monday <= self.end:
+        while monday <= self.horizon:
             planned = []
             for _ in range(self._round(rng.choice(ACTIVITIES_PER_WEEK) * self.scale)):
                 for _attempt in range(12):
                     kind = rng.choices(_ACTIVITY_KINDS, _ACTIVITY_WEIGHTS)[0]
                     day = monday + timedelta(days=rng.randint(0, 6))
-                    if not self.start <= day <= self.end or not kind.held_on(day):
+                    if not self.start <= day <= self.horizon or not kind.held_on(day):
                         continue
                     start = _at(day, kind.starts)
                     end = start + timedelta(hours=kind.hours)
@@ -1847,6 +1919,8 @@ class _Demo:
                 location=None if space else f"{kind.location}, {self.town.name}",
             )
         )
+        if start.date() > self.end:
+            return  # planned, nobody has attended yet
         for person in self._present(start.date()):
             chance = person.propensity
             if kind.mobile_only and (
@@ -1861,14 +1935,15 @@ class _Demo:
 
     def _bookings(self) -> None:
         rng = self.rng
-        for day in _days(self.start, self.end):
+        for day in _days(self.start, self.horizon):
             if rng.random() > 2 / 7:
                 continue
             present = self._present(day)
             if not present:
                 continue
             person = rng.choice(present)
-            key, purpose, hours = rng.choice(_BOOKING_PURPOSES)
+            purposes = _BOOKING_PURPOSES if person.carers else _BOOKING_PURPOSES[_FAMILY_PURPOSES:]
+            key, purpose, hours = rng.choice(purposes)
             space = self.spaces[key]
             busy = self.space_busy.setdefault((space, day), [])
             for _attempt in range(6):
@@ -1899,7 +1974,7 @@ class _Demo:
         """The animator's working days: Monday to Thursday, less holidays and leave."""
         rng = self.rng
         off: set[date] = set()
-        for year in range(self.start.year, self.end.year + 1):
+        for year in range(self.start.year, self.horizon.year + 1):
             off |= _public_holidays(year)
             august = date(year, 8, 1)
             first_monday = august + timedelta(days=(7 - august.weekday()) % 7)
@@ -1909,16 +1984,16 @@ class _Demo:
             off |= set(_days(spring, spring + timedelta(days=6)))
         return [
             day
-            for day in _days(self.start, self.end)
+            for day in _days(self.start, self.horizon)
             if day.weekday() in _ANIMATOR_DAYS and day not in off
         ]
 
     def _presence_rota(self) -> None:
         rng = self.rng
         working = set(self._animator_days())
-        self.working_days = sorted(working)
+        self.working_days = {day for day in working if day <= self.end}
         animator = " ".join(self.animator)
-        for day in _days(self.start, self.end):
+        for day in _days(self.start, self.horizon):
             year = (day - self.start).days // 365
             volunteer = f"{' '.join(self.volunteers[year])} (service civique)"
             aide = f"{' '.join(rng.choice(self.aides))} (SAAD)"
@@ -1966,20 +2041,25 @@ class _Demo:
 
     def _council(self) -> None:
         animator = " ".join(self.animator)
-        month = date(self.start.year, self.start.month, 1)
-        while month <= self.end:
-            first_tuesday = month + timedelta(days=(1 - month.weekday()) % 7)
-            held = first_tuesday + timedelta(days=7)
-            if month.month != 8 and self.start <= held <= self.end:
-                self._meeting(held, animator)
-            month = (month + timedelta(days=32)).replace(day=1)
+        *held, upcoming = self.council_days
+        for day in held:
+            self._meeting(day, animator)
+        items = [*self.rng.sample(_AGENDA_ITEMS, k=3), "Questions diverses"]
+        self._put(
+            CouncilMeeting(
+                habitat_id=self.habitat_id,
+                held_on=upcoming,
+                agenda="\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1)),
+            )
+        )
 
     def _meeting(self, held: date, animator: str) -> None:
         rng = self.rng
-        self.council_days.add(held)
         present = self._present(held)
         attendees = [p.id for p in present if rng.random() < min(0.95, p.propensity + 0.3)]
         items = rng.sample(_AGENDA_ITEMS, k=rng.randint(3, 4))
+        if held == self.second_project:
+            items.insert(0, "Adoption de la version 2 du projet de vie sociale et partagée")
         items.append("Questions diverses")
         families = rng.randint(0, 3)
         others = f"{animator} (animatrice)"
@@ -2008,7 +2088,7 @@ class _Demo:
                     (DecisionStatus.DONE, DecisionStatus.IN_PROGRESS, DecisionStatus.ABANDONED),
                     (75, 15, 10),
                 )[0]
-                follow_up = rng.choice(_FOLLOW_UPS)
+                follow_up = rng.choice(_FOLLOW_UPS[status])
                 if status is DecisionStatus.DONE:
                     done_on = min(due + timedelta(days=rng.randint(-10, 20)), self.end)
                     done_on = max(done_on, held)
@@ -2070,46 +2150,70 @@ class _Demo:
 
     def _notes(self) -> None:
         rng = self.rng
-        animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
-        host = (f"{' '.join(self.host_director)} (association)", self.accounts["host"])
-        nurse = (f"{' '.join(self.nurse)} (infirmière)", None)
-        departures = {p.exit: p for p in self.residents if p.exit}
         arrivals = {p.entry: p for p in self.residents}
+        departures = {p.exit: p for p in self.residents if p.exit}
         for day in _days(self.start, self.end):
             present = self._present(day)
-            year = (day - self.start).days // 365
-            volunteer = (f"{' '.join(self.volunteers[year])} (service civique)", None)
-            aide = (f"{' '.join(rng.choice(self.aides))} (SAAD)", self.accounts["provider"])
-            authors = (animator, aide, volunteer, nurse, host)
             mean = NOTES_PER_DAY * self.scale * (1.15 if day.weekday() < 5 else 0.65)
-            moments = sorted(
+            moments = [
                 _at(day, time(rng.randint(7, 21), rng.randint(0, 59)))
                 for _ in range(self._round(mean * rng.uniform(0.7, 1.3)))
-            )
+            ]
             if day in arrivals:
-                newcomer = arrivals[day]
-                self._note(
-                    _at(day, time(10, 0)),
-                    animator,
-                    f"Arrivée de {newcomer.called} dans le logement {newcomer.dwelling}. Visite "
-                    "des espaces communs faite, présentation aux autres habitants au goûter.",
-                    Audience.TEAM,
-                    [newcomer],
-                )
+                moments.append(_at(day, time(10, 0)))
             if day in departures:
-                leaving = departures[day]
-                reason = _EXIT_REASONS_FR[leaving.exit_reason or ExitReason.OTHER]
-                self._note(
-                    _at(day, time(18, 0)),
-                    animator,
-                    f"Départ de {leaving.called} ({reason}). Les habitants seront informés "
-                    "au prochain conseil ; un temps de souvenir est proposé.",
-                    Audience.TEAM,
-                    [],
-                )
-            for moment in moments:
-                author = rng.choices(authors, (45, 22, 12, 12, 4))[0]
-                self._daily_note(moment, author, present)
+                moments.append(_at(day, time(18, 0)))
+            for moment in sorted(moments):
+                if moment.time() == time(10, 0) and day in arrivals:
+                    self._arrival_note(moment, arrivals.pop(day))
+                elif moment.time() == time(18, 0) and day in departures:
+                    self._departure_note(moment, departures.pop(day))
+                else:
+                    self._daily_note(moment, self._author(moment), present)
+
+    def _author(self, moment: datetime) -> tuple[str, int | None]:
+        """Who writes at that moment: the animator in her hours, aides, nurse, volunteer."""
+        day, hour = moment.date(), moment.hour
+        year = min((day - self.start).days // 365, self.years - 1)
+        aide = f"{' '.join(self.rng.choice(self.aides))} (SAAD)"
+        authors = [(aide, self.accounts["provider"])]
+        weights = [25]
+        if day in self.working_days and 9 <= hour < 17:
+            authors.append((f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"]))
+            weights.append(60)
+        if hour < 10 or 17 <= hour < 20:
+            authors.append((f"{' '.join(self.nurse)} (infirmière)", None))
+            weights.append(12)
+        if 13 <= hour < 17:
+            authors.append((f"{' '.join(self.volunteers[year])} (service civique)", None))
+            weights.append(10)
+        if day.weekday() < 5 and 9 <= hour < 18:
+            host = f"{' '.join(self.host_director)} (association)"
+            authors.append((host, self.accounts["host"]))
+            weights.append(3)
+        return self.rng.choices(authors, weights)[0]
+
+    def _arrival_note(self, moment: datetime, newcomer: _Person) -> None:
+        animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
+        body = (
+            f"Arrivée de {newcomer.called} dans le logement {newcomer.dwelling}. Visite des "
+            "espaces communs faite, présentation aux autres habitants au goûter."
+        )
+        self._note(moment, animator, body, Audience.TEAM, [newcomer])
+
+    def _departure_note(self, moment: datetime, leaving: _Person) -> None:
+        animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
+        reason = leaving.exit_reason or ExitReason.OTHER
+        farewell = (
+            "un temps de souvenir est proposé"
+            if reason is ExitReason.DEATH
+            else "un goûter d'au revoir est prévu"
+        )
+        body = (
+            f"Départ de {leaving.called} ({_EXIT_REASONS_FR[reason]}). Les habitants en "
+            f"parleront au prochain conseil ; {farewell}."
+        )
+        self._note(moment, animator, body, Audience.TEAM, [leaving])
 
     def _daily_note(
         self, moment: datetime, author: tuple[str, int | None], present: list[_Person]
@@ -2127,6 +2231,7 @@ class _Demo:
         kin, relative = self.family_author
         if roll < 0.27 and person.providers:
             body = rng.choice(_NOTES_PROVIDERS).format(**self._situation(person))
+            ending = rng.choice(_PROVIDER_NOTE_ENDINGS)
             self._note(moment, author, body + ending, Audience.PROVIDERS, [person])
         elif roll < 0.38 and any(carer.consent for carer in person.carers):
             body = rng.choice(_NOTES_FAMILY).format(**self._situation(person))
@@ -2218,7 +2323,7 @@ class _Demo:
         low, high = _SETTLING_DAYS[severity]
         settled = day + timedelta(days=rng.randint(low, high))
         actions = rng.choice(_TENSION_ACTIONS[kind]).format(**situation)
-        if settled <= self.end and rng.random() < 0.92:
+        if settled <= self.end and rng.random() < 0.96:
             status, resolved = TensionStatus.CLOSED, settled
         else:
             status, resolved = TensionStatus.OPEN, None
@@ -2247,13 +2352,15 @@ class _Demo:
         functions = tuple(function for function, _ in _FUNCTION_WEIGHTS)
         weights = tuple(weight for _, weight in _FUNCTION_WEIGHTS)
         quarters = int(ANIMATOR_HOURS_PER_WEEK / len(_ANIMATOR_DAYS) * 4)
-        for day in self.working_days:
+        for day in sorted(self.working_days):
             spent = dict.fromkeys(functions, 0)
             for function in rng.choices(functions, weights, k=quarters):
                 spent[function] += 1
             for function in functions:
                 if not spent[function]:
                     continue
+                # Now and then the animator helps one resident on time the AVP does not fund.
+                unfunded = function is SupportFunction.INDIVIDUAL_SUPPORT and rng.random() < 0.25
                 note = rng.choice(_FUNCTION_NOTES[function])
                 if day in self.council_days and function is SupportFunction.COLLECTIVE_ORGANISATION:
                     note = "Conseil des habitants"
@@ -2264,7 +2371,7 @@ class _Demo:
                         worked_on=day,
                         function=function,
                         hours=spent[function] / 4,
-                        avp_funded=function is not SupportFunction.INDIVIDUAL_SUPPORT,
+                        avp_funded=not unfunded,
                         note=note,
                     )
                 )
