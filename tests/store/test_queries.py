@@ -300,3 +300,23 @@ def test_visits_skip_residents_who_left(fresh_db, habitat):
     )
     assert dashboard(fresh_db, habitat.id, MONDAY).visits_today == []
     assert dashboard(fresh_db, habitat.id, date(2025, 2, 28)).visits_today != []
+
+
+def test_planned_avp_time_counts_from_the_agreements_start(fresh_db):
+    habitat = store.create(
+        fresh_db,
+        ACTOR,
+        Habitat,
+        {
+            "name": "H",
+            "host_organisation": "O",
+            "address": "A",
+            "dwellings": 8,
+            "animator_hours_per_week": 10.0,
+            "avp_start": "2025-07-01",
+        },
+    )
+    board = dashboard(fresh_db, habitat.id, date(2025, 7, 14))
+    assert board.avp_hours_planned == pytest.approx(20.0)
+    assert board.avp_hours_used == 0.0
+    assert "avp_time" in _alert_kinds(board)

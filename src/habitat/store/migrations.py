@@ -390,6 +390,7 @@ def m003_screen_indexes(db: sqlite_utils.Database) -> None:
         ("attendance", "activity_id, resident_id, status, archived_at"),
         ("presence_shift", "habitat_id, starts_at"),
         ("booking", "space_id, starts_at"),
+        ("activity", "space_id, starts_at"),
         ("time_entry", "habitat_id, worked_on"),
         ("resident", "habitat_id"),
         ("carer", "resident_id"),

@@ -240,7 +240,8 @@ def dashboard(db: sqlite_utils.Database, habitat_id: int, day: date) -> Dashboar
             [day.isoformat(), day.isoformat(), habitat_id],
         )
     }
-    year_start = date(day.year, 1, 1)
+    # Planned time counts from 1 January, or from the AVP agreement if it began later.
+    year_start = max(date(day.year, 1, 1), habitat.avp_start or date.min)
     used = db.execute(
         "SELECT COALESCE(SUM(hours), 0) FROM time_entry WHERE habitat_id = ? AND avp_funded = 1"
         " AND archived_at IS NULL AND worked_on >= ? AND worked_on <= ?",
