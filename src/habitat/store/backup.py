@@ -51,6 +51,9 @@ class Health:
 def check(path: str | Path) -> Health:
     """Integrity check, foreign-key check and migration state of a database file."""
     health = Health()
+    if not Path(path).is_file():  # connecting would create an empty database
+        health.integrity = [f"{path}: no such file"]
+        return health
     with connect(path) as db:
         rows = [row[0] for row in db.execute("PRAGMA integrity_check")]
         if rows != ["ok"]:
