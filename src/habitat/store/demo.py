@@ -56,6 +56,7 @@ from habitat.store.entities import (
     TensionKind,
     TensionStatus,
     TimeEntry,
+    new_pseudonym,
 )
 from habitat.store.errors import StoreError
 from habitat.store.migrations import migrate
@@ -86,7 +87,6 @@ BENCH_SCALE = 10.0
 #: Page cache during the load, in KiB: SQLite's default 2 MB spills a years-long
 #: transaction to disk over and over; 256 MB makes the benchmark build a third faster.
 _BULK_CACHE_KIB = 262_144
-_PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _ANIMATOR_DAYS = (0, 1, 2, 3)
 _EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
 _WEEKDAYS = (0, 1, 2, 3, 4)
@@ -1449,7 +1449,7 @@ class _Demo:
 
     def _pseudonym(self) -> str:
         while True:
-            pseudonym = "H-" + "".join(self.rng.choice(_PSEUDONYM_ALPHABET) for _ in range(6))
+            pseudonym = new_pseudonym(self.rng.choice)
             if pseudonym not in self.pseudonyms:
                 self.pseudonyms.add(pseudonym)
                 return pseudonym

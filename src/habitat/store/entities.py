@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, time
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
@@ -57,10 +58,17 @@ def _naive_time(value: time) -> time:
 LocalTime = Annotated[time, AfterValidator(_naive_time)]
 
 
-def new_pseudonym() -> str:
-    """A stable pseudonymous id for a resident: random, never derived from the name."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "H-" + "".join(secrets.choice(alphabet) for _ in range(6))
+#: Letters and digits of a pseudonym: no 0/O or 1/I, which read alike.
+PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_pseudonym(choice: Callable[[str], str] = secrets.choice) -> str:
+    """A stable pseudonymous id for a resident: random, never derived from the name.
+
+    Args:
+        choice: picks one character (a seeded generator's `choice` for the demo).
+    """
+    return "H-" + "".join(choice(PSEUDONYM_ALPHABET) for _ in range(6))
 
 
 # --- The habitat ---------------------------------------------------------------------

@@ -27,6 +27,20 @@ def _record_table(db: sqlite_utils.Database, name: str, columns: str) -> None:
     db.execute(f"CREATE TABLE {name} ({_RECORD_COLUMNS},{columns}\n) STRICT")
 
 
+def _link_table(
+    db: sqlite_utils.Database, name: str, owner: str, owner_table: str, extra: str = ""
+) -> None:
+    """A table linking records of `owner_table` to the residents they concern."""
+    db.execute(
+        f"""CREATE TABLE {name} (
+        {owner} INTEGER NOT NULL REFERENCES {owner_table}(id),
+        resident_id INTEGER NOT NULL REFERENCES resident(id),
+        {extra}
+        PRIMARY KEY ({owner}, resident_id)
+        ) STRICT, WITHOUT ROWID"""
+    )
+
+
 def _bool(column: str) -> str:
     return f"{column} INTEGER NOT NULL DEFAULT 0 CHECK ({column} IN (0, 1))"
 
@@ -248,14 +262,7 @@ def m001_records(db: sqlite_utils.Database) -> None:
         audience TEXT NOT NULL,
         audience_resident_id INTEGER REFERENCES resident(id)""",
     )
-    db.execute(
-        """CREATE TABLE liaison_note_resident (
-        note_id INTEGER NOT NULL REFERENCES liaison_note(id),
-        resident_id INTEGER NOT NULL REFERENCES resident(id),
-        written_at TEXT NOT NULL,
-        PRIMARY KEY (note_id, resident_id)
-        ) STRICT, WITHOUT ROWID"""
-    )
+    _link_table(db, "liaison_note_resident", "note_id", "liaison_note", "written_at TEXT NOT NULL,")
     _record_table(
         db,
         "tension",
@@ -270,13 +277,7 @@ def m001_records(db: sqlite_utils.Database) -> None:
         status TEXT NOT NULL,
         resolved_on TEXT""",
     )
-    db.execute(
-        """CREATE TABLE tension_resident (
-        tension_id INTEGER NOT NULL REFERENCES tension(id),
-        resident_id INTEGER NOT NULL REFERENCES resident(id),
-        PRIMARY KEY (tension_id, resident_id)
-        ) STRICT, WITHOUT ROWID"""
-    )
+    _link_table(db, "tension_resident", "tension_id", "tension")
     _record_table(
         db,
         "council_meeting",
@@ -287,13 +288,7 @@ def m001_records(db: sqlite_utils.Database) -> None:
         minutes TEXT,
         others_present TEXT""",
     )
-    db.execute(
-        """CREATE TABLE council_attendance (
-        meeting_id INTEGER NOT NULL REFERENCES council_meeting(id),
-        resident_id INTEGER NOT NULL REFERENCES resident(id),
-        PRIMARY KEY (meeting_id, resident_id)
-        ) STRICT, WITHOUT ROWID"""
-    )
+    _link_table(db, "council_attendance", "meeting_id", "council_meeting")
     _record_table(
         db,
         "council_decision",

@@ -125,7 +125,7 @@ def _write_links(db: sqlite_utils.Database, record: Record, record_id: int) -> N
                 [(record_id, target) for target in getattr(record, field)],
             )
         else:
-            sort = record.to_row()[link.sort]
+            sort = record.model_dump(mode="json", include={link.sort})[link.sort]
             db.conn.executemany(
                 f"INSERT INTO {link.table} ({link.owner}, {link.target}, {link.sort})"
                 " VALUES (?, ?, ?)",
@@ -166,7 +166,11 @@ def add(db: sqlite_utils.Database, actor: str, record: R) -> R:
     Raises:
         InvalidRecord: bad values, unknown ids or a broken rule (nothing written).
     """
-    record = _revalidate(record)
+    return _insert(db, actor, _revalidate(record))
+
+
+def _insert(db: sqlite_utils.Database, actor: str, record: R) -> R:
+    """Insert a validated record with its links and its audit entry."""
     with transaction(db):
         _check_references(db, record)
         _check_rules(db, record)
@@ -188,7 +192,7 @@ def add(db: sqlite_utils.Database, actor: str, record: R) -> R:
 
 def create(db: sqlite_utils.Database, actor: str, model: type[R], data: Mapping[str, Any]) -> R:
     """Validate form data and store it: the one call behind a "create" button."""
-    return add(db, actor, parse(model, data))
+    return _insert(db, actor, parse(model, data))
 
 
 def get(db: sqlite_utils.Database, model: type[R], record_id: int) -> R:
@@ -266,10 +270,15 @@ def save(db: sqlite_utils.Database, actor: str, record: R) -> R:
     record = _revalidate(record)
     with transaction(db):
         current = _current(db, type(record), record.id, record.version)
-        record = record.model_copy(update={"archived_at": current.archived_at})
-        _check_references(db, record)
-        _check_rules(db, record)
-        return _store_update(db, actor, current, record, Action.UPDATE)
+        return _replace(db, actor, current, record)
+
+
+def _replace(db: sqlite_utils.Database, actor: str, current: R, record: R) -> R:
+    """Write a validated edit of `current` (its archive mark kept)."""
+    record = record.model_copy(update={"archived_at": current.archived_at})
+    _check_references(db, record)
+    _check_rules(db, record)
+    return _store_update(db, actor, current, record, Action.UPDATE)
 
 
 def update(
@@ -291,7 +300,7 @@ def update(
     with transaction(db):
         current = _current(db, model, record_id, version)
         merged = parse(model, {**current.model_dump(), **changes})
-        return save(db, actor, merged)
+        return _replace(db, actor, current, merged)
 
 
 def archive(

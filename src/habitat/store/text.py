@@ -31,28 +31,30 @@ def _bad_character(text: str, pattern: re.Pattern[str]) -> str | None:
     return f"U+{ord(char):04X} ({kind})"
 
 
-def _one_line(text: str) -> str:
-    bad = _bad_character(text, _CONTROL_OR_SURROGATE)
-    if bad:
-        raise ValueError(f"contains a character that cannot be stored: {bad}")
-    if not text.strip():
-        raise ValueError("must not be blank")
-    return text
+def _storable(pattern: re.Pattern[str]):
+    """A check that text has no forbidden character (per `pattern`) and is not blank."""
 
+    def check(text: str) -> str:
+        bad = _bad_character(text, pattern)
+        if bad:
+            raise ValueError(f"contains a character that cannot be stored: {bad}")
+        if not text.strip():
+            raise ValueError("must not be blank")
+        return text
 
-def _multi_line(text: str) -> str:
-    bad = _bad_character(text, _CONTROL_BUT_LINES)
-    if bad:
-        raise ValueError(f"contains a character that cannot be stored: {bad}")
-    if not text.strip():
-        raise ValueError("must not be blank")
-    return text
+    return check
 
 
 #: One line of text (names, titles, places): stored verbatim.
-ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX), AfterValidator(_one_line)]
+ShortText = Annotated[
+    str,
+    StringConstraints(max_length=SHORT_TEXT_MAX),
+    AfterValidator(_storable(_CONTROL_OR_SURROGATE)),
+]
 #: Free text over several lines (notes, plans, minutes): stored verbatim.
-LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX), AfterValidator(_multi_line)]
+LongText = Annotated[
+    str, StringConstraints(max_length=LONG_TEXT_MAX), AfterValidator(_storable(_CONTROL_BUT_LINES))
+]
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{5,24}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
