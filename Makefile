@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DB     ?= data/habitat.db
+PORT   ?= 8501
+# Browser tests drive Debian's Chromium (Playwright's own download does not work here).
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench bench-core bench-store clean
+.PHONY: run test lint format bench bench-core bench-store bench-app clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,12 +17,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: set up, then simulate the elderly baseline and print its summary
-run: $(STAMP)
-	$(BIN)/habitat simulate scenarios/elderly_baseline.yaml --replications 100 --seed 1 --out runs/elderly_baseline
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver
 
-## test: set up, then run the whole test suite (exit code 5, no tests, fails)
-test: $(STAMP)
+## run: set up, create the demo database if there is none, start the app on http://localhost:8501
+run: $(STAMP)
+	$(BIN)/habitat serve --demo --db $(DB) --port $(PORT)
+
+## test: set up (Chromium included), then run the whole suite (exit code 5, no tests, fails)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 ## lint: ruff check and format check
@@ -30,7 +39,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## bench: every benchmark below
-bench: bench-core bench-store
+bench: bench-core bench-store bench-app
 
 ## bench-core: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
 bench-core: $(STAMP)
@@ -39,6 +48,10 @@ bench-core: $(STAMP)
 ## bench-store: the screens' queries on a 5-year demo database (p95 target 20 ms)
 bench-store: $(STAMP)
 	$(BIN)/python simulations/bench_store.py
+
+## bench-app: server-side time of each page's rerun on the 5-year demo (p95 target 50 ms)
+bench-app: $(STAMP)
+	$(BIN)/python simulations/bench_app.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis

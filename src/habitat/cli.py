@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from habitat.cli_app import add_commands as add_app_commands
 from habitat.cli_store import add_commands as add_store_commands
 from habitat.scenario import ScenarioError, load_scenario
 
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     sim.set_defaults(run=_simulate)
     add_store_commands(commands)
+    add_app_commands(commands)
     return parser
 
 

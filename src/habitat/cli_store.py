@@ -84,6 +84,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         metavar="1-10",
         help="years of history (default 1)",
     )
+    sub.add_argument(
+        "--end",
+        type=_iso_date,
+        help="last day of the history, YYYY-MM-DD (default 2026-06-30; `make run` uses today)",
+    )
     _db_option(sub)
     sub.set_defaults(run=_demo)
 
@@ -199,13 +204,20 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from habitat import store
+    from habitat.services.auth import DEMO_PASSWORD, set_demo_passwords
     from habitat.store import demo
 
     try:
-        summary = demo.build(args.db, seed=args.seed, years=args.years)
+        summary = demo.build(args.db, seed=args.seed, years=args.years, end=args.end)
     except demo.NotEmpty as error:
         return _fail("db demo", str(error))
+    with store.connect(args.db) as db:
+        accounts = set_demo_passwords(db, args.actor)
     print(f"{args.db}: demo habitat created ({summary})")
+    print(f"demo accounts (this database only), password {DEMO_PASSWORD!r}:")
+    for account in accounts:
+        print(f"  {account.username:<24} {account.role}")
     return 0
 
 

@@ -1,0 +1,244 @@
+"""Who may see and change what: need-to-know access by role, checked on the server.
+
+Every page asks `require(user, screen)` before it shows anything and every write
+goes through `habitat.services.records`, which asks `may_write`. Hiding a menu
+entry is a convenience; these checks are the access control.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlite_utils
+
+from habitat.store.entities import Account, Audience, Role
+
+
+class Screen(StrEnum):
+    """The management tool's screens (one page each)."""
+
+    DASHBOARD = "dashboard"
+    RESIDENTS = "residents"
+    CARERS = "carers"
+    PROVIDERS = "providers"
+    COLLECTIVE = "collective"
+    NOTEBOOK = "notebook"
+    TENSIONS = "tensions"
+    COUNCIL = "council"
+    TIME = "time"
+    ADMIN = "admin"
+    ACCOUNT = "account"
+
+
+_ALL = frozenset(Screen)
+
+#: Screens each role may open. The host organisation reads everything but the
+#: accounts; providers see the residents they serve; families their own relative;
+#: residents their own file and the activities.
+READ: dict[Role, frozenset[Screen]] = {
+    Role.ANIMATOR: _ALL,
+    Role.HOST: _ALL - {Screen.ADMIN},
+    Role.PROVIDER: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT}),
+    Role.FAMILY: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT}),
+    Role.RESIDENT: frozenset({Screen.RESIDENTS, Screen.COLLECTIVE, Screen.ACCOUNT}),
+}
+
+#: Records (by table) each role may create or change. Providers and families write
+#: liaison notes only, within their scope (see `may_write_note`).
+WRITE: dict[Role, frozenset[str] | None] = {
+    Role.ANIMATOR: None,  # None: every table
+    Role.HOST: frozenset(),
+    Role.PROVIDER: frozenset({"liaison_note"}),
+    Role.FAMILY: frozenset({"liaison_note"}),
+    Role.RESIDENT: frozenset(),
+}
+
+ROLE_FR: dict[Role, str] = {
+    Role.ANIMATOR: "animateur·rice-coordinateur·rice",
+    Role.HOST: "organisme porteur",
+    Role.PROVIDER: "intervenant",
+    Role.FAMILY: "proche",
+    Role.RESIDENT: "habitant",
+}
+
+
+class Forbidden(PermissionError):
+    """The user's role does not allow this; `message_fr` is for the screen."""
+
+    def __init__(self, what: str, message_fr: str):
+        super().__init__(what)
+        self.message_fr = message_fr
+
+
+@dataclass(frozen=True)
+class User:
+    """The signed-in person, as the server knows them (never taken from the browser)."""
+
+    account_id: int
+    username: str
+    display_name: str
+    role: Role
+    habitat_id: int | None
+    provider_id: int | None = None
+    resident_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this user."""
+        return f"{self.role.value}:{self.username}"
+
+    @property
+    def is_animator(self) -> bool:
+        """The animator-coordinator may do everything."""
+        return self.role is Role.ANIMATOR
+
+
+def user_of(db: sqlite_utils.Database, account: Account) -> User:
+    """The user an account signs in as, with the habitat their role is tied to."""
+    habitat_id = None
+    if account.provider_id is not None:
+        row = db.execute("SELECT habitat_id FROM provider WHERE id = ?", [account.provider_id])
+        habitat_id = (row.fetchone() or [None])[0]
+    elif account.resident_id is not None:
+        row = db.execute("SELECT habitat_id FROM resident WHERE id = ?", [account.resident_id])
+        habitat_id = (row.fetchone() or [None])[0]
+    else:
+        row = db.execute(
+            "SELECT id FROM habitat WHERE archived_at IS NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+        habitat_id = row[0] if row else None
+    return User(
+        account_id=account.id,
+        username=account.username,
+        display_name=account.display_name,
+        role=account.role,
+        habitat_id=habitat_id,
+        provider_id=account.provider_id,
+        resident_id=account.resident_id,
+    )
+
+
+def can_read(user: User, screen: Screen) -> bool:
+    """Whether the user's role may open this screen."""
+    return screen in READ[user.role]
+
+
+def require(user: User | None, screen: Screen) -> User:
+    """Refuse the screen unless the user is signed in and their role may open it.
+
+    Raises:
+        Forbidden: not signed in, or the role may not see this screen.
+    """
+    if user is None:
+        raise Forbidden("not signed in", "Connectez-vous pour accéder à cette page.")
+    if not can_read(user, screen):
+        raise Forbidden(
+            f"{user.role} may not open {screen}",
+            "Votre rôle ne donne pas accès à cette page.",
+        )
+    return user
+
+
+def served_resident_ids(db: sqlite_utils.Database, provider_id: int) -> set[int]:
+    """Residents a provider serves: an intervention of theirs in a current plan."""
+    rows = db.execute(
+        "SELECT DISTINCT p.resident_id FROM intervention i"
+        " JOIN support_plan p ON p.id = i.plan_id"
+        " JOIN resident r ON r.id = p.resident_id"
+        " WHERE i.provider_id = ? AND i.archived_at IS NULL AND p.archived_at IS NULL"
+        " AND r.archived_at IS NULL",
+        [provider_id],
+    )
+    return {row[0] for row in rows}
+
+
+def visible_resident_ids(db: sqlite_utils.Database, user: User) -> set[int] | None:
+    """The residents whose file the user may open; None means all of the habitat's."""
+    if user.role in (Role.ANIMATOR, Role.HOST):
+        return None
+    if user.role is Role.PROVIDER:
+        return served_resident_ids(db, user.provider_id)
+    return {user.resident_id}
+
+
+def may_see_resident(db: sqlite_utils.Database, user: User, resident_id: int) -> bool:
+    """Whether the user may open this resident's file."""
+    visible = visible_resident_ids(db, user)
+    if visible is None:
+        row = db.execute("SELECT habitat_id FROM resident WHERE id = ?", [resident_id]).fetchone()
+        return row is not None and row[0] == user.habitat_id
+    return resident_id in visible
+
+
+def require_resident(db: sqlite_utils.Database, user: User, resident_id: int) -> None:
+    """Refuse a resident the user has no need to know about.
+
+    Raises:
+        Forbidden: the resident is outside the user's scope.
+    """
+    if not may_see_resident(db, user, resident_id):
+        raise Forbidden(
+            f"{user.actor} may not see resident {resident_id}",
+            "Vous n'avez pas accès à la fiche de cet habitant.",
+        )
+
+
+@dataclass(frozen=True)
+class NoteScope:
+    """Which liaison notes a user reads: by audience, resident and family."""
+
+    audiences: tuple[str, ...] | None
+    family_of: int | None
+    resident_ids: frozenset[int] | None
+
+
+def note_scope(db: sqlite_utils.Database, user: User) -> NoteScope:
+    """The liaison notes the user may read.
+
+    The team reads every note; a provider reads notes for providers about the
+    residents they serve; a family reads the notes addressed to it.
+
+    Raises:
+        Forbidden: residents have no notebook.
+    """
+    if user.role in (Role.ANIMATOR, Role.HOST):
+        return NoteScope(None, None, None)
+    if user.role is Role.PROVIDER:
+        served = frozenset(served_resident_ids(db, user.provider_id))
+        return NoteScope((Audience.PROVIDERS.value,), None, served)
+    if user.role is Role.FAMILY:
+        return NoteScope((Audience.FAMILY.value,), user.resident_id, None)
+    raise Forbidden(f"{user.role} has no notebook", "Votre rôle ne donne pas accès au cahier.")
+
+
+def may_write(user: User, table: str) -> bool:
+    """Whether the user's role may create or change records of this table at all."""
+    allowed = WRITE[user.role]
+    return allowed is None or table in allowed
+
+
+def note_refusal(
+    db: sqlite_utils.Database, user: User, audience: str, resident_ids: list[int], family_of
+) -> str | None:
+    """Why this user may not write this note (French), or None if they may.
+
+    Providers write notes for the team or providers about residents they serve;
+    families write to the team about their own relative only.
+    """
+    if user.role in (Role.ANIMATOR,):
+        return None
+    if user.role is Role.PROVIDER:
+        if audience not in (Audience.TEAM.value, Audience.PROVIDERS.value):
+            return "un intervenant écrit à l'équipe ou aux intervenants"
+        served = served_resident_ids(db, user.provider_id)
+        if not resident_ids or not set(resident_ids) <= served:
+            return "choisissez un ou des habitants que vous accompagnez"
+        return None
+    if user.role is Role.FAMILY:
+        if resident_ids != [user.resident_id] or family_of != user.resident_id:
+            return "un proche écrit uniquement au sujet de son parent"
+        if audience != Audience.FAMILY.value:
+            return "un proche écrit dans le fil de sa famille"
+        return None
+    return "votre rôle ne permet pas d'écrire dans le cahier"

@@ -1,0 +1,207 @@
+"""Local accounts: argon2 password hashes, lock-out after repeated failures.
+
+Passwords are hashed with argon2id (argon2-cffi, the reference binding). A
+failed sign-in is counted on the account; after `MAX_FAILURES` the account is
+locked for `LOCKOUT`. The message never says whether the username exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from habitat import store
+from habitat.services.access import User, user_of
+from habitat.store.entities import Account, Role
+from habitat.store.errors import InvalidRecord
+
+#: Failed sign-ins in a row before the account is locked.
+MAX_FAILURES = 5
+#: How long a locked account stays locked: long enough to stop guessing by hand.
+LOCKOUT = timedelta(minutes=15)
+#: Shortest password accepted: a phrase an animator can type on a tablet.
+PASSWORD_MIN = 10
+#: Longest password accepted (argon2 takes any length; this bounds the work).
+PASSWORD_MAX = 200
+#: Password of the demo database's accounts (only ever set by `set_demo_passwords`).
+DEMO_PASSWORD = "demo-habitat"
+
+_HASHER = PasswordHasher()
+#: Verified against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+WRONG = "Identifiant ou mot de passe incorrect."
+
+
+class SignInRefused(Exception):
+    """Sign-in refused; `message_fr` is for the screen."""
+
+    def __init__(self, message_fr: str):
+        super().__init__(message_fr)
+        self.message_fr = message_fr
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of a password, after checking its length.
+
+    Raises:
+        InvalidRecord: too short or too long (field `password`).
+    """
+    if len(password) < PASSWORD_MIN:
+        raise InvalidRecord.one(
+            "compte",
+            "password",
+            f"at least {PASSWORD_MIN} characters",
+            f"au moins {PASSWORD_MIN} caractères",
+        )
+    if len(password) > PASSWORD_MAX:
+        raise InvalidRecord.one(
+            "compte",
+            "password",
+            f"at most {PASSWORD_MAX} characters",
+            f"au plus {PASSWORD_MAX} caractères",
+        )
+    return _HASHER.hash(password)
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _account(db: sqlite_utils.Database, username: str) -> Account | None:
+    found = store.find(db, Account, "username = ?", [username.strip().lower()])
+    return found[0] if found else None
+
+
+def authenticate(
+    db: sqlite_utils.Database, username: str, password: str, now: datetime | None = None
+) -> User:
+    """Check a username and password; count failures and lock after too many.
+
+    Args:
+        db: the database.
+        username: as typed (case and surrounding spaces ignored).
+        password: as typed.
+        now: the time of the attempt (tests pass it; default the clock).
+
+    Returns:
+        The signed-in user.
+
+    Raises:
+        SignInRefused: wrong username or password, locked or archived account.
+    """
+    now = now or _now()
+    account = _account(db, username)
+    if account is None or account.password_hash is None:
+        _verify(_DUMMY_HASH, password)
+        raise SignInRefused(WRONG)
+    if account.locked_until is not None and account.locked_until > now:
+        raise SignInRefused(
+            f"Compte verrouillé après {MAX_FAILURES} essais manqués, jusqu'à "
+            f"{account.locked_until:%H:%M}. Réessayez plus tard ou demandez à "
+            "l'animateur·rice de le déverrouiller."
+        )
+    if not _verify(account.password_hash, password):
+        failures = account.failed_logins + 1
+        changes: dict = {"failed_logins": failures}
+        if failures >= MAX_FAILURES:
+            changes = {"failed_logins": 0, "locked_until": now + LOCKOUT}
+        store.update(db, f"auth:{account.username}", Account, account.id, account.version, changes)
+        if failures >= MAX_FAILURES:
+            raise SignInRefused(
+                f"{WRONG} Compte verrouillé pour {int(LOCKOUT.total_seconds() // 60)} minutes."
+            )
+        raise SignInRefused(WRONG)
+    if account.failed_logins or account.locked_until is not None:
+        account = store.update(
+            db,
+            f"auth:{account.username}",
+            Account,
+            account.id,
+            account.version,
+            {"failed_logins": 0, "locked_until": None},
+        )
+    return user_of(db, account)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def current_user(db: sqlite_utils.Database, account_id: int) -> User | None:
+    """The user of a session's account, re-read so a locked or archived account ends it."""
+    try:
+        account = store.get(db, Account, account_id)
+    except store.NotFound:
+        return None
+    if account.archived_at is not None or account.password_hash is None:
+        return None
+    if account.locked_until is not None and account.locked_until > _now():
+        return None
+    return user_of(db, account)
+
+
+def add_user(
+    db: sqlite_utils.Database,
+    actor: str,
+    *,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    provider_id: int | None = None,
+    resident_id: int | None = None,
+) -> Account:
+    """Create an account with a hashed password.
+
+    Raises:
+        InvalidRecord: bad or taken username, short password, wrong scope.
+    """
+    return store.create(
+        db,
+        actor,
+        Account,
+        {
+            "username": username.strip().lower(),
+            "display_name": display_name,
+            "role": role,
+            "password_hash": hash_password(password),
+            "provider_id": provider_id,
+            "resident_id": resident_id,
+        },
+    )
+
+
+def set_password(
+    db: sqlite_utils.Database, actor: str, account_id: int, version: int, password: str
+) -> Account:
+    """Replace an account's password; also unlocks it.
+
+    Raises:
+        InvalidRecord: the password is too short or too long.
+        Conflict: the account changed since it was read.
+    """
+    return store.update(
+        db,
+        actor,
+        Account,
+        account_id,
+        version,
+        {"password_hash": hash_password(password), "failed_logins": 0, "locked_until": None},
+    )
+
+
+def set_demo_passwords(db: sqlite_utils.Database, actor: str = "demo") -> list[Account]:
+    """Give every account without a password the demo password (demo database only)."""
+    accounts = store.find(db, Account, "password_hash IS NULL", order_by="id")
+    hashed = hash_password(DEMO_PASSWORD)
+    return [
+        store.update(db, actor, Account, a.id, a.version, {"password_hash": hashed})
+        for a in accounts
+    ]

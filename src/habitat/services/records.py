@@ -1,0 +1,94 @@
+"""Guarded writes: every change a screen makes goes through here, checked by role.
+
+The store validates and audits; this module decides whether the signed-in user
+may make the change at all, on the server, whatever the screen showed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from habitat import store
+from habitat.services.access import Forbidden, User, may_write, note_refusal
+from habitat.store.entities import LiaisonNote
+from habitat.store.record import Record
+
+R = TypeVar("R", bound=Record)
+
+
+def _refuse(user: User, model: type[Record]) -> Forbidden:
+    return Forbidden(
+        f"{user.actor} may not write {model.table}",
+        f"Votre rôle ne permet pas de modifier : {model.label_fr}.",
+    )
+
+
+def _check(db: sqlite_utils.Database, user: User, model: type[Record], data: Mapping) -> None:
+    if not may_write(user, model.table):
+        raise _refuse(user, model)
+    if model is LiaisonNote:
+        reason = note_refusal(
+            db,
+            user,
+            str(data.get("audience") or "team"),
+            [int(i) for i in data.get("resident_ids") or []],
+            data.get("audience_resident_id"),
+        )
+        if reason is not None:
+            raise Forbidden(f"{user.actor} may not write this note", f"Note refusée : {reason}.")
+
+
+def create(db: sqlite_utils.Database, user: User, model: type[R], data: Mapping[str, Any]) -> R:
+    """Create a record if the user's role allows it (validated and audited by the store).
+
+    Raises:
+        Forbidden: the role may not write this record.
+        InvalidRecord: bad values (nothing written).
+    """
+    _check(db, user, model, data)
+    return store.create(db, user.actor, model, data)
+
+
+def update(
+    db: sqlite_utils.Database,
+    user: User,
+    model: type[R],
+    record_id: int,
+    version: int,
+    changes: Mapping[str, Any],
+) -> R:
+    """Save changes to a record read at `version`, if the role allows it.
+
+    Raises:
+        Forbidden: the role may not write this record.
+        Conflict: someone saved it since it was read (nothing written).
+        InvalidRecord: bad values (nothing written).
+    """
+    current = store.get(db, model, record_id)
+    _check(db, user, model, {**current.model_dump(), **changes})
+    # A note belongs to its author: others add a note, they do not rewrite one.
+    mine = getattr(current, "author_account_id", None) == user.account_id
+    if model is LiaisonNote and not user.is_animator and not mine:
+        raise _refuse(user, model)
+    return store.update(db, user.actor, model, record_id, version, changes)
+
+
+def archive(
+    db: sqlite_utils.Database, user: User, model: type[R], record_id: int, version: int
+) -> R:
+    """Archive a record (kept and restorable), if the role allows it."""
+    if not user.is_animator:
+        raise _refuse(user, model)
+    return store.archive(db, user.actor, model, record_id, version)
+
+
+def unarchive(
+    db: sqlite_utils.Database, user: User, model: type[R], record_id: int, version: int
+) -> R:
+    """Bring an archived record back, if the role allows it."""
+    if not user.is_animator:
+        raise _refuse(user, model)
+    return store.unarchive(db, user.actor, model, record_id, version)
