@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlite_utils
+
 from habitat.store import audit
 from habitat.store.audit import Action
 from habitat.store.db import connect, transaction
@@ -164,6 +166,44 @@ def restore(backup_path: str | Path, path: str | Path, actor: str = "system") ->
         migrations.apply(db)  # a backup from an older version is brought up to date
         with transaction(db):
             audit.log(db, actor, "database", 0, Action.RESTORE, after={"from": str(backup_path)})
+
+
+def restore_into(db: sqlite_utils.Database, backup_path: str | Path, actor: str = "system") -> Path:
+    """Restore a checked backup into the live database, through an open connection.
+
+    Unlike `restore`, the file is never replaced: SQLite's backup API copies the
+    backup's pages into `db` under its locks, so the app's other connections stay
+    valid and see the restored content at their next read. A bad or foreign file
+    changes nothing. The current data is first kept beside the database
+    (`NAME.before-restore`); then migrations bring an older backup up to date and
+    the restore is audited.
+
+    Args:
+        db: an open connection to the live database (a file, not `:memory:`).
+        backup_path: the backup to restore.
+        actor: who the audit log says restored it.
+
+    Returns:
+        The copy of the data as it was before the restore.
+
+    Raises:
+        BadBackup: not SQLite, corrupt, not a habitat database, or from a newer version.
+    """
+    backup_path = Path(backup_path)
+    _verify(backup_path)
+    live = Path(next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"))
+    keep = live.with_name(live.name + ".before-restore")
+    keep.unlink(missing_ok=True)
+    db.execute("VACUUM INTO ?", [str(keep)])
+    source = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+    try:
+        source.backup(db.conn)
+    finally:
+        source.close()
+    migrations.apply(db)  # a backup from an older version is brought up to date
+    with transaction(db):
+        audit.log(db, actor, "database", 0, Action.RESTORE, after={"from": str(backup_path)})
+    return keep
 
 
 def _verify(path: Path) -> None:

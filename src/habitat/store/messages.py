@@ -8,6 +8,12 @@ from typing import Any
 #: French label of every field a form can show.
 FIELD_LABELS: dict[str, str] = {
     "name": "Nom",
+    "password": "Mot de passe",
+    "current": "Mot de passe actuel",
+    "again": "Confirmation",
+    "confirmation": "Confirmation",
+    "reason": "Motif",
+    "backup_file": "Fichier de sauvegarde",
     "host_organisation": "Porteur du projet partagé",
     "address": "Adresse",
     "dwellings": "Nombre de logements",

@@ -1,0 +1,153 @@
+"""The liaison notebook as each role sees it: which notes they read, and writing one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from habitat.services import records
+from habitat.services.access import Forbidden, User, note_scope
+from habitat.store import queries, queries_follow_up
+from habitat.store.entities import Audience, LiaisonNote, Role
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def read_notes(
+    db: sqlite_utils.Database,
+    user: User,
+    habitat_id: int,
+    *,
+    resident_id: int | None = None,
+    author: str | None = None,
+    audience: str | None = None,
+    before: datetime | None = None,
+    limit: int = queries.NOTES_PAGE,
+) -> list[LiaisonNote]:
+    """One page of the notes the user may read, newest first, filtered.
+
+    The team reads every note; a provider the notes for providers about residents
+    they serve; a family the notes addressed to it.
+
+    Args:
+        db: the database.
+        user: the signed-in user.
+        habitat_id: the habitat.
+        resident_id: only notes concerning this resident (within the user's scope).
+        author: only notes by this author.
+        audience: only notes for this audience (within the user's scope).
+        before: only notes written before this time (the last shown note's).
+        limit: page size.
+
+    Raises:
+        Forbidden: the role has no notebook, or the resident is outside its scope.
+    """
+    scope = note_scope(db, user)
+    audiences = scope.audiences
+    if audience is not None:
+        if audiences is not None and audience not in audiences:
+            return []
+        audiences = (audience,)
+    if scope.resident_ids is not None:
+        if resident_id is None:
+            if not scope.resident_ids:
+                return []
+            return queries_follow_up.notes_about(
+                db,
+                habitat_id,
+                scope.resident_ids,
+                audiences=audiences,
+                author=author,
+                before=before,
+                limit=limit,
+            )
+        if resident_id not in scope.resident_ids:
+            raise Forbidden(
+                f"{user.actor} may not read notes about resident {resident_id}",
+                "Vous n'avez pas accès aux notes de cet habitant.",
+            )
+    return queries.notebook(
+        db,
+        habitat_id,
+        resident_id=resident_id,
+        author=author,
+        audiences=audiences,
+        family_of=scope.family_of,
+        before=before,
+        limit=limit,
+    )
+
+
+def authors(db: sqlite_utils.Database, user: User, habitat_id: int) -> list[str]:
+    """The authors the user may filter by: everyone for the team, else those who write to them."""
+    scope = note_scope(db, user)
+    if scope.audiences is None:
+        return queries_follow_up.note_authors(db, habitat_id)
+    if scope.resident_ids is not None and not scope.resident_ids:
+        return []
+    return queries_follow_up.recent_authors(
+        db,
+        habitat_id,
+        audiences=scope.audiences,
+        family_of=scope.family_of,
+        resident_ids=scope.resident_ids,
+    )
+
+
+def audiences_for(user: User) -> list[str]:
+    """The audiences the user may address a note to."""
+    if user.role is Role.ANIMATOR:
+        return [a.value for a in Audience]
+    if user.role is Role.PROVIDER:
+        return [Audience.TEAM.value, Audience.PROVIDERS.value]
+    if user.role is Role.FAMILY:
+        return [Audience.FAMILY.value]
+    return []
+
+
+def write_note(
+    db: sqlite_utils.Database,
+    user: User,
+    habitat_id: int,
+    *,
+    body: str,
+    resident_ids: list[int],
+    audience: str,
+    family_of: int | None = None,
+    now: datetime | None = None,
+) -> LiaisonNote:
+    """Write a note signed by the user, at the current time (never taken from the form).
+
+    A family writes about its relative only, in its family's thread: its note's
+    residents, audience and family are those of its account, whatever was sent.
+
+    Raises:
+        Forbidden: the user may not write this note (a resident they do not serve...).
+        InvalidRecord: bad values (an empty note...); nothing written.
+    """
+    if user.role is Role.FAMILY:
+        resident_ids, audience, family_of = (
+            [user.resident_id],
+            Audience.FAMILY.value,
+            (user.resident_id),
+        )
+    if audience != Audience.FAMILY.value:
+        family_of = None
+    return records.create(
+        db,
+        user,
+        LiaisonNote,
+        {
+            "habitat_id": habitat_id,
+            "author": user.display_name,
+            "author_account_id": user.account_id,
+            "written_at": now or _now(),
+            "body": body,
+            "audience": audience,
+            "audience_resident_id": family_of,
+            "resident_ids": resident_ids,
+        },
+    )

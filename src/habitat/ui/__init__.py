@@ -1,0 +1,1 @@
+"""The management tool's Streamlit screens (in French): pages call services and the store."""

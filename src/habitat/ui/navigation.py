@@ -1,0 +1,40 @@
+"""The menu: the pages a role may open, in the animator's order of the day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from habitat.services.access import Screen, User, can_read
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+#: Screen, page file, French title, icon; in menu order.
+PAGES: list[tuple[Screen, str, str, str]] = [
+    (Screen.DASHBOARD, "dashboard.py", "Tableau de bord", ":material/dashboard:"),
+    (Screen.RESIDENTS, "residents.py", "Habitants", ":material/group:"),
+    (Screen.CARERS, "carers.py", "Proches", ":material/family_restroom:"),
+    (Screen.PROVIDERS, "providers.py", "Intervenants", ":material/medical_services:"),
+    (Screen.COLLECTIVE, "collective.py", "Vie collective", ":material/celebration:"),
+    (Screen.NOTEBOOK, "notebook.py", "Cahier de liaison", ":material/menu_book:"),
+    (Screen.TENSIONS, "tensions.py", "Tensions", ":material/warning:"),
+    (Screen.COUNCIL, "council.py", "Conseil des habitants", ":material/how_to_vote:"),
+    (Screen.TIME, "time_avp.py", "Temps et AVP", ":material/schedule:"),
+    (Screen.ADMIN, "admin.py", "Administration", ":material/admin_panel_settings:"),
+    (Screen.ACCOUNT, "account.py", "Mon compte", ":material/person:"),
+]
+
+
+def page_file(screen: Screen) -> Path:
+    """The file of a screen's page."""
+    return PAGES_DIR / next(name for s, name, _, _ in PAGES if s is screen)
+
+
+def pages_for(user: User) -> list[st.Page]:
+    """The pages of the user's menu (each page checks the role again itself)."""
+    return [
+        st.Page(PAGES_DIR / name, title=title, icon=icon, url_path=screen.value)
+        for screen, name, title, icon in PAGES
+        if can_read(user, screen)
+    ]

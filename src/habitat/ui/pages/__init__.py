@@ -1,0 +1,1 @@
+"""One Streamlit page per screen; each file is run by `st.navigation` from `app.py`."""

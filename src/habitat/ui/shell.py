@@ -1,0 +1,54 @@
+"""The frame every page runs in: who is signed in, may they see this, and the database.
+
+A page file ends with `shell.page(Screen.X, render)`. The shell re-reads the
+signed-in account, refuses the screen if the role may not open it (on the
+server: the menu only hides what this refuses anyway), opens the database for
+the rerun and hands `render` a `Context`. Refusals and store errors are shown in
+French, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlite_utils
+import streamlit as st
+
+from habitat import store
+from habitat.services.access import Forbidden, Screen, User, require
+from habitat.store.entities import Habitat
+from habitat.ui import session
+
+
+@dataclass
+class Context:
+    """What a page works with during one rerun."""
+
+    user: User
+    db: sqlite_utils.Database
+    habitat: Habitat
+    today: date
+
+
+def page(screen: Screen, render: Callable[[Context], None]) -> None:
+    """Run a page: check the user may open `screen`, then call `render`."""
+    try:
+        with session.database() as db:
+            user = session.signed_in_user(db)
+            if user is None:
+                st.warning("Votre session a expiré ou vous n'êtes pas connecté·e.")
+                st.stop()
+            require(user, screen)
+            if user.habitat_id is None:
+                st.info("Aucun habitat n'est encore enregistré dans cette base.")
+                st.stop()
+            habitat = store.get(db, Habitat, user.habitat_id)
+            render(Context(user, db, habitat, session.today()))
+    except Forbidden as refusal:
+        st.error(refusal.message_fr, icon="🔒")
+    except FileNotFoundError:
+        st.error("La base de données de l'habitat est introuvable.")
+    except store.NotFound as missing:
+        st.error(missing.message_fr)
