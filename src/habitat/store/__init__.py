@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from habitat.store.audit import AuditEntry, history
-from habitat.store.backup import Health, backup, check, content_hash, restore
+from habitat.store.backup import Health, backup, check, content_hash, restore, restore_into
 from habitat.store.db import connect, transaction
 from habitat.store.entities import RECORDS
 from habitat.store.errors import (
@@ -49,6 +49,7 @@ __all__ = [
     "parse",
     "pending",
     "restore",
+    "restore_into",
     "save",
     "transaction",
     "unarchive",

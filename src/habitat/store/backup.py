@@ -131,41 +131,18 @@ def backup(path: str | Path, destination: str | Path, actor: str = "system") -> 
 
 
 def restore(backup_path: str | Path, path: str | Path, actor: str = "system") -> None:
-    """Replace the database with a checked backup; a bad or foreign file changes nothing.
+    """Restore a checked backup into the database file (created if missing).
 
-    The current file is itself kept beside it (`NAME.before-restore`) first.
+    Safe while the app runs: see `restore_into`, which does the work. A bad or
+    foreign file changes nothing; the current data is kept as `NAME.before-restore`.
 
     Raises:
         BadBackup: not SQLite, corrupt, not a habitat database, or from a newer version.
     """
-    backup_path, path = Path(backup_path), Path(path)
-    _verify(backup_path)
-    staged = path.with_name(path.name + ".restoring")
-    staged.unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
-    target = sqlite3.connect(str(staged))
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    try:
-        _verify(staged)
-        if path.exists():
-            with connect(path) as db:
-                keep = path.with_name(path.name + ".before-restore")
-                keep.unlink(missing_ok=True)
-                db.execute("VACUUM INTO ?", [str(keep)])
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        _fsync(staged)
-        os.replace(staged, path)
-    finally:
-        staged.unlink(missing_ok=True)
+    _verify(Path(backup_path))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with connect(path) as db:
-        migrations.apply(db)  # a backup from an older version is brought up to date
-        with transaction(db):
-            audit.log(db, actor, "database", 0, Action.RESTORE, after={"from": str(backup_path)})
+        restore_into(db, backup_path, actor)
 
 
 def restore_into(db: sqlite_utils.Database, backup_path: str | Path, actor: str = "system") -> Path:

@@ -1,0 +1,38 @@
+"""What protects the browser: production config, no raw HTML, the core free of Streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+
+from .conftest import ROOT
+
+UI = ROOT / "src" / "habitat" / "ui"
+
+
+def test_production_config_hides_tracebacks_and_keeps_xsrf_protection():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] <= 200
+
+
+def test_no_page_renders_raw_html():
+    calls = ("unsafe_allow_html=True", "st.html(", "components.html(")
+    offenders = [
+        path.relative_to(ROOT)
+        for path in [*UI.rglob("*.py"), ROOT / "app.py"]
+        if any(call in path.read_text() for call in calls)
+    ]
+    assert offenders == []
+
+
+def test_simulation_store_and_services_never_import_streamlit():
+    code = (
+        "import sys, habitat.sim, habitat.store, habitat.services.access, "
+        "habitat.services.records, habitat.services.auth; "
+        "print('streamlit' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
