@@ -1,0 +1,258 @@
+"""Temps et AVP: the animator's time by support function, the AVP budget, the yearly report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from habitat import store
+from habitat.domain import SupportFunction
+from habitat.services import records, reports
+from habitat.services.access import may_write
+from habitat.store import queries
+from habitat.store import queries_follow_up as follow_up
+from habitat.store.entities import ActivityCategory, Resident, TensionKind, TimeEntry
+from habitat.ui import charts, fmt, forms, shell, tables
+from habitat.ui.labels import fmt as enum_fmt
+from habitat.ui.labels import fr, options
+
+FORM = "time.new"
+#: Entries listed for the chosen year (the most recent first).
+ENTRIES_SHOWN = 100
+_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin")
+_MONTHS += ("juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def render(ctx: shell.Context) -> None:
+    """The time and AVP screen."""
+    forms.show_flash()
+    st.title("Temps et AVP")
+    years = follow_up.time_years(ctx.db, ctx.habitat.id)
+    if ctx.today.year not in years:
+        years = sorted({ctx.today.year, *years}, reverse=True)
+    year = st.selectbox("Année", years, key="time.year")
+    if may_write(ctx.user, TimeEntry.table):
+        _entry_form(ctx)
+    _budget(ctx, year)
+    _time(ctx, year)
+    _report(ctx, year)
+
+
+def _budget(ctx: shell.Context, year: int) -> None:
+    st.subheader("Budget AVP")
+    budget = follow_up.avp_budget(ctx.db, ctx.habitat.id, year, ctx.today)
+    a, b, c, d = st.columns(4)
+    a.metric("AVP par habitant et par an", f"{budget.amount_per_resident:,.0f} €".replace(",", " "))
+    b.metric("Habitants", budget.residents)
+    c.metric(
+        "Budget annuel",
+        f"{budget.annual_budget:,.0f} €".replace(",", " "),
+        help="Montant par habitant × habitants présents",
+    )
+    share = budget.used_share
+    d.metric(
+        "Temps AVP réalisé",
+        f"{share:.0%}" if share is not None else "—",
+        help=(
+            f"{fmt.hours(budget.hours_used_to_date)} réalisées sur "
+            f"{fmt.hours(budget.hours_planned_to_date)} prévues à ce jour "
+            f"({fmt.hours(budget.hours_planned_year)} sur l'année)"
+        ),
+    )
+    if budget.hours_planned_to_date > 0:
+        st.progress(
+            min(share or 0.0, 1.0),
+            text=(
+                f"Heures financées par l'AVP : {fmt.hours(budget.hours_used_to_date)} réalisées, "
+                f"{fmt.hours(budget.hours_planned_to_date)} prévues à ce jour"
+            ),
+        )
+    else:
+        st.info("Aucun temps d'animation prévu par la convention AVP pour cette année.")
+
+
+def _time(ctx: shell.Context, year: int) -> None:
+    st.subheader("Temps par fonction de soutien")
+    months = follow_up.time_by_month(ctx.db, ctx.habitat.id, date(year, 1, 1), date(year, 12, 31))
+    totals = follow_up.hours_by_function(months)
+    labels = [fr(f) for f in SupportFunction]
+    left, right = st.columns(2)
+    with left:
+        st.caption("Total de l'année (heures)")
+        charts.bars(
+            {fr(f): {"Heures": totals[f.value]} for f in SupportFunction},
+            value_title="Heures",
+            horizontal=True,
+        )
+    with right:
+        st.caption("Par mois (heures)")
+        table = {month: {label: 0.0 for label in labels} for month in _MONTHS}
+        for row in months:
+            table[_MONTHS[int(row.month[5:7]) - 1]][fr(SupportFunction(row.function))] = row.hours
+        charts.bars(table, value_title="Heures")
+    tables.show(
+        {
+            "Fonction": labels,
+            "Heures": [round(totals[f.value], 1) for f in SupportFunction],
+            "Dont financées par l'AVP": [
+                round(sum(m.avp_hours for m in months if m.function == f.value), 1)
+                for f in SupportFunction
+            ],
+        }
+    )
+    function = st.selectbox(
+        "Fonction",
+        [None, *options(SupportFunction)],
+        format_func=lambda f: "Toutes" if f is None else fr(SupportFunction(f)),
+        key="time.filter.function",
+    )
+    where = "habitat_id = ? AND worked_on >= ? AND worked_on <= ?"
+    params: list = [ctx.habitat.id, f"{year}-01-01", f"{year}-12-31"]
+    if function is not None:
+        where += " AND function = ?"
+        params.append(function)
+    entries = store.find(
+        ctx.db, TimeEntry, where, params, order_by="worked_on DESC, id DESC", limit=ENTRIES_SHOWN
+    )
+    st.caption(f"Saisies de l'année, les {ENTRIES_SHOWN} plus récentes au plus.")
+    if entries:
+        tables.show(
+            {
+                "Date": [fmt.fr_date(e.worked_on) for e in entries],
+                "Personne": [e.person for e in entries],
+                "Fonction": [fr(e.function) for e in entries],
+                "Heures": [e.hours for e in entries],
+                "AVP": ["oui" if e.avp_funded else "non" for e in entries],
+                "Commentaire": [e.note or "" for e in entries],
+            }
+        )
+    else:
+        st.info("Aucun temps saisi.")
+
+
+def _entry_form(ctx: shell.Context) -> None:
+    fields = ["person", "worked_on", "function", "hours", "avp_funded", "note"]
+    with st.expander("Saisir du temps", expanded=bool(st.session_state.get(f"{FORM}:errors"))):
+        forms.status(FORM, fields)
+        with st.form(FORM):
+            person = st.text_input(
+                "Personne", value=ctx.user.display_name, key=f"{FORM}.person", max_chars=200
+            )
+            forms.field_error(FORM, "person")
+            worked_on = st.date_input(
+                "Date", value=ctx.today, format="DD/MM/YYYY", key=f"{FORM}.worked_on"
+            )
+            forms.field_error(FORM, "worked_on")
+            function = st.selectbox(
+                "Fonction de soutien",
+                options(SupportFunction),
+                format_func=enum_fmt(SupportFunction),
+                key=f"{FORM}.function",
+            )
+            forms.field_error(FORM, "function")
+            hours = st.number_input(
+                "Heures", min_value=0.0, max_value=24.0, step=0.25, key=f"{FORM}.hours"
+            )
+            forms.field_error(FORM, "hours")
+            avp_funded = st.checkbox("Financé par l'AVP", value=True, key=f"{FORM}.avp_funded")
+            note = st.text_input("Commentaire", key=f"{FORM}.note", max_chars=200)
+            forms.field_error(FORM, "note")
+            if st.form_submit_button("Enregistrer", type="primary"):
+                forms.submit(
+                    FORM,
+                    lambda: records.create(
+                        ctx.db,
+                        ctx.user,
+                        TimeEntry,
+                        {
+                            "habitat_id": ctx.habitat.id,
+                            "person": person,
+                            "worked_on": worked_on,
+                            "function": function,
+                            "hours": hours,
+                            "avp_funded": avp_funded,
+                            "note": note.strip() or None,
+                        },
+                    ),
+                    "Temps enregistré.",
+                )
+
+
+def _report(ctx: shell.Context, year: int) -> None:
+    st.subheader(f"Rapport d'activité {year} pour le département")
+    report = queries.avp_report(ctx.db, ctx.habitat.id, year)
+    pseudonyms = {
+        r.id: r.pseudonym
+        for r in store.find(
+            ctx.db, Resident, "habitat_id = ?", [ctx.habitat.id], include_archived=True
+        )
+    }
+    a, b, c, d = st.columns(4)
+    a.metric("Journées de présence", f"{report.resident_days:,}".replace(",", " "))
+    b.metric("AVP au prorata", f"{report.avp_budget:,.0f} €".replace(",", " "))
+    c.metric("Activités", sum(report.activities_by_category.values()))
+    d.metric("Conseils des habitants", report.council_meetings)
+    left, right = st.columns(2)
+    with left:
+        st.caption("Temps financé par l'AVP par mois (heures)")
+        charts.bars(
+            {
+                label: {"Heures": report.avp_hours_by_month.get(m, 0.0)}
+                for m, label in enumerate(_MONTHS, start=1)
+            },
+            value_title="Heures",
+        )
+        st.caption("Tensions régulées par type")
+        charts.bars(
+            {fr(k): {"Tensions": report.tensions_by_kind.get(k.value, 0)} for k in TensionKind},
+            value_title="Tensions",
+            horizontal=True,
+        )
+    with right:
+        st.caption("Activités par catégorie")
+        charts.bars(
+            {
+                fr(c): {"Activités": report.activities_by_category.get(c.value, 0)}
+                for c in ActivityCategory
+            },
+            value_title="Activités",
+            horizontal=True,
+        )
+        st.caption("Participation aux activités par habitant (pseudonymes)")
+        if report.participation:
+            charts.bars(
+                {
+                    pseudonyms.get(i, str(i)): {"Participation (%)": round(rate * 100)}
+                    for i, rate in report.participation.items()
+                },
+                value_title="Participation (%)",
+                horizontal=True,
+            )
+        else:
+            st.info("Aucune présence enregistrée cette année.")
+    st.markdown(
+        f"Décisions du conseil réalisées : **{report.decisions_done}** sur "
+        f"**{report.decisions_total}** · activités à l'extérieur : **{report.activities_outside}**"
+    )
+    name = f"rapport-avp-{year}"
+    left, right = st.columns(2)
+    left.download_button(
+        "Télécharger le rapport (CSV)",
+        reports.avp_csv(report, label=fr, residents=pseudonyms).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key="time.report.csv",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+    right.download_button(
+        "Télécharger le rapport imprimable (HTML, A4)",
+        reports.avp_html(report, label=fr, residents=pseudonyms).encode("utf-8"),
+        file_name=f"{name}.html",
+        mime="text/html",
+        key="time.report.html",
+        on_click="ignore",
+        icon=":material/print:",
+        help="Ouvrez le fichier puis imprimez-le ou enregistrez-le en PDF.",
+    )
