@@ -406,6 +406,15 @@ def m003_screen_indexes(db: sqlite_utils.Database) -> None:
         db.execute(f"CREATE INDEX {name} ON {table} ({columns})")
 
 
+@migrations()
+def m004_family_notes_index(db: sqlite_utils.Database) -> None:
+    """A family's notebook: the newest notes addressed to one family, read from an index."""
+    db.execute(
+        "CREATE INDEX idx_liaison_note_family ON liaison_note"
+        " (audience_resident_id, written_at) WHERE audience_resident_id IS NOT NULL"
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]
