@@ -12,7 +12,6 @@ import argparse
 import getpass
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 from habitat.cli_store import _db_option, _existing, _fail
@@ -164,6 +163,7 @@ def _password(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from habitat.cli_store import _demo
+    from habitat.services.clock import today
 
     if not 0 < args.port < 65536:
         return _fail("serve", f"--port: must be 1-65535, got {args.port}")
@@ -175,7 +175,7 @@ def _serve(args: argparse.Namespace) -> int:
                 "`habitat users add`, or pass --demo)",
             )
         demo_args = argparse.Namespace(
-            db=args.db, seed=2026, years=1, end=date.today(), actor=args.actor
+            db=args.db, seed=2026, years=1, end=today(), actor=args.actor
         )
         args.db.parent.mkdir(parents=True, exist_ok=True)
         status = _demo(demo_args)

@@ -11,6 +11,8 @@ overwrite.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,6 +24,10 @@ from habitat.store.messages import field_label
 from habitat.store.record import Record
 
 FLASH = "ui.flash"
+#: The same values sent again this soon after a save are a double click: not saved twice.
+REPEAT_S = 5.0
+#: Held from the double-click check to the end of the write (the two runs are two threads).
+_SAVING = threading.Lock()
 
 
 def _errors(form: str) -> dict[str, str]:
@@ -59,19 +65,43 @@ def submit(form: str, action: Callable[[], Any], success: str) -> None:
 
     On success the form is emptied and `success` is shown; on refusal nothing
     was written, the values stay and the messages show next to their fields.
+    The same values submitted again right after a save are not saved twice: with
+    Streamlit's fast reruns, the second click of a double click starts a new run
+    while the first one may still be saving, and stops it at its next use of the
+    session state (possibly right after its write, before its "saved" is noted).
+    So the attempt is noted before the write, and only a refusal clears it.
     """
-    try:
-        action()
-    except InvalidRecord as refusal:
-        st.session_state[f"{form}:errors"] = {p.field: p.message_fr for p in refusal.problems}
-    except Conflict as conflict:
-        st.session_state[f"{form}:conflict"] = conflict.message_fr
-        st.session_state.pop(f"{form}:errors", None)
-    except (Forbidden, NotFound) as refusal:
-        st.session_state[f"{form}:errors"] = {"": refusal.message_fr}
-    else:
-        reset(form)
-        flash(success)
+    typed = {k: v for k, v in st.session_state.items() if k.startswith(f"{form}.")}
+    sent = f"ui.sent.{form}"  # outside the form's keys: `reset` keeps it
+    with _SAVING:
+        last = st.session_state.get(sent)
+        if (
+            last is not None
+            and not last["refused"]
+            and last["typed"] == typed
+            and time.monotonic() - last["at"] < REPEAT_S
+        ):
+            reset(form)
+            flash(success)  # saved once already (or being saved): say so again
+            st.rerun()
+        # A plain dict, updated without touching the session state (no stop there).
+        attempt = {"typed": typed, "at": time.monotonic(), "refused": False}
+        st.session_state[sent] = attempt
+        try:
+            action()
+        except InvalidRecord as refusal:
+            attempt["refused"] = True
+            st.session_state[f"{form}:errors"] = {p.field: p.message_fr for p in refusal.problems}
+        except Conflict as conflict:
+            attempt["refused"] = True
+            st.session_state[f"{form}:conflict"] = conflict.message_fr
+            st.session_state.pop(f"{form}:errors", None)
+        except (Forbidden, NotFound) as refusal:
+            attempt["refused"] = True
+            st.session_state[f"{form}:errors"] = {"": refusal.message_fr}
+        else:
+            reset(form)
+            flash(success)
     st.rerun()
 
 

@@ -12,7 +12,6 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import sqlite_utils
@@ -38,12 +37,6 @@ EXPIRED = "auth.expired"
 def db_path() -> Path:
     """The database file: `$HABITAT_DB`, else `data/habitat.db`."""
     return Path(os.environ.get("HABITAT_DB") or DEFAULT_DB)
-
-
-def today() -> date:
-    """Today, or `$HABITAT_TODAY` (ISO date) to show a demo history as if it were now."""
-    fixed = os.environ.get("HABITAT_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
 
 
 @st.cache_resource(show_spinner=False)

@@ -18,6 +18,7 @@ import streamlit as st
 
 from habitat import store
 from habitat.services.access import Forbidden, Screen, User, require
+from habitat.services.clock import today
 from habitat.store.entities import Habitat
 from habitat.ui import session
 
@@ -45,7 +46,7 @@ def page(screen: Screen, render: Callable[[Context], None]) -> None:
                 st.info("Aucun habitat n'est encore enregistré dans cette base.")
                 st.stop()
             habitat = store.get(db, Habitat, user.habitat_id)
-            render(Context(user, db, habitat, session.today()))
+            render(Context(user, db, habitat, today()))
     except Forbidden as refusal:
         st.error(refusal.message_fr, icon="🔒")
     except FileNotFoundError:
