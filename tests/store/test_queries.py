@@ -218,6 +218,28 @@ def test_notebook_filters_by_resident_author_audience_and_pages(fresh_db, habita
     assert times(first_page + second_page) == ["03 09", "02 09", "01 10", "01 09"]
 
 
+def test_notebook_pages_skip_no_note_written_at_the_same_minute(fresh_db, habitat):
+    a = _resident(fresh_db, habitat, "Anne")
+    for _ in range(5):
+        _note(fresh_db, habitat, "2025-03-01T09:00", "Léa", [a.id])
+    for resident_id in (None, a.id):
+        seen, last = [], None
+        while True:
+            page = notebook(
+                fresh_db,
+                habitat.id,
+                resident_id=resident_id,
+                limit=2,
+                before=last.written_at if last else None,
+                before_id=last.id if last else None,
+            )
+            if not page:
+                break
+            seen += [n.id for n in page]
+            last = page[-1]
+        assert len(seen) == len(set(seen)) == 5
+
+
 def test_resident_file_gathers_plan_family_notes_and_attendance(fresh_db, habitat):
     resident = _resident(fresh_db, habitat, "Anne")
     plan = store.create(

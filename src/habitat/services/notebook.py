@@ -25,6 +25,7 @@ def read_notes(
     author: str | None = None,
     audience: str | None = None,
     before: datetime | None = None,
+    before_id: int | None = None,
     limit: int = queries.NOTES_PAGE,
 ) -> list[LiaisonNote]:
     """One page of the notes the user may read, newest first, filtered.
@@ -40,6 +41,7 @@ def read_notes(
         author: only notes by this author.
         audience: only notes for this audience (within the user's scope).
         before: only notes written before this time (the last shown note's).
+        before_id: the last shown note's id (notes at the same time come next).
         limit: page size.
 
     Raises:
@@ -62,6 +64,7 @@ def read_notes(
                 audiences=audiences,
                 author=author,
                 before=before,
+                before_id=before_id,
                 limit=limit,
             )
         if resident_id not in scope.resident_ids:
@@ -77,6 +80,7 @@ def read_notes(
         audiences=audiences,
         family_of=scope.family_of,
         before=before,
+        before_id=before_id,
         limit=limit,
     )
 

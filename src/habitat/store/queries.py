@@ -441,9 +441,10 @@ def notebook(
     audiences: tuple[str, ...] | None = None,
     family_of: int | None = None,
     before: datetime | None = None,
+    before_id: int | None = None,
     limit: int = NOTES_PAGE,
 ) -> list[LiaisonNote]:
-    """Liaison notes, newest first, filtered; page with `before` (the last note's time).
+    """Liaison notes, newest first, filtered; page with `before` and `before_id`.
 
     Args:
         db: the database.
@@ -452,7 +453,9 @@ def notebook(
         author: only notes by this author.
         audiences: only notes for these audiences (for example ("providers",)).
         family_of: only notes addressed to this resident's family.
-        before: only notes written before this time.
+        before: only notes written before this time (the last shown note's).
+        before_id: with `before`, the last shown note's id: notes written at the
+            same time with a smaller id come next (none is skipped between pages).
         limit: page size.
     """
     clauses, params = ["n.habitat_id = ?", "n.archived_at IS NULL"], [habitat_id]
@@ -472,15 +475,31 @@ def notebook(
     if family_of is not None:
         clauses.append("n.audience_resident_id = ?")
         params.append(family_of)
-    if before is not None:
-        clauses.append(f"{order.split()[0]} < ?")
-        params.append(before.isoformat())
+    clauses_before, params_before = before_clause(order, before, before_id)
+    clauses += clauses_before
+    params += params_before
     rows = db.query(
         f"SELECT n.* FROM {source} WHERE {' AND '.join(clauses)} ORDER BY {order}"
         f" LIMIT {int(limit)}",
         params,
     )
     return from_rows(db, LiaisonNote, list(rows))
+
+
+def before_clause(
+    order: str, before: datetime | None, before_id: int | None
+) -> tuple[list[str], list]:
+    """The keyset condition "after the last shown note" for an `ORDER BY time, id` order."""
+    if before is None:
+        return [], []
+    time_column, id_column = (part.split()[0] for part in order.split(", ")[:2])
+    if before_id is None:
+        return [f"{time_column} < ?"], [before.isoformat()]
+    stamp = before.isoformat()
+    return (
+        [f"({time_column} < ? OR ({time_column} = ? AND {id_column} < ?))"],
+        [stamp, stamp, before_id],
+    )
 
 
 @dataclass

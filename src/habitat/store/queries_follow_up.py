@@ -10,7 +10,7 @@ import sqlite_utils
 
 from habitat.domain import SupportFunction
 from habitat.store.entities import Habitat, LiaisonNote, Tension
-from habitat.store.queries import NOTES_PAGE, current_residents
+from habitat.store.queries import NOTES_PAGE, before_clause, current_residents
 from habitat.store.repository import find, from_rows, get
 
 #: The notebook's author filter of a provider or a family lists the authors of this
@@ -99,6 +99,7 @@ def notes_about(
     audiences: tuple[str, ...] | None = None,
     author: str | None = None,
     before: datetime | None = None,
+    before_id: int | None = None,
     limit: int = NOTES_PAGE,
 ) -> list[LiaisonNote]:
     """Notes concerning at least one of `resident_ids`, newest first (a provider's notebook).
@@ -110,6 +111,7 @@ def notes_about(
         audiences: only notes for these audiences.
         author: only notes by this author.
         before: only notes written before this time (the last shown note's).
+        before_id: the last shown note's id (notes at the same time come next).
         limit: page size.
     """
     clauses, params = _scope_clauses(audiences, None, resident_ids)
@@ -118,12 +120,13 @@ def notes_about(
     if author is not None:
         clauses.append("n.author = ?")
         params.append(author)
-    if before is not None:
-        clauses.append("n.written_at < ?")
-        params.append(before.isoformat())
+    order = "n.written_at DESC, n.id DESC"
+    clauses_before, params_before = before_clause(order, before, before_id)
+    clauses += clauses_before
+    params += params_before
     rows = db.query(
         f"SELECT n.* FROM liaison_note n WHERE {' AND '.join(clauses)}"
-        f" ORDER BY n.written_at DESC, n.id DESC LIMIT {int(limit)}",
+        f" ORDER BY {order} LIMIT {int(limit)}",
         params,
     )
     return from_rows(db, LiaisonNote, list(rows))

@@ -9,7 +9,8 @@ from habitat.services import access
 from habitat.services.carers import TOP_FAMILY_WARNING, family_help
 from habitat.store import queries, queries_residents
 from habitat.store.entities import Carer, Resident
-from habitat.ui import carer_forms, fmt, forms, shell
+from habitat.ui import fmt, forms, shell
+from habitat.ui.screens import carer_forms
 
 FILTER = "carers.resident"
 ALL = 0

@@ -14,7 +14,7 @@ from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr
 
 FORM = "notebook.new"
-#: The `before` cursors of the pages shown so far (the first page has none).
+#: The (time, id) of the last note of each page shown so far (the first page has none).
 CURSORS = "notebook.cursors"
 FILTERS = ("notebook.filter.resident", "notebook.filter.author", "notebook.filter.audience")
 
@@ -59,7 +59,8 @@ def render(ctx: shell.Context) -> None:
         resident_id=resident_id,
         author=author,
         audience=audience,
-        before=cursors[-1] if cursors else None,
+        before=cursors[-1][0] if cursors else None,
+        before_id=cursors[-1][1] if cursors else None,
     )
     if not notes:
         st.info("Aucune note pour ces critères.")
@@ -74,7 +75,7 @@ def render(ctx: shell.Context) -> None:
     if len(notes) >= queries.NOTES_PAGE and right.button(
         "Notes plus anciennes", key="notebook.older", icon=":material/arrow_downward:"
     ):
-        cursors.append(notes[-1].written_at)
+        cursors.append((notes[-1].written_at, notes[-1].id))
         st.rerun()
 
 

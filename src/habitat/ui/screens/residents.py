@@ -11,8 +11,9 @@ from habitat import store
 from habitat.services import access
 from habitat.store import queries_residents
 from habitat.store.entities import Resident, Role
-from habitat.ui import fmt, forms, resident_file, resident_forms, shell
+from habitat.ui import fmt, forms, shell
 from habitat.ui.labels import fr
+from habitat.ui.screens import resident_file, resident_forms
 
 SELECTED = "residents.selected"
 #: The resident whose file (and forms) the last rerun showed.

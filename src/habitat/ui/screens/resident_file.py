@@ -17,8 +17,9 @@ from habitat.services.residents import (
 from habitat.store import queries, queries_residents
 from habitat.store.entities import RECORDS
 from habitat.store.queries import ResidentFile
-from habitat.ui import fmt, forms, resident_forms
+from habitat.ui import fmt, forms
 from habitat.ui.labels import fr
+from habitat.ui.screens import resident_forms
 from habitat.ui.shell import Context
 
 #: Participation is summed over this many days, besides since the entry.
