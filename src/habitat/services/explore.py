@@ -96,6 +96,15 @@ SHOCKS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
 }
 
+#: Short names of the shocks, for a scenario's name.
+SHOCK_NAMES: dict[str, str] = {
+    "family_withdrawal": "retrait d'une famille",
+    "animator_absence": "animation absente 3 semaines",
+    "new_resident": "arrivée en GIR 2",
+    "provider_exit": "arrêt d'un intervenant",
+    "hospitalisation": "hospitalisation",
+}
+
 DISABILITIES_FR: dict[str, str] = {
     "motor": "handicap moteur",
     "psychic": "handicap psychique",
