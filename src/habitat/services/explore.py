@@ -149,29 +149,29 @@ class ProjectForm:
     shocks: tuple[ShockChoice, ...] = ()
 
 
-#: Form field -> (scenario path, French label, scale from the form's unit to the scenario's).
+#: Form field -> (scenario path, French label, divisor from the form's unit to the scenario's).
 FIELDS: dict[str, tuple[str, str, float]] = {
     "name": ("name", "Nom du projet", 1.0),
     "dwellings": ("habitat.dwellings", "Logements", 1.0),
     "residents": ("residents.generate.count", "Habitants à l'ouverture", 1.0),
-    "share_elderly_pct": ("residents.generate.share_elderly", "Part de personnes âgées", 0.01),
+    "share_elderly_pct": ("residents.generate.share_elderly", "Part de personnes âgées", 100.0),
     "disabilities": ("residents.generate.disability_mix", "Handicaps représentés", 1.0),
     "gir_pct": ("residents.generate.gir_distribution", "Répartition des GIR", 1.0),
     "share_by_default_pct": (
         "residents.generate.share_entered_by_default",
         "Part d'entrées par défaut",
-        0.01,
+        100.0,
     ),
     "avp_per_resident_eur": ("habitat.avp_per_resident_eur", "AVP par habitant et par an", 1.0),
     "animator_hours_per_week": ("animator.hours_per_week", "Heures d'animation par semaine", 1.0),
-    "share_own_providers_pct": ("providers.share_own", "Part gardant ses intervenants", 0.01),
+    "share_own_providers_pct": ("providers.share_own", "Part gardant ses intervenants", 100.0),
     "neighbourhood_access_pct": (
         "habitat.neighbourhood_access",
         "Accessibilité du quartier",
-        0.01,
+        100.0,
     ),
     "family_hours_per_week": ("families.hours_per_week", "Aide des familles (h/semaine)", 1.0),
-    "share_no_family_pct": ("families.share_no_family", "Part sans famille", 0.01),
+    "share_no_family_pct": ("families.share_no_family", "Part sans famille", 100.0),
     "activities_per_week": ("policies.activities_per_week", "Activités par semaine", 1.0),
     "days": ("days", "Durée simulée (jours)", 1.0),
 }
@@ -198,14 +198,14 @@ def scenario_data(form: ProjectForm, base: Scenario | None = None) -> dict[str, 
     """
     data = base.model_dump(mode="json", exclude_none=True) if base is not None else {}
     data["residents"] = {"generate": {}}
-    for name, (path, _, scale) in FIELDS.items():
+    for name, (path, _, divisor) in FIELDS.items():
         value = getattr(form, name)
         if name == "disabilities":
             value = {kind: 1.0 for kind in value}
         elif name == "gir_pct":
             value = {int(g): float(w) for g, w in value.items() if w}
-        elif scale != 1.0:
-            value = float(value) * scale
+        elif divisor != 1.0:
+            value = float(value) / divisor
         _set(data, path, value)
     data["shocks"] = [{**SHOCKS[s.kind][1], "day": int(s.day)} for s in form.shocks]
     return data
