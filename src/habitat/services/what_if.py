@@ -27,7 +27,6 @@ from habitat.services.explore import (
     scenario_from_yaml,
     scenario_yaml,
 )
-from habitat.sim.run import SimulationResult
 from habitat.store.entities import SavedScenario, ScenarioOrigin
 from habitat.store.pseudonymise import pseudonymised
 
@@ -51,8 +50,6 @@ WHAT_IF_SHOCKS: tuple[str, ...] = (
     "new_resident",
     "provider_exit",
 )
-#: The baseline's name in comparisons.
-BASELINE = "L'habitat aujourd'hui"
 
 
 @dataclass(frozen=True)
@@ -329,10 +326,3 @@ def saved(db: sqlite_utils.Database, user: User) -> list[SavedScenario]:
 def load_saved(record: SavedScenario) -> Scenario:
     """The scenario a saved record holds."""
     return scenario_from_yaml(record.scenario_yaml)
-
-
-def compared(
-    baseline: SimulationResult, others: Mapping[str, SimulationResult]
-) -> dict[str, SimulationResult]:
-    """The baseline first, then the others, for a side-by-side table."""
-    return {BASELINE: baseline, **others}
