@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 from .conftest import ROOT, sign_in
 
@@ -53,3 +54,18 @@ def test_promoter_simulates_compares_and_downloads_a_yaml_the_cli_runs(server, p
     )
     assert run.returncode == 0, run.stderr
     assert "Variante peu animée: 5 replications x 90 days, seed 2026" in run.stdout
+
+
+def test_a_long_run_shows_progress_and_stops_at_once(server, page):
+    sign_in(page, server, "promoter")
+    page.get_by_role("heading", name="Explorer un projet").wait_for()
+    _fill(page, "Durée simulée (jours)", "3650")
+    _fill(page, "Nombre de simulations", "100")
+    page.get_by_role("button", name="Lancer la simulation").click()
+    page.get_by_text("Simulation en cours…").wait_for()
+    started = time.monotonic()
+    page.get_by_role("button", name="Arrêter la simulation").click()
+    page.get_by_text("Simulation arrêtée : rien n'a été calculé.").wait_for()
+    # Must not happen: waiting for the end of a run of several seconds nobody wants.
+    assert time.monotonic() - started < 3.0
+    assert page.get_by_role("heading", name="Résultats : Mon projet").count() == 0
