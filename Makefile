@@ -9,7 +9,7 @@ PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench bench-core bench-store bench-app clean
+.PHONY: run test lint format bench bench-core bench-store bench-app bench-explorer clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## bench: every benchmark below
-bench: bench-core bench-store bench-app
+bench: bench-core bench-store bench-app bench-explorer
 
 ## bench-core: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
 bench-core: $(STAMP)
@@ -52,6 +52,10 @@ bench-store: $(STAMP)
 ## bench-app: server-side time of each page's rerun on the 5-year demo (p95 target 50 ms)
 bench-app: $(STAMP)
 	$(BIN)/python simulations/bench_app.py
+
+## bench-explorer: 100 replications x 365 days, from "Lancer" to results on the page (target 3 s)
+bench-explorer: $(STAMP)
+	$(BIN)/python simulations/bench_explorer.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis

@@ -16,7 +16,14 @@ def test_serve_creates_the_demo_database_and_answers_health(server):
     with store.connect(server.db) as db:
         assert len(store.find(db, Resident)) >= 8
         assert all(a.password_hash for a in store.find(db, Account))
-    assert set(demo_usernames(server)) == {"animator", "host", "provider", "family", "resident"}
+    assert set(demo_usernames(server)) == {
+        "animator",
+        "host",
+        "provider",
+        "family",
+        "resident",
+        "promoter",
+    }
 
 
 def test_login_page_then_wrong_password_is_refused(server, page):

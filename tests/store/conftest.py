@@ -263,6 +263,16 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "avp_funded": True,
         "note": "Après-midi jeux",
     },
+    "saved_scenario": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "name": "Et si : retrait d'une famille",
+        "origin": "records",
+        "as_of": "2024-06-30",
+        "seed": 2026,
+        "replications": 100,
+        "scenario_yaml": "name: Et si\ndays: 90\n",
+        "note": "Avant l'été",
+    },
     "account": lambda db: {
         "username": f"lea.petit.{next(_SERIAL)}",
         "display_name": "Léa Petit",

@@ -40,6 +40,7 @@ SHARED_TABLES = frozenset(
         "council_meeting",
         "council_decision",
         "time_entry",
+        "saved_scenario",
     }
 )
 

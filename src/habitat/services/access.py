@@ -29,20 +29,30 @@ class Screen(StrEnum):
     TIME = "time"
     ADMIN = "admin"
     ACCOUNT = "account"
+    EXPLORER = "explorer"
+    WHAT_IF = "what_if"
 
 
 _ALL = frozenset(Screen)
 
 #: Screens each role may open. The host organisation reads everything but the
 #: accounts; providers see the residents they serve; families their own relative;
-#: residents their own file and the activities.
+#: residents their own file and the activities. The scenario explorer holds no
+#: personal data: everyone may open it, and a project promoter sees only it.
+#: "Et si..." builds a scenario from the records: the animator and the host only.
 READ: dict[Role, frozenset[Screen]] = {
     Role.ANIMATOR: _ALL,
     Role.HOST: _ALL - {Screen.ADMIN},
-    Role.PROVIDER: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT}),
-    Role.FAMILY: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT}),
-    Role.RESIDENT: frozenset({Screen.RESIDENTS, Screen.COLLECTIVE, Screen.ACCOUNT}),
+    Role.PROVIDER: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT, Screen.EXPLORER}),
+    Role.FAMILY: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT, Screen.EXPLORER}),
+    Role.RESIDENT: frozenset(
+        {Screen.RESIDENTS, Screen.COLLECTIVE, Screen.ACCOUNT, Screen.EXPLORER}
+    ),
+    Role.PROMOTER: frozenset({Screen.EXPLORER, Screen.ACCOUNT}),
 }
+
+#: Screens that show nothing of a habitat: they open without one (a promoter's base).
+HABITAT_FREE: frozenset[Screen] = frozenset({Screen.EXPLORER, Screen.ACCOUNT})
 
 #: Records (by table) each role may create or change. Providers and families write
 #: liaison notes only, within their scope (see `may_write_note`).
@@ -52,6 +62,7 @@ WRITE: dict[Role, frozenset[str] | None] = {
     Role.PROVIDER: frozenset({"liaison_note"}),
     Role.FAMILY: frozenset({"liaison_note"}),
     Role.RESIDENT: frozenset(),
+    Role.PROMOTER: frozenset(),
 }
 
 ROLE_FR: dict[Role, str] = {
@@ -60,6 +71,7 @@ ROLE_FR: dict[Role, str] = {
     Role.PROVIDER: "intervenant",
     Role.FAMILY: "proche",
     Role.RESIDENT: "habitant",
+    Role.PROMOTER: "porteur de projet",
 }
 
 
@@ -103,6 +115,8 @@ def user_of(db: sqlite_utils.Database, account: Account) -> User:
     elif account.resident_id is not None:
         row = db.execute("SELECT habitat_id FROM resident WHERE id = ?", [account.resident_id])
         habitat_id = (row.fetchone() or [None])[0]
+    elif account.role is Role.PROMOTER:
+        habitat_id = None  # a promoter is tied to no habitat and sees none
     else:
         row = db.execute(
             "SELECT id FROM habitat WHERE archived_at IS NULL ORDER BY id LIMIT 1"

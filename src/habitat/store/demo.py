@@ -11,8 +11,16 @@ from enum import StrEnum
 from pathlib import Path
 
 import sqlite_utils
+import yaml
 
 from habitat.domain import Public, SupportFunction
+from habitat.scenario import (
+    AnimatorSpec,
+    HabitatSpec,
+    PopulationGenerator,
+    ResidentsSpec,
+    Scenario,
+)
 from habitat.store.db import connect, transaction
 from habitat.store.entities import (
     RECORDS,
@@ -48,6 +56,8 @@ from habitat.store.entities import (
     Resident,
     RiskAgreement,
     Role,
+    SavedScenario,
+    ScenarioOrigin,
     Severity,
     SharedLifeProject,
     SupportLevel,
@@ -146,6 +156,7 @@ class DemoSummary:
     council_decision: int = 0
     time_entry: int = 0
     account: int = 0
+    saved_scenario: int = 0
 
     @classmethod
     def count(cls, db: sqlite_utils.Database) -> DemoSummary:
@@ -1491,6 +1502,33 @@ class _Demo:
         self._notes()
         self._tensions()
         self._time_entries()
+        self._saved_scenario()
+
+    def _saved_scenario(self) -> None:
+        """The project as the promoter simulated it before the opening, kept to compare."""
+        project = Scenario(
+            name="Projet d'origine",
+            description="Le projet simulé avant l'ouverture de la maison.",
+            habitat=HabitatSpec(dwellings=DWELLINGS, avp_per_resident_eur=7_500.0),
+            residents=ResidentsSpec(
+                generate=PopulationGenerator(count=DWELLINGS, share_elderly=0.5)
+            ),
+            animator=AnimatorSpec(hours_per_week=ANIMATOR_HOURS_PER_WEEK),
+        )
+        text = yaml.safe_dump(
+            project.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False
+        )
+        self._put(
+            SavedScenario(
+                habitat_id=self.habitat_id,
+                name=project.name,
+                origin=ScenarioOrigin.FORM,
+                as_of=self.start,
+                seed=2026,
+                replications=100,
+                scenario_yaml=text,
+            )
+        )
 
     def _habitat(self) -> None:
         town, start = self.town, self.start
@@ -1869,6 +1907,14 @@ class _Demo:
                         resident_id=person.id,
                     )
                 )
+        # A project promoter of a sister house: explores scenarios, sees nobody's data.
+        self.accounts["promoter"] = self._put(
+            Account(
+                username=username("porteur", self.town.name),
+                display_name="Porteur de projet",
+                role=Role.PROMOTER,
+            )
+        )
 
     def _activities(self) -> None:
         rng = self.rng

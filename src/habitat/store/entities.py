@@ -771,6 +771,8 @@ class Role(StrEnum):
     PROVIDER = "provider"
     FAMILY = "family"
     RESIDENT = "resident"
+    # A project promoter explores scenarios; no personal data of any habitat.
+    PROMOTER = "promoter"
 
 
 class Account(Record):
@@ -802,6 +804,39 @@ class Account(Record):
         return self
 
 
+# --- Simulation -----------------------------------------------------------------------
+
+#: A scenario file with every parameter written out, a few residents listed: ~10 KB.
+SCENARIO_TEXT_MAX = 200_000
+
+
+class ScenarioOrigin(StrEnum):
+    """How a saved scenario was built."""
+
+    RECORDS = "records"  # from the habitat's pseudonymised records ("et si...")
+    FORM = "form"  # from the explorer's form
+
+
+class SavedScenario(Record):
+    """A simulation scenario saved with the habitat, to run again and compare later.
+
+    It holds no person: it is built from the pseudonymised extract (codes and counts).
+    """
+
+    table: ClassVar[str] = "saved_scenario"
+    label_fr: ClassVar[str] = "scénario"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+
+    habitat_id: Id
+    name: ShortText
+    origin: ScenarioOrigin = ScenarioOrigin.RECORDS
+    as_of: date
+    seed: int = Field(ge=0, le=SQLITE_INT_MAX)
+    replications: int = Field(ge=1, le=100_000)
+    scenario_yaml: str = Field(min_length=1, max_length=SCENARIO_TEXT_MAX)
+    note: ShortText | None = None
+
+
 #: Every entity the store keeps, by table.
 RECORDS: dict[str, type[Record]] = {
     model.table: model
@@ -828,5 +863,6 @@ RECORDS: dict[str, type[Record]] = {
         CouncilDecision,
         TimeEntry,
         Account,
+        SavedScenario,
     )
 }

@@ -125,6 +125,11 @@ FIELD_LABELS: dict[str, str] = {
     "version": "Version",
     "id": "Identifiant",
     "archived_at": "Archivé le",
+    "origin": "Construit à partir de",
+    "as_of": "Situation au",
+    "seed": "Graine",
+    "replications": "Nombre de simulations",
+    "scenario_yaml": "Scénario",
 }
 
 _LEADING_FIELD = re.compile(r"^(?:Value error, )?([a-z_]+): (.*)$", re.DOTALL)

@@ -415,6 +415,25 @@ def m004_family_notes_index(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_saved_scenarios(db: sqlite_utils.Database) -> None:
+    """Simulation scenarios saved with the habitat ("et si..."), to run again later."""
+    _record_table(
+        db,
+        "saved_scenario",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        name TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        seed INTEGER NOT NULL CHECK (seed >= 0),
+        replications INTEGER NOT NULL CHECK (replications >= 1),
+        scenario_yaml TEXT NOT NULL,
+        note TEXT""",
+    )
+    db.execute("CREATE INDEX idx_saved_scenario_habitat_id ON saved_scenario (habitat_id)")
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

@@ -1,4 +1,4 @@
-"""Bar charts as plain Vega-Lite specs: the look of `st.bar_chart` at a fraction of its cost.
+"""Charts as plain Vega-Lite specs: the look of `st.bar_chart` at a fraction of its cost.
 
 `st.bar_chart` builds its chart through Altair and pandas, about 10 ms a chart on
 every rerun; a page with several charts would miss its 50 ms budget. These
@@ -7,7 +7,7 @@ helpers hand Streamlit the spec and its values directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 import streamlit as st
@@ -68,4 +68,82 @@ def bars(
             "legend": {"orient": "bottom", "columns": 2, "labelLimit": 300},
         }
     spec = {"mark": {"type": "bar"}, "encoding": encoding}
+    st.vega_lite_chart(values, spec, width="stretch")
+
+
+#: A band chart draws at most this many days per series: more points than pixels
+#: only slow the browser down.
+BAND_POINTS = 400
+
+
+def bands(
+    series: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]],
+    *,
+    value_title: str,
+    height: int = 220,
+) -> None:
+    """Median lines over days, each with its 90 % band (shaded), one colour per series.
+
+    Args:
+        series: name -> (median, low, high), one value per day from day 1.
+        value_title: the title of the value axis.
+        height: the chart's height in pixels.
+    """
+    names, days, median, low, high = [], [], [], [], []
+    for name, (m, lo, hi) in series.items():
+        step = max(1, -(-len(m) // BAND_POINTS))
+        for i in range(0, len(m), step):
+            names.append(str(name))
+            days.append(i + 1)
+            median.append(float(m[i]))
+            low.append(float(lo[i]))
+            high.append(float(hi[i]))
+    values = pa.table(
+        {
+            "s": pa.array(names, pa.string()),
+            "d": pa.array(days, pa.int64()),
+            "m": pa.array(median, pa.float64()),
+            "lo": pa.array(low, pa.float64()),
+            "hi": pa.array(high, pa.float64()),
+        }
+    )
+    colour = {
+        "field": "s",
+        "type": "nominal",
+        "title": None,
+        "sort": [str(n) for n in series],
+        "legend": {"orient": "bottom", "columns": 1, "labelLimit": 400}
+        if len(series) > 1
+        else None,
+    }
+    x = {"field": "d", "type": "quantitative", "title": "Jour"}
+    spec = {
+        "height": height,
+        "layer": [
+            {
+                "mark": {"type": "area", "opacity": 0.2},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "lo", "type": "quantitative", "title": value_title},
+                    "y2": {"field": "hi"},
+                    "color": colour,
+                },
+            },
+            {
+                "mark": {"type": "line", "strokeWidth": 2},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "m", "type": "quantitative", "title": value_title},
+                    "color": colour,
+                    "tooltip": [
+                        {"field": "s", "type": "nominal", "title": " "},
+                        {"field": "d", "type": "quantitative", "title": "Jour"},
+                        {"field": "m", "type": "quantitative", "title": "Médiane", "format": ".2f"},
+                        {"field": "lo", "type": "quantitative", "title": "5 %", "format": ".2f"},
+                        {"field": "hi", "type": "quantitative", "title": "95 %", "format": ".2f"},
+                    ],
+                },
+            },
+        ],
+    }
     st.vega_lite_chart(values, spec, width="stretch")

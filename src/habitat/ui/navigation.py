@@ -21,6 +21,8 @@ PAGES: list[tuple[Screen, str, str, str]] = [
     (Screen.TENSIONS, "tensions.py", "Tensions", ":material/warning:"),
     (Screen.COUNCIL, "council.py", "Conseil des habitants", ":material/how_to_vote:"),
     (Screen.TIME, "time_avp.py", "Temps et AVP", ":material/schedule:"),
+    (Screen.WHAT_IF, "what_if.py", "Et si… pour mon habitat", ":material/science:"),
+    (Screen.EXPLORER, "explorer.py", "Explorer un projet", ":material/explore:"),
     (Screen.ADMIN, "admin.py", "Administration", ":material/admin_panel_settings:"),
     (Screen.ACCOUNT, "account.py", "Mon compte", ":material/person:"),
 ]

@@ -17,7 +17,7 @@ import sqlite_utils
 import streamlit as st
 
 from habitat import store
-from habitat.services.access import Forbidden, Screen, User, require
+from habitat.services.access import HABITAT_FREE, Forbidden, Screen, User, require
 from habitat.services.clock import today
 from habitat.store.entities import Habitat
 from habitat.ui import session
@@ -29,7 +29,7 @@ class Context:
 
     user: User
     db: sqlite_utils.Database
-    habitat: Habitat
+    habitat: Habitat | None  # None only on screens that show no habitat (`HABITAT_FREE`)
     today: date
 
 
@@ -42,10 +42,10 @@ def page(screen: Screen, render: Callable[[Context], None]) -> None:
                 st.warning("Votre session a expiré ou vous n'êtes pas connecté·e.")
                 st.stop()
             require(user, screen)
-            if user.habitat_id is None:
+            if user.habitat_id is None and screen not in HABITAT_FREE:
                 st.info("Aucun habitat n'est encore enregistré dans cette base.")
                 st.stop()
-            habitat = store.get(db, Habitat, user.habitat_id)
+            habitat = store.get(db, Habitat, user.habitat_id) if user.habitat_id else None
             render(Context(user, db, habitat, today()))
     except Forbidden as refusal:
         st.error(refusal.message_fr, icon="🔒")

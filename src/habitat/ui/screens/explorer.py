@@ -1,0 +1,284 @@
+"""Explorer un projet: a habitat described in a form, simulated, read, compared, downloaded."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from habitat.scenario import Scenario, load_scenario
+from habitat.services import explore
+from habitat.ui import forms, shell, simulation
+
+FORM = "explorer.form"
+RUNS = "explorer.runs"
+KEPT = "explorer.kept"
+COMPARED = "explorer.compared"
+BASE = "explorer.base"
+#: The form's own blank start (no file).
+BLANK = "Formulaire vierge"
+DEFAULT_SEED = 2026
+DEFAULT_REPLICATIONS = 100
+_SHOCK_FIELDS = [explore.shock_field(kind) for kind in explore.SHOCKS]
+
+
+def render(ctx: shell.Context) -> None:
+    """The scenario explorer."""
+    forms.show_flash()
+    st.title("Explorer un projet")
+    st.caption(
+        "Décrivez un habitat inclusif, simulez-le cent fois et lisez ce qui peut arriver. "
+        "Aucune donnée personnelle n'est utilisée : les habitants sont tirés au hasard "
+        "selon la composition indiquée."
+    )
+    files = explore.scenario_files()
+    st.selectbox(
+        "Point de départ",
+        [BLANK, *files],
+        key=BASE,
+        on_change=_load_base,
+        args=(files,),
+        help="Un scénario fourni remplit le formulaire ; vous pouvez ensuite le modifier.",
+    )
+    if f"{FORM}.name" not in st.session_state:
+        _fill(explore.ProjectForm())
+    submitted = _form()
+    if submitted is not None:
+        scenario, replications, seed = submitted
+        runs = simulation.run(FORM, [scenario], replications, seed)
+        if runs is not None:
+            st.session_state[RUNS] = (scenario, runs)
+    elif simulation.stopped(FORM):
+        st.warning("Simulation arrêtée : rien n'a été calculé.", icon="⏹️")
+    if RUNS in st.session_state:
+        _results(*st.session_state[RUNS])
+    _comparison()
+
+
+def _base(files: dict) -> Scenario | None:
+    name = st.session_state.get(BASE, BLANK)
+    return load_scenario(files[name]) if name in files else None
+
+
+def _load_base(files: dict) -> None:
+    base = _base(files)
+    _fill(explore.form_from_scenario(base) if base is not None else explore.ProjectForm())
+    st.session_state.pop(f"{FORM}:errors", None)
+
+
+def _fill(form: explore.ProjectForm) -> None:
+    """Put a form's values into the widgets (before they are drawn)."""
+    state = st.session_state
+    for name in explore.FIELDS:
+        if name == "gir_pct":
+            for gir in range(1, 7):
+                state[f"{FORM}.gir.{gir}"] = float(form.gir_pct.get(gir, 0.0))
+        elif name == "disabilities":
+            state[f"{FORM}.disabilities"] = list(form.disabilities)
+        elif name == "avp_per_resident_eur":
+            state[f"{FORM}.avp"] = float(form.avp_per_resident_eur)
+        else:
+            state[f"{FORM}.{name}"] = getattr(form, name)
+    chosen = {s.kind: s.day for s in form.shocks}
+    for kind in explore.SHOCKS:
+        state[f"{FORM}.shock_on.{kind}"] = kind in chosen
+        state[f"{FORM}.shock_day.{kind}"] = int(chosen.get(kind, min(90, form.days)))
+
+
+def _number(label: str, field: str, *, step: float = 1.0, column=None, **options) -> float:
+    if column is None:
+        value = st.number_input(label, step=step, key=f"{FORM}.{field}", **options)
+        forms.field_error(FORM, field)
+        return value
+    with column:
+        value = st.number_input(label, step=step, key=f"{FORM}.{field}", **options)
+        forms.field_error(FORM, field)
+    return value
+
+
+def _form() -> tuple[Scenario, int, int] | None:
+    """The form; on a valid submit, the scenario to run with its replications and seed."""
+    simulation.form_status(FORM, [*explore.FIELDS, *_SHOCK_FIELDS, "replications", "seed"])
+    with st.form(FORM, border=True):
+        st.text_input("Nom du projet", key=f"{FORM}.name", max_chars=80)
+        forms.field_error(FORM, "name")
+        a, b, c = st.columns(3)
+        dwellings = _number("Logements", "dwellings", column=a)
+        residents = _number("Habitants à l'ouverture", "residents", column=b)
+        days = _number("Durée simulée (jours)", "days", column=c, step=30.0)
+
+        st.markdown("**Les habitants**")
+        a, b = st.columns(2)
+        elderly = _number("Part de personnes âgées (%)", "share_elderly_pct", column=a, step=5.0)
+        by_default = _number(
+            "Part entrée par défaut, faute d'autre choix (%)",
+            "share_by_default_pct",
+            column=b,
+            step=5.0,
+        )
+        disabilities = st.multiselect(
+            "Handicaps représentés parmi les autres habitants",
+            list(explore.DISABILITIES_FR),
+            format_func=explore.DISABILITIES_FR.get,
+            key=f"{FORM}.disabilities",
+        )
+        forms.field_error(FORM, "disabilities")
+        st.caption("Répartition des niveaux d'autonomie (GIR 1 : le plus dépendant), en %")
+        gir = {
+            g: column.number_input(f"GIR {g}", step=5.0, key=f"{FORM}.gir.{g}")
+            for g, column in zip(range(1, 7), st.columns(6), strict=True)
+        }
+        forms.field_error(FORM, "gir_pct")
+
+        st.markdown("**L'accompagnement**")
+        a, b, c = st.columns(3)
+        avp_options = sorted(
+            {*explore.AVP_TIERS, float(st.session_state.get(f"{FORM}.avp", 7500.0))}
+        )
+        avp = a.selectbox(
+            "AVP par habitant et par an",
+            avp_options,
+            format_func=lambda v: f"{v:,.0f} €".replace(",", " "),
+            key=f"{FORM}.avp",
+        )
+        with a:
+            forms.field_error(FORM, "avp_per_resident_eur")
+        animator = _number("Animation (h/semaine)", "animator_hours_per_week", column=b)
+        activities = _number("Activités par semaine", "activities_per_week", column=c)
+        a, b, c = st.columns(3)
+        own = _number(
+            "Gardent leurs propres intervenants (%)", "share_own_providers_pct", column=a, step=5.0
+        )
+        family = _number("Aide d'une famille (h/semaine)", "family_hours_per_week", column=b)
+        no_family = _number("Sans famille (%)", "share_no_family_pct", column=c, step=5.0)
+        _number(
+            "Accessibilité du quartier (%)",
+            "neighbourhood_access_pct",
+            step=10.0,
+            help="0 : isolé, sans commerce ni transport ; 100 : centre-ville accessible.",
+        )
+
+        st.markdown("**Ce qui peut arriver** (chocs programmés)")
+        shocks = simulation.pick_shocks(FORM, list(explore.SHOCKS), {})
+
+        st.markdown("**La simulation**")
+        a, b = st.columns(2)
+        replications = a.number_input(
+            "Nombre de simulations",
+            value=DEFAULT_REPLICATIONS,
+            step=10,
+            key=f"{FORM}.replications",
+            help=f"De 1 à {explore.MAX_REPLICATIONS}. Chaque simulation tire d'autres habitants "
+            "et d'autres événements.",
+        )
+        with a:
+            forms.field_error(FORM, "replications")
+        seed = b.number_input(
+            "Graine",
+            value=DEFAULT_SEED,
+            step=1,
+            key=f"{FORM}.seed",
+            help="La même graine "
+            "redonne les mêmes résultats, ici comme avec `habitat simulate --seed`.",
+        )
+        with b:
+            forms.field_error(FORM, "seed")
+        if not st.form_submit_button("Lancer la simulation", type="primary"):
+            return None
+
+    form = explore.ProjectForm(
+        name=st.session_state[f"{FORM}.name"],
+        dwellings=int(dwellings),
+        residents=int(residents),
+        share_elderly_pct=elderly,
+        disabilities=tuple(disabilities),
+        gir_pct=gir,
+        share_by_default_pct=by_default,
+        avp_per_resident_eur=avp,
+        animator_hours_per_week=animator,
+        share_own_providers_pct=own,
+        neighbourhood_access_pct=st.session_state[f"{FORM}.neighbourhood_access_pct"],
+        family_hours_per_week=family,
+        share_no_family_pct=no_family,
+        activities_per_week=activities,
+        days=int(days),
+        shocks=tuple(shocks),
+    )
+    errors = {}
+    scenario = None
+    try:
+        scenario = explore.scenario_from_form(form, _base(explore.scenario_files()))
+    except explore.InvalidForm as refusal:
+        errors.update(refusal.by_field)
+    if not 1 <= replications <= explore.MAX_REPLICATIONS:
+        errors["replications"] = f"entre 1 et {explore.MAX_REPLICATIONS} simulations"
+    if seed < 0:
+        errors["seed"] = "ne peut pas être négative"
+    if errors:
+        st.session_state[f"{FORM}:errors"] = errors
+        st.rerun()
+    st.session_state.pop(f"{FORM}:errors", None)
+    return scenario, int(replications), int(seed)
+
+
+def _results(scenario: Scenario, runs: simulation.Runs) -> None:
+    result = runs.first
+    st.header(f"Résultats : {scenario.name}", divider="green")
+    simulation.show_reading(result)
+    simulation.show_bands(runs)
+    simulation.downloads("explorer.results", runs, scenario)
+    kept: list = st.session_state.setdefault(KEPT, [])
+    names = [s.name for s in kept]
+    if scenario in kept:
+        st.caption("Ce scénario est dans la comparaison.")
+    elif len(kept) >= explore.MAX_COMPARED:
+        st.caption(f"La comparaison est pleine ({explore.MAX_COMPARED} scénarios au plus).")
+    elif st.button("Garder pour comparer", key="explorer.keep", icon=":material/add:"):
+        kept.append(scenario)
+        forms.flash(f"« {scenario.name} » est gardé pour la comparaison ({len(names) + 1}).")
+        st.rerun()
+    simulation.show_story("explorer.story", scenario, runs.seed)
+
+
+def _comparison() -> None:
+    kept: list[Scenario] = st.session_state.get(KEPT, [])
+    st.header("Comparer des scénarios", divider="green")
+    if not kept:
+        st.info(
+            "Simulez un projet puis « Garder pour comparer » ; faites de même avec une "
+            f"variante (jusqu'à {explore.MAX_COMPARED}), puis comparez-les sur les mêmes tirages."
+        )
+        return
+    st.markdown("\n".join(f"{i}. {s.name}" for i, s in enumerate(kept, start=1)))
+    a, b = st.columns(2)
+    if b.button("Vider la comparaison", key="explorer.clear"):
+        st.session_state.pop(KEPT, None)
+        st.session_state.pop(COMPARED, None)
+        st.rerun()
+    if a.button(
+        "Comparer sur les mêmes tirages",
+        key="explorer.compare",
+        type="primary",
+        disabled=len(kept) < 2,
+    ):
+        replications = int(st.session_state.get(f"{FORM}.replications") or DEFAULT_REPLICATIONS)
+        seed = int(st.session_state.get(f"{FORM}.seed") or DEFAULT_SEED)
+        runs = simulation.run("explorer.compare", kept, replications, seed)
+        if runs is not None:
+            st.session_state[COMPARED] = runs
+    elif simulation.stopped("explorer.compare"):
+        st.warning("Comparaison arrêtée : rien n'a été calculé.", icon="⏹️")
+    runs = st.session_state.get(COMPARED)
+    if runs is None:
+        return
+    st.subheader(
+        f"{len(runs.results)} scénarios, {runs.replications} simulations, graine {runs.seed}"
+    )
+    simulation.comparison(runs)
+    simulation.show_bands(runs)
+    st.download_button(
+        "Télécharger la comparaison (CSV)",
+        data=explore.results_csv(runs.results),
+        file_name="comparaison.csv",
+        mime="text/csv",
+        key="explorer.compare:csv",
+        icon=":material/download:",
+    )

@@ -1,0 +1,186 @@
+"""Widgets the simulation screens share: a run with progress and a stop, bands, downloads, story.
+
+A run happens inside the rerun that asked for it, with a progress bar the browser
+sees move and an "Arrêter" button: clicking it makes Streamlit rerun the page, which
+interrupts the running script at its next progress update, so the page never
+waits for the end of a run it no longer wants. Results are kept in session state,
+so later reruns (a filter, a download) show them without simulating again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from habitat.scenario import Scenario
+from habitat.services import explore, story
+from habitat.sim.run import SimulationResult
+from habitat.ui import charts, tables
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Scenarios simulated together on one seed, by name (insertion order kept)."""
+
+    results: dict[str, SimulationResult]
+    seed: int
+    replications: int
+
+    @property
+    def first(self) -> SimulationResult:
+        """The first (or only) scenario's result."""
+        return next(iter(self.results.values()))
+
+
+def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
+    """The scenarios' names, numbered when two are the same."""
+    names: list[str] = []
+    for scenario in scenarios:
+        name, n = scenario.name, 2
+        while name in names:
+            name, n = f"{scenario.name} ({n})", n + 1
+        names.append(name)
+    return names
+
+
+def run(key: str, scenarios: Sequence[Scenario], replications: int, seed: int) -> Runs | None:
+    """Simulate scenarios on the same seed with a progress bar and a stop button.
+
+    Returns:
+        The runs, or None when the run does not fit the server (the reason is shown).
+    """
+    try:
+        explore.check_size(scenarios, replications)
+    except explore.TooLarge as refusal:
+        st.error(refusal.message_fr, icon="⏱️")
+        return None
+    st.button("Arrêter la simulation", key=f"{key}:stop", icon=":material/stop_circle:")
+    bar = st.progress(0.0, text="Simulation en cours…")
+
+    def progress(share: float) -> None:
+        bar.progress(min(share, 1.0), text=f"Simulation en cours… {share:.0%}")
+
+    results = explore.run_all(scenarios, replications, seed, on_progress=progress)
+    bar.empty()
+    return Runs(dict(zip(unique_names(scenarios), results, strict=True)), seed, replications)
+
+
+def stopped(key: str) -> bool:
+    """Whether this rerun comes from a click on the stop button (the run was interrupted)."""
+    return bool(st.session_state.get(f"{key}:stop"))
+
+
+def show_reading(result: SimulationResult) -> None:
+    """The plain-French reading, as a list."""
+    st.markdown("\n".join(f"- {line}" for line in explore.reading(result)))
+
+
+def show_bands(runs: Runs, metrics: Sequence[str] | None = None) -> None:
+    """Median and 90 % band over time of each key metric, two charts a row."""
+    per_run = {name: explore.bands(result) for name, result in runs.results.items()}
+    shown = [c for c in explore.CHARTS if metrics is None or c.metric in metrics]
+    for i in range(0, len(shown), 2):
+        for column, chart in zip(st.columns(2), shown[i : i + 2], strict=False):
+            with column:
+                st.caption(f"**{chart.title}** ({chart.unit}) : médiane et 90 % des simulations")
+                charts.bands(
+                    {
+                        name: (b[chart.metric].median, b[chart.metric].low, b[chart.metric].high)
+                        for name, b in per_run.items()
+                    },
+                    value_title=chart.unit,
+                )
+
+
+def file_name(text: str) -> str:
+    """A safe file name from a scenario's name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:60] or "scenario"
+
+
+def downloads(key: str, runs: Runs, scenario: Scenario) -> None:
+    """Download buttons: the results (CSV) and the scenario (YAML for `habitat simulate`)."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Télécharger les résultats (CSV)",
+        data=explore.results_csv(runs.results),
+        file_name=f"{file_name(scenario.name)}_resultats.csv",
+        mime="text/csv",
+        key=f"{key}:csv",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Télécharger le scénario (YAML)",
+        data=explore.scenario_yaml(scenario, runs.seed, runs.replications),
+        file_name=f"{file_name(scenario.name)}.yaml",
+        mime="application/x-yaml",
+        key=f"{key}:yaml",
+        icon=":material/download:",
+        help="Le fichier que `habitat simulate FICHIER --seed …` lance tel quel.",
+    )
+
+
+def show_story(key: str, scenario: Scenario, seed: int) -> None:
+    """One run told day by day, filterable by resident and kind of event."""
+    with st.expander("Suivre une simulation jour par jour", icon=":material/auto_stories:"):
+        st.caption(
+            "Une simulation à part (une seule, même graine), racontée : qui, quoi, "
+            "et comment cela a été réglé."
+        )
+        told: story.Story | None = st.session_state.get(f"{key}:story")
+        if told is None or told.scenario.name != scenario.name or told.seed != seed:
+            if st.button("Raconter une simulation", key=f"{key}:tell"):
+                st.session_state[f"{key}:story"] = story.tell(scenario, seed)
+                st.rerun()
+            return
+        left, right = st.columns(2)
+        resident = left.selectbox(
+            "Habitant",
+            [None, *told.residents()],
+            format_func=lambda r: "Tous" if r is None else f"Logement {r}",
+            key=f"{key}:story.resident",
+        )
+        families = right.multiselect(
+            "Sortes d'événements", list(story.FAMILIES_FR), key=f"{key}:story.kinds"
+        )
+        events = told.filtered(resident, families)
+        st.caption(f"{len(events)} événements sur {told.scenario.days} jours.")
+        tables.show(
+            {"Jour": events["day"].tolist(), "Ce qui se passe": events["sentence"].tolist()},
+            height=360,
+        )
+
+
+def comparison(runs: Runs) -> None:
+    """The side-by-side table of the key metrics (median and 90 % band)."""
+    st.caption("Médiane sur les simulations et, entre crochets, 90 % des simulations.")
+    tables.show(explore.comparison(runs.results))
+
+
+def form_status(form: str, fields: Sequence[str]) -> None:
+    """A simulation form's banner: nothing ran, and the messages no field shows."""
+    errors = st.session_state.get(f"{form}:errors") or {}
+    if errors:
+        rest = [message for field, message in errors.items() if field not in fields]
+        st.error(
+            explore.InvalidForm(errors).message_fr + "".join(f"\n\n{message}" for message in rest)
+        )
+
+
+def pick_shocks(form: str, kinds: Sequence[str], defaults: Mapping[str, int]) -> list:
+    """A checkbox and a day for each shock offered; returns the chosen `ShockChoice`s."""
+    from habitat.ui import forms
+
+    chosen = []
+    for kind in kinds:
+        label = explore.SHOCKS[kind][0]
+        left, right = st.columns([3, 1])
+        on = left.checkbox(label, key=f"{form}.shock_on.{kind}")
+        st.session_state.setdefault(f"{form}.shock_day.{kind}", int(defaults.get(kind, 90)))
+        day = right.number_input("Jour", step=1, key=f"{form}.shock_day.{kind}")
+        forms.field_error(form, explore.shock_field(kind))
+        if on:
+            chosen.append(explore.ShockChoice(kind, int(day)))
+    return chosen

@@ -1,0 +1,71 @@
+"""A promoter in a real browser: simulate, compare a variant, download the YAML, run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from .conftest import ROOT, sign_in
+
+
+def _fill(page, label: str, value: str) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(value)
+    field.press("Tab")
+
+
+def _simulate(page, name: str, animator_hours: str) -> None:
+    _fill(page, "Nom du projet", name)
+    _fill(page, "Durée simulée (jours)", "90")
+    _fill(page, "Animation (h/semaine)", animator_hours)
+    _fill(page, "Nombre de simulations", "20")
+    page.get_by_role("button", name="Lancer la simulation").click()
+    page.get_by_role("heading", name=f"Résultats : {name}").wait_for()
+    page.get_by_role("button", name="Garder pour comparer").click()
+    page.get_by_text(f"« {name} » est gardé pour la comparaison").wait_for()
+
+
+def test_promoter_simulates_compares_and_downloads_a_yaml_the_cli_runs(server, page, tmp_path):
+    sign_in(page, server, "promoter")
+    page.get_by_role("heading", name="Explorer un projet").wait_for()
+    # Must not happen: a promoter seeing any screen with people's data.
+    assert page.get_by_role("link", name="Habitants").count() == 0
+
+    _simulate(page, "Projet Tilleuls", "28")
+    page.get_by_text("Dans 9 simulations sur 10, l'aide individuelle non couverte").wait_for()
+    _simulate(page, "Variante peu animée", "8")
+    page.get_by_role("button", name="Comparer sur les mêmes tirages").click()
+    page.get_by_role("heading", name="2 scénarios, 20 simulations, graine 2026").wait_for()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le scénario (YAML)").click()
+    path = tmp_path / "variante.yaml"
+    download.value.save_as(path)
+    assert page.get_by_text("Traceback").count() == 0
+
+    command = [sys.executable, "-m", "habitat.cli", "simulate", str(path), "--seed", "2026"]
+    run = subprocess.run(
+        [*command, "-r", "5", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Variante peu animée: 5 replications x 90 days, seed 2026" in run.stdout
+
+
+def test_a_long_run_shows_progress_and_stops_at_once(server, page):
+    sign_in(page, server, "promoter")
+    page.get_by_role("heading", name="Explorer un projet").wait_for()
+    _fill(page, "Durée simulée (jours)", "3650")
+    _fill(page, "Nombre de simulations", "100")
+    page.get_by_role("button", name="Lancer la simulation").click()
+    page.get_by_text("Simulation en cours…").wait_for()
+    started = time.monotonic()
+    page.get_by_role("button", name="Arrêter la simulation").click()
+    page.get_by_text("Simulation arrêtée : rien n'a été calculé.").wait_for()
+    # Must not happen: waiting for the end of a run of several seconds nobody wants.
+    assert time.monotonic() - started < 3.0
+    assert page.get_by_role("heading", name="Résultats : Mon projet").count() == 0
