@@ -362,6 +362,7 @@ def test_family_sees_only_their_relative(server, page):
     assert [m.split("\n")[-1].strip() for m in menu] == [
         "Habitants",
         "Cahier de liaison",
+        "Explorer un projet",
         "Mon compte",
     ]
     seen = []
