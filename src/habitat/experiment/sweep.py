@@ -1,0 +1,305 @@
+"""Run a sweep into a folder: manifest first, one part file per chunk, resume, consolidate."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import platform
+import secrets
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from habitat.experiment.backends import Backend
+from habitat.experiment.design import design_points, point_values
+from habitat.experiment.points import Chunk, ChunkResult, PointTask, empty_rows, run_chunk
+from habitat.experiment.spec import Experiment
+from habitat.sim.output import VERSIONED_PACKAGES, git_commit, write_atomically
+
+__all__ = [
+    "CHUNKS_PER_WORKER",
+    "MAX_CHUNK_POINTS",
+    "SweepError",
+    "SweepSummary",
+    "check_out",
+    "run_sweep",
+]
+
+#: Chunks per worker: enough that a slow chunk does not leave the others idle at the
+#: end, few enough that each chunk is seconds of work against milliseconds of
+#: scheduling.
+CHUNKS_PER_WORKER = 8
+#: Largest chunk: bounds the work lost to an interruption and keeps the bar moving.
+MAX_CHUNK_POINTS = 64
+#: Extra packages whose versions the manifest records.
+SWEEP_PACKAGES = ("SALib", "dask", "distributed")
+
+MANIFEST = "manifest.json"
+DESIGN = "design.parquet"
+RESULTS = "results.parquet"
+DAILY = "daily.parquet"
+FAILURES = "failures.json"
+PARTS = "parts"
+
+
+class SweepError(ValueError):
+    """The output folder cannot take this sweep; `str()` is the message a user sees."""
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """How a sweep went."""
+
+    points: int
+    completed: int
+    failed: int
+    resumed_from: int
+    seconds: float
+    out: Path
+
+
+def fingerprint(experiment: Experiment) -> str:
+    """A hash of the resolved experiment: a folder resumes only the same experiment."""
+    text = json.dumps(experiment.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_out(out: Path, experiment: Experiment) -> bool:
+    """Check that `out` can take this sweep, without writing anything.
+
+    Returns:
+        True when `out` holds an earlier run of the same experiment (a resume).
+
+    Raises:
+        SweepError: `out` is a file, a folder with other content, or a sweep of
+            another experiment.
+    """
+    if not out.exists():
+        return False
+    if not out.is_dir():
+        raise SweepError(f"--out: {out} exists and is not a folder")
+    manifest = out / MANIFEST
+    if not manifest.exists():
+        if any(out.iterdir()):
+            raise SweepError(f"--out: {out} is not empty and holds no sweep; choose a new folder")
+        return False
+    try:
+        earlier = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SweepError(f"--out: {manifest} cannot be read ({exc})") from None
+    if earlier.get("fingerprint") != fingerprint(experiment):
+        raise SweepError(
+            f"--out: {out} holds a sweep of another experiment (or of this one before a change); "
+            "choose a new folder to keep both"
+        )
+    return True
+
+
+def run_sweep(
+    experiment: Experiment,
+    out: Path,
+    backend: Backend,
+    source: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    progress_bar: bool = False,
+) -> SweepSummary:
+    """Run (or resume) every point of an experiment and write the results into `out`.
+
+    The manifest and the design are written first; each finished chunk becomes its
+    own part file (written under a temporary name, then renamed), so an interrupted
+    sweep loses at most the chunks under way and a rerun skips every finished point.
+    Points that failed before are tried again. At the end the parts are consolidated
+    into `results.parquet` (and `daily.parquet`), and `failures.json` lists the
+    points that failed, with their error.
+
+    Args:
+        experiment: a resolved experiment (see `load_experiment`).
+        out: the output folder (created if needed; see `check_out`).
+        backend: where chunks run.
+        source: the experiment file, recorded in the manifest.
+        on_progress: called as `on_progress(points_done, points)` after each chunk.
+        progress_bar: show a tqdm bar (points, with time left) on stderr.
+
+    Returns:
+        The counts of points completed and failed.
+    """
+    start = time.perf_counter()
+    check_out(out, experiment)
+    design = design_points(experiment)
+    parts = out / PARTS
+    parts.mkdir(parents=True, exist_ok=True)
+    manifest = _manifest(experiment, design, backend, source)
+    _write_json(out / MANIFEST, manifest)
+    write_atomically(out / DESIGN, lambda p: design.to_parquet(p, index=False))
+
+    for stale in parts.glob("*.failures.json"):
+        stale.unlink()  # failed points are tried again
+    done = _finished_points(parts)
+    pending = design[~design.point.isin(done)]
+    chunks = _chunks(experiment, pending, backend.workers)
+
+    bar = None
+    if progress_bar:
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=len(design),
+            initial=len(done),
+            unit="point",
+            desc=experiment.name[:30],
+            file=sys.stderr,
+            smoothing=0.1,
+        )
+    finished = len(done)
+    failed = 0
+    try:
+        for chunk, outcome in backend.run(run_chunk, chunks):
+            if isinstance(outcome, BaseException):
+                outcome = _chunk_failed(chunk, outcome)
+            failed += len(outcome.failures)
+            _write_part(parts, chunk, outcome, design)
+            finished += len(chunk.points)
+            if bar is not None:
+                bar.update(len(chunk.points))
+            if on_progress is not None:
+                on_progress(finished, len(design))
+    finally:
+        if bar is not None:
+            bar.close()
+
+    failures = _consolidate(out, experiment)
+    manifest |= {
+        "status": "complete",
+        "completed": len(design) - len(failures),
+        "failed": len(failures),
+        "seconds": round(time.perf_counter() - start, 3),
+    }
+    _write_json(out / MANIFEST, manifest)
+    return SweepSummary(
+        points=len(design),
+        completed=len(design) - len(failures),
+        failed=len(failures),
+        resumed_from=len(done),
+        seconds=time.perf_counter() - start,
+        out=out,
+    )
+
+
+def _manifest(
+    experiment: Experiment, design: pd.DataFrame, backend: Backend, source: str | None
+) -> dict[str, Any]:
+    versions = {"python": platform.python_version()}
+    for package in (*VERSIONED_PACKAGES, *SWEEP_PACKAGES):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "experiment_file": source,
+        "experiment": experiment.model_dump(mode="json"),
+        "fingerprint": fingerprint(experiment),
+        "points": len(design),
+        "replications": experiment.replications,
+        "seeds": {
+            "experiment": experiment.seed,
+            "rule": "point i runs with SeedSequence(seed, spawn_key=(1, i)); its replications "
+            "are the columns of one batched run; the sampler uses spawn_key=(0,)",
+            "points": design.seed.tolist(),
+        },
+        "backend": backend.describe(),
+        "versions": versions,
+        "git_commit": git_commit(),
+        "status": "running",
+        "files": {
+            "design": DESIGN,
+            "results": RESULTS,
+            "daily": DAILY if experiment.outputs.daily else None,
+            "failures": FAILURES,
+        },
+    }
+
+
+def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list[Chunk]:
+    if pending.empty:
+        return []
+    size = min(MAX_CHUNK_POINTS, math.ceil(len(pending) / (workers * CHUNKS_PER_WORKER)))
+    tasks = [
+        PointTask(int(row["point"]), int(row["seed"]), point_values(experiment, row))
+        for _, row in pending.iterrows()
+    ]
+    common = {
+        "scenario": experiment.scenario,
+        "replications": experiment.replications,
+        "summaries": tuple(experiment.outputs.summary_names),
+        "daily": tuple(experiment.outputs.daily),
+    }
+    return [Chunk(points=tuple(tasks[i : i + size]), **common) for i in range(0, len(tasks), size)]
+
+
+def _chunk_failed(chunk: Chunk, exc: BaseException) -> ChunkResult:
+    """A chunk whose worker died: every point of it is a failure, the sweep goes on."""
+    error = f"{type(exc).__name__}: {exc}"
+    return ChunkResult(
+        rows=empty_rows(chunk.summaries),
+        daily=None,
+        failures=[{"point": p, "error": error, "traceback": ""} for p in chunk.indices],
+    )
+
+
+def _write_part(parts: Path, chunk: Chunk, result: ChunkResult, design: pd.DataFrame) -> None:
+    name = f"{chunk.points[0].point:07d}-{secrets.token_hex(4)}"
+    if not result.rows.empty:
+        rows = design.merge(result.rows, on="point", how="inner", validate="one_to_many")
+        first = ["point", "replication", "seed"]
+        rows = rows[first + [c for c in rows.columns if c not in first]]
+        if result.daily is not None:
+            daily = result.daily
+            write_atomically(
+                parts / f"{name}.daily.parquet", lambda p: daily.to_parquet(p, index=False)
+            )
+        # The rows file comes last: its presence is what marks the points finished.
+        write_atomically(parts / f"{name}.rows.parquet", lambda p: rows.to_parquet(p, index=False))
+    if result.failures:
+        _write_json(parts / f"{name}.failures.json", result.failures)
+
+
+def _finished_points(parts: Path) -> set[int]:
+    done: set[int] = set()
+    for part in parts.glob("*.rows.parquet"):
+        done.update(pd.read_parquet(part, columns=["point"]).point.unique().tolist())
+    return done
+
+
+def _consolidate(out: Path, experiment: Experiment) -> list[dict[str, Any]]:
+    parts = out / PARTS
+    frames = [pd.read_parquet(p) for p in sorted(parts.glob("*.rows.parquet"))]
+    if not frames:  # every point failed: an empty table with the right columns
+        empty = empty_rows(tuple(experiment.outputs.summary_names))
+        frames = [design_points(experiment).iloc[0:0].merge(empty, on="point")]
+    results = pd.concat(frames, ignore_index=True)
+    results = results.sort_values(["point", "replication"], ignore_index=True)
+    write_atomically(out / RESULTS, lambda p: results.to_parquet(p, index=False))
+    if experiment.outputs.daily:
+        daily = [pd.read_parquet(p) for p in sorted(parts.glob("*.daily.parquet"))]
+        if daily:
+            table = pd.concat(daily, ignore_index=True)
+            table = table.sort_values(["point", "replication", "day"], ignore_index=True)
+            write_atomically(out / DAILY, lambda p: table.to_parquet(p, index=False))
+    failures = []
+    for part in sorted(parts.glob("*.failures.json")):
+        failures.extend(json.loads(part.read_text(encoding="utf-8")))
+    failures.sort(key=lambda f: f["point"])
+    _write_json(out / FAILURES, failures)
+    return failures
+
+
+def _write_json(path: Path, data: Any) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
