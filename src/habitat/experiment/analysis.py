@@ -52,8 +52,9 @@ class Sweep:
 
     @property
     def outputs(self) -> list[str]:
-        """The summary outputs the results hold."""
-        return self.experiment.outputs.summary_names
+        """The outputs the results hold: every column but the point, seed and factors."""
+        fixed = {"point", "replication", "seed", *self.experiment.factor_names}
+        return [c for c in self.results.columns if c not in fixed]
 
 
 @dataclass

@@ -119,7 +119,11 @@ class Factor(_Strict):
         """(where, value) pairs checked against the base scenario before a sweep."""
         if self.range is not None:
             return [("range", self.value(end)) for end in self.range]
-        return [(f"levels.{label}", self.value(label)) for label in self.labels]
+        keys = self.labels if isinstance(self.levels, dict) else range(len(self.labels))
+        return [
+            (f"levels.{key}", self.value(label))
+            for key, label in zip(keys, self.labels, strict=True)
+        ]
 
 
 class Design(_Strict):

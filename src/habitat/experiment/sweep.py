@@ -109,6 +109,7 @@ def run_sweep(
     source: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     progress_bar: bool = False,
+    evaluate: Callable[[Chunk], ChunkResult] = run_chunk,
 ) -> SweepSummary:
     """Run (or resume) every point of an experiment and write the results into `out`.
 
@@ -126,6 +127,8 @@ def run_sweep(
         source: the experiment file, recorded in the manifest.
         on_progress: called as `on_progress(points_done, points)` after each chunk.
         progress_bar: show a tqdm bar (points, with time left) on stderr.
+        evaluate: the model, run on each chunk (default: the habitat simulation); a
+            stand-in such as a test function checks the wiring of design and analysis.
 
     Returns:
         The counts of points completed and failed.
@@ -160,7 +163,7 @@ def run_sweep(
     finished = len(done)
     failed = 0
     try:
-        for chunk, outcome in backend.run(run_chunk, chunks):
+        for chunk, outcome in backend.run(evaluate, chunks):
             if isinstance(outcome, BaseException):
                 outcome = _chunk_failed(chunk, outcome)
             failed += len(outcome.failures)
