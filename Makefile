@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-territory studies clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ format: $(STAMP)
 ## bench: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
 bench: $(STAMP)
 	$(BIN)/python simulations/bench_core.py
+
+## bench-territory: 100 habitats x 100 replications x 5 years, local processes and Dask
+bench-territory: $(STAMP)
+	$(BIN)/python simulations/bench_territory.py
+
+## studies: reproduce every study in simulations/ (sweep, analyse, copy figures)
+STUDIES := animator_time family_loss providers neighbourhood sensitivity
+studies: $(addprefix study-,$(STUDIES))
+
+## study-NAME: reproduce one study, e.g. make study-family_loss
+study-%: $(STAMP)
+	$(BIN)/python simulations/run_study.py $*
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis

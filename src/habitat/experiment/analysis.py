@@ -165,6 +165,8 @@ def sobol_indices(sweep: Sweep, outputs: list[str], notes: list[str] | None = No
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            # SALib warns when a subset of runs agree; the indices are still computed.
+            warnings.filterwarnings("ignore", "Constant values encountered")
             indices = sobol.analyze(
                 problem,
                 y,
@@ -209,6 +211,8 @@ def morris_indices(
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            # SALib warns when a subset of runs agree; the indices are still computed.
+            warnings.filterwarnings("ignore", "Constant values encountered")
             indices = morris.analyze(
                 problem,
                 x,

@@ -374,7 +374,9 @@ def _check_factor(base: dict[str, Any], index: int, factor: Factor) -> list[tupl
                 if reason.startswith("unknown field") or reason.startswith("there is no"):
                     problems.append((f"factors.{index}.path", f"{path}: {reason}"))
                     return problems
-                problems.append((f"factors.{index}.{where}", f"{path} = {value!r}: {reason}"))
+                setting = f"{mine[0]} = {value!r}"
+                detail = reason if path == mine[0] else f"{path}: {reason}"
+                problems.append((f"factors.{index}.{where}", f"{setting}: {detail}"))
     return problems
 
 
