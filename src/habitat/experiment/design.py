@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -90,8 +91,12 @@ def _territory(factors: list[Factor], samples: int, seed: int) -> pd.DataFrame:
             columns[factor.label] = [labels[i] for i in picks]
         else:
             low, high = factor.range
-            draws = rng.uniform(low, high, size=samples)
-            columns[factor.label] = np.round(draws).astype(np.int64) if factor.integer else draws
+            if factor.integer:
+                columns[factor.label] = rng.integers(
+                    math.ceil(low), math.floor(high), size=samples, endpoint=True
+                )
+            else:
+                columns[factor.label] = rng.uniform(low, high, size=samples)
     return _typed(pd.DataFrame(columns, index=range(samples)), factors)
 
 

@@ -393,9 +393,9 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
             message = str(error["msg"]).removeprefix("Value error, ")
             head, sep, tail = message.partition(": ")
             if sep and " " not in head:
+                # Our validators name the field first ("design.samples: ..."), relative
+                # to the model that raised (the experiment, or factors.i).
                 loc, reason = [*loc, *head.split(".")], tail
-                if head.split(".")[0] in Experiment.model_fields:
-                    loc = head.split(".")
             else:
                 reason = message
         else:
