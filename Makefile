@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-territory studies clean
+.PHONY: run test lint format bench bench-core bench-store bench-territory studies clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,16 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
-bench: $(STAMP)
+## bench: every benchmark below
+bench: bench-core bench-store bench-territory
+
+## bench-core: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
+bench-core: $(STAMP)
 	$(BIN)/python simulations/bench_core.py
+
+## bench-store: the screens' queries on a 5-year demo database (p95 target 20 ms)
+bench-store: $(STAMP)
+	$(BIN)/python simulations/bench_store.py
 
 ## bench-territory: 100 habitats x 100 replications x 5 years, local processes and Dask
 bench-territory: $(STAMP)

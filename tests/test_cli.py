@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -104,9 +105,17 @@ def test_progress_bar_and_installed_command():
 
 
 def test_every_command_and_option_has_help_text():
-    parser = build_parser()
-    for action in parser._subparsers._group_actions:
-        for name, sub in action.choices.items():
-            assert sub.description, name
-            for option in sub._actions:
-                assert option.help, f"{name} {option.dest}"
+    def walk(parser, path):
+        for option in parser._actions:
+            if isinstance(option, argparse._SubParsersAction):
+                assert option.help, f"{path} subcommands"
+                for name, sub in option.choices.items():
+                    assert sub.description, f"{path} {name}"
+                    yield from walk(sub, f"{path} {name}")
+            else:
+                assert option.help, f"{path} {option.dest}"
+        yield path
+
+    commands = list(walk(build_parser(), "habitat"))
+    assert "habitat db backup" in commands
+    assert "habitat erase resident" in commands

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from habitat.cli_store import add_commands as add_store_commands
 from habitat.scenario import ScenarioError, load_scenario
 
 #: Exit status for bad input (a file, a flag, an override): nothing was run.
@@ -52,9 +53,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: `habitat simulate|sweep|analyze ...`."""
+    """The command line: `habitat simulate|sweep|analyze|db|export|erase ...`."""
     parser = _Parser(prog="habitat", description="Simulate and manage inclusive habitats.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, help="what to do"
+    )
     sim = commands.add_parser(
         "simulate",
         help="run a scenario and summarise it",
@@ -141,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated outputs to analyse (default: every output kept)",
     )
     analyze.set_defaults(run=_analyze)
+
+    add_store_commands(commands)
     return parser
 
 

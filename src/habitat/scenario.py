@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import difflib
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,6 +25,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from habitat.domain import Public
 
 __all__ = [
     "DisabilityKind",
@@ -53,19 +54,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Public(StrEnum):
-    """The public a resident belongs to (DOMAIN.md §3)."""
-
-    ELDERLY = "elderly"
-    MOTOR = "motor"
-    PSYCHIC = "psychic"
-    INTELLECTUAL = "intellectual"
-    AUTISM = "autism"
-    SENSORY = "sensory"
-
-
 DisabilityKind = Literal["motor", "psychic", "intellectual", "autism", "sensory"]
-PUBLICS: tuple[Public, ...] = tuple(Public)
 
 
 # --------------------------------------------------------------------------- habitat

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from habitat.scenario import PUBLICS, Public, Scenario
+from habitat.domain import PUBLICS, Public
+from habitat.scenario import Scenario
 from habitat.sim.animator import AnimatorAgent
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent

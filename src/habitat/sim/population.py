@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from habitat.scenario import PUBLICS, ResidentSpec, Scenario
+from habitat.domain import PUBLICS
+from habitat.scenario import ResidentSpec, Scenario
 from habitat.sim.state import (
     DAY,
     NEVER,

@@ -23,7 +23,7 @@ class ResidentState:
     """Who lives in each dwelling, and how they are doing."""
 
     occupied: np.ndarray  # bool (D, R)
-    public: np.ndarray  # int8 index into scenario.PUBLICS
+    public: np.ndarray  # int8 index into domain.PUBLICS
     gir: np.ndarray  # int8, 1 (most dependent) .. 6
     entered_by_default: np.ndarray  # bool
     own_providers: np.ndarray  # bool: keeps own providers

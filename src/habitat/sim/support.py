@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from habitat.domain import SupportFunction
 
-
-class SupportFunction(StrEnum):
-    """Piveteau/Wolfrom's four functions every habitat needs."""
-
-    PREMISES = "premises"
-    COLLECTIVE_ORGANISATION = "collective_organisation"
-    COLLECTIVE_PRESENCE = "collective_presence"
-    INDIVIDUAL_SUPPORT = "individual_support"
+__all__ = ["ANIMATOR_TASKS", "IN_HOUSE_TASKS", "SupportFunction"]
 
 
 #: What the animator-coordinator is asked to do, in the order time is given when

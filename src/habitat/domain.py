@@ -1,0 +1,28 @@
+"""The domain's shared vocabulary (DOMAIN.md §2, §3, §8), used by both halves."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Public(StrEnum):
+    """The public a resident belongs to (DOMAIN.md §3)."""
+
+    ELDERLY = "elderly"
+    MOTOR = "motor"
+    PSYCHIC = "psychic"
+    INTELLECTUAL = "intellectual"
+    AUTISM = "autism"
+    SENSORY = "sensory"
+
+
+PUBLICS: tuple[Public, ...] = tuple(Public)
+
+
+class SupportFunction(StrEnum):
+    """Piveteau/Wolfrom's four functions every habitat needs (DOMAIN.md §2)."""
+
+    PREMISES = "premises"
+    COLLECTIVE_ORGANISATION = "collective_organisation"
+    COLLECTIVE_PRESENCE = "collective_presence"
+    INDIVIDUAL_SUPPORT = "individual_support"

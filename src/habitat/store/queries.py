@@ -1,0 +1,600 @@
+"""The reads behind each screen: one call returns what a screen shows, indexed and bounded."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from habitat.domain import SupportFunction
+from habitat.store.entities import (
+    Activity,
+    Arrangement,
+    Carer,
+    Habitat,
+    Intervention,
+    LiaisonNote,
+    PlanNeed,
+    PlanReview,
+    PresenceShift,
+    Provider,
+    Resident,
+    RiskAgreement,
+    SupportPlan,
+    Tension,
+)
+from habitat.store.repository import find, from_rows, get
+
+#: Reviews (plans, risk agreements) due within this many days are flagged.
+REVIEW_NOTICE_DAYS = 14
+#: More residents than this at GIR 1-2 used to bring public-building fire rules
+#: (DOMAIN.md §6); the animator is warned before it happens.
+FIRE_RULE_GIR12_MAX = 6
+#: The dashboard lists this many open tensions (most severe, then oldest first).
+OPEN_TENSIONS_SHOWN = 20
+_BY_SEVERITY = (
+    "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
+)
+#: A resident's file shows this many recent notes; the notebook pages by this many.
+NOTES_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something the animator should look at today."""
+
+    kind: str
+    message_fr: str
+    resident_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch of the expected presence hours that nobody covers."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def hours(self) -> float:
+        """Length of the gap in hours."""
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One planned intervention on a given day."""
+
+    day: date
+    resident_id: int
+    provider_id: int
+    provider: str
+    arrangement: Arrangement
+    start_time: time
+    end_time: time
+    task: str | None
+
+
+def current_residents(db: sqlite_utils.Database, habitat_id: int, day: date) -> list[Resident]:
+    """Residents living in the habitat on `day`."""
+    iso = day.isoformat()
+    return find(
+        db,
+        Resident,
+        "habitat_id = ? AND entry_date <= ? AND (exit_date IS NULL OR exit_date > ?)",
+        [habitat_id, iso, iso],
+        order_by="last_name, first_name",
+    )
+
+
+def presence_gaps(db: sqlite_utils.Database, habitat_id: int, start: date, end: date) -> list[Gap]:
+    """Uncovered stretches of the habitat's daily presence hours, from `start` to `end` included."""
+    habitat = get(db, Habitat, habitat_id)
+    shifts = find(
+        db,
+        PresenceShift,
+        "habitat_id = ? AND starts_at < ? AND ends_at > ?",
+        [
+            habitat_id,
+            datetime.combine(end + timedelta(days=1), time()).isoformat(),
+            datetime.combine(start, time()).isoformat(),
+        ],
+        order_by="starts_at",
+    )
+    gaps = []
+    day = start
+    while day <= end:
+        window_start = datetime.combine(day, habitat.presence_from)
+        window_end = datetime.combine(day, habitat.presence_to)
+        cursor = window_start
+        for shift in shifts:
+            if shift.ends_at <= cursor or shift.starts_at >= window_end:
+                continue
+            if shift.starts_at > cursor:
+                gaps.append(Gap(cursor, min(shift.starts_at, window_end)))
+            cursor = max(cursor, shift.ends_at)
+            if cursor >= window_end:
+                break
+        if cursor < window_end:
+            gaps.append(Gap(cursor, window_end))
+        day += timedelta(days=1)
+    return gaps
+
+
+def visits(db: sqlite_utils.Database, habitat_id: int, start: date, end: date) -> list[Visit]:
+    """Planned interventions day by day (current plans of current residents)."""
+    rows = db.query(
+        "SELECT i.*, p.name AS provider_name, p.arrangement AS provider_arrangement,"
+        " s.resident_id AS resident_id FROM intervention i"
+        " JOIN support_plan s ON s.id = i.plan_id AND s.archived_at IS NULL"
+        " JOIN resident r ON r.id = s.resident_id AND r.archived_at IS NULL"
+        " JOIN provider p ON p.id = i.provider_id"
+        " WHERE i.archived_at IS NULL AND r.habitat_id = ? AND r.entry_date <= ?"
+        " AND (r.exit_date IS NULL OR r.exit_date > ?)",
+        [habitat_id, end.isoformat(), start.isoformat()],
+    )
+    rows = list(rows)
+    planned = list(zip(from_rows(db, Intervention, rows), rows, strict=True))
+    out = []
+    day = start
+    while day <= end:
+        for intervention, row in planned:
+            if day.weekday() in intervention.weekdays:
+                out.append(
+                    Visit(
+                        day,
+                        row["resident_id"],
+                        intervention.provider_id,
+                        row["provider_name"],
+                        Arrangement(row["provider_arrangement"]),
+                        intervention.start_time,
+                        intervention.end_time,
+                        intervention.task,
+                    )
+                )
+        day += timedelta(days=1)
+    return sorted(out, key=lambda v: (v.day, v.start_time, v.resident_id))
+
+
+def overlapping_visits(day_visits: list[Visit]) -> list[tuple[Visit, Visit]]:
+    """Pairs of visits to one resident by an own and a habitat provider at the same time."""
+    pairs = []
+    by_resident: dict[tuple[date, int], list[Visit]] = defaultdict(list)
+    for visit in day_visits:
+        by_resident[(visit.day, visit.resident_id)].append(visit)
+    for group in by_resident.values():
+        for i, first in enumerate(group):
+            for second in group[i + 1 :]:
+                if (
+                    first.arrangement != second.arrangement
+                    and first.start_time < second.end_time
+                    and second.start_time < first.end_time
+                ):
+                    pairs.append((first, second))
+    return pairs
+
+
+@dataclass
+class Dashboard:
+    """Today and this week at a glance.
+
+    `open_tensions` are the most severe, then oldest, open tensions with their age in
+    days (at most `OPEN_TENSIONS_SHOWN`); `open_tension_counts` counts all of them
+    by (severity, age: "week", "month" or "older").
+    """
+
+    day: date
+    residents: list[Resident]
+    shifts_today: list[PresenceShift]
+    gaps_week: list[Gap]
+    visits_today: list[Visit]
+    activities_week: list[Activity]
+    open_tensions: list[tuple[Tension, int]]
+    open_tension_counts: dict[tuple[str, str], int]
+    avp_hours_used: float
+    avp_hours_planned: float
+    alerts: list[Alert] = field(default_factory=list)
+
+
+def dashboard(db: sqlite_utils.Database, habitat_id: int, day: date) -> Dashboard:
+    """Everything the dashboard shows for `day` (and the week starting that day)."""
+    habitat = get(db, Habitat, habitat_id)
+    week_end = day + timedelta(days=6)
+    residents = current_residents(db, habitat_id, day)
+    day_start = datetime.combine(day, time())
+    shifts_today = find(
+        db,
+        PresenceShift,
+        "habitat_id = ? AND starts_at < ? AND ends_at > ?",
+        [habitat_id, (day_start + timedelta(days=1)).isoformat(), day_start.isoformat()],
+        order_by="starts_at",
+    )
+    gaps = presence_gaps(db, habitat_id, day, week_end)
+    week_visits = visits(db, habitat_id, day, week_end)
+    activities = find(
+        db,
+        Activity,
+        "habitat_id = ? AND starts_at >= ? AND starts_at < ?",
+        [habitat_id, day_start.isoformat(), (day_start + timedelta(days=7)).isoformat()],
+        order_by="starts_at",
+    )
+    tensions = find(
+        db,
+        Tension,
+        "habitat_id = ? AND status IN ('open', 'in_progress')",
+        [habitat_id],
+        order_by=_BY_SEVERITY + ", occurred_on",
+        limit=OPEN_TENSIONS_SHOWN,
+    )
+    open_tensions = [(t, (day - t.occurred_on).days) for t in tensions]
+    open_counts = {
+        (row[0], row[1]): row[2]
+        for row in db.execute(
+            "SELECT severity, CASE WHEN julianday(?) - julianday(occurred_on) <= 7 THEN 'week'"
+            " WHEN julianday(?) - julianday(occurred_on) <= 30 THEN 'month' ELSE 'older' END,"
+            " COUNT(*) FROM tension WHERE habitat_id = ? AND archived_at IS NULL"
+            " AND status IN ('open', 'in_progress') GROUP BY 1, 2",
+            [day.isoformat(), day.isoformat(), habitat_id],
+        )
+    }
+    # Planned time counts from 1 January, or from the AVP agreement if it began later.
+    year_start = max(date(day.year, 1, 1), habitat.avp_start or date.min)
+    used = db.execute(
+        "SELECT COALESCE(SUM(hours), 0) FROM time_entry WHERE habitat_id = ? AND avp_funded = 1"
+        " AND archived_at IS NULL AND worked_on >= ? AND worked_on <= ?",
+        [habitat_id, year_start.isoformat(), day.isoformat()],
+    ).fetchone()[0]
+    planned = habitat.animator_hours_per_week * ((day - year_start).days + 1) / 7
+    board = Dashboard(
+        day,
+        residents,
+        shifts_today,
+        gaps,
+        [v for v in week_visits if v.day == day],
+        activities,
+        open_tensions,
+        open_counts,
+        float(used),
+        planned,
+    )
+    board.alerts = _alerts(db, board, week_visits)
+    return board
+
+
+def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit]) -> list[Alert]:
+    alerts = []
+    ids = [r.id for r in board.residents]
+    marks = ",".join("?" for _ in ids) or "NULL"
+    with_carer = {
+        row[0]
+        for row in db.execute(
+            f"SELECT DISTINCT resident_id FROM carer WHERE archived_at IS NULL"
+            f" AND resident_id IN ({marks})",
+            ids,
+        )
+    }
+    for resident in board.residents:
+        if resident.id not in with_carer and not resident.emergency_contact:
+            alerts.append(
+                Alert(
+                    "no_contact",
+                    f"{resident.full_name} n'a ni proche ni contact d'urgence.",
+                    resident.id,
+                )
+            )
+    notice = (board.day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat()
+    for row in db.query(
+        f"SELECT id, resident_id, review_due FROM support_plan WHERE archived_at IS NULL"
+        f" AND review_due <= ? AND resident_id IN ({marks})",
+        [notice, *ids],
+    ):
+        alerts.append(
+            Alert(
+                "plan_review",
+                f"Projet d'accompagnement à revoir le {_fr_date(row['review_due'])}.",
+                row["resident_id"],
+            )
+        )
+    for row in db.query(
+        f"SELECT a.review_on, s.resident_id FROM risk_agreement a"
+        f" JOIN support_plan s ON s.id = a.plan_id"
+        f" WHERE a.archived_at IS NULL AND s.archived_at IS NULL AND a.review_on <= ?"
+        f" AND s.resident_id IN ({marks})",
+        [notice, *ids],
+    ):
+        alerts.append(
+            Alert(
+                "risk_review",
+                f"Accord autonomie-sécurité à revoir le {_fr_date(row['review_on'])}.",
+                row["resident_id"],
+            )
+        )
+    if board.gaps_week:
+        hours = sum(g.hours for g in board.gaps_week)
+        alerts.append(
+            Alert(
+                "rota_gap",
+                f"Planning de présence : {len(board.gaps_week)} créneau(x) non couvert(s) "
+                f"cette semaine ({hours:.1f} h).",
+            )
+        )
+    if board.avp_hours_planned > 0:
+        ratio = board.avp_hours_used / board.avp_hours_planned
+        if ratio < 0.8 or ratio > 1.1:
+            alerts.append(
+                Alert(
+                    "avp_time",
+                    f"Temps financé par l'AVP : {board.avp_hours_used:.0f} h réalisées pour "
+                    f"{board.avp_hours_planned:.0f} h prévues depuis le 1er janvier "
+                    f"({ratio:.0%}).",
+                )
+            )
+    heavy = sum(1 for r in board.residents if r.gir is not None and r.gir <= 2)
+    if heavy > FIRE_RULE_GIR12_MAX:
+        alerts.append(
+            Alert(
+                "gir12",
+                f"{heavy} habitants en GIR 1-2 (plus de {FIRE_RULE_GIR12_MAX}) : "
+                "vérifier les règles de sécurité incendie.",
+            )
+        )
+    for first, second in overlapping_visits(week_visits):
+        alerts.append(
+            Alert(
+                "visit_overlap",
+                f"Le {_fr_date(first.day.isoformat())}, {first.provider} et {second.provider} "
+                f"interviennent en même temps ({first.start_time:%H:%M}).",
+                first.resident_id,
+            )
+        )
+    return alerts
+
+
+def _fr_date(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
+@dataclass
+class ResidentFile:
+    """A resident's file: identity, family, plan, recent notes, tensions, participation."""
+
+    resident: Resident
+    carers: list[Carer]
+    plan: SupportPlan | None
+    needs: list[PlanNeed]
+    interventions: list[Intervention]
+    providers: dict[int, Provider]
+    agreements: list[RiskAgreement]
+    reviews: list[PlanReview]
+    notes: list[LiaisonNote]
+    tensions: list[Tension]
+    attendance: dict[str, int]
+
+
+def resident_file(db: sqlite_utils.Database, resident_id: int) -> ResidentFile:
+    """Everything a resident's file screen shows.
+
+    Raises:
+        NotFound: no such resident.
+    """
+    resident = get(db, Resident, resident_id)
+    carers = find(db, Carer, "resident_id = ?", [resident_id], order_by="last_name")
+    plans = find(db, SupportPlan, "resident_id = ?", [resident_id], order_by="started_on DESC")
+    plan = plans[0] if plans else None
+    needs, interventions, agreements, reviews = [], [], [], []
+    if plan is not None:
+        needs = find(db, PlanNeed, "plan_id = ?", [plan.id], order_by="domain")
+        interventions = find(db, Intervention, "plan_id = ?", [plan.id], order_by="start_time")
+        agreements = find(db, RiskAgreement, "plan_id = ?", [plan.id], order_by="review_on")
+        reviews = find(db, PlanReview, "plan_id = ?", [plan.id], order_by="reviewed_on DESC")
+    providers = {
+        p.id: p
+        for p in find(
+            db,
+            Provider,
+            "id IN (SELECT value FROM json_each(?))",
+            [str(sorted({i.provider_id for i in interventions}))],
+        )
+    }
+    tensions = find(
+        db,
+        Tension,
+        "id IN (SELECT tension_id FROM tension_resident WHERE resident_id = ?)",
+        [resident_id],
+        order_by="occurred_on DESC",
+        limit=NOTES_PAGE,
+    )
+    attendance = Counter(
+        {
+            row[0]: row[1]
+            for row in db.execute(
+                "SELECT status, COUNT(*) FROM attendance WHERE resident_id = ?"
+                " AND archived_at IS NULL GROUP BY status",
+                [resident_id],
+            )
+        }
+    )
+    return ResidentFile(
+        resident,
+        carers,
+        plan,
+        needs,
+        interventions,
+        providers,
+        agreements,
+        reviews,
+        notebook(db, resident.habitat_id, resident_id=resident_id),
+        tensions,
+        dict(attendance),
+    )
+
+
+def notebook(
+    db: sqlite_utils.Database,
+    habitat_id: int,
+    *,
+    resident_id: int | None = None,
+    author: str | None = None,
+    audiences: tuple[str, ...] | None = None,
+    family_of: int | None = None,
+    before: datetime | None = None,
+    limit: int = NOTES_PAGE,
+) -> list[LiaisonNote]:
+    """Liaison notes, newest first, filtered; page with `before` (the last note's time).
+
+    Args:
+        db: the database.
+        habitat_id: the habitat.
+        resident_id: only notes concerning this resident.
+        author: only notes by this author.
+        audiences: only notes for these audiences (for example ("providers",)).
+        family_of: only notes addressed to this resident's family.
+        before: only notes written before this time.
+        limit: page size.
+    """
+    clauses, params = ["n.habitat_id = ?", "n.archived_at IS NULL"], [habitat_id]
+    source, order = "liaison_note n", "n.written_at DESC, n.id DESC"
+    if resident_id is not None:
+        # Walk the resident's links newest first (their index), not every note.
+        source = "liaison_note_resident l JOIN liaison_note n ON n.id = l.note_id"
+        order = "l.written_at DESC, l.note_id DESC"
+        clauses.append("l.resident_id = ?")
+        params.append(resident_id)
+    if author is not None:
+        clauses.append("n.author = ?")
+        params.append(author)
+    if audiences is not None:
+        clauses.append(f"n.audience IN ({','.join('?' for _ in audiences)})")
+        params.extend(audiences)
+    if family_of is not None:
+        clauses.append("n.audience_resident_id = ?")
+        params.append(family_of)
+    if before is not None:
+        clauses.append(f"{order.split()[0]} < ?")
+        params.append(before.isoformat())
+    rows = db.query(
+        f"SELECT n.* FROM {source} WHERE {' AND '.join(clauses)} ORDER BY {order}"
+        f" LIMIT {int(limit)}",
+        params,
+    )
+    return from_rows(db, LiaisonNote, list(rows))
+
+
+@dataclass
+class AvpReport:
+    """The yearly activity report for the department (funder of the AVP)."""
+
+    habitat: Habitat
+    year: int
+    resident_days: int
+    avp_budget: float
+    hours_by_function: dict[str, float]
+    avp_hours_by_month: dict[int, float]
+    activities_by_category: dict[str, int]
+    activities_outside: int
+    participation: dict[int, float]
+    tensions_by_kind: dict[str, int]
+    council_meetings: int
+    decisions_done: int
+    decisions_total: int
+
+
+def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpReport:
+    """The year's figures: time by support function, AVP budget, collective life."""
+    habitat = get(db, Habitat, habitat_id)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    span = [first.isoformat(), last.isoformat()]
+    resident_days = 0
+    for entry, exit_ in db.execute(
+        "SELECT entry_date, exit_date FROM resident WHERE habitat_id = ? AND entry_date <= ?"
+        " AND (exit_date IS NULL OR exit_date > ?)",
+        [habitat_id, span[1], span[0]],
+    ):
+        start = max(date.fromisoformat(entry), first)
+        stop = min(
+            date.fromisoformat(exit_) if exit_ else last + timedelta(days=1),
+            last + timedelta(days=1),
+        )
+        resident_days += max((stop - start).days, 0)
+    days_in_year = (last - first).days + 1
+    hours_by_function = {f.value: 0.0 for f in SupportFunction}
+    for function, hours in db.execute(
+        "SELECT function, SUM(hours) FROM time_entry WHERE habitat_id = ? AND archived_at IS NULL"
+        " AND worked_on BETWEEN ? AND ? GROUP BY function",
+        [habitat_id, *span],
+    ):
+        hours_by_function[function] = float(hours)
+    avp_by_month = {month: 0.0 for month in range(1, 13)}
+    for month, hours in db.execute(
+        "SELECT CAST(substr(worked_on, 6, 2) AS INTEGER), SUM(hours) FROM time_entry"
+        " WHERE habitat_id = ? AND archived_at IS NULL AND avp_funded = 1"
+        " AND worked_on BETWEEN ? AND ? GROUP BY 1",
+        [habitat_id, *span],
+    ):
+        avp_by_month[month] = float(hours)
+    stamp = [f"{year}-01-01T00:00:00", f"{year + 1}-01-01T00:00:00"]
+    categories = {
+        row[0]: row[1]
+        for row in db.execute(
+            "SELECT category, COUNT(*) FROM activity WHERE habitat_id = ? AND archived_at IS NULL"
+            " AND starts_at >= ? AND starts_at < ? GROUP BY category",
+            [habitat_id, *stamp],
+        )
+    }
+    outside = db.execute(
+        "SELECT COUNT(*) FROM activity WHERE habitat_id = ? AND archived_at IS NULL"
+        " AND place = 'outside' AND starts_at >= ? AND starts_at < ?",
+        [habitat_id, *stamp],
+    ).fetchone()[0]
+    participation = {
+        row[0]: row[1] / row[2]
+        for row in db.execute(
+            "SELECT t.resident_id, SUM(t.status = 'present'), COUNT(*) FROM attendance t"
+            " JOIN activity a ON a.id = t.activity_id WHERE a.habitat_id = ?"
+            " AND a.archived_at IS NULL AND t.archived_at IS NULL"
+            " AND a.starts_at >= ? AND a.starts_at < ? GROUP BY t.resident_id",
+            [habitat_id, *stamp],
+        )
+    }
+    tensions = {
+        row[0]: row[1]
+        for row in db.execute(
+            "SELECT kind, COUNT(*) FROM tension WHERE habitat_id = ? AND archived_at IS NULL"
+            " AND occurred_on BETWEEN ? AND ? GROUP BY kind",
+            [habitat_id, *span],
+        )
+    }
+    meetings, done, total = db.execute(
+        "SELECT COUNT(DISTINCT m.id), COALESCE(SUM(d.status = 'done'), 0), COUNT(d.id)"
+        " FROM council_meeting m LEFT JOIN council_decision d ON d.meeting_id = m.id"
+        " AND d.archived_at IS NULL WHERE m.habitat_id = ? AND m.archived_at IS NULL"
+        " AND m.held_on BETWEEN ? AND ?",
+        [habitat_id, *span],
+    ).fetchone()
+    return AvpReport(
+        habitat,
+        year,
+        resident_days,
+        habitat.avp_amount_per_resident * resident_days / days_in_year,
+        hours_by_function,
+        avp_by_month,
+        categories,
+        outside,
+        participation,
+        tensions,
+        meetings,
+        done,
+        total,
+    )
+
+
+def row_counts(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Rows per table, for `habitat db check` and the administration screen."""
+    return {
+        name: db.execute(f"SELECT COUNT(*) FROM [{name}]").fetchone()[0]
+        for name in db.table_names()
+        if not name.startswith("sqlite_")
+    }
