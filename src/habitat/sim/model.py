@@ -321,7 +321,9 @@ class HabitatModel(mesa.Model):
             by_function[function][0] = by_function[function][0] + demands[task]
             by_function[function][1] = by_function[function][1] + given[task]
         presence_wanted = t.presence_wanted
-        in_house = sum(given[task] for task in IN_HOUSE_TASKS)
+        # In the tasks' order: a set's order changes from one process to the next, and
+        # so would the last digit of the sum.
+        in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
         presence_given = np.minimum(
             presence_wanted,
             t.presence_by_others + in_house + given["presence"],
