@@ -29,11 +29,12 @@ class FamilyCarerAgent(mesa.Agent):
 
     def step(self) -> None:
         """Help, tire, perhaps withdraw."""
-        if not self.model.state.families.active[self.slot].any():
+        here = self.model.streams.any(self.model.state.families.active[self.slot])
+        if not here.any():
             return
         self.help()
         self.tire()
-        self.consider_withdrawing()
+        self.consider_withdrawing(here)
 
     def help(self) -> None:
         """Give today's hours: to the relative at home, and to collective life."""
@@ -52,15 +53,18 @@ class FamilyCarerAgent(mesa.Agent):
         load = (f.hours_per_week[d] / p.sustainable_hours_per_week - 0.5).clip(0.0, 1.0)
         f.fatigue[d] += f.active[d] * (load - f.fatigue[d]) / p.fatigue_days
 
-    def consider_withdrawing(self) -> None:
-        """Stop for good (illness, a move, exhaustion), more often when tired."""
+    def consider_withdrawing(self, here: np.ndarray) -> None:
+        """Stop for good (illness, a move, exhaustion), more often when tired.
+
+        Only habitats where the family helps in some replication (`here`) draw.
+        """
         m = self.model
         f, d = m.state.families, self.slot
         p = m.params.family
         rate = (
             p.withdrawal_rate_per_year / 365.0 * (1.0 + p.fatigue_withdrawal_effect * f.fatigue[d])
         )
-        self.withdraw(f.active[d] & (m.rng.random(m.replications) < rate))
+        self.withdraw(f.active[d] & (m.streams.random(where=here) < rate))
 
     def withdraw(self, who: np.ndarray) -> None:
         """The family stops helping where `who` is true.
