@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import platform
@@ -19,8 +20,16 @@ import pandas as pd
 
 from habitat.experiment.backends import Backend
 from habitat.experiment.design import design_points, point_values
-from habitat.experiment.points import Chunk, ChunkResult, PointTask, empty_rows, run_chunk
+from habitat.experiment.points import (
+    Chunk,
+    ChunkResult,
+    PointTask,
+    batch_points,
+    empty_rows,
+    run_chunk,
+)
 from habitat.experiment.spec import Experiment
+from habitat.sim.batch import batchable_path
 from habitat.sim.output import VERSIONED_PACKAGES, git_commit, write_atomically
 
 __all__ = [
@@ -32,12 +41,15 @@ __all__ = [
     "run_sweep",
 ]
 
-#: Chunks per worker: enough that a slow chunk does not leave the others idle at the
-#: end, few enough that each chunk is seconds of work against milliseconds of
-#: scheduling.
-CHUNKS_PER_WORKER = 8
+#: Chunks per worker, at least: enough that the last chunks do not leave a worker
+#: idle for long, few enough that points of the same shape share a batched run
+#: (`habitat.experiment.points.BATCH_COLUMNS`), which is what makes a chunk cheap.
+CHUNKS_PER_WORKER = 2
 #: Largest chunk: bounds the work lost to an interruption and keeps the bar moving.
 MAX_CHUNK_POINTS = 64
+#: The Python work of one day of a run costs about as much as this many columns of
+#: numpy work (estimated from `make bench-core`); used to order chunks by size.
+PYTHON_COLUMNS = 300
 #: Extra packages whose versions the manifest records.
 SWEEP_PACKAGES = ("SALib", "dask", "distributed")
 
@@ -230,20 +242,67 @@ def _manifest(
 
 
 def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list[Chunk]:
+    """Cut the pending points into chunks, the most work first.
+
+    Points that differ only in values a batched run carries per habitat (see
+    `habitat.sim.batch.batchable_path`) form a group, cut into even pieces of at
+    most `size` points: no more than one batched run takes, and few enough that
+    each worker gets `CHUNKS_PER_WORKER` chunks or more. Small pieces share a chunk
+    up to a fair share of the work, so that no chunk is mostly scheduling. Chunks
+    go out in decreasing order of estimated work: the last to finish are short.
+    """
     if pending.empty:
         return []
-    size = min(MAX_CHUNK_POINTS, math.ceil(len(pending) / (workers * CHUNKS_PER_WORKER)))
     tasks = [
         PointTask(int(row["point"]), int(row["seed"]), point_values(experiment, row))
         for _, row in pending.iterrows()
     ]
+    size = min(
+        MAX_CHUNK_POINTS,
+        batch_points(
+            experiment.replications,
+            experiment.days or 365,  # None only for a stand-in model (tests)
+            len(set(experiment.outputs.summary_names) | set(experiment.outputs.daily)),
+        ),
+        math.ceil(len(tasks) / (workers * CHUNKS_PER_WORKER)),
+    )
+    groups: dict[str, list[PointTask]] = {}
+    for task in tasks:
+        fixed = {path: value for path, value in task.values.items() if not batchable_path(path)}
+        groups.setdefault(json.dumps(fixed, sort_keys=True, default=str), []).append(task)
+    pieces = []
+    for group in groups.values():
+        count = math.ceil(len(group) / size)  # even pieces: 10 by 3 is 3, 3, 2, 2
+        bounds = [len(group) * i // count for i in range(count + 1)]
+        pieces.extend(
+            (group[a:b], _work(experiment, group[a:b])) for a, b in itertools.pairwise(bounds)
+        )
+    fair = sum(work for _, work in pieces) / (workers * CHUNKS_PER_WORKER)
+    packed: list[tuple[list[PointTask], float]] = []
+    for piece, work in sorted(pieces, key=lambda p: p[1], reverse=True):
+        for i, (chunk, done) in enumerate(packed):  # first fit
+            if done + work <= fair and len(chunk) + len(piece) <= size:
+                packed[i] = (chunk + piece, done + work)
+                break
+        else:
+            packed.append((list(piece), work))
     common = {
         "scenario": experiment.scenario,
         "replications": experiment.replications,
         "summaries": tuple(experiment.outputs.summary_names),
         "daily": tuple(experiment.outputs.daily),
     }
-    return [Chunk(points=tuple(tasks[i : i + size]), **common) for i in range(0, len(tasks), size)]
+    packed.sort(key=lambda p: p[1], reverse=True)
+    return [
+        Chunk(points=tuple(sorted(chunk, key=lambda t: t.point)), **common) for chunk, _ in packed
+    ]
+
+
+def _work(experiment: Experiment, piece: list[PointTask]) -> float:
+    """Rough cost of one batched run: dwellings x (columns + the Python work of a day)."""
+    base = experiment.scenario.get("habitat", {}).get("dwellings", 8)
+    dwellings = piece[0].values.get("habitat.dwellings", base)
+    return dwellings * (len(piece) * experiment.replications + PYTHON_COLUMNS)
 
 
 def _chunk_failed(chunk: Chunk, exc: BaseException) -> ChunkResult:
