@@ -47,9 +47,10 @@ __all__ = [
 CHUNKS_PER_WORKER = 2
 #: Largest chunk: bounds the work lost to an interruption and keeps the bar moving.
 MAX_CHUNK_POINTS = 64
-#: The Python work of one day of a run costs about as much as this many columns of
-#: numpy work (estimated from `make bench-core`); used to order chunks by size.
-PYTHON_COLUMNS = 300
+#: The Python work of a day of a run costs about as much as this many columns of
+#: numpy work (measured on the territory benchmark: 2.4 ms against 3.1 us a column
+#: for 7 dwellings); used to weigh chunks.
+PYTHON_COLUMNS = 800
 #: Extra packages whose versions the manifest records.
 SWEEP_PACKAGES = ("SALib", "dask", "distributed")
 
@@ -246,10 +247,12 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
 
     Points that differ only in values a batched run carries per habitat (see
     `habitat.sim.batch.batchable_path`) form a group, cut into even pieces of at
-    most `size` points: no more than one batched run takes, and few enough that
-    each worker gets `CHUNKS_PER_WORKER` chunks or more. Small pieces share a chunk
-    up to a fair share of the work, so that no chunk is mostly scheduling. Chunks
-    go out in decreasing order of estimated work: the last to finish are short.
+    most `size` points (what one batched run takes). While there are fewer pieces
+    than `CHUNKS_PER_WORKER` per worker, the biggest is halved: every worker gets
+    work, but no batch is cut for nothing, since each costs a day's Python work.
+    Small pieces (under a quarter of a fair share of the work) share a chunk, so
+    that no chunk is mostly scheduling. Chunks go out in decreasing order of
+    estimated work: the last to finish are short.
     """
     if pending.empty:
         return []
@@ -264,7 +267,6 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
             experiment.days or 365,  # None only for a stand-in model (tests)
             len(set(experiment.outputs.summary_names) | set(experiment.outputs.daily)),
         ),
-        math.ceil(len(tasks) / (workers * CHUNKS_PER_WORKER)),
     )
     groups: dict[str, list[PointTask]] = {}
     for task in tasks:
@@ -274,14 +276,22 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
     for group in groups.values():
         count = math.ceil(len(group) / size)  # even pieces: 10 by 3 is 3, 3, 2, 2
         bounds = [len(group) * i // count for i in range(count + 1)]
-        pieces.extend(
-            (group[a:b], _work(experiment, group[a:b])) for a, b in itertools.pairwise(bounds)
-        )
-    fair = sum(work for _, work in pieces) / (workers * CHUNKS_PER_WORKER)
+        pieces.extend(group[a:b] for a, b in itertools.pairwise(bounds))
+    while len(pieces) < workers * CHUNKS_PER_WORKER:
+        biggest = max(pieces, key=lambda p: _work(experiment, p))
+        if len(biggest) == 1:
+            break
+        pieces.remove(biggest)
+        half = len(biggest) // 2
+        pieces += [biggest[:half], biggest[half:]]
+    pieces = [(piece, _work(experiment, piece)) for piece in pieces]
+    # Pieces share a chunk only while it stays small: merging saves scheduling, not
+    # work, and big chunks balance badly.
+    small = sum(work for _, work in pieces) / (workers * CHUNKS_PER_WORKER) / 4
     packed: list[tuple[list[PointTask], float]] = []
     for piece, work in sorted(pieces, key=lambda p: p[1], reverse=True):
         for i, (chunk, done) in enumerate(packed):  # first fit
-            if done + work <= fair and len(chunk) + len(piece) <= size:
+            if done + work <= small and len(chunk) + len(piece) <= size:
                 packed[i] = (chunk + piece, done + work)
                 break
         else:

@@ -27,14 +27,19 @@ class FamilyCarerAgent(mesa.Agent):
         self.relative = relative
         self.name = f"family of {relative}"
 
-    def step(self) -> None:
-        """Help, tire, perhaps withdraw."""
-        here = self.model.streams.any(self.model.state.families.active[self.slot])
-        if not here.any():
+    def step(self, helping: np.ndarray, draws: np.ndarray) -> None:
+        """Help, tire, perhaps withdraw.
+
+        Args:
+            helping: bool (D, habitats), the families still helping in some
+                replication of each habitat; the others do nothing.
+            draws: (D, R) uniforms, row d for the family of dwelling d.
+        """
+        if not helping[self.slot].any():
             return
         self.help()
         self.tire()
-        self.consider_withdrawing(here)
+        self.consider_withdrawing(draws[self.slot])
 
     def help(self) -> None:
         """Give today's hours: to the relative at home, and to collective life."""
@@ -53,18 +58,15 @@ class FamilyCarerAgent(mesa.Agent):
         load = (f.hours_per_week[d] / p.sustainable_hours_per_week - 0.5).clip(0.0, 1.0)
         f.fatigue[d] += f.active[d] * (load - f.fatigue[d]) / p.fatigue_days
 
-    def consider_withdrawing(self, here: np.ndarray) -> None:
-        """Stop for good (illness, a move, exhaustion), more often when tired.
-
-        Only habitats where the family helps in some replication (`here`) draw.
-        """
+    def consider_withdrawing(self, draw: np.ndarray) -> None:
+        """Stop for good (illness, a move, exhaustion), more often when tired."""
         m = self.model
         f, d = m.state.families, self.slot
         p = m.params.family
         rate = (
             p.withdrawal_rate_per_year / 365.0 * (1.0 + p.fatigue_withdrawal_effect * f.fatigue[d])
         )
-        self.withdraw(f.active[d] & (m.streams.random(where=here) < rate))
+        self.withdraw(f.active[d] & (draw < rate))
 
     def withdraw(self, who: np.ndarray) -> None:
         """The family stops helping where `who` is true.

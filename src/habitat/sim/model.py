@@ -159,7 +159,11 @@ class HabitatModel(mesa.Model):
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
         self.agents_by_type[ResidentAgent].do("live")
-        self.agents_by_type[FamilyCarerAgent].do("step")
+        families = self.agents_by_type[FamilyCarerAgent]
+        # Each family still helping somewhere draws once, in turn, and nothing else
+        # is drawn in between: one draw of those rows gives the same numbers.
+        helping = self.streams.any_by_row(self.state.families.active)
+        families.do("step", helping, self.streams.random_rows(helping))
         for kind in (HabitatProviderAgent, OwnProviderAgent):
             self.agents_by_type[kind].do("step")
         demands = self.demands()
@@ -167,8 +171,11 @@ class HabitatModel(mesa.Model):
         coverage = {task: _coverage(given[task], demands[task]) for task in ANIMATOR_TASKS}
         climate = self.climate()
         self.hold_activities(coverage["activities"], climate)
-        self.agents_by_type[ResidentAgent].do("go_out", coverage["neighbourhood"])
-        self.agents_by_type[ResidentAgent].do("settle", coverage["regulation"])
+        residents = self.agents_by_type[ResidentAgent]
+        # One draw for all residents (row d for dwelling d): the same numbers as one
+        # draw per resident in turn, since nothing else is drawn in between.
+        residents.do("go_out", coverage["neighbourhood"], self.streams.random((self.dwellings,)))
+        residents.do("settle", coverage["regulation"], self.streams.random((self.dwellings,)))
         self.regulate_conflicts(coverage["regulation"])
         self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
         self.fill_vacancies()
@@ -235,7 +242,8 @@ class HabitatModel(mesa.Model):
         )
         self.today.activities_held = held
         if planned:
-            self.agents_by_type[ResidentAgent].do("take_part", held, climate)
+            draws = self.streams.random((self.dwellings,))  # as for go_out, below
+            self.agents_by_type[ResidentAgent].do("take_part", held, climate, draws)
 
     def regulate_conflicts(self, coverage: np.ndarray) -> None:
         """Conflicts arise from the mix of residents and crowding; regulation settles them.

@@ -49,9 +49,11 @@ class ResidentAgent(mesa.Agent):
         here = self.model.streams.any(self.model.state.residents.occupied[self.slot])
         if not here.any():
             return
-        self.lose_autonomy(here)
-        self.die(here)
-        self.be_hospitalised(here)
+        # The morning's three uniforms in one draw: the same numbers as three draws.
+        draws = self.model.streams.random((3,), here)
+        self.lose_autonomy(draws[0])
+        self.die(draws[1])
+        self.be_hospitalised(draws[2])
         self.express_needs()
 
     def daily_rate(self, by_gir: np.ndarray, disabled_factor: float) -> np.ndarray:
@@ -59,30 +61,30 @@ class ResidentAgent(mesa.Agent):
         s, d = self.model.state.residents, self.slot
         return by_gir[s.gir[d] - 1] * np.where(s.public[d] != 0, disabled_factor, 1.0)
 
-    def lose_autonomy(self, here: np.ndarray) -> None:
+    def lose_autonomy(self, draw: np.ndarray) -> None:
         """GIR transitions: one level down at a rate set by the current level.
 
-        `here` (here and in the other steps): bool per habitat, where the resident's
-        dwelling is occupied in some replication; only those habitats draw.
+        `draw` (here and in the other steps): the resident's uniforms for this step,
+        (R,), drawn by the caller.
         """
         m = self.model
         s, d = m.state.residents, self.slot
         rate = self.daily_rate(m.tables.decline_per_day, m.params.autonomy.disabled_decline_factor)
-        declines = s.occupied[d] & (s.gir[d] > 1) & (m.streams.random(where=here) < rate)
+        declines = s.occupied[d] & (s.gir[d] > 1) & (draw < rate)
         s.gir[d] -= declines
         m.log.record(m.day, "gir_decline", declines, self.name)
 
-    def die(self, here: np.ndarray) -> None:
+    def die(self, draw: np.ndarray) -> None:
         """Death, at a rate set by autonomy level and public."""
         m = self.model
         s, d = m.state.residents, self.slot
         factor = m.params.autonomy.disabled_mortality_factor
         rate = self.daily_rate(m.tables.mortality_per_day, factor)
-        deaths = s.occupied[d] & (m.streams.random(where=here) < rate)
+        deaths = s.occupied[d] & (draw < rate)
         if deaths.any():
             m.leave(d, deaths, "death", self.name)
 
-    def be_hospitalised(self, here: np.ndarray) -> None:
+    def be_hospitalised(self, draw: np.ndarray) -> None:
         """Count down stays in hospital; admit some of those at home."""
         m = self.model
         s, d = m.state.residents, self.slot
@@ -95,7 +97,7 @@ class ResidentAgent(mesa.Agent):
             m.params.hospital.rupture_readmission_multiplier,
             1.0,
         )
-        admitted = at_home & (m.streams.random(where=here) < rate)
+        admitted = at_home & (draw < rate)
         if admitted.any():
             stay = m.streams.geometric(
                 1.0 / m.params.hospital.mean_stay_days, m.streams.any(admitted)
@@ -119,13 +121,17 @@ class ResidentAgent(mesa.Agent):
 
     # ------------------------------------------------------------------ afternoon
 
-    def take_part(self, activities_held: np.ndarray, climate: np.ndarray) -> None:
+    def take_part(
+        self, activities_held: np.ndarray, climate: np.ndarray, draws: np.ndarray
+    ) -> None:
         """Join today's collective activities, if any were held.
 
         Args:
             activities_held: (R,) activities that took place today.
             climate: (R,) open conflicts per resident, 0..1: a tense house keeps
                 people in their flats.
+            draws: (D, R) uniforms of every resident for this step, drawn at once by
+                the model (the same numbers as one draw per resident in turn).
         """
         m = self.model
         s, d = m.state.residents, self.slot
@@ -138,12 +144,15 @@ class ResidentAgent(mesa.Agent):
             * (0.5 + s.quality_of_life[d])
         ).clip(0.0, 1.0)
         chance_any = 1.0 - (1.0 - chance) ** activities_held
-        joined = s.home(d) & (m.streams.random() < chance_any)
+        joined = s.home(d) & (draws[d] < chance_any)
         s.last_participation[d] = np.where(joined, m.day, s.last_participation[d])
         m.today.participated[d] = joined
 
-    def go_out(self, neighbourhood_coverage: np.ndarray) -> None:
-        """Go out into the neighbourhood (shops, leisure, associations)."""
+    def go_out(self, neighbourhood_coverage: np.ndarray, draws: np.ndarray) -> None:
+        """Go out into the neighbourhood (shops, leisure, associations).
+
+        `draws`: as for `take_part`.
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         p = m.params.collective_life
@@ -155,12 +164,15 @@ class ResidentAgent(mesa.Agent):
             * (p.inaccessible_outing_factor + (1.0 - p.inaccessible_outing_factor) * access)
             * (1.0 + p.animation_outing_effect * neighbourhood_coverage)
         ).clip(0.0, 1.0)
-        out = s.home(d) & (m.streams.random() < chance)
+        out = s.home(d) & (draws[d] < chance)
         m.today.went_out[d] = out
         s.outing_rate[d] += (out - s.outing_rate[d]) / OUTING_MEMORY_DAYS
 
-    def settle(self, regulation_coverage: np.ndarray) -> None:
-        """Raise and settle autonomy-vs-safety disagreements (tension 1)."""
+    def settle(self, regulation_coverage: np.ndarray, draws: np.ndarray) -> None:
+        """Raise and settle autonomy-vs-safety disagreements (tension 1).
+
+        `draws`: as for `take_part`.
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         p = m.params.disputes
@@ -176,7 +188,7 @@ class ResidentAgent(mesa.Agent):
         agree = p.unaided_agreement_per_day + (
             (p.agreement_per_day - p.unaided_agreement_per_day) * regulation_coverage
         )
-        draw = m.streams.random()
+        draw = draws[d]
         open_before = s.dispute_open[d]
         agreed = open_before & (draw < agree)
         raised = s.home(d) & ~open_before & (draw < rate)

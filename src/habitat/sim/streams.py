@@ -68,6 +68,13 @@ class Streams:
         found[columns[mask] // self.per] = True
         return found
 
+    def any_by_row(self, mask: np.ndarray) -> np.ndarray:
+        """Bool (rows, habitats): whether each row of `mask` is true in a habitat's columns.
+
+        `mask` is (rows, columns).
+        """
+        return mask.reshape(len(mask), self.habitats, self.per).any(axis=2)
+
     def _active(self, where: np.ndarray | None) -> list[int]:
         if where is None:
             return list(range(self.habitats))
@@ -115,6 +122,22 @@ class Streams:
         return out
 
     # ------------------------------------------------------------------ other draws
+
+    def random_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Uniforms for some rows of each habitat, shape (len(rows), columns).
+
+        `rows` is bool (rows, habitats): each habitat draws (n, per) for its n rows
+        that are true, in row order; NaN elsewhere.
+        """
+        out = np.full((len(rows), self.columns), np.nan)
+        for h, part in enumerate(self._slices):
+            chosen = rows[:, h]
+            n = int(np.count_nonzero(chosen))
+            if n == len(rows):
+                out[:, part] = self.generators[h].random((n, self.per))
+            elif n:
+                out[chosen, part] = self.generators[h].random((n, self.per))
+        return out
 
     def binomial(self, n: int | np.ndarray, p: np.ndarray) -> np.ndarray:
         """Binomial counts per column; `n` a whole number or one per column."""
