@@ -92,8 +92,9 @@ class AnimatorAgent(mesa.Agent):
             * (1.0 + p.strain_sick_leave_effect * s.animator_strain)
         )
         sick = present & (m.streams.random() < rate)
-        if sick.any():
-            days = m.streams.geometric(1.0 / p.mean_sick_leave_days, m.streams.any(sick))
+        somewhere = m.streams.any(sick)  # per habitat
+        if somewhere.any():
+            days = m.streams.geometric(1.0 / p.mean_sick_leave_days, somewhere)
             self.be_absent(sick, m.day + 1 + days, 0.0, "sick leave")
 
     def be_absent(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 from typing import Any
 
 import mesa
@@ -125,6 +125,7 @@ class HabitatModel(mesa.Model):
         self.metrics = np.zeros(
             (self.scenario.days, len(self.metric_names), self.replications), np.float32
         )
+        self._recorders = [(i, _METRIC_VALUES[name]) for i, name in enumerate(self.metric_names)]
 
         residents = self.scenario.residents  # None when the habitats' residents differ
         members = (residents.members if residents is not None else None) or []
@@ -388,110 +389,127 @@ class HabitatModel(mesa.Model):
 
         Each metric (and each value several share) is computed only if recorded.
         """
-        s, t = self.state, self.today
-        r = s.residents
-
-        @cache
-        def by_function() -> dict[SupportFunction, list]:
-            hours = {f: [0.0, 0.0] for f in SupportFunction}
-            for task, function in ANIMATOR_TASKS.items():
-                if task == "presence":
-                    continue
-                hours[function][0] = hours[function][0] + demands[task]
-                hours[function][1] = hours[function][1] + given[task]
-            return hours
-
-        def premises() -> list:
-            return by_function()[SupportFunction.PREMISES]
-
-        def organisation() -> list:
-            return by_function()[SupportFunction.COLLECTIVE_ORGANISATION]
-
-        @cache
-        def presence_given() -> np.ndarray:
-            # In the tasks' order: a set's order changes from one process to the next,
-            # and so would the last digit of the sum.
-            in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
-            return np.minimum(
-                t.presence_wanted, t.presence_by_others + in_house + given["presence"]
-            )
-
-        @cache
-        def need() -> np.ndarray:
-            return t.need.sum(axis=0)
-
-        @cache
-        def delivered() -> np.ndarray:
-            return np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
-
-        @cache
-        def occupied() -> np.ndarray:
-            return r.occupied.sum(axis=0)
-
-        def participation() -> np.ndarray:
-            home = r.at_home
-            at_home = home.sum(axis=0)
-            participated = ((self.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS) & home
-            return np.divide(
-                participated.sum(axis=0),
-                at_home,
-                out=np.zeros(self.replications),
-                where=at_home > 0,
-            )
-
-        def quality_of_life() -> np.ndarray:
-            return np.divide(
-                (r.quality_of_life * r.occupied).sum(axis=0),
-                occupied(),
-                out=np.zeros(self.replications),
-                where=occupied() > 0,
-            )
-
-        def unmet_collective() -> np.ndarray:
-            demand = premises()[0] + organisation()[0] + t.presence_wanted
-            given_ = premises()[1] + organisation()[1] + presence_given()
-            return demand - given_
-
-        values: dict[str, Callable[[], Any]] = {
-            "residents": occupied,
-            "quality_of_life": quality_of_life,
-            "unmet_individual_hours": lambda: need() - delivered(),
-            "unmet_collective_hours": unmet_collective,
-            "participation_rate": participation,
-            "outings": lambda: t.went_out.sum(axis=0),
-            "conflicts_new": lambda: t.conflicts_new,
-            "conflicts_open": lambda: s.conflicts_open,
-            "conflicts_resolved": lambda: t.conflicts_resolved,
-            "autonomy_safety_disputes": lambda: r.dispute_open.sum(axis=0),
-            "coordination_failures": lambda: t.coordination_failures,
-            "family_care_hours": lambda: t.family_individual.sum(axis=0) + t.family_collective,
-            "family_withdrawals": lambda: t.family_withdrawals,
-            "animator_workload_ratio": lambda: workload,
-            "animator_strain": lambda: s.animator_strain,
-            "ruptures": lambda: t.ruptures,
-            "exits": lambda: t.exits,
-            "avp_spent_eur": lambda: spent,
-            "avp_income_eur": lambda: self._avp_income,
-            "avp_balance_eur": lambda: s.avp_balance_eur,
-            "entries": lambda: t.entries,
-            "hospitalised": lambda: (r.occupied & (r.hospital_days_left > 0)).sum(axis=0),
-            "gir12_residents": lambda: (r.occupied & (r.gir <= 2)).sum(axis=0),
-            "activities_held": lambda: t.activities_held,
-            "animator_hours_available": lambda: available,
-            "animator_hours_worked": lambda: worked,
-            "demand_premises_hours": lambda: premises()[0],
-            "delivered_premises_hours": lambda: premises()[1],
-            "demand_collective_organisation_hours": lambda: organisation()[0],
-            "delivered_collective_organisation_hours": lambda: organisation()[1],
-            "demand_collective_presence_hours": lambda: t.presence_wanted,
-            "delivered_collective_presence_hours": presence_given,
-            "demand_individual_hours": need,
-            "delivered_individual_hours": delivered,
-            "pooled_hours": lambda: t.pooled.sum(axis=0),
-        }
+        today = _Today(self, demands, given, available, worked, workload, spent)
         row = self.metrics[self.day - 1]
-        for index, name in enumerate(self.metric_names):
-            row[index] = values[name]()
+        for index, value in self._recorders:
+            row[index] = value(today)
+
+
+class _Today:
+    """What the day's metrics are read from; values several share are computed once."""
+
+    def __init__(self, model: HabitatModel, demands, given, available, worked, workload, spent):
+        self.model = model
+        self.s, self.t, self.r = model.state, model.today, model.state.residents
+        self.demands, self.given = demands, given
+        self.available, self.worked, self.workload, self.spent = (
+            available,
+            worked,
+            workload,
+            spent,
+        )
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros(self.model.replications)
+
+    @cached_property
+    def by_function(self) -> dict[SupportFunction, list]:
+        hours = {f: [0.0, 0.0] for f in SupportFunction}
+        for task, function in ANIMATOR_TASKS.items():
+            if task == "presence":
+                continue
+            hours[function][0] = hours[function][0] + self.demands[task]
+            hours[function][1] = hours[function][1] + self.given[task]
+        return hours
+
+    @property
+    def premises(self) -> list:
+        return self.by_function[SupportFunction.PREMISES]
+
+    @property
+    def organisation(self) -> list:
+        return self.by_function[SupportFunction.COLLECTIVE_ORGANISATION]
+
+    @cached_property
+    def presence_given(self) -> np.ndarray:
+        given, t = self.given, self.t
+        # In the tasks' order: a set's order changes from one process to the next, and
+        # so would the last digit of the sum.
+        in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
+        return np.minimum(t.presence_wanted, t.presence_by_others + in_house + given["presence"])
+
+    @cached_property
+    def need(self) -> np.ndarray:
+        return self.t.need.sum(axis=0)
+
+    @cached_property
+    def delivered(self) -> np.ndarray:
+        t = self.t
+        return np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
+
+    @cached_property
+    def occupied(self) -> np.ndarray:
+        return self.r.occupied.sum(axis=0)
+
+    def participation(self) -> np.ndarray:
+        r = self.r
+        home = r.at_home
+        at_home = home.sum(axis=0)
+        window = (self.model.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS
+        participated = window & home
+        return np.divide(participated.sum(axis=0), at_home, out=self.zeros(), where=at_home > 0)
+
+    def quality_of_life(self) -> np.ndarray:
+        r, occupied = self.r, self.occupied
+        total = (r.quality_of_life * r.occupied).sum(axis=0)
+        return np.divide(total, occupied, out=self.zeros(), where=occupied > 0)
+
+    def unmet_collective(self) -> np.ndarray:
+        premises, organisation = self.premises, self.organisation
+        demand = premises[0] + organisation[0] + self.t.presence_wanted
+        given = premises[1] + organisation[1] + self.presence_given
+        return demand - given
+
+
+#: How each metric is read from the day, by name (see `habitat.sim.metrics`).
+_METRIC_VALUES: dict[str, Callable[[_Today], Any]] = {
+    "residents": lambda d: d.occupied,
+    "quality_of_life": _Today.quality_of_life,
+    "unmet_individual_hours": lambda d: d.need - d.delivered,
+    "unmet_collective_hours": _Today.unmet_collective,
+    "participation_rate": _Today.participation,
+    "outings": lambda d: d.t.went_out.sum(axis=0),
+    "conflicts_new": lambda d: d.t.conflicts_new,
+    "conflicts_open": lambda d: d.s.conflicts_open,
+    "conflicts_resolved": lambda d: d.t.conflicts_resolved,
+    "autonomy_safety_disputes": lambda d: d.r.dispute_open.sum(axis=0),
+    "coordination_failures": lambda d: d.t.coordination_failures,
+    "family_care_hours": lambda d: d.t.family_individual.sum(axis=0) + d.t.family_collective,
+    "family_withdrawals": lambda d: d.t.family_withdrawals,
+    "animator_workload_ratio": lambda d: d.workload,
+    "animator_strain": lambda d: d.s.animator_strain,
+    "ruptures": lambda d: d.t.ruptures,
+    "exits": lambda d: d.t.exits,
+    "avp_spent_eur": lambda d: d.spent,
+    "avp_income_eur": lambda d: d.model._avp_income,
+    "avp_balance_eur": lambda d: d.s.avp_balance_eur,
+    "entries": lambda d: d.t.entries,
+    "hospitalised": lambda d: (d.r.occupied & (d.r.hospital_days_left > 0)).sum(axis=0),
+    "gir12_residents": lambda d: (d.r.occupied & (d.r.gir <= 2)).sum(axis=0),
+    "activities_held": lambda d: d.t.activities_held,
+    "animator_hours_available": lambda d: d.available,
+    "animator_hours_worked": lambda d: d.worked,
+    "demand_premises_hours": lambda d: d.premises[0],
+    "delivered_premises_hours": lambda d: d.premises[1],
+    "demand_collective_organisation_hours": lambda d: d.organisation[0],
+    "delivered_collective_organisation_hours": lambda d: d.organisation[1],
+    "demand_collective_presence_hours": lambda d: d.t.presence_wanted,
+    "delivered_collective_presence_hours": lambda d: d.presence_given,
+    "demand_individual_hours": lambda d: d.need,
+    "delivered_individual_hours": lambda d: d.delivered,
+    "pooled_hours": lambda d: d.t.pooled.sum(axis=0),
+}
+assert set(_METRIC_VALUES) == set(METRIC_NAMES)
 
 
 def _coverage(given: np.ndarray, asked: np.ndarray) -> np.ndarray:

@@ -57,11 +57,12 @@ class ProviderAgent(mesa.Agent):
         m = self.model
         rows = self.rows()
         served = self.served() & (m.day >= self.back_on())
-        if not served.any():
+        somewhere = m.streams.any(served)  # per habitat
+        if not somewhere.any():
             return
         p = m.params.providers
         planned = m.today.need[rows] * m.params.needs.professional_share * served
-        draw = m.streams.random((3, *served.shape[:-1]), m.streams.any(served))
+        draw = m.streams.random((3, *served.shape[:-1]), somewhere)
         visited = draw[0] < self.reliability
         failure_chance = (self.failure_rate_per_year / 365.0) * (
             1.0 - p.coordination_effect * m.state.coordination_coverage
@@ -81,8 +82,9 @@ class ProviderAgent(mesa.Agent):
         stops = active & (
             m.streams.random(where=here) < m.params.providers.exit_rate_per_year / 365.0
         )
-        if stops.any():
-            handover = m.streams.random(where=m.streams.any(stops)) < m.state.coordination_coverage
+        somewhere = m.streams.any(stops)  # per habitat
+        if somewhere.any():
+            handover = m.streams.random(where=somewhere) < m.state.coordination_coverage
             self.stop(stops, handover, int(m.params.providers.replacement_days))
 
     def stop(self, who: np.ndarray, handover: np.ndarray | bool, replacement_days: int) -> None:

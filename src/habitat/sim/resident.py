@@ -98,10 +98,9 @@ class ResidentAgent(mesa.Agent):
             1.0,
         )
         admitted = at_home & (draw < rate)
-        if admitted.any():
-            stay = m.streams.geometric(
-                1.0 / m.params.hospital.mean_stay_days, m.streams.any(admitted)
-            )
+        somewhere = m.streams.any(admitted)  # per habitat
+        if somewhere.any():
+            stay = m.streams.geometric(1.0 / m.params.hospital.mean_stay_days, somewhere)
             self.admit(admitted, stay)
 
     def admit(self, who: np.ndarray, stay_days: np.ndarray | int) -> None:
@@ -215,13 +214,14 @@ class ResidentAgent(mesa.Agent):
         m = self.model
         s, d = m.state.residents, self.slot
         returning = m.today.returning[d] & s.occupied[d]
-        if not returning.any():
+        somewhere = m.streams.any(returning)  # per habitat
+        if not somewhere.any():
             return
         p = m.params.hospital
         prepared_chance = (
             p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
         )
-        draw = m.streams.random((2,), m.streams.any(returning))
+        draw = m.streams.random((2,), somewhere)
         rupture = returning & (draw[0] >= prepared_chance)
         m.log.record(m.day, "return_coordinated", returning & ~rupture, self.name)
         m.log.record(m.day, "return_rupture", rupture, self.name)
