@@ -181,3 +181,23 @@ def test_a_sweep_gives_each_point_its_own_run(tmp_path):
         alone = run_point(experiment.scenario, task, experiment.replications).per_replication()
         mine = results[results.point == task.point][outputs].reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, alone[outputs].astype(np.float64))
+
+
+def test_a_failing_batched_run_falls_back_to_one_run_per_point(tmp_path, monkeypatch):
+    import habitat.experiment.points as points
+
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError("batched run failed")
+
+    experiment = load_experiment(TERRITORY, ["design.samples=12", "replications=2", "days=20"])
+    batched = run_sweep(experiment, tmp_path / "batched", InProcessBackend()).out
+    monkeypatch.setattr(points, "simulate_batch", broken)
+    summary = run_sweep(experiment, tmp_path / "alone", InProcessBackend())
+    assert calls and summary.failed == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(batched / "results.parquet"),
+        pd.read_parquet(summary.out / "results.parquet"),
+    )
