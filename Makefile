@@ -9,7 +9,7 @@ PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench bench-core bench-store bench-app bench-explorer clean
+.PHONY: run test lint format bench bench-core bench-store bench-app bench-explorer bench-territory studies clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## bench: every benchmark below
-bench: bench-core bench-store bench-app bench-explorer
+bench: bench-core bench-store bench-app bench-explorer bench-territory
 
 ## bench-core: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
 bench-core: $(STAMP)
@@ -56,6 +56,18 @@ bench-app: $(STAMP)
 ## bench-explorer: 100 replications x 365 days, from "Lancer" to results on the page (target 3 s)
 bench-explorer: $(STAMP)
 	$(BIN)/python simulations/bench_explorer.py
+
+## bench-territory: 100 habitats x 100 replications x 5 years, local processes and Dask
+bench-territory: $(STAMP)
+	$(BIN)/python simulations/bench_territory.py
+
+## studies: reproduce every study in simulations/ (sweep, analyse, copy figures)
+STUDIES := animator_time family_loss providers neighbourhood sensitivity
+studies: $(addprefix study-,$(STUDIES))
+
+## study-NAME: reproduce one study, e.g. make study-family_loss
+study-%: $(STAMP)
+	$(BIN)/python simulations/run_study.py $*
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis

@@ -48,3 +48,29 @@ def test_every_scenario_field_is_documented(section):
 def test_the_simulation_core_does_not_load_streamlit():
     code = "import sys, habitat, habitat.sim; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+EXPERIMENTS = (ROOT / "docs" / "EXPERIMENTS.md").read_text(encoding="utf-8")
+
+
+def _experiment_fields():
+    from habitat.experiment.spec import Design, Experiment, Factor, Outputs
+
+    yield from (f"`{name}`" for name in Experiment.model_fields)
+    yield from (f"`{name}`" for name in Factor.model_fields)
+    yield from (f"`design.{name}`" for name in Design.model_fields)
+    yield from (f"`outputs.{name}`" for name in Outputs.model_fields)
+
+
+@pytest.mark.parametrize("field", list(_experiment_fields()))
+def test_every_experiment_field_is_documented(field):
+    assert field in EXPERIMENTS
+
+
+def test_the_simulation_core_does_not_load_the_experiment_libraries():
+    code = (
+        "import sys, habitat, habitat.sim, habitat.cli; "
+        "loaded = {'dask', 'distributed', 'SALib', 'matplotlib'} & set(sys.modules); "
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

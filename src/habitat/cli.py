@@ -13,6 +13,10 @@ from habitat.scenario import ScenarioError, load_scenario
 
 #: Exit status for bad input (a file, a flag, an override): nothing was run.
 EXIT_BAD_INPUT = 2
+#: Exit status of a sweep that finished with some failed points (listed in failures.json).
+EXIT_SOME_FAILED = 1
+#: Exit status after Ctrl-C, as shells report SIGINT.
+EXIT_INTERRUPTED = 130
 #: Largest run the command accepts: days x replications x dwellings agent-days.
 MAX_AGENT_DAYS = 2_000_000_000
 
@@ -50,7 +54,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: `habitat simulate ...`, `habitat db ...`, `export`, `erase`."""
+    """The command line: `habitat simulate|sweep|analyze|db|export|erase ...`."""
     parser = _Parser(prog="habitat", description="Simulate and manage inclusive habitats.")
     commands = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser, help="what to do"
@@ -95,6 +99,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     sim.set_defaults(run=_simulate)
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="run an experiment: many points, each with replications",
+        description="Run every point of an experiment file (factors, design, replications) "
+        "on local processes or a Dask cluster and write results.parquet, failures.json and a "
+        "manifest to --out. Rerun the same command to resume an interrupted sweep.",
+    )
+    sweep.add_argument("experiment", type=Path, help="an experiment file (YAML)")
+    sweep.add_argument("--out", type=Path, required=True, help="folder for the results")
+    sweep.add_argument(
+        "--workers",
+        type=_positive("--workers", 1024),
+        help="local worker processes, or LocalCluster workers (default: one per core)",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask scheduler at ADDRESS (e.g. tcp://host:8786), "
+        "or 'local' to start a Dask LocalCluster",
+    )
+    sweep.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override an experiment field, e.g. --set replications=5 (repeatable)",
+    )
+    sweep.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    sweep.set_defaults(run=_sweep)
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="analyse a finished sweep: indices, comparisons, plots, report",
+        description="Read a sweep folder and write Sobol or Morris indices (when the design "
+        "allows), point and factor comparisons with 95%% intervals, PNG figures and a "
+        "self-contained report.html into it.",
+    )
+    analyze.add_argument("folder", type=Path, help="a folder written by `habitat sweep`")
+    analyze.add_argument(
+        "--outputs",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        help="comma-separated outputs to analyse (default: every output kept)",
+    )
+    analyze.set_defaults(run=_analyze)
+
     add_store_commands(commands)
     add_app_commands(commands)
     return parser
@@ -147,6 +198,69 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.out is not None:
         written = write_results(result, args.out, str(args.scenario), args.overrides)
         print("\nwritten: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from habitat.experiment.backends import BackendError, make_backend
+    from habitat.experiment.spec import ExperimentError, load_experiment
+    from habitat.experiment.sweep import SweepError, check_out, run_sweep
+
+    # Everything is checked before the output folder is created: bad input leaves no trace.
+    try:
+        experiment = load_experiment(args.experiment, args.overrides)
+        resuming = check_out(args.out, experiment)
+        backend = make_backend(args.workers, args.scheduler)
+    except (ExperimentError, SweepError, BackendError) as exc:
+        print(f"habitat sweep: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        if resuming:
+            print(f"resuming the sweep in {args.out}", file=sys.stderr)
+        summary = run_sweep(
+            experiment, args.out, backend, source=str(args.experiment), progress_bar=not args.quiet
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\nhabitat sweep: interrupted; finished points are kept in {args.out}/parts; "
+            "run the same command again to resume",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        backend.close()
+    print(
+        f"{experiment.name}: {summary.points} points x {experiment.replications} replications; "
+        f"{summary.completed} completed, {summary.failed} failed"
+        + (f" ({summary.resumed_from} done before)" if summary.resumed_from else "")
+        + f"; {summary.seconds:.1f} s"
+    )
+    print(f"written: {args.out / 'results.parquet'}, {args.out / 'manifest.json'}")
+    if summary.failed:
+        print(f"failed points and their errors: {args.out / 'failures.json'}")
+        return EXIT_SOME_FAILED
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from habitat.experiment.analysis import AnalysisError, analyze, load_sweep
+    from habitat.experiment.report import write_report
+
+    try:
+        sweep = load_sweep(args.folder)
+        analysis = analyze(sweep, args.outputs)
+    except AnalysisError as exc:
+        print(f"habitat analyze: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    written = write_report(analysis)
+    for name in ("sobol", "morris"):
+        table = analysis.tables.get(name)
+        if table is not None and not table.empty:
+            print(f"{name} indices (95% interval half-width in brackets)")
+            print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    for note in analysis.notes:
+        print(f"note: {note}")
+    print(f"written: {written[-1]} and {len(written) - 1} files in {written[0].parent}")
     return 0
 
 

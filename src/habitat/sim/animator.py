@@ -91,9 +91,10 @@ class AnimatorAgent(mesa.Agent):
             / 365.0
             * (1.0 + p.strain_sick_leave_effect * s.animator_strain)
         )
-        sick = present & (m.rng.random(m.replications) < rate)
-        if sick.any():
-            days = m.rng.geometric(1.0 / p.mean_sick_leave_days, m.replications)
+        sick = present & (m.streams.random() < rate)
+        somewhere = m.streams.any(sick)  # per habitat
+        if somewhere.any():
+            days = m.streams.geometric(1.0 / p.mean_sick_leave_days, somewhere)
             self.be_absent(sick, m.day + 1 + days, 0.0, "sick leave")
 
     def be_absent(
@@ -114,7 +115,7 @@ class AnimatorAgent(mesa.Agent):
         m, s = self.model, self.model.state
         p = m.params.animator
         worn_out = present & (s.animator_strain >= p.turnover_strain)
-        quits = worn_out & (m.rng.random(m.replications) < p.turnover_rate_per_year / 365.0)
+        quits = worn_out & (m.streams.random() < p.turnover_rate_per_year / 365.0)
         if quits.any():
             s.animator_post_vacant_until = np.where(
                 quits, m.day + 1 + int(p.recruitment_days), s.animator_post_vacant_until

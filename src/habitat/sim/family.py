@@ -27,13 +27,19 @@ class FamilyCarerAgent(mesa.Agent):
         self.relative = relative
         self.name = f"family of {relative}"
 
-    def step(self) -> None:
-        """Help, tire, perhaps withdraw."""
-        if not self.model.state.families.active[self.slot].any():
+    def step(self, helping: np.ndarray, draws: np.ndarray) -> None:
+        """Help, tire, perhaps withdraw.
+
+        Args:
+            helping: bool (D, habitats), the families still helping in some
+                replication of each habitat; the others do nothing.
+            draws: (D, R) uniforms, row d for the family of dwelling d.
+        """
+        if not helping[self.slot].any():
             return
         self.help()
         self.tire()
-        self.consider_withdrawing()
+        self.consider_withdrawing(draws[self.slot])
 
     def help(self) -> None:
         """Give today's hours: to the relative at home, and to collective life."""
@@ -52,7 +58,7 @@ class FamilyCarerAgent(mesa.Agent):
         load = (f.hours_per_week[d] / p.sustainable_hours_per_week - 0.5).clip(0.0, 1.0)
         f.fatigue[d] += f.active[d] * (load - f.fatigue[d]) / p.fatigue_days
 
-    def consider_withdrawing(self) -> None:
+    def consider_withdrawing(self, draw: np.ndarray) -> None:
         """Stop for good (illness, a move, exhaustion), more often when tired."""
         m = self.model
         f, d = m.state.families, self.slot
@@ -60,7 +66,7 @@ class FamilyCarerAgent(mesa.Agent):
         rate = (
             p.withdrawal_rate_per_year / 365.0 * (1.0 + p.fatigue_withdrawal_effect * f.fatigue[d])
         )
-        self.withdraw(f.active[d] & (m.rng.random(m.replications) < rate))
+        self.withdraw(f.active[d] & (draw < rate))
 
     def withdraw(self, who: np.ndarray) -> None:
         """The family stops helping where `who` is true.

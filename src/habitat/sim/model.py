@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import mesa
 import numpy as np
@@ -10,14 +13,16 @@ import numpy as np
 from habitat.domain import PUBLICS, Public
 from habitat.scenario import Scenario
 from habitat.sim.animator import AnimatorAgent
+from habitat.sim.batch import column_view
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
-from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES
+from habitat.sim.metrics import METRIC_NAMES
 from habitat.sim.population import Profiles, draw_profiles, initial_state, move_in, move_out
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
 from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS, ResidentAgent
 from habitat.sim.shocks import apply_shocks
-from habitat.sim.state import DayLedger
+from habitat.sim.state import DayLedger, concat_states
+from habitat.sim.streams import Streams
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
 
 PSYCHIC = PUBLICS.index(Public.PSYCHIC)
@@ -31,18 +36,18 @@ class RateTables:
     decline_per_day: np.ndarray
     mortality_per_day: np.ndarray
     hospital_per_day: np.ndarray
-    reference_outings: float  # outings a day that count as "going out as planned"
+    reference_outings: float | np.ndarray  # outings a day that count as "going out as planned"
 
     @classmethod
-    def of(cls, scenario: Scenario) -> RateTables:
-        """Read the tables of a scenario's mechanism parameters."""
+    def of(cls, scenario: Any) -> RateTables:
+        """Read the tables of a scenario's (or a batch's) mechanism parameters."""
         p = scenario.mechanisms
         return cls(
             need_per_day=np.array(p.needs.hours_per_day_by_gir),
             decline_per_day=np.array(p.autonomy.decline_rate_per_year_by_gir) / 365.0,
             mortality_per_day=np.array(p.autonomy.mortality_rate_per_year_by_gir) / 365.0,
             hospital_per_day=np.array(p.hospital.rate_per_year_by_gir) / 365.0,
-            reference_outings=max(p.collective_life.outings_per_week / 7.0, 1e-9),
+            reference_outings=np.maximum(p.collective_life.outings_per_week / 7.0, 1e-9),
         )
 
 
@@ -58,38 +63,72 @@ class HabitatModel(mesa.Model):
     agent's step costs the same for 1 or 1,000 replications; replications share
     nothing but the scenario and the random stream they are drawn from.
 
+    A model can also carry several habitats of the same shape side by side (a
+    batch, see `habitat.sim.batch`): habitat h is columns `h * replications` to
+    `(h + 1) * replications - 1`, draws from its own generator seeded with its own
+    seed (`self.streams`), and gets exactly the results it would get alone.
+
     Args:
-        scenario: the validated scenario.
-        replications: independent replications carried by this run.
-        seed: seed of the model's generators; same seed and replications give
-            identical results.
-        record_events: keep the readable event log (use for small runs).
+        scenario: the validated scenario, or a batch of them.
+        replications: independent replications carried by this run, per habitat.
+        seed: seed of the model's generators (one per habitat for a batch); same
+            seed and replications give identical results.
+        record_events: keep the readable event log (use for small runs; one habitat).
+        metrics: the metrics to record (`metric_names`, in `METRIC_NAMES` order);
+            default all. A sweep that keeps a few saves their memory and work.
     """
 
     def __init__(
         self,
-        scenario: Scenario,
+        scenario: Scenario | Sequence[Scenario],
         replications: int = 1,
-        seed: int | None = None,
+        seed: int | Sequence[int] | None = None,
         record_events: bool = False,
+        metrics: Collection[str] | None = None,
     ):
-        super().__init__(seed=seed)
-        self.scenario = scenario
-        self.params = scenario.mechanisms
-        self.tables = RateTables.of(scenario)
-        self.replications = replications
-        self.dwellings = scenario.habitat.dwellings
+        scenarios = [scenario] if isinstance(scenario, Scenario) else list(scenario)
+        seeds = list(seed) if isinstance(seed, Sequence) else [seed]
+        if len(seeds) != len(scenarios):
+            raise ValueError(f"{len(scenarios)} scenarios need as many seeds, got {len(seeds)}")
+        super().__init__(seed=seeds[0])
+        if len(scenarios) == 1:
+            self.scenario = scenarios[0]
+            generators = [self.rng]
+        else:
+            if record_events:
+                raise ValueError("the event log is kept for one habitat at a time")
+            self.scenario = column_view(scenarios, replications)
+            generators = [np.random.default_rng(s) for s in seeds]
+        self.scenarios = scenarios
+        self.habitats = len(scenarios)
+        self.streams = Streams(generators, replications)
+        self.params = self.scenario.mechanisms
+        self.tables = RateTables.of(self.scenario)
+        self.replications = replications * self.habitats  # columns of every array
+        self.dwellings = self.scenario.habitat.dwellings
         self.log = EventLog(record_events)
-        self.state = initial_state(scenario, replications, self.rng)
-        self.today = DayLedger.empty(self.dwellings, replications)
+        self.state = concat_states(
+            [
+                initial_state(one, replications, generator)
+                for one, generator in zip(scenarios, generators, strict=True)
+            ]
+        )
+        self.today = DayLedger.empty(self.dwellings, self.replications)
         self.day = 0
         # Day-major, then metric, then replication: each day's metric is contiguous.
         # Stored in float32 (7 significant digits, ample for these outputs): the
         # array is the run's largest, and touching its memory the first time was a
         # tenth of a 1,000-replication run in float64 (measured by `make bench`).
-        self.metrics = np.zeros((scenario.days, len(METRIC_NAMES), replications), np.float32)
+        self.metric_names = (
+            METRIC_NAMES if metrics is None else tuple(m for m in METRIC_NAMES if m in metrics)
+        )
+        self.metrics = np.zeros(
+            (self.scenario.days, len(self.metric_names), self.replications), np.float32
+        )
+        self._recorders = [(i, _METRIC_VALUES[name]) for i, name in enumerate(self.metric_names)]
 
-        members = scenario.residents.members or []
+        residents = self.scenario.residents  # None when the habitats' residents differ
+        members = (residents.members if residents is not None else None) or []
         labels = [m.label for m in members] + [None] * (self.dwellings - len(members))
         self.residents = [ResidentAgent(self, slot, labels[slot]) for slot in range(self.dwellings)]
         self.families = [
@@ -97,7 +136,8 @@ class HabitatModel(mesa.Model):
             for slot in range(self.dwellings)
         ]
         self.habitat_providers = [
-            HabitatProviderAgent(self, i, spec) for i, spec in enumerate(scenario.providers.habitat)
+            HabitatProviderAgent(self, i, spec)
+            for i, spec in enumerate(self.scenario.providers.habitat)
         ]
         self.own_providers = [
             OwnProviderAgent(self, slot, self.residents[slot].name)
@@ -105,7 +145,7 @@ class HabitatModel(mesa.Model):
         ]
         self.animator = AnimatorAgent(self)
         self.pooled_reliability = float(
-            np.mean([p.reliability for p in scenario.providers.habitat])
+            np.mean([p.reliability for p in self.scenario.providers.habitat])
         )
 
     def resident(self, slot: int) -> ResidentAgent:
@@ -120,7 +160,11 @@ class HabitatModel(mesa.Model):
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
         self.agents_by_type[ResidentAgent].do("live")
-        self.agents_by_type[FamilyCarerAgent].do("step")
+        families = self.agents_by_type[FamilyCarerAgent]
+        # Each family still helping somewhere draws once, in turn, and nothing else
+        # is drawn in between: one draw of those rows gives the same numbers.
+        helping = self.streams.any_by_row(self.state.families.active)
+        families.do("step", helping, self.streams.random_rows(helping))
         for kind in (HabitatProviderAgent, OwnProviderAgent):
             self.agents_by_type[kind].do("step")
         demands = self.demands()
@@ -128,8 +172,11 @@ class HabitatModel(mesa.Model):
         coverage = {task: _coverage(given[task], demands[task]) for task in ANIMATOR_TASKS}
         climate = self.climate()
         self.hold_activities(coverage["activities"], climate)
-        self.agents_by_type[ResidentAgent].do("go_out", coverage["neighbourhood"])
-        self.agents_by_type[ResidentAgent].do("settle", coverage["regulation"])
+        residents = self.agents_by_type[ResidentAgent]
+        # One draw for all residents (row d for dwelling d): the same numbers as one
+        # draw per resident in turn, since nothing else is drawn in between.
+        residents.do("go_out", coverage["neighbourhood"], self.streams.random((self.dwellings,)))
+        residents.do("settle", coverage["regulation"], self.streams.random((self.dwellings,)))
         self.regulate_conflicts(coverage["regulation"])
         self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
         self.fill_vacancies()
@@ -189,10 +236,15 @@ class HabitatModel(mesa.Model):
     def hold_activities(self, coverage: np.ndarray, climate: np.ndarray) -> None:
         """Hold the planned activities the animator had time for; residents join."""
         planned = self.today.activities_planned
-        held = self.rng.binomial(planned, coverage) if planned else np.zeros(self.replications, int)
+        held = (
+            self.streams.binomial(planned, coverage)
+            if planned
+            else np.zeros(self.replications, int)
+        )
         self.today.activities_held = held
         if planned:
-            self.agents_by_type[ResidentAgent].do("take_part", held, climate)
+            draws = self.streams.random((self.dwellings,))  # as for go_out, below
+            self.agents_by_type[ResidentAgent].do("take_part", held, climate, draws)
 
     def regulate_conflicts(self, coverage: np.ndarray) -> None:
         """Conflicts arise from the mix of residents and crowding; regulation settles them.
@@ -222,12 +274,12 @@ class HabitatModel(mesa.Model):
             * (1.0 + p.conflicts.crowding_effect * np.maximum(crowding - 1.0, 0.0))
             * p.regulation.rate_multiplier[practice]
         )
+        full = p.conflicts.resolution_per_day * p.regulation.resolution_multiplier[practice]
         settle = p.conflicts.unaided_resolution_per_day + coverage * (
-            min(p.conflicts.resolution_per_day * p.regulation.resolution_multiplier[practice], 1.0)
-            - p.conflicts.unaided_resolution_per_day
+            np.minimum(full, 1.0) - p.conflicts.unaided_resolution_per_day
         )
-        resolved = self.rng.binomial(s.conflicts_open, settle)
-        new = self.rng.poisson(rate) + t.escalations
+        resolved = self.streams.binomial(s.conflicts_open, settle)
+        new = self.streams.poisson(rate) + t.escalations
         s.conflicts_open = s.conflicts_open - resolved + new
         t.conflicts_new = new
         t.conflicts_resolved = resolved
@@ -254,10 +306,27 @@ class HabitatModel(mesa.Model):
         entry = self.scenario.entry
         mean_days = entry.mean_vacancy_days * (1.0 + 2.0 * entry.restrictiveness)
         for slot in np.flatnonzero(vacant.any(axis=1)):
-            arrives = vacant[slot] & (self.rng.random(self.replications) < 1.0 / mean_days)
+            here = self.streams.any(vacant[slot])
+            arrives = vacant[slot] & (self.streams.random(where=here) < 1.0 / mean_days)
             if arrives.any():
-                profiles = draw_profiles(self.scenario, self.rng, int(arrives.sum()))
-                self.welcome(int(slot), arrives, profiles)
+                self.welcome(int(slot), arrives, self.newcomers(arrives))
+
+    def newcomers(self, who: np.ndarray) -> Profiles:
+        """Draw one person per true entry of `who` (R,), each from its habitat's population."""
+        if self.habitats == 1:
+            return draw_profiles(self.scenario, self.streams[0], int(who.sum()))
+        counts = who.reshape(self.habitats, -1).sum(axis=1)
+        return Profiles.concat(
+            [
+                draw_profiles(self.scenarios[h], self.streams[h], int(n))
+                for h, n in enumerate(counts)
+                if n
+            ]
+        )
+
+    def at(self, value: Any, columns: np.ndarray) -> Any:
+        """A scenario value at some columns: itself if the batch shares it."""
+        return value[columns] if isinstance(value, np.ndarray) else value
 
     def welcome(
         self, slot: int, who: np.ndarray, profiles: Profiles, admission: bool = True
@@ -273,15 +342,20 @@ class HabitatModel(mesa.Model):
         """
         r = self.state.residents
         where = np.flatnonzero(who)
-        narrow = self.rng.random(len(where)) < self.scenario.entry.restrictiveness * admission
+        restrictiveness = self.at(self.scenario.entry.restrictiveness, where)
+        narrow = self.streams.random_at(where) < restrictiveness * admission
         occupied = r.occupied[:, where]
         narrow &= occupied.any(axis=0)
         if narrow.any():
             # Copy the public of a current resident drawn at random.
-            keys = np.where(occupied, self.rng.random(occupied.shape), -1.0)
+            drawn = self.streams.random_at(
+                where, (self.dwellings,), self.streams.any_at(where, narrow)
+            )
+            keys = np.where(occupied, drawn, -1.0)
             copied = r.public[keys.argmax(axis=0), where]
             profiles.public = np.where(narrow, copied, profiles.public)
-        move_in(self.state, slot, who, profiles, self.day, self.params.quality_of_life.initial)
+        initial = self.at(self.params.quality_of_life.initial, where)
+        move_in(self.state, slot, who, profiles, self.day, initial)
         self.today.entries += who
         self.log.record(self.day, "entry", who, self.residents[slot].name)
 
@@ -311,83 +385,131 @@ class HabitatModel(mesa.Model):
         workload: np.ndarray,
         spent: np.ndarray,
     ) -> None:
-        """Write today's row of every metric for every replication."""
-        s, t = self.state, self.today
-        r = s.residents
-        by_function = {f: [0.0, 0.0] for f in SupportFunction}
+        """Write today's row of every recorded metric for every replication.
+
+        Each metric (and each value several share) is computed only if recorded.
+        """
+        today = _Today(self, demands, given, available, worked, workload, spent)
+        row = self.metrics[self.day - 1]
+        for index, value in self._recorders:
+            row[index] = value(today)
+
+
+class _Today:
+    """What the day's metrics are read from; values several share are computed once."""
+
+    def __init__(self, model: HabitatModel, demands, given, available, worked, workload, spent):
+        self.model = model
+        self.s, self.t, self.r = model.state, model.today, model.state.residents
+        self.demands, self.given = demands, given
+        self.available, self.worked, self.workload, self.spent = (
+            available,
+            worked,
+            workload,
+            spent,
+        )
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros(self.model.replications)
+
+    @cached_property
+    def by_function(self) -> dict[SupportFunction, list]:
+        hours = {f: [0.0, 0.0] for f in SupportFunction}
         for task, function in ANIMATOR_TASKS.items():
             if task == "presence":
                 continue
-            by_function[function][0] = by_function[function][0] + demands[task]
-            by_function[function][1] = by_function[function][1] + given[task]
-        presence_wanted = t.presence_wanted
-        in_house = sum(given[task] for task in IN_HOUSE_TASKS)
-        presence_given = np.minimum(
-            presence_wanted,
-            t.presence_by_others + in_house + given["presence"],
-        )
-        need = t.need.sum(axis=0)
-        delivered = np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
+            hours[function][0] = hours[function][0] + self.demands[task]
+            hours[function][1] = hours[function][1] + self.given[task]
+        return hours
+
+    @property
+    def premises(self) -> list:
+        return self.by_function[SupportFunction.PREMISES]
+
+    @property
+    def organisation(self) -> list:
+        return self.by_function[SupportFunction.COLLECTIVE_ORGANISATION]
+
+    @cached_property
+    def presence_given(self) -> np.ndarray:
+        given, t = self.given, self.t
+        # In the tasks' order: a set's order changes from one process to the next, and
+        # so would the last digit of the sum.
+        in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
+        return np.minimum(t.presence_wanted, t.presence_by_others + in_house + given["presence"])
+
+    @cached_property
+    def need(self) -> np.ndarray:
+        return self.t.need.sum(axis=0)
+
+    @cached_property
+    def delivered(self) -> np.ndarray:
+        t = self.t
+        return np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
+
+    @cached_property
+    def occupied(self) -> np.ndarray:
+        return self.r.occupied.sum(axis=0)
+
+    def participation(self) -> np.ndarray:
+        r = self.r
         home = r.at_home
         at_home = home.sum(axis=0)
-        participated = ((self.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS) & home
-        premises, organisation = (
-            by_function[SupportFunction.PREMISES],
-            by_function[SupportFunction.COLLECTIVE_ORGANISATION],
-        )
-        collective_demand = premises[0] + organisation[0] + presence_wanted
-        collective_given = premises[1] + organisation[1] + presence_given
-        occupied = r.occupied.sum(axis=0)
-        values = {
-            "residents": occupied,
-            "quality_of_life": np.divide(
-                (r.quality_of_life * r.occupied).sum(axis=0),
-                occupied,
-                out=np.zeros(self.replications),
-                where=occupied > 0,
-            ),
-            "unmet_individual_hours": need - delivered,
-            "unmet_collective_hours": collective_demand - collective_given,
-            "participation_rate": np.divide(
-                participated.sum(axis=0),
-                at_home,
-                out=np.zeros(self.replications),
-                where=at_home > 0,
-            ),
-            "outings": t.went_out.sum(axis=0),
-            "conflicts_new": t.conflicts_new,
-            "conflicts_open": s.conflicts_open,
-            "conflicts_resolved": t.conflicts_resolved,
-            "autonomy_safety_disputes": r.dispute_open.sum(axis=0),
-            "coordination_failures": t.coordination_failures,
-            "family_care_hours": t.family_individual.sum(axis=0) + t.family_collective,
-            "family_withdrawals": t.family_withdrawals,
-            "animator_workload_ratio": workload,
-            "animator_strain": s.animator_strain,
-            "ruptures": t.ruptures,
-            "exits": t.exits,
-            "avp_spent_eur": spent,
-            "avp_income_eur": self._avp_income,
-            "avp_balance_eur": s.avp_balance_eur,
-            "entries": t.entries,
-            "hospitalised": (r.occupied & (r.hospital_days_left > 0)).sum(axis=0),
-            "gir12_residents": (r.occupied & (r.gir <= 2)).sum(axis=0),
-            "activities_held": t.activities_held,
-            "animator_hours_available": available,
-            "animator_hours_worked": worked,
-            "demand_premises_hours": premises[0],
-            "delivered_premises_hours": premises[1],
-            "demand_collective_organisation_hours": organisation[0],
-            "delivered_collective_organisation_hours": organisation[1],
-            "demand_collective_presence_hours": presence_wanted,
-            "delivered_collective_presence_hours": presence_given,
-            "demand_individual_hours": need,
-            "delivered_individual_hours": delivered,
-            "pooled_hours": t.pooled.sum(axis=0),
-        }
-        row = self.metrics[self.day - 1]
-        for name, value in values.items():
-            row[METRIC_INDEX[name]] = value
+        window = (self.model.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS
+        participated = window & home
+        return np.divide(participated.sum(axis=0), at_home, out=self.zeros(), where=at_home > 0)
+
+    def quality_of_life(self) -> np.ndarray:
+        r, occupied = self.r, self.occupied
+        total = (r.quality_of_life * r.occupied).sum(axis=0)
+        return np.divide(total, occupied, out=self.zeros(), where=occupied > 0)
+
+    def unmet_collective(self) -> np.ndarray:
+        premises, organisation = self.premises, self.organisation
+        demand = premises[0] + organisation[0] + self.t.presence_wanted
+        given = premises[1] + organisation[1] + self.presence_given
+        return demand - given
+
+
+#: How each metric is read from the day, by name (see `habitat.sim.metrics`).
+_METRIC_VALUES: dict[str, Callable[[_Today], Any]] = {
+    "residents": lambda d: d.occupied,
+    "quality_of_life": _Today.quality_of_life,
+    "unmet_individual_hours": lambda d: d.need - d.delivered,
+    "unmet_collective_hours": _Today.unmet_collective,
+    "participation_rate": _Today.participation,
+    "outings": lambda d: d.t.went_out.sum(axis=0),
+    "conflicts_new": lambda d: d.t.conflicts_new,
+    "conflicts_open": lambda d: d.s.conflicts_open,
+    "conflicts_resolved": lambda d: d.t.conflicts_resolved,
+    "autonomy_safety_disputes": lambda d: d.r.dispute_open.sum(axis=0),
+    "coordination_failures": lambda d: d.t.coordination_failures,
+    "family_care_hours": lambda d: d.t.family_individual.sum(axis=0) + d.t.family_collective,
+    "family_withdrawals": lambda d: d.t.family_withdrawals,
+    "animator_workload_ratio": lambda d: d.workload,
+    "animator_strain": lambda d: d.s.animator_strain,
+    "ruptures": lambda d: d.t.ruptures,
+    "exits": lambda d: d.t.exits,
+    "avp_spent_eur": lambda d: d.spent,
+    "avp_income_eur": lambda d: d.model._avp_income,
+    "avp_balance_eur": lambda d: d.s.avp_balance_eur,
+    "entries": lambda d: d.t.entries,
+    "hospitalised": lambda d: (d.r.occupied & (d.r.hospital_days_left > 0)).sum(axis=0),
+    "gir12_residents": lambda d: (d.r.occupied & (d.r.gir <= 2)).sum(axis=0),
+    "activities_held": lambda d: d.t.activities_held,
+    "animator_hours_available": lambda d: d.available,
+    "animator_hours_worked": lambda d: d.worked,
+    "demand_premises_hours": lambda d: d.premises[0],
+    "delivered_premises_hours": lambda d: d.premises[1],
+    "demand_collective_organisation_hours": lambda d: d.organisation[0],
+    "delivered_collective_organisation_hours": lambda d: d.organisation[1],
+    "demand_collective_presence_hours": lambda d: d.t.presence_wanted,
+    "delivered_collective_presence_hours": lambda d: d.presence_given,
+    "demand_individual_hours": lambda d: d.need,
+    "delivered_individual_hours": lambda d: d.delivered,
+    "pooled_hours": lambda d: d.t.pooled.sum(axis=0),
+}
+assert set(_METRIC_VALUES) == set(METRIC_NAMES)
 
 
 def _coverage(given: np.ndarray, asked: np.ndarray) -> np.ndarray:

@@ -74,17 +74,18 @@ def write_results(
     """
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "metrics.parquet"]
-    _atomic(written[0], lambda p: result.metrics.to_parquet(p, index=False))
+    write_atomically(written[0], lambda p: result.metrics.to_parquet(p, index=False))
     if result.events is not None:
         written.append(out / "events.csv")
-        _atomic(written[-1], lambda p: result.events.to_csv(p, index=False))
+        write_atomically(written[-1], lambda p: result.events.to_csv(p, index=False))
     written.append(out / "manifest.json")
     text = json.dumps(manifest(result, source, list(overrides)), indent=2, ensure_ascii=False)
-    _atomic(written[-1], lambda p: Path(p).write_text(text + "\n", encoding="utf-8"))
+    write_atomically(written[-1], lambda p: Path(p).write_text(text + "\n", encoding="utf-8"))
     return written
 
 
-def _atomic(path: Path, write) -> None:
+def write_atomically(path: Path, write) -> None:
+    """Call `write(temporary_path)`, then rename it to `path`: readers never see half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:

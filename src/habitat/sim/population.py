@@ -39,6 +39,11 @@ class Profiles:
     def __len__(self) -> int:
         return len(self.gir)
 
+    @classmethod
+    def concat(cls, parts: list[Profiles]) -> Profiles:
+        """The people of several draws, in order."""
+        return cls(**{k: np.concatenate([vars(p)[k] for p in parts]) for k in vars(parts[0])})
+
 
 def spec_profiles(specs: list[ResidentSpec]) -> Profiles:
     """Profiles of explicitly listed residents, in list order."""
@@ -187,7 +192,7 @@ def move_in(
     who: np.ndarray,
     profiles: Profiles,
     day: int,
-    quality_of_life: float,
+    quality_of_life: float | np.ndarray,
 ) -> None:
     """Settle newcomers into dwelling `slot` in the replications where `who` is true.
 
@@ -197,7 +202,7 @@ def move_in(
         who: bool (R,), replications where someone moves in.
         profiles: the newcomers, one per true entry of `who`, in replication order.
         day: today.
-        quality_of_life: a newcomer's starting quality of life.
+        quality_of_life: a newcomer's starting quality of life (one, or one per newcomer).
     """
     r = state.residents
     f = state.families

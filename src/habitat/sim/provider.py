@@ -42,21 +42,27 @@ class ProviderAgent(mesa.Agent):
         """The dwellings this provider's arrays cover."""
         raise NotImplementedError
 
-    def step(self) -> None:
-        """Deliver today's interventions, then perhaps stop serving."""
+    def step(self, here: np.ndarray | None = None) -> None:
+        """Deliver today's interventions, then perhaps stop serving.
+
+        Args:
+            here: bool per habitat, the habitats where this provider acts today (all
+                if None); the others draw nothing.
+        """
         self.deliver()
-        self.consider_stopping()
+        self.consider_stopping(here)
 
     def deliver(self) -> None:
         """Planned hours x reliability, minus what coordination failures cost."""
         m = self.model
         rows = self.rows()
         served = self.served() & (m.day >= self.back_on())
-        if not served.any():
+        somewhere = m.streams.any(served)  # per habitat
+        if not somewhere.any():
             return
         p = m.params.providers
         planned = m.today.need[rows] * m.params.needs.professional_share * served
-        draw = m.rng.random((3, *served.shape))
+        draw = m.streams.random((3, *served.shape[:-1]), somewhere)
         visited = draw[0] < self.reliability
         failure_chance = (self.failure_rate_per_year / 365.0) * (
             1.0 - p.coordination_effect * m.state.coordination_coverage
@@ -69,15 +75,16 @@ class ProviderAgent(mesa.Agent):
         m.today.escalations += escalated if escalated.ndim == 1 else escalated.sum(axis=0)
         m.log.record(m.day, "coordination_failure", failures, self.name)
 
-    def consider_stopping(self) -> None:
+    def consider_stopping(self, here: np.ndarray | None = None) -> None:
         """Stop serving now and then; handed over only if the animator has time."""
         m = self.model
         active = (m.day >= self.back_on()) & self.clients().reshape(-1, m.replications).any(axis=0)
         stops = active & (
-            m.rng.random(m.replications) < m.params.providers.exit_rate_per_year / 365.0
+            m.streams.random(where=here) < m.params.providers.exit_rate_per_year / 365.0
         )
-        if stops.any():
-            handover = m.rng.random(m.replications) < m.state.coordination_coverage
+        somewhere = m.streams.any(stops)  # per habitat
+        if somewhere.any():
+            handover = m.streams.random(where=somewhere) < m.state.coordination_coverage
             self.stop(stops, handover, int(m.params.providers.replacement_days))
 
     def stop(self, who: np.ndarray, handover: np.ndarray | bool, replacement_days: int) -> None:
@@ -149,7 +156,8 @@ class OwnProviderAgent(ProviderAgent):
         """View on this resident's own-provider resume day."""
         return self.model.state.own_provider_back_on[self.slot]
 
-    def step(self) -> None:
-        """Skip quickly where nobody keeps own providers in this dwelling."""
-        if self.model.state.residents.own_providers[self.slot].any():
-            super().step()
+    def step(self, here: np.ndarray | None = None) -> None:
+        """Skip the habitats where nobody keeps own providers in this dwelling."""
+        here = self.model.streams.any(self.model.state.residents.own_providers[self.slot])
+        if here.any():
+            super().step(here)

@@ -46,12 +46,14 @@ class ResidentAgent(mesa.Agent):
 
     def live(self) -> None:
         """Age, fall ill or come closer to going home, and express today's needs."""
-        s = self.model.state.residents
-        if not s.occupied[self.slot].any():
+        here = self.model.streams.any(self.model.state.residents.occupied[self.slot])
+        if not here.any():
             return
-        self.lose_autonomy()
-        self.die()
-        self.be_hospitalised()
+        # The morning's three uniforms in one draw: the same numbers as three draws.
+        draws = self.model.streams.random((3,), here)
+        self.lose_autonomy(draws[0])
+        self.die(draws[1])
+        self.be_hospitalised(draws[2])
         self.express_needs()
 
     def daily_rate(self, by_gir: np.ndarray, disabled_factor: float) -> np.ndarray:
@@ -59,26 +61,30 @@ class ResidentAgent(mesa.Agent):
         s, d = self.model.state.residents, self.slot
         return by_gir[s.gir[d] - 1] * np.where(s.public[d] != 0, disabled_factor, 1.0)
 
-    def lose_autonomy(self) -> None:
-        """GIR transitions: one level down at a rate set by the current level."""
+    def lose_autonomy(self, draw: np.ndarray) -> None:
+        """GIR transitions: one level down at a rate set by the current level.
+
+        `draw` (here and in the other steps): the resident's uniforms for this step,
+        (R,), drawn by the caller.
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         rate = self.daily_rate(m.tables.decline_per_day, m.params.autonomy.disabled_decline_factor)
-        declines = s.occupied[d] & (s.gir[d] > 1) & (m.rng.random(m.replications) < rate)
+        declines = s.occupied[d] & (s.gir[d] > 1) & (draw < rate)
         s.gir[d] -= declines
         m.log.record(m.day, "gir_decline", declines, self.name)
 
-    def die(self) -> None:
+    def die(self, draw: np.ndarray) -> None:
         """Death, at a rate set by autonomy level and public."""
         m = self.model
         s, d = m.state.residents, self.slot
         factor = m.params.autonomy.disabled_mortality_factor
         rate = self.daily_rate(m.tables.mortality_per_day, factor)
-        deaths = s.occupied[d] & (m.rng.random(m.replications) < rate)
+        deaths = s.occupied[d] & (draw < rate)
         if deaths.any():
             m.leave(d, deaths, "death", self.name)
 
-    def be_hospitalised(self) -> None:
+    def be_hospitalised(self, draw: np.ndarray) -> None:
         """Count down stays in hospital; admit some of those at home."""
         m = self.model
         s, d = m.state.residents, self.slot
@@ -91,9 +97,10 @@ class ResidentAgent(mesa.Agent):
             m.params.hospital.rupture_readmission_multiplier,
             1.0,
         )
-        admitted = at_home & (m.rng.random(m.replications) < rate)
-        if admitted.any():
-            stay = m.rng.geometric(1.0 / m.params.hospital.mean_stay_days, m.replications)
+        admitted = at_home & (draw < rate)
+        somewhere = m.streams.any(admitted)  # per habitat
+        if somewhere.any():
+            stay = m.streams.geometric(1.0 / m.params.hospital.mean_stay_days, somewhere)
             self.admit(admitted, stay)
 
     def admit(self, who: np.ndarray, stay_days: np.ndarray | int) -> None:
@@ -113,13 +120,17 @@ class ResidentAgent(mesa.Agent):
 
     # ------------------------------------------------------------------ afternoon
 
-    def take_part(self, activities_held: np.ndarray, climate: np.ndarray) -> None:
+    def take_part(
+        self, activities_held: np.ndarray, climate: np.ndarray, draws: np.ndarray
+    ) -> None:
         """Join today's collective activities, if any were held.
 
         Args:
             activities_held: (R,) activities that took place today.
             climate: (R,) open conflicts per resident, 0..1: a tense house keeps
                 people in their flats.
+            draws: (D, R) uniforms of every resident for this step, drawn at once by
+                the model (the same numbers as one draw per resident in turn).
         """
         m = self.model
         s, d = m.state.residents, self.slot
@@ -132,12 +143,15 @@ class ResidentAgent(mesa.Agent):
             * (0.5 + s.quality_of_life[d])
         ).clip(0.0, 1.0)
         chance_any = 1.0 - (1.0 - chance) ** activities_held
-        joined = s.home(d) & (m.rng.random(m.replications) < chance_any)
+        joined = s.home(d) & (draws[d] < chance_any)
         s.last_participation[d] = np.where(joined, m.day, s.last_participation[d])
         m.today.participated[d] = joined
 
-    def go_out(self, neighbourhood_coverage: np.ndarray) -> None:
-        """Go out into the neighbourhood (shops, leisure, associations)."""
+    def go_out(self, neighbourhood_coverage: np.ndarray, draws: np.ndarray) -> None:
+        """Go out into the neighbourhood (shops, leisure, associations).
+
+        `draws`: as for `take_part`.
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         p = m.params.collective_life
@@ -149,12 +163,15 @@ class ResidentAgent(mesa.Agent):
             * (p.inaccessible_outing_factor + (1.0 - p.inaccessible_outing_factor) * access)
             * (1.0 + p.animation_outing_effect * neighbourhood_coverage)
         ).clip(0.0, 1.0)
-        out = s.home(d) & (m.rng.random(m.replications) < chance)
+        out = s.home(d) & (draws[d] < chance)
         m.today.went_out[d] = out
         s.outing_rate[d] += (out - s.outing_rate[d]) / OUTING_MEMORY_DAYS
 
-    def settle(self, regulation_coverage: np.ndarray) -> None:
-        """Raise and settle autonomy-vs-safety disagreements (tension 1)."""
+    def settle(self, regulation_coverage: np.ndarray, draws: np.ndarray) -> None:
+        """Raise and settle autonomy-vs-safety disagreements (tension 1).
+
+        `draws`: as for `take_part`.
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         p = m.params.disputes
@@ -170,7 +187,7 @@ class ResidentAgent(mesa.Agent):
         agree = p.unaided_agreement_per_day + (
             (p.agreement_per_day - p.unaided_agreement_per_day) * regulation_coverage
         )
-        draw = m.rng.random(m.replications)
+        draw = draws[d]
         open_before = s.dispute_open[d]
         agreed = open_before & (draw < agree)
         raised = s.home(d) & ~open_before & (draw < rate)
@@ -185,24 +202,26 @@ class ResidentAgent(mesa.Agent):
 
     def take_stock(self, coordination_coverage: np.ndarray, climate: np.ndarray) -> None:
         """Come home from hospital, update quality of life, and perhaps leave."""
-        if not self.model.state.residents.occupied[self.slot].any():
+        here = self.model.streams.any(self.model.state.residents.occupied[self.slot])
+        if not here.any():
             return
         self.come_home(coordination_coverage)
         self.weigh_quality_of_life(climate)
-        self.consider_leaving()
+        self.consider_leaving(here)
 
     def come_home(self, coordination_coverage: np.ndarray) -> None:
         """A return is prepared by the animator (or others); else it is a rupture."""
         m = self.model
         s, d = m.state.residents, self.slot
         returning = m.today.returning[d] & s.occupied[d]
-        if not returning.any():
+        somewhere = m.streams.any(returning)  # per habitat
+        if not somewhere.any():
             return
         p = m.params.hospital
         prepared_chance = (
             p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
         )
-        draw = m.rng.random((2, m.replications))
+        draw = m.streams.random((2,), somewhere)
         rupture = returning & (draw[0] >= prepared_chance)
         m.log.record(m.day, "return_coordinated", returning & ~rupture, self.name)
         m.log.record(m.day, "return_rupture", rupture, self.name)
@@ -245,7 +264,7 @@ class ResidentAgent(mesa.Agent):
         moved = np.clip(qol + q.adaptation_per_day * (target - qol), 0.0, 1.0)
         s.quality_of_life[d] = moved * s.occupied[d]
 
-    def consider_leaving(self) -> None:
+    def consider_leaving(self, here: np.ndarray) -> None:
         """Move to an institution when needs go unmet beyond what is tolerable."""
         m = self.model
         s, d = m.state.residents, self.slot
@@ -256,7 +275,7 @@ class ResidentAgent(mesa.Agent):
             + p.unmet_rate_per_year * excess
             + p.gir1_rate_per_year * (s.gir[d] == 1)
         ) / 365.0
-        leaving = s.home(d) & (m.rng.random(m.replications) < rate)
+        leaving = s.home(d) & (m.streams.random(where=here) < rate)
         if leaving.any():
             # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
             self.suffer_rupture(leaving & (excess > 0))

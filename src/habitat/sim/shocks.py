@@ -36,7 +36,7 @@ def _pick(
     replications = model.replications
     if isinstance(target, int):
         return np.where(eligible[target], target, -1)
-    keys = model.rng.random(eligible.shape) if score is None else score + 0.0
+    keys = model.streams.random(eligible.shape[:-1]) if score is None else score + 0.0
     keys = np.where(eligible, keys, -np.inf)
     chosen = keys.argmax(axis=0)
     return np.where(eligible[chosen, np.arange(replications)], chosen, -1)

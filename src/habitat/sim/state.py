@@ -8,7 +8,7 @@ Habitat-level arrays have shape (replications,).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 import numpy as np
 
@@ -122,3 +122,19 @@ class DayLedger:
             conflicts_new=np.zeros(replications, dtype=np.int64),
             conflicts_resolved=np.zeros(replications, dtype=np.int64),
         )
+
+
+def concat_states(states: list[HabitatState]) -> HabitatState:
+    """Several habitats' states side by side along the replication (last) axis."""
+    if len(states) == 1:
+        return states[0]
+
+    def join(parts: list):
+        first = parts[0]
+        if is_dataclass(first):
+            return type(first)(
+                **{f.name: join([getattr(p, f.name) for p in parts]) for f in fields(first)}
+            )
+        return np.concatenate(parts, axis=-1)
+
+    return join(states)

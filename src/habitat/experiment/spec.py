@@ -1,0 +1,428 @@
+"""The experiment file: a base scenario, factors, a design, replications, outputs, a seed."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from habitat.scenario import (
+    Scenario,
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    scenario_from_data,
+)
+from habitat.sim.metrics import METRIC_NAMES
+
+__all__ = [
+    "Design",
+    "Experiment",
+    "ExperimentError",
+    "Factor",
+    "Outputs",
+    "experiment_from_data",
+    "load_experiment",
+]
+
+#: Designs whose factors must be continuous ranges (SALib samples the unit cube).
+CONTINUOUS_DESIGNS = ("latin", "sobol", "morris")
+#: Designs that need `design.samples`.
+SAMPLED_DESIGNS = ("latin", "sobol", "morris", "territory")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Factor(_Strict):
+    """One scenario field (or several linked fields) the experiment varies."""
+
+    path: str | list[str] = Field(
+        description="Dotted scenario path, e.g. animator.hours_per_week; a list sets several "
+        "fields to the same value (habitat.dwellings and residents.generate.count)."
+    )
+    name: str | None = Field(
+        default=None, min_length=1, max_length=80, description="Column name; default the path."
+    )
+    levels: list[Any] | dict[str, Any] | None = Field(
+        default=None,
+        description="Values to try; a mapping gives each value a label (for lists or mappings "
+        "such as a list of shocks), and the label is what the results hold.",
+    )
+    range: tuple[float, float] | None = Field(
+        default=None, description="Low and high end of a continuous factor."
+    )
+    integer: bool = Field(default=False, description="Round sampled values (range only).")
+    weights: list[float] | None = Field(
+        default=None, description="Territory design: relative frequency of each level."
+    )
+
+    @model_validator(mode="after")
+    def _levels_or_range(self) -> Factor:
+        if (self.levels is None) == (self.range is None):
+            raise ValueError("give either 'levels' or 'range', exactly one")
+        if self.levels is not None and len(self.levels) == 0:
+            raise ValueError("levels: no levels given")
+        if self.range is not None and not self.range[0] < self.range[1]:
+            low, high = self.range
+            raise ValueError(
+                f"range: empty range [{low}, {high}]; the low end must be below the high end"
+            )
+        if self.integer and self.range is None:
+            raise ValueError("integer: only a range is rounded; levels are used as given")
+        if self.weights is not None:
+            if self.levels is None:
+                raise ValueError("weights: weights go with levels, not with a range")
+            if len(self.weights) != len(self.levels):
+                raise ValueError(
+                    f"weights: {len(self.weights)} weights for {len(self.levels)} levels"
+                )
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("weights: must be >= 0 with at least one positive")
+        if not self.paths or any(not p.strip() for p in self.paths):
+            raise ValueError("path: empty path")
+        return self
+
+    @property
+    def paths(self) -> list[str]:
+        """The scenario paths this factor sets."""
+        return [self.path] if isinstance(self.path, str) else list(self.path)
+
+    @property
+    def label(self) -> str:
+        """The factor's column name in the results."""
+        return self.name or self.paths[0]
+
+    @property
+    def labels(self) -> list[Any]:
+        """The levels as they appear in the results (the labels of a mapping)."""
+        return list(self.levels) if self.levels is not None else []
+
+    def value(self, level: Any) -> Any:
+        """The scenario value of a level (its label for a list of levels)."""
+        if isinstance(self.levels, dict):
+            return self.levels[level]
+        if self.levels is not None and level not in self.levels:
+            # Levels of mixed types are held as text in the results.
+            return next((v for v in self.levels if str(v) == str(level)), level)
+        if self.integer:
+            return round(level)
+        return level
+
+    def probe_values(self) -> list[tuple[str, Any]]:
+        """(where, value) pairs checked against the base scenario before a sweep."""
+        if self.range is not None:
+            return [("range", self.value(end)) for end in self.range]
+        keys = self.labels if isinstance(self.levels, dict) else range(len(self.labels))
+        return [
+            (f"levels.{key}", self.value(label))
+            for key, label in zip(keys, self.labels, strict=True)
+        ]
+
+
+class Design(_Strict):
+    """How points are chosen in the factor space."""
+
+    kind: Literal["grid", "latin", "sobol", "morris", "territory"] = Field(
+        default="grid",
+        description="grid: every combination of levels; latin: Latin hypercube; sobol: "
+        "Saltelli/Sobol sequence for Sobol indices; morris: trajectories for Morris "
+        "elementary effects; territory: each point a habitat drawn from the factors' "
+        "distributions.",
+    )
+    samples: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="latin, territory: points; sobol: base sample N (a power of 2); "
+        "morris: trajectories.",
+    )
+    second_order: bool = Field(default=False, description="sobol: also second-order indices.")
+    morris_levels: int = Field(default=4, ge=2, le=100, description="morris: grid levels.")
+
+
+class Outputs(_Strict):
+    """Which outputs are kept."""
+
+    summaries: Literal["all"] | list[str] = Field(
+        default="all", description="Per-replication summaries kept (metric names) or 'all'."
+    )
+    daily: list[str] = Field(
+        default_factory=list, description="Metrics whose daily series are kept (daily.parquet)."
+    )
+
+    @property
+    def summary_names(self) -> list[str]:
+        """The summary columns, in metric order."""
+        if self.summaries == "all":
+            return list(METRIC_NAMES)
+        return [m for m in METRIC_NAMES if m in self.summaries]
+
+
+class Experiment(_Strict):
+    """A whole experiment: what to run, how many times, and what to keep."""
+
+    name: str = Field(default="Experiment", min_length=1, max_length=120)
+    description: str = Field(default="", max_length=5000)
+    scenario: str | dict[str, Any] = Field(
+        default_factory=dict,
+        description="Base scenario: a file (relative to the experiment file) or a mapping.",
+    )
+    overrides: list[str] = Field(
+        default_factory=list, description="`dotted.path=value` overrides of the base scenario."
+    )
+    days: int | None = Field(default=None, ge=1, le=3650, description="Horizon of every run.")
+    replications: int = Field(default=10, ge=1, le=100_000, description="Replications per point.")
+    seed: int = Field(ge=0, lt=2**63, description="Seed of the design and of every point.")
+    factors: list[Factor] = Field(default_factory=list, max_length=100)
+    design: Design = Design()
+    outputs: Outputs = Outputs()
+
+    @model_validator(mode="after")
+    def _design_fits_factors(self) -> Experiment:
+        names = [f.label for f in self.factors]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(f"factors.{i}.name: two factors are called {name!r}")
+        summaries = [] if self.outputs.summaries == "all" else self.outputs.summaries
+        for where, names_given in (
+            ("outputs.summaries", summaries),
+            ("outputs.daily", self.outputs.daily),
+        ):
+            for j, metric in enumerate(names_given):
+                if metric not in METRIC_NAMES:
+                    close = difflib.get_close_matches(metric, METRIC_NAMES, n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    raise ValueError(f"{where}.{j}: unknown metric {metric!r}{hint}")
+        kind = self.design.kind
+        if kind in CONTINUOUS_DESIGNS:
+            if not self.factors:
+                raise ValueError(f"design.kind: a {kind} design needs at least one factor")
+            for i, factor in enumerate(self.factors):
+                if factor.range is None:
+                    raise ValueError(
+                        f"design.kind: a {kind} design samples continuous ranges, but factor "
+                        f"{factor.label!r} (factors.{i}) has levels; give it a range"
+                    )
+        if kind == "grid":
+            for i, factor in enumerate(self.factors):
+                if factor.levels is None:
+                    raise ValueError(
+                        f"design.kind: a grid needs levels, but factor {factor.label!r} "
+                        f"(factors.{i}) has a range; give it levels or use latin/sobol/morris"
+                    )
+            if self.design.samples is not None:
+                raise ValueError("design.samples: a grid has no samples; it runs every combination")
+        if kind in SAMPLED_DESIGNS and self.design.samples is None:
+            raise ValueError(f"design.samples: a {kind} design needs a number of samples")
+        if kind == "sobol" and self.design.samples & (self.design.samples - 1):
+            n = self.design.samples
+            low = 1 << (n.bit_length() - 1)
+            raise ValueError(
+                f"design.samples: Sobol sampling needs a power of 2, got {n}; "
+                f"try {low} or {low * 2}"
+            )
+        if kind == "morris" and self.design.samples < 2:
+            raise ValueError("design.samples: Morris needs at least 2 trajectories")
+        for i, factor in enumerate(self.factors):
+            if factor.weights is not None and kind != "territory":
+                raise ValueError(
+                    f"factors.{i}.weights: weights are used by a territory design only"
+                )
+        return self
+
+    @property
+    def factor_names(self) -> list[str]:
+        """Factor column names, in order."""
+        return [f.label for f in self.factors]
+
+    def base_scenario(self) -> Scenario:
+        """The base scenario of a resolved experiment (`scenario` is a mapping)."""
+        if not isinstance(self.scenario, dict):
+            raise TypeError("resolve the experiment with load_experiment() first")
+        scenario = scenario_from_data(apply_overrides(self.scenario, self.overrides), "scenario")
+        if self.days is not None and self.days != scenario.days:
+            scenario = scenario.with_days(self.days)
+        return scenario
+
+
+class ExperimentError(ValueError):
+    """An experiment file or override is invalid; `str()` is the message a user sees."""
+
+    def __init__(self, source: str, problems: Iterable[tuple[str, str]]):
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(
+            "\n".join(
+                f"{source}: {path}: {reason}" if path else f"{source}: {reason}"
+                for path, reason in self.problems
+            )
+        )
+
+
+def load_experiment(path: str | Path, overrides: Iterable[str] = ()) -> Experiment:
+    """Read, override, validate and resolve an experiment file.
+
+    The base scenario is read and inlined (with its overrides and horizon applied),
+    and every factor path and value is tried on it, so the returned experiment is
+    self-contained and every point can be built from it.
+
+    Args:
+        path: a YAML experiment file.
+        overrides: `dotted.path=value` strings applied to the experiment before
+            validation (e.g. `replications=2`, `design.samples=8`).
+
+    Returns:
+        The resolved experiment; its `scenario` is the validated base scenario data.
+
+    Raises:
+        ExperimentError: the file, a field, the base scenario, a factor path or value,
+            or the fit between design and factors is wrong.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExperimentError(source, [("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ExperimentError(source, [("", "is a directory, not an experiment file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExperimentError(source, [("", f"cannot be read ({exc})")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ExperimentError(source, [("", f"YAML syntax error at {where}{problem}")]) from None
+    if not isinstance(data, dict):
+        raise ExperimentError(source, [("", "the file must hold a mapping of fields")])
+    try:
+        data = apply_overrides(data, overrides)
+    except ScenarioError as exc:
+        raise ExperimentError(source, exc.problems) from None
+    return experiment_from_data(data, source=source, folder=path.parent)
+
+
+def experiment_from_data(
+    data: Mapping[str, Any], source: str = "experiment", folder: Path | None = None
+) -> Experiment:
+    """Validate plain data as an experiment and resolve it against its base scenario.
+
+    Args:
+        data: the experiment as plain data.
+        source: how messages name the experiment (its file).
+        folder: where a scenario file path is relative to (default: the working folder).
+
+    Returns:
+        The resolved experiment.
+
+    Raises:
+        ExperimentError: as `load_experiment`.
+    """
+    try:
+        experiment = Experiment.model_validate(data)
+    except ValidationError as exc:
+        raise ExperimentError(source, _problems(exc)) from None
+    try:
+        if isinstance(experiment.scenario, str):
+            file = Path(experiment.scenario)
+            if not file.is_absolute() and folder is not None:
+                file = folder / file
+            scenario = load_scenario(file, experiment.overrides)
+        else:
+            scenario = scenario_from_data(
+                apply_overrides(experiment.scenario, experiment.overrides), "scenario"
+            )
+        if experiment.days is not None and experiment.days != scenario.days:
+            scenario = scenario.with_days(experiment.days)
+    except ScenarioError as exc:
+        lines = str(exc).splitlines()
+        raise ExperimentError(source, [("scenario", line) for line in lines]) from None
+    base = scenario.model_dump(mode="json")
+    problems = [p for i, f in enumerate(experiment.factors) for p in _check_factor(base, i, f)]
+    if problems:
+        raise ExperimentError(source, problems)
+    return experiment.model_copy(update={"scenario": base, "overrides": [], "days": scenario.days})
+
+
+def assign(base: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a copy of scenario data with each `path: value` set (the `--set` rules)."""
+    return apply_overrides(base, [f"{path}={json.dumps(value)}" for path, value in values.items()])
+
+
+def _check_factor(base: dict[str, Any], index: int, factor: Factor) -> list[tuple[str, str]]:
+    """Try each level (or range end) on the base scenario; report problems at the factor."""
+    problems: list[tuple[str, str]] = []
+    for where, value in factor.probe_values():
+        try:
+            scenario_from_data(assign(base, dict.fromkeys(factor.paths, value)), "factor")
+        except ScenarioError as exc:
+            for path, reason in exc.problems:
+                # Problems elsewhere in the scenario come from the base's other values;
+                # they may vanish with other factors' values and are recorded per point.
+                mine = [p for p in factor.paths if path == p or path.startswith(p + ".")]
+                if not mine:
+                    continue
+                if reason.startswith("unknown field") or reason.startswith("there is no"):
+                    problems.append((f"factors.{index}.path", f"{path}: {reason}"))
+                    return problems
+                setting = f"{mine[0]} = {value!r}"
+                detail = reason if path == mine[0] else f"{path}: {reason}"
+                problems.append((f"factors.{index}.{where}", f"{setting}: {detail}"))
+    return problems
+
+
+def _problems(exc: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        # pydantic names the branch of a union ("str", "list[str]"); a user knows no such level.
+        loc = [p for p in loc if not (p.startswith(("list[", "dict[")) or p in ("str", "int"))]
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            reason = "unknown field" + _suggestion(loc)
+        elif kind == "value_error":
+            message = str(error["msg"]).removeprefix("Value error, ")
+            head, sep, tail = message.partition(": ")
+            if sep and " " not in head:
+                # Our validators name the field first ("design.samples: ..."), relative
+                # to the model that raised (the experiment, or factors.i).
+                loc, reason = [*loc, *head.split(".")], tail
+            else:
+                reason = message
+        else:
+            reason = str(error["msg"])
+            if "input" in error and kind != "missing":
+                text = repr(error["input"])
+                reason += f" (got {text if len(text) <= 60 else text[:57] + '...'})"
+        problems.append((".".join(loc), reason))
+    # A union reports one error per branch; say each place once.
+    seen: dict[str, str] = {}
+    for path, reason in problems:
+        seen.setdefault(path, reason)
+    return list(seen.items())
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "": Experiment,
+    "factors": Factor,
+    "design": Design,
+    "outputs": Outputs,
+}
+
+
+def _suggestion(loc: list[str]) -> str:
+    section = _SECTIONS.get(loc[0] if len(loc) > 1 else "", Experiment)
+    allowed = sorted(section.model_fields)
+    close = difflib.get_close_matches(loc[-1], allowed, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; allowed: {', '.join(allowed)}"
