@@ -26,7 +26,7 @@ from pathlib import Path
 from bench_store import DB as _BENCH_DB
 from habitat import store
 from habitat.services.access import READ, Screen
-from habitat.services.auth import set_demo_passwords
+from habitat.services.auth import DEMO_PASSWORD, add_user, set_demo_passwords
 from habitat.store import demo
 from habitat.store.entities import Account, Role
 from habitat.ui import session
@@ -47,6 +47,16 @@ def _database() -> tuple[Path, str]:
     store.init(BENCH_DB)  # a database cached by an older version gets the new indexes
     with store.connect(BENCH_DB) as db:
         set_demo_passwords(db)
+        if not store.find(db, Account, "role = ?", [Role.PROMOTER.value]):
+            # A database cached before the promoter role existed gets its account.
+            add_user(
+                db,
+                "bench",
+                username="bench.promoter",
+                display_name="Promoteur",
+                role=Role.PROMOTER,
+                password=DEMO_PASSWORD,
+            )
         last = db.execute("SELECT MAX(written_at) FROM liaison_note").fetchone()[0]
     return BENCH_DB, last[:10]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -334,14 +335,23 @@ def form_from_scenario(scenario: Scenario) -> ProjectForm:
 
 
 def scenario_files(folder: Path = SCENARIOS_DIR) -> dict[str, Path]:
-    """The shipped scenario files by their scenario name (files that do not load are left out)."""
-    found = {}
-    for path in sorted(folder.glob("*.yaml")):
+    """The shipped scenario files by their scenario name (files that do not load are left out).
+
+    Read again only when a file is added, removed or changed (the page asks on every rerun).
+    """
+    paths = sorted(folder.glob("*.yaml"))
+    return dict(_named_files(tuple((p, p.stat().st_mtime_ns) for p in paths)))
+
+
+@functools.lru_cache(maxsize=8)
+def _named_files(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, Path], ...]:
+    found = []
+    for path, _ in files:
         try:
-            found[load_scenario(path).name] = path
+            found.append((load_scenario(path).name, path))
         except ScenarioError:
             continue
-    return found
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------- running
