@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from habitat import store
-from habitat.services import explore
+from habitat.services import explore, results
 from habitat.services.access import Screen
 from habitat.services.auth import set_demo_passwords
 from habitat.store import demo
@@ -40,11 +40,11 @@ def _service() -> float:
     start = time.perf_counter()
     scenario = explore.scenario_from_form(explore.ProjectForm(days=DAYS))
     result = explore.run(scenario, REPLICATIONS, SEED, on_progress=lambda share: None)
-    explore.bands(result)
-    explore.reading(result)
-    explore.comparison({scenario.name: result})
-    explore.results_csv({scenario.name: result})
-    explore.scenario_yaml(scenario, SEED, REPLICATIONS)
+    results.bands(result)
+    results.reading(result)
+    results.comparison({scenario.name: result})
+    results.results_csv({scenario.name: result})
+    results.scenario_yaml(scenario, SEED, REPLICATIONS)
     return time.perf_counter() - start
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from habitat import load_scenario
-from habitat.services import explore, story
+from habitat.services import explore, results, story
 from habitat.services.explore import InvalidForm, ProjectForm, ShockChoice
 
 from ..conftest import SCENARIO_FILES, SCENARIOS
@@ -142,12 +142,12 @@ def test_progress_is_reported_and_a_stop_ends_the_run():
 
 def test_bands_and_the_plain_french_reading(small_run):
     scenario, result = small_run
-    bands = explore.bands(result)
-    assert set(bands) == {c.metric for c in explore.CHARTS}
+    bands = results.bands(result)
+    assert set(bands) == {c.metric for c in results.CHARTS}
     for band in bands.values():
         assert len(band.median) == scenario.days
         assert (band.low <= band.median + 1e-9).all() and (band.median <= band.high + 1e-9).all()
-    text = "\n".join(explore.reading(result))
+    text = "\n".join(results.reading(result))
     assert "Dans 9 simulations sur 10, l'aide individuelle non couverte reste sous" in text
     assert "h par semaine" in text and f"graine {SEED}" in text
 
@@ -161,14 +161,14 @@ def test_comparison_runs_every_scenario_on_the_same_seeds():
     # Common random numbers: the same story until the shock.
     assert (first.values[:29] == second.values[:29]).all()
     assert not (first.values[29:] == second.values[29:]).all()
-    table = explore.comparison({"Projet": first, "Variante": second})
+    table = results.comparison({"Projet": first, "Variante": second})
     assert list(table) == ["Indicateur", "Projet", "Variante"]
     assert all("[" in cell for cell in table["Variante"])
 
 
 def test_results_csv_has_every_metric_every_day_and_no_formula(small_run):
     scenario, result = small_run
-    text = explore.results_csv({"=HYPERLINK(1)": result})
+    text = results.results_csv({"=HYPERLINK(1)": result})
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0].split(";")[:5] == ["scenario", "seed", "replications", "day", "metric"]
     assert len(lines) == 1 + scenario.days * 35
@@ -179,14 +179,14 @@ def test_results_csv_has_every_metric_every_day_and_no_formula(small_run):
 def test_the_yaml_round_trips_through_load_scenario(path, tmp_path):
     scenario = load_scenario(path)
     file = tmp_path / "s.yaml"
-    file.write_text(explore.scenario_yaml(scenario, 3, 10), encoding="utf-8")
+    file.write_text(results.scenario_yaml(scenario, 3, 10), encoding="utf-8")
     assert load_scenario(file) == scenario
 
 
 def test_app_and_cli_give_the_same_numbers_for_the_same_seed(small_run, tmp_path, run_cli):
     scenario, result = small_run
     file = tmp_path / "project.yaml"
-    file.write_text(explore.scenario_yaml(scenario, SEED, 12), encoding="utf-8")
+    file.write_text(results.scenario_yaml(scenario, SEED, 12), encoding="utf-8")
     out = tmp_path / "out"
     status, stdout, stderr = run_cli(
         "simulate", str(file), "--seed", str(SEED), "-r", "12", "--out", str(out), "--quiet"

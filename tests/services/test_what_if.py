@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from habitat import store
-from habitat.services import explore, what_if
+from habitat.services import explore, results, what_if
 from habitat.services.access import Forbidden
 from habitat.services.explore import ShockChoice
 from habitat.store import demo
@@ -21,7 +21,7 @@ AS_OF = demo.DEFAULT_END
 def test_the_habitat_scenario_holds_no_name_contact_note_or_birth_year(demo_conn, users):
     built = what_if.from_records(demo_conn, users[Role.ANIMATOR], AS_OF)
     texts = [
-        explore.scenario_yaml(built.scenario, 1, 10),
+        results.scenario_yaml(built.scenario, 1, 10),
         repr(built.taken),
         repr(built.residents),
     ]

@@ -20,13 +20,8 @@ from habitat import store
 from habitat.scenario import Scenario, scenario_from_data
 from habitat.services import records
 from habitat.services.access import Forbidden, Screen, User, require
-from habitat.services.explore import (
-    SHOCK_NAMES,
-    SHOCKS,
-    ShockChoice,
-    scenario_from_yaml,
-    scenario_yaml,
-)
+from habitat.services.explore import SHOCK_NAMES, SHOCKS, ShockChoice
+from habitat.services.results import scenario_from_yaml, scenario_yaml
 from habitat.store.entities import SavedScenario, ScenarioOrigin
 from habitat.store.pseudonymise import pseudonymised
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from habitat.scenario import Scenario
-from habitat.services import explore, story
+from habitat.services import explore, results, story
 from habitat.sim.run import SimulationResult
 from habitat.ui import charts, tables
 
@@ -75,13 +75,13 @@ def stopped(key: str) -> bool:
 
 def show_reading(result: SimulationResult) -> None:
     """The plain-French reading, as a list."""
-    st.markdown("\n".join(f"- {line}" for line in explore.reading(result)))
+    st.markdown("\n".join(f"- {line}" for line in results.reading(result)))
 
 
 def show_bands(runs: Runs, metrics: Sequence[str] | None = None) -> None:
     """Median and 90 % band over time of each key metric, two charts a row."""
-    per_run = {name: explore.bands(result) for name, result in runs.results.items()}
-    shown = [c for c in explore.CHARTS if metrics is None or c.metric in metrics]
+    per_run = {name: results.bands(result) for name, result in runs.results.items()}
+    shown = [c for c in results.CHARTS if metrics is None or c.metric in metrics]
     for i in range(0, len(shown), 2):
         for column, chart in zip(st.columns(2), shown[i : i + 2], strict=False):
             with column:
@@ -105,7 +105,7 @@ def downloads(key: str, runs: Runs, scenario: Scenario) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Télécharger les résultats (CSV)",
-        data=explore.results_csv(runs.results),
+        data=results.results_csv(runs.results),
         file_name=f"{file_name(scenario.name)}_resultats.csv",
         mime="text/csv",
         key=f"{key}:csv",
@@ -113,7 +113,7 @@ def downloads(key: str, runs: Runs, scenario: Scenario) -> None:
     )
     right.download_button(
         "Télécharger le scénario (YAML)",
-        data=explore.scenario_yaml(scenario, runs.seed, runs.replications),
+        data=results.scenario_yaml(scenario, runs.seed, runs.replications),
         file_name=f"{file_name(scenario.name)}.yaml",
         mime="application/x-yaml",
         key=f"{key}:yaml",
@@ -156,7 +156,7 @@ def show_story(key: str, scenario: Scenario, seed: int) -> None:
 def comparison(runs: Runs) -> None:
     """The side-by-side table of the key metrics (median and 90 % band)."""
     st.caption("Médiane sur les simulations et, entre crochets, 90 % des simulations.")
-    tables.show(explore.comparison(runs.results))
+    tables.show(results.comparison(runs.results))
 
 
 def form_status(form: str, fields: Sequence[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from habitat.scenario import Scenario, load_scenario
-from habitat.services import explore
+from habitat.services import explore, results
 from habitat.ui import forms, shell, simulation
 
 FORM = "explorer.form"
@@ -276,7 +276,7 @@ def _comparison() -> None:
     simulation.show_bands(runs)
     st.download_button(
         "Télécharger la comparaison (CSV)",
-        data=explore.results_csv(runs.results),
+        data=results.results_csv(runs.results),
         file_name="comparaison.csv",
         mime="text/csv",
         key="explorer.compare:csv",
