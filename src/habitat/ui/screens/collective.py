@@ -589,6 +589,19 @@ def _rules(ctx: shell.Context) -> None:
             _rule_form(ctx, {r.id: r for r in rules})
 
 
+def _adoption(ctx: shell.Context, form: str, text: str) -> tuple[str, date, str]:
+    """The fields every adopted text has: the text, when and by whom it was adopted."""
+    text = st.text_area(forms.label("text"), value=text, height=200, key=f"{form}.text")
+    forms.field_error(form, "text")
+    adopted_on = st.date_input(
+        forms.label("adopted_on"), value=ctx.today, format="DD/MM/YYYY", key=f"{form}.adopted_on"
+    )
+    forms.field_error(form, "adopted_on")
+    adopted_by = st.text_input(forms.label("adopted_by"), key=f"{form}.adopted_by")
+    forms.field_error(form, "adopted_by")
+    return text, adopted_on, adopted_by
+
+
 def _project_form(ctx: shell.Context, current: SharedLifeProject | None) -> None:
     form = NEW_PROJECT
     forms.status(form, ["number", "text", "adopted_on", "adopted_by"])
@@ -601,22 +614,7 @@ def _project_form(ctx: shell.Context, current: SharedLifeProject | None) -> None
             key=f"{form}.number",
         )
         forms.field_error(form, "number")
-        text = st.text_area(
-            forms.label("text"),
-            value=current.text if current else "",
-            height=200,
-            key=f"{form}.text",
-        )
-        forms.field_error(form, "text")
-        adopted_on = st.date_input(
-            forms.label("adopted_on"),
-            value=ctx.today,
-            format="DD/MM/YYYY",
-            key=f"{form}.adopted_on",
-        )
-        forms.field_error(form, "adopted_on")
-        adopted_by = st.text_input(forms.label("adopted_by"), key=f"{form}.adopted_by")
-        forms.field_error(form, "adopted_by")
+        text, adopted_on, adopted_by = _adoption(ctx, form, current.text if current else "")
         if st.form_submit_button("Adopter cette version", type="primary"):
             data = {
                 "habitat_id": ctx.habitat.id,
@@ -650,19 +648,7 @@ def _rule_form(ctx: shell.Context, rules: dict[int, HouseRule]) -> None:
             forms.label("title"), value=replaced.title if replaced else "", key=f"{form}.title"
         )
         forms.field_error(form, "title")
-        text = st.text_area(
-            forms.label("text"), value=replaced.text if replaced else "", key=f"{form}.text"
-        )
-        forms.field_error(form, "text")
-        adopted_on = st.date_input(
-            forms.label("adopted_on"),
-            value=ctx.today,
-            format="DD/MM/YYYY",
-            key=f"{form}.adopted_on",
-        )
-        forms.field_error(form, "adopted_on")
-        adopted_by = st.text_input(forms.label("adopted_by"), key=f"{form}.adopted_by")
-        forms.field_error(form, "adopted_by")
+        text, adopted_on, adopted_by = _adoption(ctx, form, replaced.text if replaced else "")
         if st.form_submit_button("Adopter", type="primary"):
             data = {
                 "habitat_id": ctx.habitat.id,
