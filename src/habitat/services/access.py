@@ -240,7 +240,7 @@ def note_refusal(
     Providers write notes for the team or providers about residents they serve;
     families write to the team about their own relative only.
     """
-    if user.role in (Role.ANIMATOR,):
+    if user.role is Role.ANIMATOR:
         return None
     if user.role is Role.PROVIDER:
         if audience not in (Audience.TEAM.value, Audience.PROVIDERS.value):

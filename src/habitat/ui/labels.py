@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from habitat.domain import Public, SupportFunction
+from habitat.services.access import ROLE_FR
 from habitat.store.entities import (
     ActivityCategory,
     Arrangement,
@@ -111,13 +112,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "legal_guardian": "mandataire judiciaire",
         "neighbour": "voisin·e",
     },
-    Role: {
-        "animator": "animateur·rice-coordinateur·rice",
-        "host": "organisme porteur",
-        "provider": "intervenant",
-        "family": "proche",
-        "resident": "habitant",
-    },
+    # One catalogue of role names, the one the access rules keep (promoters included).
+    Role: {role.value: name for role, name in ROLE_FR.items()},
     Severity: {"low": "faible", "medium": "moyenne", "high": "forte", "critical": "critique"},
     SupportLevel: {
         "none": "aucun",
