@@ -14,7 +14,7 @@ import pytest
 
 from habitat import store
 from habitat.store import demo
-from habitat.store.entities import RECORDS, Carer, LiaisonNote, Resident
+from habitat.store.entities import RECORDS, Account, Carer, LiaisonNote, PresenceShift, Resident
 from habitat.store.gdpr import (
     collect,
     erase_resident,
@@ -320,3 +320,185 @@ def test_pseudonymised_extract_has_no_name_no_free_text_no_birth_year(demo_db):
     )
     assert extract["animator"]["avp_hours_per_week_by_function"]
     assert extract["activities"]["per_week"] > 0
+
+
+# --- Erasure follows every copy of the people tied to the resident (issue 16) ---------
+
+#: Text fields that name no person: titles, places, codes, the habitat's own texts.
+#: A new text field must be declared on its entity (`personal` or `names`) or here.
+TEXT_NAMING_NOBODY = {
+    "habitat": {"name", "host_organisation", "address", "avp_tier"},
+    "common_space": {"name"},
+    "shared_life_project": {"text"},
+    "house_rule": {"title", "text"},
+    "resident": {"pseudonym"},
+    "provider": {"name", "phone", "email", "address", "services", "finess"},
+    "support_plan": {"goals"},
+    "intervention": set(),
+    "activity": {"title", "location", "description"},
+    "liaison_note": set(),
+    "tension": set(),
+    "council_meeting": {"agenda", "minutes"},
+    "council_decision": {"text", "follow_up"},
+    "time_entry": {"note"},
+    "account": {"username", "password_hash"},
+    "saved_scenario": {"name", "scenario_yaml", "note"},
+}
+
+
+def test_every_text_field_says_whether_it_names_a_person():
+    unclassified = {
+        f"{table}.{name}"
+        for table, model in RECORDS.items()
+        for name in model.text_fields()
+        if name not in model.personal
+        and name not in model.names
+        and name not in TEXT_NAMING_NOBODY.get(table, set())
+    }
+    assert not unclassified, (
+        f"declare each in its entity's `personal` or `names`, or list it here: {unclassified}"
+    )
+
+
+def test_linked_name_copies_point_to_a_reference_of_an_account():
+    for model in RECORDS.values():
+        for name, reference in model.names.items():
+            assert name in model.text_fields()
+            if reference is not None:
+                assert model.references[reference] == "account"
+
+
+def _family(db, users):
+    from habitat.services.access import user_of
+
+    family = users["family"]
+    account = store.get(db, Account, family.account_id)
+    resident = store.get(db, Resident, account.resident_id)
+    carer = store.find(db, Carer, "resident_id = ?", [resident.id])[0]
+    return user_of(db, account), account, resident, carer
+
+
+def _name(person) -> str:
+    return f"{person.first_name} {person.last_name}"
+
+
+def test_erasure_leaves_no_copy_of_the_family_anywhere_in_the_files(demo_db, demo_path):
+    """Issue 16: a family member's name stayed as the author of their notes (99 of them)."""
+    from habitat.services import notebook
+    from habitat.services.access import user_of
+
+    users = {a.role.value: user_of(demo_db, a) for a in store.find(demo_db, Account)}
+    family, account, resident, carer = _family(demo_db, users)
+    other = next(
+        r for r in store.find(demo_db, Resident) if r.id != resident.id and r.exit_date is None
+    )
+    store.update(demo_db, "a", Carer, carer.id, carer.version, {"phone": "06 12 34 56 78"})
+    carer = store.get(demo_db, Carer, carer.id)
+    notebook.write_note(
+        demo_db,
+        family,
+        resident.habitat_id,
+        body="Je passe samedi.",
+        resident_ids=[],
+        audience="family",
+    )
+    # The family member's name typed by hand in records that are not the resident's.
+    store.create(
+        demo_db,
+        "a",
+        PresenceShift,
+        {
+            "habitat_id": resident.habitat_id,
+            "person": _name(carer),
+            "role": "family",
+            "starts_at": "2026-01-10T14:00",
+            "ends_at": "2026-01-10T18:00",
+        },
+    )
+    about_other = store.create(
+        demo_db,
+        "a",
+        LiaisonNote,
+        {
+            "habitat_id": resident.habitat_id,
+            "author": "Léa",
+            "written_at": "2026-01-11T10:00",
+            "body": f"{other.first_name} a joué aux cartes avec Mme {resident.last_name}"
+            f" et {_name(carer)} ; joindre au {carer.phone}.",
+            "resident_ids": [other.id],
+        },
+    )
+    identifying = {
+        _name(resident),
+        _name(carer),
+        carer.phone,
+        account.username,
+        f"Mme {resident.last_name}",
+    }
+    blob = _file_bytes(demo_path)
+    assert all(value.encode() in blob for value in identifying)  # the test can see them
+
+    erase_resident(demo_db, "animator:lea", resident.id, f"demande de {_name(carer)}")
+
+    blob = _file_bytes(demo_path)
+    assert [v for v in identifying if v.encode() in blob] == []
+    # Who wrote what stays known, as the erased account.
+    actors = {e.actor for e in store.history(demo_db, "liaison_note")}
+    assert f"family:erased-{account.id}" in actors
+    assert not any(account.username in actor for actor in actors)
+    # The note about another resident keeps its meaning, minus the names.
+    kept = store.get(demo_db, LiaisonNote, about_other.id)
+    assert kept.body.startswith(f"{other.first_name} a joué aux cartes avec [effacé]")
+    assert kept.resident_ids == [other.id]
+    assert store.get(demo_db, Resident, other.id).full_name == other.full_name
+    assert store.check(demo_path).ok
+
+
+def test_the_family_accounts_notes_are_signed_erased_and_others_keep_their_author(demo_db):
+    from habitat.services.access import user_of
+
+    users = {a.role.value: user_of(demo_db, a) for a in store.find(demo_db, Account)}
+    _, account, resident, _ = _family(demo_db, users)
+    before = {
+        n["author"]: n["n"]
+        for n in demo_db.query(
+            "SELECT author, count(*) AS n FROM liaison_note WHERE author_account_id IS NOT ?"
+            " GROUP BY author",
+            [account.id],
+        )
+    }
+    assert (
+        demo_db.execute(
+            "SELECT count(*) FROM liaison_note WHERE author_account_id = ?", [account.id]
+        ).fetchone()[0]
+        > 0
+    )
+
+    erase_resident(demo_db, "animator:lea", resident.id, "demande")
+
+    authors = {
+        row[0]
+        for row in demo_db.execute(
+            "SELECT DISTINCT author FROM liaison_note WHERE author_account_id = ?", [account.id]
+        )
+    }
+    assert authors == {ERASED}
+    after = {
+        n["author"]: n["n"]
+        for n in demo_db.query(
+            "SELECT author, count(*) AS n FROM liaison_note WHERE author_account_id IS NOT ?"
+            " GROUP BY author",
+            [account.id],
+        )
+    }
+    assert after == before
+
+
+def test_an_erasure_can_rename_only_erased_accounts_in_the_audit_log(demo_db):
+    demo_db.execute("INSERT INTO erasure_in_progress (token) VALUES ('erasing')")
+    demo_db.execute("UPDATE audit_log SET actor = 'family:erased-7' WHERE id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        demo_db.execute("UPDATE audit_log SET actor = 'animator:someone-else' WHERE id = 2")
+    demo_db.execute("DELETE FROM erasure_in_progress")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        demo_db.execute("UPDATE audit_log SET actor = 'family:erased-8' WHERE id = 3")

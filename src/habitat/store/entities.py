@@ -118,6 +118,7 @@ class SharedLifeProject(Record):
     table: ClassVar[str] = "shared_life_project"
     label_fr: ClassVar[str] = "projet de vie sociale et partagée"
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"adopted_by": None}
 
     habitat_id: Id
     number: int = Field(ge=1, le=10_000)
@@ -132,6 +133,7 @@ class HouseRule(Record):
     table: ClassVar[str] = "house_rule"
     label_fr: ClassVar[str] = "règle de vie"
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"adopted_by": None}
 
     habitat_id: Id
     title: ShortText
@@ -299,6 +301,7 @@ class Provider(Record):
     table: ClassVar[str] = "provider"
     label_fr: ClassVar[str] = "intervenant"
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"contact_name": None}
 
     habitat_id: Id
     name: ShortText
@@ -416,6 +419,7 @@ class RiskAgreement(Record):
     table: ClassVar[str] = "risk_agreement"
     label_fr: ClassVar[str] = "accord autonomie-sécurité"
     references: ClassVar[dict[str, str]] = {"plan_id": "support_plan"}
+    names: ClassVar[dict[str, str | None]] = {"agreed_by": None}
     personal: ClassVar[dict[str, Any]] = {"what": ERASED, "agreed_by": [ERASED]}
 
     plan_id: Id
@@ -436,6 +440,7 @@ class PlanReview(Record):
     table: ClassVar[str] = "plan_review"
     label_fr: ClassVar[str] = "révision"
     references: ClassVar[dict[str, str]] = {"plan_id": "support_plan"}
+    names: ClassVar[dict[str, str | None]] = {"reviewed_by": None}
     personal: ClassVar[dict[str, Any]] = {"summary": ERASED, "reviewed_by": ERASED}
 
     plan_id: Id
@@ -519,6 +524,7 @@ class Booking(Record):
     table: ClassVar[str] = "booking"
     label_fr: ClassVar[str] = "réservation"
     references: ClassVar[dict[str, str]] = {"space_id": "common_space", "resident_id": "resident"}
+    names: ClassVar[dict[str, str | None]] = {"booked_by": None}
     personal: ClassVar[dict[str, Any]] = {"purpose": ERASED, "booked_by": ERASED}
 
     space_id: Id
@@ -553,6 +559,7 @@ class PresenceShift(Record):
     table: ClassVar[str] = "presence_shift"
     label_fr: ClassVar[str] = "créneau de présence"
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"person": None}
 
     habitat_id: Id
     person: ShortText
@@ -590,6 +597,8 @@ class LiaisonNote(Record):
         "audience_resident_id": "resident",
         "author_account_id": "account",
     }
+    # The author is copied from the writing account's display name.
+    names: ClassVar[dict[str, str | None]] = {"author": "author_account_id"}
     links: ClassVar[dict[str, Link]] = {
         "resident_ids": Link(
             "liaison_note_resident", "note_id", "resident_id", "resident", sort="written_at"
@@ -655,6 +664,7 @@ class Tension(Record):
     table: ClassVar[str] = "tension"
     label_fr: ClassVar[str] = "tension"
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"others_involved": None}
     links: ClassVar[dict[str, Link]] = {
         "resident_ids": Link("tension_resident", "tension_id", "resident_id", "resident")
     }
@@ -696,6 +706,7 @@ class CouncilMeeting(Record):
     table: ClassVar[str] = "council_meeting"
     label_fr: ClassVar[str] = "conseil des habitants"
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"others_present": None}
     links: ClassVar[dict[str, Link]] = {
         "attendee_ids": Link("council_attendance", "meeting_id", "resident_id", "resident")
     }
@@ -728,6 +739,7 @@ class CouncilDecision(Record):
     table: ClassVar[str] = "council_decision"
     label_fr: ClassVar[str] = "décision"
     references: ClassVar[dict[str, str]] = {"meeting_id": "council_meeting"}
+    names: ClassVar[dict[str, str | None]] = {"owner": None}
 
     meeting_id: Id
     text: LongText
@@ -753,6 +765,7 @@ class TimeEntry(Record):
     table: ClassVar[str] = "time_entry"
     label_fr: ClassVar[str] = "temps"
     references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"person": None}
 
     habitat_id: Id
     person: ShortText

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ from habitat.store.entities import RECORDS, Account, Resident
 from habitat.store.errors import NotFound
 from habitat.store.record import Record
 from habitat.store.repository import get
+from habitat.store.text import ERASED
 
 #: Tables of the store's own bookkeeping, never "about" a resident as such (the
 #: audit log is exported and erased through the records it describes).
@@ -245,6 +247,69 @@ class Erasure:
     audit_entries_erased: int
 
 
+#: Forms of address before a surname: "Mme Ferreira" names her as surely as her full name.
+CIVILITIES = ("Madame", "Mme", "Monsieur", "M.", "Mr", "Mademoiselle", "Mlle")
+#: Shorter values are not searched for in other text (initials would erase words).
+PHRASE_MIN = 3
+
+
+@dataclass(frozen=True)
+class Identities:
+    """What identifies the people an erasure removes: the resident and those tied to them.
+
+    Attributes:
+        accounts: their accounts (family, resident), id -> username: copies of these
+            accounts' names (`Record.names` linked to them) are replaced whole, and
+            the audit log's `actor` names them `role:erased-ID`.
+        phrases: their names (both orders, with a form of address), contacts,
+            usernames and display names, searched for in every text column.
+    """
+
+    accounts: dict[int, str]
+    phrases: tuple[str, ...]
+
+    @classmethod
+    def of(cls, records: ResidentRecords) -> Identities:
+        """The identities in a resident's owned rows (their file, carers, accounts)."""
+        phrases: set[str] = set()
+        for row in records.owned.get("resident", []) + records.owned.get("carer", []):
+            first, last = row["first_name"], row["last_name"]
+            phrases.update({f"{first} {last}", f"{last} {first}"})
+            phrases.update(f"{civility} {last}" for civility in CIVILITIES)
+            phrases.update(
+                row.get(column) or "" for column in ("emergency_contact", "phone", "email")
+            )
+        accounts = records.owned.get("account", [])
+        phrases.update(a["display_name"] for a in accounts)
+        phrases.update(a["username"] for a in accounts)
+        kept = {p.strip() for p in phrases if len(p.strip()) >= PHRASE_MIN and p != ERASED}
+        return cls(
+            accounts={a["id"]: a["username"] for a in accounts},
+            # Longest first, so "Isabelle Ferreira" goes whole before "Mme Ferreira" is tried.
+            phrases=tuple(sorted(kept, key=lambda p: (-len(p), p))),
+        )
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """One case-insensitive pattern matching any phrase (None when there is none)."""
+        if not self.phrases:
+            return None
+        return re.compile("|".join(re.escape(p) for p in self.phrases), re.IGNORECASE)
+
+
+def _without(pattern: re.Pattern[str] | None, value: Any) -> Any:
+    """`value` with every phrase replaced by `ERASED`, in text, lists and mappings alike."""
+    if pattern is None:
+        return value
+    if isinstance(value, str):
+        return pattern.sub(ERASED, value)
+    if isinstance(value, list):
+        return [_without(pattern, item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without(pattern, item) for key, item in value.items()}
+    return value
+
+
 def _scrub(model: type[Record], values: dict[str, Any], record_id: int) -> dict[str, Any]:
     out = dict(values)
     for name, replacement in model.personal.items():
@@ -255,12 +320,29 @@ def _scrub(model: type[Record], values: dict[str, Any], record_id: int) -> dict[
     return out
 
 
+def _write(
+    db: sqlite_utils.Database, table: str, record_id: int, changes: dict[str, Any], stamp: str
+) -> None:
+    stored = {
+        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+        for k, v in changes.items()
+    }
+    assignments = ", ".join(f"{k} = ?" for k in stored)
+    db.execute(
+        f"UPDATE {table} SET {assignments}, version = version + 1, updated_at = ? WHERE id = ?",
+        [*stored.values(), stamp, record_id],
+    )
+
+
 def erase_resident(db: sqlite_utils.Database, actor: str, resident_id: int, reason: str) -> Erasure:
-    """Erase a resident: identity and free text replaced everywhere, history kept.
+    """Erase a resident: their identity and that of the people tied to them, everywhere.
 
     Replaced: the resident's identity, their carers' identity and contacts, the free
-    text of their plans, of the notes and tensions concerning them, and the copies
-    of all of these in the audit log. Kept: ids, dates, codes (so counts and reports
+    text of their plans, of the notes and tensions concerning them; every copy of
+    those people's names (a note's author copied from a family account, who booked,
+    who agreed...) in any record; their names and contacts wherever they were typed
+    in other text; and all of these in the audit log, whose `actor` names their
+    accounts as `role:erased-ID`. Kept: ids, dates, codes (so counts and reports
     still add up), and a trace of the erasure. Their accounts are closed.
 
     Raises:
@@ -268,6 +350,7 @@ def erase_resident(db: sqlite_utils.Database, actor: str, resident_id: int, reas
     """
     with transaction(db):
         records = collect(db, resident_id)
+        identities = Identities.of(records)
         pseudonym = records.owned["resident"][0]["pseudonym"]
         targets = {
             (table, row["id"])
@@ -289,20 +372,13 @@ def erase_resident(db: sqlite_utils.Database, actor: str, resident_id: int, reas
                 changes["archived_at"] = row["archived_at"] or stamp
             if model is Account:
                 changes["password_hash"] = None
-            if not changes:
-                continue
-            stored = {
-                k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
-                for k, v in changes.items()
-            }
-            assignments = ", ".join(f"{k} = ?" for k in stored)
-            db.execute(
-                f"UPDATE {table} SET {assignments}, version = version + 1, updated_at = ?"
-                " WHERE id = ?",
-                [*stored.values(), stamp, record_id],
-            )
-            rows_erased += 1
-        entries = _erase_audit_copies(db, targets)
+            if changes:
+                _write(db, table, record_id, changes, stamp)
+                rows_erased += 1
+        copies = _erase_copies(db, identities, stamp)
+        rows_erased += len(copies - targets)
+        entries = _erase_audit_copies(db, targets | copies, identities)
+        reason = _without(identities.pattern, reason)
         db.execute(
             "INSERT INTO erasure (at, actor, entity, pseudonym, rows_erased, reason)"
             " VALUES (?, ?, 'resident', ?, ?, ?)",
@@ -322,32 +398,95 @@ def erase_resident(db: sqlite_utils.Database, actor: str, resident_id: int, reas
     return Erasure(pseudonym, rows_erased, entries)
 
 
-def _erase_audit_copies(db: sqlite_utils.Database, targets: set[tuple[str, int]]) -> int:
-    """Scrub the erased values out of the audit log's before/after copies."""
+def _erase_copies(
+    db: sqlite_utils.Database, identities: Identities, stamp: str
+) -> set[tuple[str, int]]:
+    """Replace the erased people's names in every record: linked copies whole, typed ones.
+
+    Returns:
+        The (table, id) of every record changed.
+    """
+    pattern = identities.pattern
+    db.conn.create_function(
+        "names_someone_erased",
+        1,
+        lambda text: text is not None and pattern is not None and bool(pattern.search(text)),
+        deterministic=True,
+    )
+    accounts = json.dumps(sorted(identities.accounts))
+    changed: set[tuple[str, int]] = set()
+    for model in RECORDS.values():
+        texts = sorted(model.text_fields())
+        linked = {field: ref for field, ref in model.names.items() if ref is not None}
+        conditions = [f"names_someone_erased({column})" for column in texts] + [
+            f"{ref} IN (SELECT value FROM json_each(?))" for ref in linked.values()
+        ]
+        if not conditions:
+            continue
+        columns = ", ".join(["id", *texts, *linked.values()])
+        rows = db.query(
+            f"SELECT {columns} FROM {model.table} WHERE {' OR '.join(conditions)}",
+            [accounts] * len(linked),
+        )
+        for row in list(rows):
+            values = {
+                c: json.loads(row[c]) if c in model.json_fields() and row[c] else row[c]
+                for c in texts
+            }
+            new = _without(pattern, values)
+            for name, ref in linked.items():
+                if row[ref] in identities.accounts and new[name] is not None:
+                    new[name] = ERASED
+            changes = {c: v for c, v in new.items() if v != values[c]}
+            if changes:
+                _write(db, model.table, row["id"], changes, stamp)
+                changed.add((model.table, row["id"]))
+    return changed
+
+
+def _erase_audit_copies(
+    db: sqlite_utils.Database, targets: set[tuple[str, int]], identities: Identities
+) -> int:
+    """Scrub the erased values out of the audit log: copies of records, and actors."""
+    pattern = identities.pattern
     db.execute("INSERT INTO erasure_in_progress (token) VALUES ('erasing')")
-    count = 0
-    rows = [
-        row
+    rows = {
+        row["id"]: row
         for entity, entity_id in sorted(targets)
         for row in db.query(
-            "SELECT id, entity, entity_id, before, after FROM audit_log"
+            "SELECT id, actor, entity, entity_id, before, after FROM audit_log"
             " WHERE entity = ? AND entity_id = ?",
             [entity, entity_id],
         )
-    ]
-    for row in rows:
-        model = RECORDS[row["entity"]]
+    }
+    # Entries about other records that name them, and the entries their accounts wrote.
+    for row in db.query(
+        "SELECT id, actor, entity, entity_id, before, after FROM audit_log"
+        " WHERE names_someone_erased(before) OR names_someone_erased(after)"
+        " OR substr(actor, instr(actor, ':') + 1) IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(identities.accounts.values()))],
+    ):
+        rows.setdefault(row["id"], row)
+    renamed = {name: f"erased-{account_id}" for account_id, name in identities.accounts.items()}
+    count = 0
+    for row in rows.values():
+        model = RECORDS.get(row["entity"])
         sides = {}
         for side in ("before", "after"):
             if row[side]:
-                values = _scrub(model, json.loads(row[side]), row["entity_id"])
+                values = json.loads(row[side])
+                if model is not None and (row["entity"], row["entity_id"]) in targets:
+                    values = _scrub(model, values, row["entity_id"])
+                values = _without(pattern, values)
                 sides[side] = json.dumps(values, ensure_ascii=False, sort_keys=True)
             else:
                 sides[side] = row[side]
-        if sides["before"] != row["before"] or sides["after"] != row["after"]:
+        role, _, username = row["actor"].partition(":")
+        actor = f"{role}:{renamed[username]}" if username in renamed else row["actor"]
+        if (sides["before"], sides["after"], actor) != (row["before"], row["after"], row["actor"]):
             db.execute(
-                "UPDATE audit_log SET before = ?, after = ? WHERE id = ?",
-                [sides["before"], sides["after"], row["id"]],
+                "UPDATE audit_log SET before = ?, after = ?, actor = ? WHERE id = ?",
+                [sides["before"], sides["after"], actor, row["id"]],
             )
             count += 1
     db.execute("DELETE FROM erasure_in_progress")

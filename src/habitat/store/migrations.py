@@ -434,6 +434,26 @@ def m005_saved_scenarios(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_saved_scenario_habitat_id ON saved_scenario (habitat_id)")
 
 
+@migrations()
+def m006_erasure_renames_erased_accounts(db: sqlite_utils.Database) -> None:
+    """An erasure may also rename an erased account in the log's `actor`, nothing else.
+
+    A family member's username ("isabelle.ferreira") names them as surely as their
+    note's signature: the erasure writes `role:erased-ID` instead, keeping who (which
+    account) did what when.
+    """
+    db.execute("DROP TRIGGER audit_log_no_update")
+    db.execute(
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        WHEN NOT EXISTS (SELECT 1 FROM erasure_in_progress)
+          OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at
+          OR (NEW.actor IS NOT OLD.actor AND NEW.actor NOT GLOB '*:erased-[0-9]*')
+          OR NEW.entity IS NOT OLD.entity OR NEW.entity_id IS NOT OLD.entity_id
+          OR NEW.action IS NOT OLD.action
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

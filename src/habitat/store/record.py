@@ -35,8 +35,16 @@ class Record(BaseModel):
 
     Class attributes describe the storage: `table`, `references` (field -> table of
     the id it holds, checked on write), `links` (list fields kept in link tables),
-    `personal` (field -> what an erasure replaces it with), `secret` (fields never
-    copied into the audit log).
+    `personal` (field -> what an erasure replaces it with), `names` (fields naming a
+    person other than the record's owner, see below), `secret` (fields never copied
+    into the audit log).
+
+    `names` maps each field that holds a person's name or contact, copied or typed
+    (an author, who booked, who agreed, who is present), to the reference field of
+    the account it was copied from, or to None when it is typed by hand. An erasure
+    replaces a copy whose account it closes, and the erased people's names wherever
+    they were typed. Every text field is either `personal`, in `names`, or names
+    nobody (a test holds that list, so a new field must be classified).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
@@ -46,6 +54,7 @@ class Record(BaseModel):
     references: ClassVar[dict[str, str]] = {}
     links: ClassVar[dict[str, Link]] = {}
     personal: ClassVar[dict[str, Any]] = {}
+    names: ClassVar[dict[str, str | None]] = {}
     secret: ClassVar[frozenset[str]] = frozenset()
 
     id: int | None = None
@@ -56,6 +65,16 @@ class Record(BaseModel):
     def data_fields(cls) -> list[str]:
         """The fields stored as columns of `table` (links excluded)."""
         return [name for name in cls.model_fields if name not in cls.links]
+
+    @classmethod
+    def text_fields(cls) -> frozenset[str]:
+        """Columns of free text a person types (text or a list of texts; codes excluded)."""
+        cached = _TEXT_FIELDS.get(cls)
+        if cached is None:
+            cached = _TEXT_FIELDS[cls] = frozenset(
+                name for name in cls.data_fields() if _holds_text(cls.model_fields[name].annotation)
+            )
+        return cached
 
     @classmethod
     def json_fields(cls) -> frozenset[str]:
@@ -96,6 +115,14 @@ class Record(BaseModel):
 
 
 _JSON_FIELDS: dict[type[Record], frozenset[str]] = {}
+_TEXT_FIELDS: dict[type[Record], frozenset[str]] = {}
+
+
+def _holds_text(annotation: Any) -> bool:
+    """True for `str`, a list of `str`, optional or constrained (enums are codes, not text)."""
+    if annotation is str:
+        return True
+    return any(_holds_text(arg) for arg in get_args(annotation) if arg is not type(None))
 
 
 def _is_container(annotation: Any) -> bool:
