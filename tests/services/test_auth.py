@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from habitat import store
 from habitat.services import auth
+from habitat.services.access import User
 from habitat.store.entities import Account, Role
 
 NOW = datetime(2026, 6, 30, 9, 0)
@@ -112,3 +116,49 @@ def test_demo_passwords_are_set_only_where_none_is(demo_conn, account):
     assert {a.role for a in changed} == set(Role)
     assert account.id not in {a.id for a in changed}
     auth.authenticate(demo_conn, changed[0].username, auth.DEMO_PASSWORD, NOW)
+
+
+def _simultaneously(path, attempts: list[str], now) -> list[object]:
+    """Each password tried at once from its own connection, as parallel sessions do."""
+    barrier = threading.Barrier(len(attempts))
+
+    def attempt(password: str) -> object:
+        with store.connect(path) as db:
+            barrier.wait()
+            try:
+                return auth.authenticate(db, "chef.equipe", password, now)
+            except Exception as error:  # everything a person could be shown
+                return error
+
+    with ThreadPoolExecutor(len(attempts)) as pool:
+        return list(pool.map(attempt, attempts))
+
+
+def _path(db) -> Path:
+    return Path(next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"))
+
+
+def test_simultaneous_wrong_passwords_all_count_and_lock_the_account(demo_conn, account):
+    """Issue 16: 10 at once gave 1 refusal, 9 store conflicts, and no lock-out."""
+    outcomes = _simultaneously(_path(demo_conn), ["mauvais mot de passe"] * 10, NOW)
+
+    assert {type(o) for o in outcomes} == {auth.SignInRefused}
+    assert all(o.message_fr.startswith(auth.WRONG) for o in outcomes)
+    stored = store.get(demo_conn, Account, account.id)
+    assert stored.locked_until == NOW + auth.LOCKOUT
+    with pytest.raises(auth.SignInRefused) as refusal:
+        auth.authenticate(demo_conn, "chef.equipe", PASSWORD, NOW + timedelta(minutes=1))
+    assert "verrouillé" in refusal.value.message_fr
+
+
+def test_every_simultaneous_failure_is_counted_below_the_limit(demo_conn, account):
+    attempts = auth.MAX_FAILURES - 1
+    outcomes = _simultaneously(_path(demo_conn), ["mauvais mot de passe"] * attempts, NOW)
+    assert [o.message_fr for o in outcomes] == [auth.WRONG] * attempts
+    assert store.get(demo_conn, Account, account.id).failed_logins == attempts
+
+
+def test_the_right_password_among_simultaneous_wrong_ones_never_shows_an_error(demo_conn, account):
+    outcomes = _simultaneously(_path(demo_conn), ["mauvais mot de passe"] * 3 + [PASSWORD] * 3, NOW)
+    assert not [o for o in outcomes if not isinstance(o, auth.SignInRefused | User)]
+    assert sum(isinstance(o, User) for o in outcomes) == 3

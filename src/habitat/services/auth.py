@@ -94,37 +94,66 @@ def authenticate(
         SignInRefused: wrong username or password, locked or archived account.
     """
     now = now or _now()
-    account = _account(db, username)
-    if account is None or account.password_hash is None:
-        _verify(_DUMMY_HASH, password)
-        raise SignInRefused(WRONG)
+    try:
+        return _authenticate(db, username, password, now)
+    except store.StoreError:
+        # A sign-in never shows a store error: whatever went wrong, the usual refusal.
+        raise SignInRefused(WRONG) from None
+
+
+def _locked(account: Account, now: datetime) -> SignInRefused | None:
     if account.locked_until is not None and account.locked_until > now:
-        raise SignInRefused(
+        return SignInRefused(
             f"Compte verrouillé après {MAX_FAILURES} essais manqués, jusqu'à "
             f"{account.locked_until:%H:%M}. Réessayez plus tard ou demandez à "
             "l'animateur·rice de le déverrouiller."
         )
+    return None
+
+
+def _authenticate(db: sqlite_utils.Database, username: str, password: str, now: datetime) -> User:
+    account = _account(db, username)
+    if account is None or account.password_hash is None:
+        _verify(_DUMMY_HASH, password)
+        raise SignInRefused(WRONG)
+    refusal = _locked(account, now)
+    if refusal is not None:
+        raise refusal
+    actor = f"auth:{account.username}"
     if not _verify(account.password_hash, password):
-        failures = account.failed_logins + 1
-        changes: dict = {"failed_logins": failures}
-        if failures >= MAX_FAILURES:
-            changes = {"failed_logins": 0, "locked_until": now + LOCKOUT}
-        store.update(db, f"auth:{account.username}", Account, account.id, account.version, changes)
-        if failures >= MAX_FAILURES:
+
+        def count_failure(stored: Account) -> dict | None:
+            # Counted on the account as stored, under the write lock: simultaneous
+            # failures each count, and the lock-out cannot be raced past.
+            if _locked(stored, now) is not None:
+                return None
+            failures = stored.failed_logins + 1
+            if failures >= MAX_FAILURES:
+                return {"failed_logins": 0, "locked_until": now + LOCKOUT}
+            return {"failed_logins": failures}
+
+        stored = store.update_with(db, actor, Account, account.id, count_failure)
+        if stored.locked_until is not None and stored.locked_until > now:
             raise SignInRefused(
                 f"{WRONG} Compte verrouillé pour {int(LOCKOUT.total_seconds() // 60)} minutes."
             )
         raise SignInRefused(WRONG)
-    if account.failed_logins or account.locked_until is not None:
-        account = store.update(
-            db,
-            f"auth:{account.username}",
-            Account,
-            account.id,
-            account.version,
-            {"failed_logins": 0, "locked_until": None},
-        )
-    return user_of(db, account)
+
+    def clear_failures(stored: Account) -> dict | None:
+        if _locked(stored, now) is not None or stored.password_hash != account.password_hash:
+            return None
+        if stored.failed_logins or stored.locked_until is not None:
+            return {"failed_logins": 0, "locked_until": None}
+        return None
+
+    stored = store.update_with(db, actor, Account, account.id, clear_failures)
+    # Locked, or its password changed, by a session that wrote since it was read.
+    refusal = _locked(stored, now)
+    if refusal is not None:
+        raise refusal
+    if stored.password_hash != account.password_hash or stored.archived_at is not None:
+        raise SignInRefused(WRONG)
+    return user_of(db, stored)
 
 
 def _verify(password_hash: str, password: str) -> bool:

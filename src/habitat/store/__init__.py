@@ -21,7 +21,17 @@ from habitat.store.errors import (
     StoreError,
 )
 from habitat.store.migrations import migrate, pending
-from habitat.store.repository import add, archive, create, find, get, parse, save, update
+from habitat.store.repository import (
+    add,
+    archive,
+    create,
+    find,
+    get,
+    parse,
+    save,
+    update,
+    update_with,
+)
 from habitat.store.repository import restore as unarchive
 
 __all__ = [
@@ -54,6 +64,7 @@ __all__ = [
     "transaction",
     "unarchive",
     "update",
+    "update_with",
 ]
 
 

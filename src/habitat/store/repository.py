@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -299,6 +299,43 @@ def update(
         raise InvalidRecord.one(model.label_fr, unknown[0], "is set by the store", "non modifiable")
     with transaction(db):
         current = _current(db, model, record_id, version)
+        merged = parse(model, {**current.model_dump(), **changes})
+        return _replace(db, actor, current, merged)
+
+
+def update_with(
+    db: sqlite_utils.Database,
+    actor: str,
+    model: type[R],
+    record_id: int,
+    change: Callable[[R], Mapping[str, Any] | None],
+) -> R:
+    """Change a record from its stored state, read under the write lock.
+
+    For counters and other read-then-write changes that must hold whatever the
+    concurrency (a failed sign-in counted by ten sessions at once): `change` sees
+    the record as it is while no one else can write, so no change is lost and no
+    `Conflict` can arise.
+
+    Args:
+        db: the database.
+        actor: who the audit log says made the change.
+        model: the entity.
+        record_id: the record.
+        change: given the stored record, the changes to make (None or empty: none).
+
+    Returns:
+        The record as stored after the change.
+
+    Raises:
+        NotFound: no such record.
+        InvalidRecord: the change breaks a rule (nothing written).
+    """
+    with transaction(db):
+        current = get(db, model, record_id)
+        changes = change(current)
+        if not changes:
+            return current
         merged = parse(model, {**current.model_dump(), **changes})
         return _replace(db, actor, current, merged)
 
