@@ -12,7 +12,8 @@ from enum import StrEnum
 
 import sqlite_utils
 
-from habitat.store.entities import Account, Audience, Role
+from habitat.services.arguments import checked
+from habitat.store.entities import Account, Audience, Id, Role
 
 
 class Screen(StrEnum):
@@ -176,7 +177,8 @@ def visible_resident_ids(db: sqlite_utils.Database, user: User) -> set[int] | No
     return {user.resident_id}
 
 
-def may_see_resident(db: sqlite_utils.Database, user: User, resident_id: int) -> bool:
+@checked
+def may_see_resident(db: sqlite_utils.Database, user: User, resident_id: Id) -> bool:
     """Whether the user may open this resident's file."""
     visible = visible_resident_ids(db, user)
     if visible is None:
@@ -185,7 +187,8 @@ def may_see_resident(db: sqlite_utils.Database, user: User, resident_id: int) ->
     return resident_id in visible
 
 
-def require_resident(db: sqlite_utils.Database, user: User, resident_id: int) -> None:
+@checked
+def require_resident(db: sqlite_utils.Database, user: User, resident_id: Id) -> None:
     """Refuse a resident the user has no need to know about.
 
     Raises:

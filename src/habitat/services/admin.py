@@ -15,9 +15,10 @@ import sqlite_utils
 from habitat import store
 from habitat.services import auth
 from habitat.services.access import Forbidden, User
+from habitat.services.arguments import checked
 from habitat.store import gdpr
 from habitat.store.backup import restore_into
-from habitat.store.entities import Account, Resident, Role
+from habitat.store.entities import Account, Id, Resident, Role
 from habitat.store.errors import InvalidRecord
 
 #: Extensions a backup upload may have (what `backup_file` produces and SQLite's usual one).
@@ -104,10 +105,11 @@ def create_account(
     )
 
 
+@checked
 def reset_password(
     db: sqlite_utils.Database,
     user: User,
-    account_id: int,
+    account_id: Id,
     version: int,
     password: str,
     again: str,
@@ -125,7 +127,8 @@ def reset_password(
     return auth.set_password(db, user.actor, account_id, version, password)
 
 
-def unlock(db: sqlite_utils.Database, user: User, account_id: int, version: int) -> Account:
+@checked
+def unlock(db: sqlite_utils.Database, user: User, account_id: Id, version: int) -> Account:
     """Lift a lock-out after repeated failed sign-ins.
 
     Raises:
@@ -138,9 +141,8 @@ def unlock(db: sqlite_utils.Database, user: User, account_id: int, version: int)
     )
 
 
-def archive_account(
-    db: sqlite_utils.Database, user: User, account_id: int, version: int
-) -> Account:
+@checked
+def archive_account(db: sqlite_utils.Database, user: User, account_id: Id, version: int) -> Account:
     """Close an account (kept, and restorable); one's own account stays open.
 
     Raises:
@@ -156,7 +158,8 @@ def archive_account(
     return store.archive(db, user.actor, Account, account_id, version)
 
 
-def reopen_account(db: sqlite_utils.Database, user: User, account_id: int, version: int) -> Account:
+@checked
+def reopen_account(db: sqlite_utils.Database, user: User, account_id: Id, version: int) -> Account:
     """Reopen an archived account.
 
     Raises:
@@ -241,7 +244,8 @@ def restore_upload(
 # --- GDPR: export and erasure ------------------------------------------------------------
 
 
-def export_resident(db: sqlite_utils.Database, user: User, resident_id: int) -> tuple[str, bytes]:
+@checked
+def export_resident(db: sqlite_utils.Database, user: User, resident_id: Id) -> tuple[str, bytes]:
     """Everything held about a resident, as a zip to hand over (the export is audited).
 
     Returns:
@@ -256,8 +260,9 @@ def export_resident(db: sqlite_utils.Database, user: User, resident_id: int) -> 
     return f"export-{export.pseudonym}.zip", export.to_zip()
 
 
+@checked
 def erase_resident(
-    db: sqlite_utils.Database, user: User, resident_id: int, reason: str, confirmation: str
+    db: sqlite_utils.Database, user: User, resident_id: Id, reason: str, confirmation: str
 ) -> gdpr.Erasure:
     """Erase a resident's personal data, once the animator typed their pseudonym.
 

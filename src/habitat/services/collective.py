@@ -13,8 +13,9 @@ import sqlite_utils
 from habitat import store
 from habitat.services import records
 from habitat.services.access import User
+from habitat.services.arguments import checked
 from habitat.store.audit import last_author
-from habitat.store.entities import Attendance, DecisionStatus, HouseRule, Presence
+from habitat.store.entities import Attendance, DecisionStatus, HouseRule, Id, Presence
 from habitat.store.queries_collective import MonthlyAttendance
 
 #: Participation is followed over this many months, the current one included.
@@ -105,12 +106,13 @@ class AttendanceSaved:
     updated: int
 
 
+@checked
 def take_attendance(
     db: sqlite_utils.Database,
     user: User,
-    activity_id: int,
-    statuses: Mapping[int, Presence | str | None],
-    opened: Mapping[int, int],
+    activity_id: Id,
+    statuses: Mapping[Id, Presence | str | None],
+    opened: Mapping[Id, int],
 ) -> AttendanceSaved:
     """Record who came to an activity: one row per resident, updated when taken again.
 

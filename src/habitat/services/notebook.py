@@ -8,20 +8,22 @@ import sqlite_utils
 
 from habitat.services import records
 from habitat.services.access import Forbidden, User, note_scope
+from habitat.services.arguments import checked
 from habitat.store import queries, queries_follow_up
-from habitat.store.entities import Audience, LiaisonNote, Role
+from habitat.store.entities import Audience, Id, LiaisonNote, Role
 
 
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+@checked
 def read_notes(
     db: sqlite_utils.Database,
     user: User,
-    habitat_id: int,
+    habitat_id: Id,
     *,
-    resident_id: int | None = None,
+    resident_id: Id | None = None,
     author: str | None = None,
     audience: str | None = None,
     before: datetime | None = None,
@@ -85,7 +87,8 @@ def read_notes(
     )
 
 
-def authors(db: sqlite_utils.Database, user: User, habitat_id: int) -> list[str]:
+@checked
+def authors(db: sqlite_utils.Database, user: User, habitat_id: Id) -> list[str]:
     """The authors the user may filter by: everyone for the team, else those who write to them."""
     scope = note_scope(db, user)
     if scope.audiences is None:
@@ -112,15 +115,16 @@ def audiences_for(user: User) -> list[str]:
     return []
 
 
+@checked
 def write_note(
     db: sqlite_utils.Database,
     user: User,
-    habitat_id: int,
+    habitat_id: Id,
     *,
     body: str,
-    resident_ids: list[int],
+    resident_ids: list[Id],
     audience: str,
-    family_of: int | None = None,
+    family_of: Id | None = None,
     now: datetime | None = None,
 ) -> LiaisonNote:
     """Write a note signed by the user, at the current time (never taken from the form).

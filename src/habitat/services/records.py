@@ -13,7 +13,8 @@ import sqlite_utils
 
 from habitat import store
 from habitat.services.access import Forbidden, User, may_write, note_refusal
-from habitat.store.entities import LiaisonNote
+from habitat.services.arguments import checked
+from habitat.store.entities import Id, LiaisonNote
 from habitat.store.record import Record
 
 R = TypeVar("R", bound=Record)
@@ -27,20 +28,25 @@ def _refuse(user: User, model: type[Record]) -> Forbidden:
 
 
 def _check(db: sqlite_utils.Database, user: User, model: type[Record], data: Mapping) -> None:
+    """Whether the user may write this record; the fields the rules read are validated first."""
     if not may_write(user, model.table):
         raise _refuse(user, model)
     if model is LiaisonNote:
+        values = store.parse_fields(
+            LiaisonNote, data, ("audience", "resident_ids", "audience_resident_id")
+        )
         reason = note_refusal(
             db,
             user,
-            str(data.get("audience") or "team"),
-            [int(i) for i in data.get("resident_ids") or []],
-            data.get("audience_resident_id"),
+            values["audience"].value,
+            values["resident_ids"],
+            values["audience_resident_id"],
         )
         if reason is not None:
             raise Forbidden(f"{user.actor} may not write this note", f"Note refusée : {reason}.")
 
 
+@checked
 def create(db: sqlite_utils.Database, user: User, model: type[R], data: Mapping[str, Any]) -> R:
     """Create a record if the user's role allows it (validated and audited by the store).
 
@@ -52,11 +58,12 @@ def create(db: sqlite_utils.Database, user: User, model: type[R], data: Mapping[
     return store.create(db, user.actor, model, data)
 
 
+@checked
 def update(
     db: sqlite_utils.Database,
     user: User,
     model: type[R],
-    record_id: int,
+    record_id: Id,
     version: int,
     changes: Mapping[str, Any],
 ) -> R:
@@ -76,8 +83,9 @@ def update(
     return store.update(db, user.actor, model, record_id, version, changes)
 
 
+@checked
 def archive(
-    db: sqlite_utils.Database, user: User, model: type[R], record_id: int, version: int
+    db: sqlite_utils.Database, user: User, model: type[R], record_id: Id, version: int
 ) -> R:
     """Archive a record (kept and restorable), if the role allows it."""
     if not user.is_animator:
@@ -85,8 +93,9 @@ def archive(
     return store.archive(db, user.actor, model, record_id, version)
 
 
+@checked
 def unarchive(
-    db: sqlite_utils.Database, user: User, model: type[R], record_id: int, version: int
+    db: sqlite_utils.Database, user: User, model: type[R], record_id: Id, version: int
 ) -> R:
     """Bring an archived record back, if the role allows it."""
     if not user.is_animator:

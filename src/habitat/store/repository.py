@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import sqlite_utils
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from habitat.store import audit
 from habitat.store.audit import Action
 from habitat.store.db import transaction
 from habitat.store.entities import Activity, Booking
 from habitat.store.errors import Conflict, InvalidRecord, NotFound, Problem
+from habitat.store.messages import french_reason, split_field
 from habitat.store.record import Record
 
 R = TypeVar("R", bound=Record)
@@ -35,6 +37,42 @@ def parse(model: type[R], data: Mapping[str, Any]) -> R:
         return model.model_validate(dict(data))
     except ValidationError as error:
         raise InvalidRecord.from_validation(model.label_fr, error) from None
+
+
+def parse_fields(
+    model: type[Record], data: Mapping[str, Any], names: Sequence[str]
+) -> dict[str, Any]:
+    """Validate some fields of an entity on their own, before the whole record is.
+
+    For rules that look at a few fields first (who may address a note to whom): the
+    values they see are the entity's types, and bad ones are refused as `parse`
+    refuses them. A missing field takes its default.
+
+    Raises:
+        InvalidRecord: one named, French-worded problem per bad field.
+    """
+    values, problems = {}, []
+    for name in names:
+        info = model.model_fields[name]
+        if name not in data:
+            values[name] = info.get_default(call_default_factory=True)
+            continue
+        try:
+            values[name] = _field_adapter(model, name).validate_python(data[name])
+        except ValidationError as error:
+            for item in error.errors(include_url=False):
+                item = {**item, "loc": (name, *item["loc"])}
+                field, reason = split_field(item)
+                problems.append(Problem(field, reason, french_reason(item, reason)))
+    if problems:
+        raise InvalidRecord(model.label_fr, problems)
+    return values
+
+
+@functools.cache
+def _field_adapter(model: type[Record], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, info])
 
 
 def _revalidate(record: R) -> R:
