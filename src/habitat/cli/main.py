@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from habitat.cli_app import add_commands as add_app_commands
-from habitat.cli_store import add_commands as add_store_commands
+from habitat.cli.db import add_commands as add_store_commands
+from habitat.cli.serve import add_commands as add_app_commands
 from habitat.scenario import ScenarioError, load_scenario
 
 #: Exit status for bad input (a file, a flag, an override): nothing was run.
@@ -287,7 +287,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

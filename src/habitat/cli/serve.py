@@ -14,11 +14,11 @@ import os
 import sys
 from pathlib import Path
 
-from habitat.cli_store import _db_option, _existing, _fail
+from habitat.cli.db import _db_option, _existing, _fail
 from habitat.store.entities import Role
 
 #: The app's entry file, at the top of the source tree (the package is installed editable).
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[3] / "app.py"
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -91,7 +91,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 def _add(args: argparse.Namespace) -> int:
     from habitat import store
-    from habitat.cli_store import _resident_id
+    from habitat.cli.db import _resident_id
     from habitat.services.auth import add_user
 
     if not _existing(args, "users add"):
@@ -162,7 +162,7 @@ def _password(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from habitat.cli_store import _demo
+    from habitat.cli.db import _demo
     from habitat.services.clock import today
 
     if not 0 < args.port < 65536:
