@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 #: What a new file's mode would be before the umask, as `open()` and `touch` create it.
 NEW_FILE_MODE = 0o666
@@ -61,6 +64,7 @@ def write_atomically(path: str | Path, content: bytes | Callable[[Path], object]
             os.fsync(file.fileno())
         os.chmod(partial, NEW_FILE_MODE & ~current_umask())
         os.replace(partial, path)
+        log.debug("wrote %s", path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

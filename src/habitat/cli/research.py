@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED
 from habitat.cli.options import positive
+
+log = logging.getLogger(__name__)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -78,7 +81,7 @@ def _sweep(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         if resuming:
-            print(f"resuming the sweep in {args.out}", file=sys.stderr)
+            log.info("resuming the sweep in %s", args.out)
         summary = run_sweep(
             experiment, args.out, backend, source=str(args.experiment), progress_bar=not args.quiet
         )
