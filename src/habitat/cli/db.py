@@ -129,9 +129,9 @@ def demo(args: argparse.Namespace) -> int:
     Returns:
         The exit status.
     """
+    from habitat import demo as demo_habitat
     from habitat import store
     from habitat.services.auth import DEMO_PASSWORD, set_demo_passwords
-    from habitat.store import demo as demo_habitat
 
     try:
         summary = demo_habitat.build(args.db, seed=args.seed, years=args.years, end=args.end)
