@@ -35,7 +35,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from habitat.cli.db import demo
-    from habitat.services.clock import today
+    from habitat.clock import today
 
     if not 0 < args.port < 65536:
         return fail("serve", f"--port: must be 1-65535, got {args.port}")

@@ -18,7 +18,7 @@ import streamlit as st
 
 from habitat import store
 from habitat.services.access import HABITAT_FREE, Forbidden, Screen, User, require
-from habitat.services.clock import today
+from habitat.clock import today
 from habitat.store.entities import Habitat
 from habitat.ui import session
 
