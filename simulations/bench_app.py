@@ -24,10 +24,9 @@ import urllib.request
 from pathlib import Path
 
 from bench_store import DB as _BENCH_DB
-from habitat import store
+from habitat import demo, store
 from habitat.services.access import READ, Screen
 from habitat.services.auth import DEMO_PASSWORD, add_user, set_demo_passwords
-from habitat.store import demo
 from habitat.store.entities import Account, Role
 from habitat.ui import session
 from habitat.ui.navigation import page_file

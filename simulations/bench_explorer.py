@@ -21,11 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from habitat import store
+from habitat import demo, store
 from habitat.services import explore, results
 from habitat.services.access import Screen
 from habitat.services.auth import set_demo_passwords
-from habitat.store import demo
 from habitat.store.entities import Account, Role
 from habitat.ui import session
 from habitat.ui.navigation import page_file

@@ -16,8 +16,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from habitat import store
-from habitat.store import demo
+from habitat import demo, store
 from habitat.store.queries import avp_report, dashboard, notebook, resident_file, row_counts
 
 DB = Path("runs/bench_store/habitat-5y.db")

@@ -26,7 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from habitat.domain import Public
+from habitat.domain import AVP_MAX, DISABILITY_KINDS, DWELLINGS_MAX, FAMILY_HOURS_MAX, Public
+from habitat.domain import ProviderKind as ProviderKindEnum
 
 __all__ = [
     "DisabilityKind",
@@ -45,16 +46,15 @@ RatePerYear = Annotated[float, Field(ge=0.0, le=365.0)]
 Gir = Annotated[int, Field(ge=1, le=6)]
 Label = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
-#: Upper bound of a habitat's size: the law does not cap it, but 5-10 is the norm
-#: (DOMAIN.md §6) and 30 keeps "habitat" from silently meaning "institution".
-MAX_DWELLINGS = 30
+#: Upper bound of a habitat's size (`habitat.domain.DWELLINGS_MAX`).
+MAX_DWELLINGS = DWELLINGS_MAX
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-DisabilityKind = Literal["motor", "psychic", "intellectual", "autism", "sensory"]
+DisabilityKind = Literal[DISABILITY_KINDS]
 
 
 # --------------------------------------------------------------------------- habitat
@@ -74,7 +74,7 @@ class HabitatSpec(_Frozen):
     avp_per_resident_eur: float = Field(
         default=7500.0,
         ge=0.0,
-        le=10_000.0,
+        le=AVP_MAX,
         description="AVP per resident per year (EUR); tiers 5,000 / 7,500 / 10,000 (DOMAIN §6).",
     )
 
@@ -94,7 +94,10 @@ class ResidentSpec(_Frozen):
     )
     entered_by_default: bool = False
     family_hours_per_week: float = Field(
-        default=0.0, ge=0.0, le=70.0, description="Usual family help; 0 means no family."
+        default=0.0,
+        ge=0.0,
+        le=FAMILY_HOURS_MAX,
+        description="Usual family help; 0 means no family.",
     )
     own_providers: bool = Field(
         default=False, description="Keeps their own providers rather than the habitat's."
@@ -161,7 +164,7 @@ class FamiliesSpec(_Frozen):
     )
 
 
-ProviderKind = Literal["home_help", "nursing", "savs", "samsah", "had", "gp", "other"]
+ProviderKind = Literal[tuple(k.value for k in ProviderKindEnum)]
 
 
 class HabitatProviderSpec(_Frozen):

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from habitat import demo
 from habitat.services.auth import DEMO_PASSWORD
-from habitat.store import demo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

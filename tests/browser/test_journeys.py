@@ -19,10 +19,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from habitat import store
+from habitat import demo, store
 from habitat.services.access import served_resident_ids
 from habitat.services.auth import DEMO_PASSWORD
-from habitat.store import demo
 from habitat.store.entities import (
     Account,
     Activity,

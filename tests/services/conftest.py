@@ -6,9 +6,8 @@ import shutil
 
 import pytest
 
-from habitat import store
+from habitat import demo, store
 from habitat.services.access import user_of
-from habitat.store import demo
 from habitat.store.entities import Account, Role
 
 

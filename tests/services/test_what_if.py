@@ -6,11 +6,10 @@ from datetime import date
 
 import pytest
 
-from habitat import store
+from habitat import demo, store
 from habitat.services import explore, results, what_if
 from habitat.services.access import Forbidden
 from habitat.services.explore import ShockChoice
-from habitat.store import demo
 from habitat.store.entities import Resident, Role, SavedScenario
 
 from ..store.test_gdpr import _identifying_strings

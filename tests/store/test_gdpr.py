@@ -12,8 +12,7 @@ from datetime import date
 
 import pytest
 
-from habitat import store
-from habitat.store import demo
+from habitat import demo, store
 from habitat.store.entities import RECORDS, Account, Carer, LiaisonNote, PresenceShift, Resident
 from habitat.store.gdpr import (
     collect,

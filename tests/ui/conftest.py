@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from habitat import store
+from habitat import demo, store
 from habitat.services.access import Screen
 from habitat.services.auth import set_demo_passwords
-from habitat.store import demo
 from habitat.store.entities import Account, Role
 from habitat.ui import session
 from habitat.ui.navigation import page_file

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from habitat.experiment.analysis import CONFIDENCE, Analysis, mean_interval
+from habitat.files import write_atomically
 from habitat.sim.metrics import METRICS
-from habitat.sim.output import write_atomically
 
 __all__ = ["ANALYSIS_FOLDER", "REPORT", "write_report"]
 

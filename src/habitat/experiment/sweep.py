@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
 import math
 import platform
 import secrets
@@ -29,8 +30,11 @@ from habitat.experiment.points import (
     run_chunk,
 )
 from habitat.experiment.spec import Experiment
+from habitat.files import write_atomically
 from habitat.sim.batch import batchable_path
-from habitat.sim.output import VERSIONED_PACKAGES, git_commit, write_atomically
+from habitat.sim.output import VERSIONED_PACKAGES, git_commit
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CHUNKS_PER_WORKER",
@@ -160,6 +164,9 @@ def run_sweep(
     done = _finished_points(parts)
     pending = design[~design.point.isin(done)]
     chunks = _chunks(experiment, pending, backend.workers)
+    log.debug(
+        "%d points to run, %d done before, on %s", len(pending), len(done), type(backend).__name__
+    )
 
     bar = None
     if progress_bar:

@@ -13,7 +13,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from habitat import store
+from habitat import clock, store
 from habitat.services.access import User, user_of
 from habitat.store.entities import Account, Role
 from habitat.store.errors import InvalidRecord
@@ -67,10 +67,6 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
 def _account(db: sqlite_utils.Database, username: str) -> Account | None:
     found = store.find(db, Account, "username = ?", [username.strip().lower()])
     return found[0] if found else None
@@ -93,7 +89,7 @@ def authenticate(
     Raises:
         SignInRefused: wrong username or password, locked or archived account.
     """
-    now = now or _now()
+    now = now or clock.now()
     try:
         return _authenticate(db, username, password, now)
     except store.StoreError:
@@ -171,7 +167,7 @@ def current_user(db: sqlite_utils.Database, account_id: int) -> User | None:
         return None
     if account.archived_at is not None or account.password_hash is None:
         return None
-    if account.locked_until is not None and account.locked_until > _now():
+    if account.locked_until is not None and account.locked_until > clock.now():
         return None
     return user_of(db, account)
 

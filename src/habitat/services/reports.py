@@ -14,18 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from habitat.domain import SupportFunction
+from habitat.domain import MONTHS_FR, SupportFunction
 from habitat.store.entities import ActivityCategory, TensionKind
 from habitat.store.gdpr import neutralise
 from habitat.store.queries import AvpReport
 
 #: A resident who attended less than this share of the activities is "left out".
 LEFT_OUT_SHARE = 0.25
-
-_MONTHS = (
-    *("janvier", "février", "mars", "avril", "mai", "juin"),
-    *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
-)
 
 #: Names a code of the report (a support function, activity category, tension kind).
 Label = Callable[[StrEnum], str]
@@ -110,7 +105,9 @@ def lines(
     )
     for month in range(1, 13):
         hours = report.avp_hours_by_month.get(month, 0.0)
-        out.append(Line("Temps financé par l'AVP par mois (h)", _MONTHS[month - 1], _number(hours)))
+        out.append(
+            Line("Temps financé par l'AVP par mois (h)", MONTHS_FR[month - 1], _number(hours))
+        )
     for category, count in sorted(report.activities_by_category.items()):
         out.append(
             Line("Activités collectives", _named(label, ActivityCategory, category), str(count))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from habitat.domain import WEEKDAYS_FR
 from habitat.store.audit import AuditEntry
 from habitat.store.entities import Role
 
-_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 #: Columns the store writes itself: a history line does not list them as changes.
 _BOOKKEEPING = frozenset({"id", "version", "archived_at", "created_at", "updated_at"})
 
@@ -52,7 +52,7 @@ def optional(value: str | None) -> str | None:
 
 def weekdays_fr(days: list[int]) -> str:
     """Weekdays (0 = Monday) in French: "lundi, jeudi"."""
-    return ", ".join(_WEEKDAYS[d] for d in days)
+    return ", ".join(WEEKDAYS_FR[d] for d in days)
 
 
 def attendance_rate(counts: Mapping[str, int]) -> float | None:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from habitat import store
+from habitat.domain import AVP_MAX, FAMILY_HOURS_MAX
 from habitat.scenario import Scenario, scenario_from_data
 from habitat.services import records
 from habitat.services.access import Forbidden, Screen, User, require
@@ -35,8 +36,8 @@ GIR_OF_SUPPORT_LEVEL: dict[str, int] = {
     "very_high": 2,
 }
 #: The scenario's limits on a family's and the habitat's numbers.
-MAX_FAMILY_HOURS = 70.0
-MAX_AVP = 10_000.0
+MAX_FAMILY_HOURS = FAMILY_HOURS_MAX
+MAX_AVP = AVP_MAX
 MAX_ACTIVITIES = 21.0
 #: The shocks offered on a real habitat, in the order of the issue.
 WHAT_IF_SHOCKS: tuple[str, ...] = (

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import platform
 import subprocess
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from habitat.files import write_atomically
 from habitat.sim.run import SimulationResult
 
 #: Packages whose versions decide the numbers; recorded in every manifest.
@@ -82,15 +81,3 @@ def write_results(
     text = json.dumps(manifest(result, source, list(overrides)), indent=2, ensure_ascii=False)
     write_atomically(written[-1], lambda p: Path(p).write_text(text + "\n", encoding="utf-8"))
     return written
-
-
-def write_atomically(path: Path, write) -> None:
-    """Call `write(temporary_path)`, then rename it to `path`: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
+
+from habitat.clock import now_utc
 
 
 class Action:
@@ -34,11 +35,6 @@ class AuditEntry:
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-
-
-def now_utc() -> str:
-    """The current instant as ISO text in UTC, to the microsecond."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _dump(values: dict[str, Any] | None) -> str | None:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field, NaiveDatetime, field_validator, model_validator
 
-from habitat.domain import Public, SupportFunction
+from habitat.domain import AVP_MAX, DWELLINGS_MAX, ProviderKind, Public, SupportFunction
 from habitat.store.record import Link, Record
 from habitat.store.text import (
     ERASED,
@@ -24,10 +24,6 @@ from habitat.store.text import (
 
 #: Earliest plausible birth year of a living resident.
 BIRTH_YEAR_MIN = 1900
-#: The habitat holds up to this many private dwellings (the simulation's limit too).
-DWELLINGS_MAX = 30
-#: The AVP is at most 10,000 euros per resident per year (CNSA, DOMAIN.md §6).
-AVP_MAX = 10_000.0
 
 #: SQLite's largest integer: an id or count beyond it cannot be stored.
 SQLITE_INT_MAX = 2**63 - 1
@@ -274,18 +270,6 @@ class Carer(Record):
 
 
 # --- Providers ----------------------------------------------------------------------
-
-
-class ProviderKind(StrEnum):
-    """Kinds of service provider (DOMAIN.md §3)."""
-
-    HOME_HELP = "home_help"
-    NURSING = "nursing"
-    SAVS = "savs"
-    SAMSAH = "samsah"
-    HAD = "had"
-    GP = "gp"
-    OTHER = "other"
 
 
 class Arrangement(StrEnum):

@@ -14,11 +14,11 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
+from habitat import clock
 from habitat.store import audit
 from habitat.store.audit import Action
 from habitat.store.db import transaction
@@ -231,7 +231,7 @@ def export_resident(db: sqlite_utils.Database, actor: str, resident_id: int) -> 
         audit.log(
             db, actor, "resident", resident_id, Action.EXPORT, after={"rows": _count(records)}
         )
-    return ResidentExport(pseudonym, datetime.now().isoformat(timespec="seconds"), records)
+    return ResidentExport(pseudonym, clock.now().isoformat(timespec="seconds"), records)
 
 
 def _count(records: ResidentRecords) -> int:
@@ -362,7 +362,7 @@ def erase_resident(db: sqlite_utils.Database, actor: str, resident_id: int, reas
             for link in model.links.values():
                 for row in records.owned.get(link.table, []):
                     targets.add((model.table, row[link.owner]))
-        stamp = datetime.now().isoformat(timespec="seconds")
+        stamp = clock.now().isoformat(timespec="seconds")
         rows_erased = 0
         for table, record_id in sorted(targets):
             model = RECORDS[table]

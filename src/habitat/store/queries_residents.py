@@ -17,6 +17,19 @@ HISTORY_SHOWN = 200
 _PLAN_PARTS = ("plan_need", "intervention", "risk_agreement", "plan_review")
 
 
+def resident_id(db: sqlite_utils.Database, text: str) -> int | None:
+    """The id of the resident named by `text`: their id in digits, or their pseudonym.
+
+    Returns:
+        The resident's id, or None if no resident matches.
+    """
+    if text.isdigit():
+        row = db.execute("SELECT id FROM resident WHERE id = ?", [int(text)]).fetchone()
+    else:
+        row = db.execute("SELECT id FROM resident WHERE pseudonym = ?", [text]).fetchone()
+    return row[0] if row else None
+
+
 def residents_living(db: sqlite_utils.Database, habitat_id: int, day: date) -> list[Resident]:
     """Residents not archived who have not left by `day` (including those about to arrive)."""
     return find(

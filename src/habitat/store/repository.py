@@ -7,12 +7,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import sqlite_utils
 from pydantic import TypeAdapter, ValidationError
 
+from habitat import clock
 from habitat.store import audit
 from habitat.store.audit import Action
 from habitat.store.db import transaction
@@ -81,7 +81,7 @@ def _revalidate(record: R) -> R:
 
 
 def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 def _check_references(db: sqlite_utils.Database, record: Record) -> None:
@@ -384,7 +384,7 @@ def archive(
     """Archive a record (hidden from current lists, kept, restorable)."""
     with transaction(db):
         current = _current(db, model, record_id, version)
-        archived = current.model_copy(update={"archived_at": datetime.now().replace(microsecond=0)})
+        archived = current.model_copy(update={"archived_at": clock.now()})
         return _store_update(db, actor, current, archived, Action.ARCHIVE)
 
 

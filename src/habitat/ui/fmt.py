@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from habitat.domain import MONTHS_FR, WEEKDAYS_FR
+
 #: Characters Markdown gives a meaning to: escaped so typed text stays text.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-_MONTHS = [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-]  # fmt: skip
-_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
 def plain(text: str | None) -> str:
@@ -33,7 +29,7 @@ def fr_date(day: date | datetime | None) -> str:
 
 def fr_long_date(day: date) -> str:
     """`lundi 23 novembre 2026`."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS_FR[day.weekday()]} {day.day} {MONTHS_FR[day.month - 1]} {day.year}"
 
 
 def fr_time(moment: time | datetime | None) -> str:
@@ -49,6 +45,3 @@ def fr_datetime(moment: datetime | None) -> str:
 def hours(value: float) -> str:
     """`12,5 h`."""
     return f"{value:.1f}".replace(".", ",").removesuffix(",0") + " h"
-
-
-WEEKDAYS_FR = _DAYS

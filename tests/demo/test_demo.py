@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from habitat import store
+from habitat import demo, store
 from habitat.domain import SupportFunction
-from habitat.store import demo
 from habitat.store.entities import (
     RECORDS,
     Account,

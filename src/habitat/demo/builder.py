@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from habitat.domain import Public, SupportFunction
+from habitat.domain import MONTHS_FR, Public, SupportFunction
 from habitat.scenario import (
     AnimatorSpec,
     HabitatSpec,
@@ -100,20 +100,6 @@ _BULK_CACHE_KIB = 262_144
 _ANIMATOR_DAYS = (0, 1, 2, 3)
 _EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
 _WEEKDAYS = (0, 1, 2, 3, 4)
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class NotEmpty(StoreError):  # noqa: N818 - reads as what happened, like the store's errors
@@ -1355,7 +1341,7 @@ def _council_days(start: date, end: date) -> list[date]:
 
 
 def _french_date(day: date) -> str:
-    return f"{day.day} {_MONTHS_FR[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}"
 
 
 def _easter(year: int) -> date:
