@@ -15,6 +15,9 @@ from habitat.scenario import ScenarioError, load_scenario
 EXIT_BAD_INPUT = 2
 #: Exit status of a sweep that finished with some failed points (listed in failures.json).
 EXIT_SOME_FAILED = 1
+#: Exit status of a sweep whose Dask cluster went away (or a late worker ran other code):
+#: finished points are kept, and the same command resumes.
+EXIT_CLUSTER_LOST = 3
 #: Exit status after Ctrl-C, as shells report SIGINT.
 EXIT_INTERRUPTED = 130
 #: Largest run the command accepts: days x replications x dwellings agent-days.
@@ -121,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         "or 'local' to start a Dask LocalCluster",
     )
     sweep.add_argument(
+        "--scheduler-file",
+        type=Path,
+        metavar="FILE",
+        help="run on the Dask scheduler whose address FILE holds, as written by "
+        "`dask scheduler --scheduler-file FILE` (SLURM, PBS: docs/EXPERIMENTS.md)",
+    )
+    sweep.add_argument(
         "--set",
         dest="overrides",
         action="append",
@@ -210,7 +220,7 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         experiment = load_experiment(args.experiment, args.overrides)
         resuming = check_out(args.out, experiment)
-        backend = make_backend(args.workers, args.scheduler)
+        backend = make_backend(args.workers, args.scheduler, args.scheduler_file)
     except (ExperimentError, SweepError, BackendError) as exc:
         print(f"habitat sweep: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -227,6 +237,13 @@ def _sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except BackendError as exc:
+        print(
+            f"\nhabitat sweep: error: {exc}; finished points are kept in {args.out}/parts; "
+            "run the same command again to resume",
+            file=sys.stderr,
+        )
+        return EXIT_CLUSTER_LOST
     finally:
         backend.close()
     print(
