@@ -85,6 +85,7 @@ def test_small_sweep_end_to_end(run_cli, tiny_experiment_file, tmp_path):
     assert json.loads((out / "failures.json").read_text()) == []
 
 
+@pytest.mark.slow
 def test_a_point_depends_only_on_the_experiment_seed_and_its_index(tiny_experiment, tmp_path):
     seeds = [point_seed(11, i) for i in range(1000)]
     assert len(set(seeds)) == 1000 and all(0 <= s < 2**63 for s in seeds)
