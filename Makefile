@@ -9,7 +9,7 @@ PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench bench-core bench-store bench-app bench-explorer bench-territory studies clean
+.PHONY: run test test-fast lint format bench bench-core bench-store bench-app bench-explorer bench-territory studies clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: $(STAMP)
 ## test: set up (Chromium included), then run the whole suite (exit code 5, no tests, fails)
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+## test-fast: the suite without the browser and slow tests (Dask processes, long sweeps)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 ## lint: ruff check and format check
 lint: $(STAMP)

@@ -125,6 +125,7 @@ def test_bad_command_line_override(run_cli, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_writes_nothing(run_cli, tmp_path):
     path = tmp_path / "exp.yaml"
     path.write_text(HEAD, encoding="utf-8")

@@ -53,6 +53,7 @@ def single_and_batched():
     return pd.concat(singles, ignore_index=True), batched
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("metric", COMPARED)
 def test_r1_runs_and_one_r1000_run_have_the_same_distribution(single_and_batched, metric):
     singles, batched = single_and_batched

@@ -25,6 +25,7 @@ def test_there_are_at_least_four_studies_and_a_sensitivity_analysis():
     assert sensitivity.design.kind in ("sobol", "morris")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", STUDY_FILES, ids=lambda p: p.parent.name)
 def test_study_validates_runs_and_is_analysed_at_a_tiny_size(run_cli, tmp_path, path):
     experiment = load_experiment(path)

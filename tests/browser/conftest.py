@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,17 +90,30 @@ def start_server(db: Path, log: Path) -> Server:
     return Server(url, db, process, log)
 
 
+@contextmanager
+def serving(folder: Path) -> Iterator[Server]:
+    """A server on a new demo database in `folder`, stopped at the end."""
+    running = start_server(folder / "habitat.db", folder / "server.log")
+    try:
+        yield running
+    finally:
+        running.process.terminate()
+        try:
+            running.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
-    """The app served on a demo database created by `habitat serve --demo`."""
-    folder = tmp_path_factory.mktemp("server")
-    running = start_server(folder / "habitat.db", folder / "server.log")
-    yield running
-    running.process.terminate()
-    try:
-        running.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        running.process.kill()
+    """The app served on a demo database created by `habitat serve --demo`.
+
+    Tests that compute for seconds (the explorer's) take their own server instead
+    (`tests/browser/test_explorer.py`): one server runs every session's script in
+    one process, so a long run slows every journey on the same server.
+    """
+    with serving(tmp_path_factory.mktemp("server")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +157,11 @@ def sign_in(page, server: Server, role: str) -> None:
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name="Se déconnecter").wait_for()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test under tests/browser is a `browser` test (`make test-fast` leaves them out)."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.browser)

@@ -6,7 +6,23 @@ import subprocess
 import sys
 import time
 
-from .conftest import ROOT, sign_in
+import psutil
+import pytest
+
+from .conftest import ROOT, serving, sign_in
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The explorer's own server: its runs take seconds of the server's CPU, which
+    would slow the journeys sharing a server with them."""
+    with serving(tmp_path_factory.mktemp("explorer")) as running:
+        yield running
+
+
+def server_cpu_seconds(server) -> float:
+    times = psutil.Process(server.process.pid).cpu_times()
+    return times.user + times.system
 
 
 def _fill(page, label: str, value: str) -> None:
@@ -69,3 +85,26 @@ def test_a_long_run_shows_progress_and_stops_at_once(server, page):
     # Must not happen: waiting for the end of a run of several seconds nobody wants.
     assert time.monotonic() - started < 3.0
     assert page.get_by_role("heading", name="Résultats : Mon projet").count() == 0
+    # Must not happen: the run going on on the server after the page stopped it.
+    time.sleep(0.5)
+    before = server_cpu_seconds(server)
+    time.sleep(2.0)
+    assert server_cpu_seconds(server) - before < 0.5
+
+
+def test_a_run_left_by_closing_the_page_stops_on_the_server(server, browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    sign_in(page, server, "promoter")
+    page.get_by_role("heading", name="Explorer un projet").wait_for()
+    _fill(page, "Durée simulée (jours)", "3650")
+    _fill(page, "Nombre de simulations", "100")
+    page.get_by_role("button", name="Lancer la simulation").click()
+    page.get_by_text("Simulation en cours…").wait_for()
+    context.close()  # the tab is closed mid-run, no "Arrêter"
+    time.sleep(1.0)
+    before = server_cpu_seconds(server)
+    time.sleep(2.0)
+    # Must not happen: a run nobody will see keeping the server busy for seconds.
+    assert server_cpu_seconds(server) - before < 0.5

@@ -5,6 +5,8 @@ import queue
 import traceback
 from collections import Counter
 
+import pytest
+
 from habitat import store
 from habitat.store.entities import Account, LiaisonNote
 
@@ -61,6 +63,7 @@ def _write(path: str, worker: int, habitat_id: int, resident_id: int, counter_id
     results.put(done)
 
 
+@pytest.mark.slow
 def test_four_processes_writing_at_once_lose_and_duplicate_nothing(
     db_path, fresh_db, habitat, resident
 ):

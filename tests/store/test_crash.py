@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from habitat import store
 from habitat.store.entities import LiaisonNote, Resident
 
@@ -91,6 +93,7 @@ def _assert_whole(path: Path, committed: dict[int, int]) -> None:
             assert last[note_id].after == note.audit_copy()
 
 
+@pytest.mark.slow
 def test_processes_killed_while_writing_leave_every_commit_whole(
     db_path, fresh_db, habitat, tmp_path
 ):

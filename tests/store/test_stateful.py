@@ -270,4 +270,4 @@ HabitatRecords.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestHabitatRecords = HabitatRecords.TestCase
+TestHabitatRecords = pytest.mark.slow(HabitatRecords.TestCase)

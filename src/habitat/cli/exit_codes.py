@@ -10,6 +10,9 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 #: Bad input (a file, a flag, an override): nothing was run.
 EXIT_BAD_INPUT = 2
+#: A sweep's Dask cluster went away (or a late worker ran other code): finished points
+#: are kept, and the same command resumes.
+EXIT_CLUSTER_LOST = 3
 #: Interrupted by Ctrl-C, as shells report SIGINT.
 EXIT_INTERRUPTED = 130
 

@@ -7,7 +7,13 @@ import logging
 import sys
 from pathlib import Path
 
-from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED
+from habitat.cli.exit_codes import (
+    EXIT_BAD_INPUT,
+    EXIT_CLUSTER_LOST,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+)
 from habitat.cli.options import positive
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         metavar="ADDRESS",
         help="run on the Dask scheduler at ADDRESS (e.g. tcp://host:8786), "
         "or 'local' to start a Dask LocalCluster",
+    )
+    sweep.add_argument(
+        "--scheduler-file",
+        type=Path,
+        metavar="FILE",
+        help="run on the Dask scheduler whose address FILE holds, as written by "
+        "`dask scheduler --scheduler-file FILE` (SLURM, PBS: docs/EXPERIMENTS.md)",
     )
     sweep.add_argument(
         "--set",
@@ -75,7 +88,7 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         experiment = load_experiment(args.experiment, args.overrides)
         resuming = check_out(args.out, experiment)
-        backend = make_backend(args.workers, args.scheduler)
+        backend = make_backend(args.workers, args.scheduler, args.scheduler_file)
     except (ExperimentError, SweepError, BackendError) as exc:
         print(f"habitat sweep: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -92,6 +105,13 @@ def _sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except BackendError as exc:
+        print(
+            f"\nhabitat sweep: error: {exc}; finished points are kept in {args.out}/parts; "
+            "run the same command again to resume",
+            file=sys.stderr,
+        )
+        return EXIT_CLUSTER_LOST
     finally:
         backend.close()
     print(

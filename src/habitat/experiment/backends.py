@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
 __all__ = [
@@ -101,34 +104,65 @@ class LocalProcessBackend:
 
 
 class DaskBackend:
-    """Runs items on a Dask cluster: a scheduler's address, or a LocalCluster."""
+    """Runs items on a Dask cluster: a scheduler's address, or a LocalCluster.
+
+    Workers of a cluster come and go (on a batch cluster they often join after the
+    sweep starts), so `elastic` tells the sweep to cut its work by points, not by the
+    workers present at connect time. Every item runs through
+    `habitat.experiment.cluster.checked`: a worker running other code refuses it.
+    """
+
+    elastic = True
 
     def __init__(self, client: Any, cluster: Any = None, address: str | None = None):
         """Wrap a connected `distributed.Client` (and the LocalCluster it owns, if any)."""
+        from habitat.experiment.cluster import code_identity
+
         self.client = client
         self.cluster = cluster
         self.address = address
+        self.expected = code_identity()
         workers = client.scheduler_info().get("workers", {})
-        self.workers = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
+        self.workers = sum(w.get("nthreads", 1) for w in workers.values())
+        #: Each worker's identity: those checked at connect, then those that ran a chunk.
+        self.identities: dict[str, dict[str, Any]] = {}
 
     @classmethod
-    def connect(cls, address: str, timeout: float = SCHEDULER_TIMEOUT_S) -> DaskBackend:
-        """Connect to a running scheduler.
+    def connect(
+        cls,
+        address: str | None = None,
+        timeout: float = SCHEDULER_TIMEOUT_S,
+        scheduler_file: str | os.PathLike | None = None,
+    ) -> DaskBackend:
+        """Connect to a running scheduler, after checking it is one and that its workers agree.
 
         Raises:
-            BackendError: the scheduler did not answer within `timeout` seconds.
+            BackendError: a bad address, no scheduler answering within `timeout` seconds,
+                a TLS address without certificates, or a worker running other code.
         """
         from distributed import Client
 
+        from habitat.experiment import cluster
+
+        address = cluster.scheduler_address(address, scheduler_file)
+        security = cluster.security_for(address)
+        cluster.probe_scheduler(address, security, timeout)
+        cluster.quiet_client_logs()
         try:
-            client = Client(address, timeout=timeout, set_as_default=False)
+            client = Client(address, timeout=timeout, set_as_default=False, security=security)
         except (OSError, TimeoutError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise BackendError(
                 f"--scheduler: cannot reach the Dask scheduler at {address} within "
                 f"{timeout:g} s ({reason})"
             ) from None
-        return cls(client, address=address)
+        backend = cls(client, address=address)
+        try:
+            backend.identities = cluster.check_workers(client, timeout)
+        except BackendError:
+            client.close()
+            raise
+        return backend
 
     @classmethod
     def local(cls, workers: int, processes: bool = True) -> DaskBackend:
@@ -145,42 +179,87 @@ class DaskBackend:
         return cls(client, cluster=cluster, address="local")
 
     def run(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Outcome]:
-        """Submit every item; yield outcomes as they complete."""
+        """Submit every item; yield outcomes as they complete.
+
+        Raises:
+            ClusterLostError: the scheduler went away (its futures were cancelled).
+            WorkerMismatchError: a worker that joined late runs other code.
+        """
         from distributed import as_completed
 
+        from habitat.experiment.cluster import ClusterLostError, WorkerMismatchError, checked
+
+        task = functools.partial(checked, fn, self.expected)
         items = list(items)
-        futures = [self.client.submit(fn, item, pure=False) for item in items]
+        futures = [self.client.submit(task, item, pure=False) for item in items]
         where = {future.key: item for future, item in zip(futures, items, strict=True)}
         try:
             for future in as_completed(futures, loop=self.client.loop):
-                exc = future.exception()
-                yield where[future.key], exc if exc is not None else future.result()
+                if future.cancelled():
+                    raise ClusterLostError(self._lost())
+                try:
+                    exc = future.exception()
+                except (CancelledError, asyncio.CancelledError):
+                    raise ClusterLostError(self._lost()) from None
+                if isinstance(exc, WorkerMismatchError):
+                    raise WorkerMismatchError(str(exc)) from None
+                if exc is not None:
+                    yield where[future.key], exc
+                    continue
+                worker, identity, outcome = future.result()
+                self.identities[worker] = identity
+                yield where[future.key], outcome
         finally:
-            self.client.cancel([f for f in futures if not f.done()])
+            with contextlib.suppress(Exception):  # the scheduler may be gone
+                self.client.cancel([f for f in futures if not f.done()])
+
+    def _lost(self) -> str:
+        return (
+            f"lost the Dask scheduler at {self.address} (it stopped, or the network "
+            "to it failed); the points finished so far are kept"
+        )
 
     def describe(self) -> dict[str, Any]:
-        """The manifest's record of the backend."""
-        return {"kind": "dask", "scheduler": self.address, "workers": self.workers}
+        """The manifest's record of the backend, with each worker's code identity."""
+        return {
+            "kind": "dask",
+            "scheduler": self.address,
+            "workers": self.workers,
+            "code": self.expected,
+            "worker_code": dict(sorted(self.identities.items())),
+        }
 
     def close(self) -> None:
         """Disconnect, and stop the LocalCluster if this backend started it."""
-        self.client.close()
+        with contextlib.suppress(Exception):  # a lost scheduler cannot be told goodbye
+            self.client.close(timeout=SCHEDULER_TIMEOUT_S)
         if self.cluster is not None:
             self.cluster.close()
 
 
-def make_backend(workers: int | None = None, scheduler: str | None = None) -> Backend:
+def make_backend(
+    workers: int | None = None,
+    scheduler: str | None = None,
+    scheduler_file: str | os.PathLike | None = None,
+) -> Backend:
     """The backend the command line asks for.
 
     Args:
         workers: worker processes (local or LocalCluster); default: one per core.
         scheduler: a Dask scheduler address, `local` for a LocalCluster, or None for
             local processes.
+        scheduler_file: the JSON file a `dask scheduler --scheduler-file` wrote (instead
+            of `scheduler`).
 
     Raises:
-        BackendError: the scheduler cannot be reached.
+        BackendError: the scheduler cannot be reached, is not one, or its workers run
+            other code.
     """
     workers = workers or os.cpu_count() or 1
+    if scheduler_file is not None:
+        if scheduler is not None:
+            raise BackendError("--scheduler-file: give --scheduler or --scheduler-file, not both")
+        return DaskBackend.connect(scheduler_file=scheduler_file)
     if scheduler is None:
         return InProcessBackend() if workers == 1 else LocalProcessBackend(workers)
     if scheduler == "local":

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "CHUNKS_PER_WORKER",
     "MAX_CHUNK_POINTS",
+    "POINTS_PER_CHUNK",
+    "POINT_CHUNKS",
     "SweepError",
     "SweepSummary",
     "check_out",
@@ -49,6 +51,11 @@ __all__ = [
 #: idle for long, few enough that points of the same shape share a batched run
 #: (`habitat.experiment.points.BATCH_COLUMNS`), which is what makes a chunk cheap.
 CHUNKS_PER_WORKER = 2
+#: Chunks a sweep is cut into whatever the workers: one per this many points...
+POINTS_PER_CHUNK = 4
+#: ...up to this many, which keeps 16 workers busy with 2 chunks each. A cluster's
+#: workers often join after the sweep starts, so its chunks cannot wait for them.
+POINT_CHUNKS = 32
 #: Largest chunk: bounds the work lost to an interruption and keeps the bar moving.
 MAX_CHUNK_POINTS = 64
 #: The Python work of a day of a run costs about as much as this many columns of
@@ -163,7 +170,9 @@ def run_sweep(
         stale.unlink()  # failed points are tried again
     done = _finished_points(parts)
     pending = design[~design.point.isin(done)]
-    chunks = _chunks(experiment, pending, backend.workers)
+    # A cluster's workers come and go: its chunks depend on the points alone.
+    workers = 0 if getattr(backend, "elastic", False) else backend.workers
+    chunks = _chunks(experiment, pending, workers)
     log.debug(
         "%d points to run, %d done before, on %s", len(pending), len(done), type(backend).__name__
     )
@@ -193,12 +202,23 @@ def run_sweep(
                 bar.update(len(chunk.points))
             if on_progress is not None:
                 on_progress(finished, len(design))
+    except BaseException as stop:  # Ctrl-C, a lost cluster: the folder says so, then resumes
+        manifest |= {
+            "status": "interrupted",
+            "interrupted_by": f"{type(stop).__name__}: {stop}".rstrip(": "),
+            "completed_so_far": len(_finished_points(parts)),
+            "backend": backend.describe(),
+            "seconds": round(time.perf_counter() - start, 3),
+        }
+        _write_json(out / MANIFEST, manifest)
+        raise
     finally:
         if bar is not None:
             bar.close()
 
     failures = _consolidate(out, experiment)
     manifest |= {
+        "backend": backend.describe(),  # with the workers that joined on the way
         "status": "complete",
         "completed": len(design) - len(failures),
         "failed": len(failures),
@@ -255,8 +275,10 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
     Points that differ only in values a batched run carries per habitat (see
     `habitat.sim.batch.batchable_path`) form a group, cut into even pieces of at
     most `size` points (what one batched run takes). While there are fewer pieces
-    than `CHUNKS_PER_WORKER` per worker, the biggest is halved: every worker gets
-    work, but no batch is cut for nothing, since each costs a day's Python work.
+    than one per `POINTS_PER_CHUNK` points (at most `POINT_CHUNKS`), or than
+    `CHUNKS_PER_WORKER` per worker, the biggest is halved: every worker gets work,
+    including those that join later, but no batch is cut for nothing, since each
+    costs a day's Python work. `workers` is 0 for a cluster, whose workers come and go.
     Small pieces (under a quarter of a fair share of the work) share a chunk, so
     that no chunk is mostly scheduling. Chunks go out in decreasing order of
     estimated work: the last to finish are short.
@@ -284,7 +306,10 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
         count = math.ceil(len(group) / size)  # even pieces: 10 by 3 is 3, 3, 2, 2
         bounds = [len(group) * i // count for i in range(count + 1)]
         pieces.extend(group[a:b] for a, b in itertools.pairwise(bounds))
-    while len(pieces) < workers * CHUNKS_PER_WORKER:
+    target = max(
+        min(math.ceil(len(tasks) / POINTS_PER_CHUNK), POINT_CHUNKS), workers * CHUNKS_PER_WORKER
+    )
+    while len(pieces) < target:
         biggest = max(pieces, key=lambda p: _work(experiment, p))
         if len(biggest) == 1:
             break
@@ -294,7 +319,7 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
     pieces = [(piece, _work(experiment, piece)) for piece in pieces]
     # Pieces share a chunk only while it stays small: merging saves scheduling, not
     # work, and big chunks balance badly.
-    small = sum(work for _, work in pieces) / (workers * CHUNKS_PER_WORKER) / 4
+    small = sum(work for _, work in pieces) / target / 4
     packed: list[tuple[list[PointTask], float]] = []
     for piece, work in sorted(pieces, key=lambda p: p[1], reverse=True):
         for i, (chunk, done) in enumerate(packed):  # first fit
