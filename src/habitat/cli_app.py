@@ -12,13 +12,10 @@ import argparse
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from habitat.cli_store import _db_option, _existing, _fail
 from habitat.store.entities import Role
-
-#: The app's entry file, at the top of the source tree (the package is installed editable).
-APP = Path(__file__).resolve().parents[2] / "app.py"
+from habitat.ui.serving import APP, streamlit_flags
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -192,8 +189,8 @@ def _serve(args: argparse.Namespace) -> int:
         str(args.port),
         "--server.address",
         args.address,
+        *streamlit_flags(),
     ]
     print(f"habitat: serving {args.db} on http://{args.address}:{args.port}", flush=True)
-    os.chdir(APP.parent)  # Streamlit reads .streamlit/config.toml from the working folder
     os.execve(sys.executable, command, env)
     return 0  # pragma: no cover - execve does not return
