@@ -3,7 +3,7 @@
 from habitat.scenario import Scenario, ScenarioError, load_scenario
 from habitat.sim.run import SimulationResult, simulate
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "Scenario",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from habitat.cli_app import add_commands as add_app_commands
 from habitat.cli_store import add_commands as add_store_commands
+from habitat.extras import missing_extra
 from habitat.scenario import ScenarioError, load_scenario
 
 #: Exit status for bad input (a file, a flag, an override): nothing was run.
@@ -286,7 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `habitat` command; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ModuleNotFoundError as error:  # an extra (app, research) is not installed
+        return missing_extra(f"habitat {args.command}", error)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import os
 import sys
 
 from habitat.cli_store import _db_option, _existing, _fail
-from habitat.store.entities import Role
+from habitat.domain import Role
 from habitat.ui.serving import APP, streamlit_flags
 
 

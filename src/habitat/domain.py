@@ -26,3 +26,15 @@ class SupportFunction(StrEnum):
     COLLECTIVE_ORGANISATION = "collective_organisation"
     COLLECTIVE_PRESENCE = "collective_presence"
     INDIVIDUAL_SUPPORT = "individual_support"
+
+
+class Role(StrEnum):
+    """Who uses the management tool, and so what they may see (the store's accounts carry one)."""
+
+    ANIMATOR = "animator"
+    HOST = "host"
+    PROVIDER = "provider"
+    FAMILY = "family"
+    RESIDENT = "resident"
+    # A project promoter explores scenarios; no personal data of any habitat.
+    PROMOTER = "promoter"

@@ -14,6 +14,19 @@ from habitat.sim.run import SimulationResult
 
 #: Packages whose versions decide the numbers; recorded in every manifest.
 VERSIONED_PACKAGES = ("habitat", "mesa", "numpy", "pandas", "pydantic", "pyarrow")
+#: Distribution names that differ from the import name ("habitat" on PyPI is another project).
+DISTRIBUTIONS = {"habitat": "habitat-inclusif"}
+
+
+def package_versions(packages: tuple[str, ...]) -> dict[str, str | None]:
+    """The installed version of each package, by import name (None when not installed)."""
+    versions: dict[str, str | None] = {}
+    for package in packages:
+        try:
+            versions[package] = metadata.version(DISTRIBUTIONS.get(package, package))
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
 
 
 def git_commit() -> str | None:
@@ -39,12 +52,7 @@ def git_commit() -> str | None:
 
 def manifest(result: SimulationResult, source: str | None, overrides: list[str]) -> dict:
     """What is needed to reproduce the run, and what it ran on."""
-    versions = {"python": platform.python_version()}
-    for package in VERSIONED_PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
+    versions = {"python": platform.python_version(), **package_versions(VERSIONED_PACKAGES)}
     return {
         "scenario_file": source,
         "overrides": overrides,

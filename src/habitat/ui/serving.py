@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,13 @@ def streamlit_flags() -> list[str]:
 
     Flags outrank any `.streamlit/config.toml` in the working folder or the home folder,
     so the production settings hold wherever `habitat serve` is started.
+
+    Raises:
+        ModuleNotFoundError: Streamlit is not installed (the `app` extra), so there is
+            nothing to pass the flags to.
     """
+    if importlib.util.find_spec("streamlit") is None:
+        raise ModuleNotFoundError("No module named 'streamlit'", name="streamlit")
     return [
         f"--{section}.{name}={_flag_value(value)}"
         for section, options in settings().items()
