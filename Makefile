@@ -9,7 +9,7 @@ PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench bench-core bench-store bench-app bench-explorer bench-territory studies clean
+.PHONY: run test lint format bench bench-core bench-store bench-app bench-explorer bench-territory studies check-floors clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## check-floors: install the lowest declared versions in a temporary venv and smoke-test them
+check-floors: $(STAMP)
+	$(BIN)/python simulations/check_floors.py
 
 ## bench: every benchmark below
 bench: bench-core bench-store bench-app bench-explorer bench-territory
