@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -105,7 +106,7 @@ class HabitatModel(mesa.Model):
         collect: bool = False,
     ):
         if isinstance(scenario, str | PathLike):
-            scenario = load_scenario(scenario)
+            scenario = load_scenario(Path(scenario))
         scenarios = [scenario] if isinstance(scenario, Scenario) else list(scenario)
         seeds = list(seed) if isinstance(seed, Sequence) else [seed]
         if len(seeds) != len(scenarios):

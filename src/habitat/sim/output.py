@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -50,12 +51,12 @@ def git_commit() -> str | None:
     return out.stdout.strip() + ("-dirty" if dirty else "")
 
 
-def manifest(result: SimulationResult, source: str | None, overrides: list[str]) -> dict:
+def manifest(result: SimulationResult, source: str | None, overrides: Sequence[str]) -> dict:
     """What is needed to reproduce the run, and what it ran on."""
     versions = {"python": platform.python_version(), **package_versions(VERSIONED_PACKAGES)}
     return {
         "scenario_file": source,
-        "overrides": overrides,
+        "overrides": list(overrides),
         "seed": result.seed,
         "replications": result.replications,
         "days": result.days,
@@ -70,7 +71,10 @@ def manifest(result: SimulationResult, source: str | None, overrides: list[str])
 
 
 def write_results(
-    result: SimulationResult, out: Path, source: str | None = None, overrides: list[str] = ()
+    result: SimulationResult,
+    out: Path,
+    source: str | None = None,
+    overrides: Sequence[str] = (),
 ) -> list[Path]:
     """Write metrics.parquet, events.csv (when kept) and manifest.json into `out`.
 
