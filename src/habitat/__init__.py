@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from habitat.scenario import Scenario, ScenarioError, load_scenario
     from habitat.sim.run import SimulationResult, simulate
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 #: The public names and the module each comes from, imported on first use so that
 #: `import habitat.store` (the app's bottom layer) does not load the model.

@@ -62,3 +62,15 @@ MONTHS_FR: tuple[str, ...] = (
 WEEKDAYS_FR: tuple[str, ...] = (
     *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
 )
+
+
+class Role(StrEnum):
+    """Who uses the management tool, and so what they may see (the store's accounts carry one)."""
+
+    ANIMATOR = "animator"
+    HOST = "host"
+    PROVIDER = "provider"
+    FAMILY = "family"
+    RESIDENT = "resident"
+    # A project promoter explores scenarios; no personal data of any habitat.
+    PROMOTER = "promoter"

@@ -18,6 +18,22 @@ def test_production_config_hides_tracebacks_and_keeps_xsrf_protection():
     assert config["server"]["maxUploadSize"] <= 200
 
 
+def test_serve_passes_the_checkout_config_as_flags():
+    # `streamlit run app.py` reads the checkout's file; `habitat serve` passes flags: same settings.
+    from habitat.ui.serving import streamlit_flags
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    flags = {flag.removeprefix("--").partition("=")[::2] for flag in streamlit_flags()}
+    expected = {
+        (f"{section}.{name}", str(value).lower() if isinstance(value, bool) else str(value))
+        for section, options in config.items()
+        for name, value in options.items()
+    }
+    assert flags == expected
+    assert ("server.enableXsrfProtection", "true") in flags
+    assert ("client.showErrorDetails", "none") in flags
+
+
 def test_no_page_renders_raw_html():
     calls = ("unsafe_allow_html=True", "st.html(", "components.html(")
     offenders = [

@@ -13,6 +13,9 @@ EXIT_BAD_INPUT = 2
 #: A sweep's Dask cluster went away (or a late worker ran other code): finished points
 #: are kept, and the same command resumes.
 EXIT_CLUSTER_LOST = 3
+#: The command needs an extra that is not installed (`pip install habitat-inclusif[app]`):
+#: nothing was run.
+EXIT_MISSING_EXTRA = 4
 #: Interrupted by Ctrl-C, as shells report SIGINT.
 EXIT_INTERRUPTED = 130
 

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from habitat.cli import db, gdpr, research, serve, simulate, users
-from habitat.cli.exit_codes import EXIT_BAD_INPUT
+from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_MISSING_EXTRA
+from habitat.extras import missing_extra
 
 #: The logger every module of the package logs under (`logging.getLogger(__name__)`).
 LOGGER = "habitat"
@@ -26,15 +27,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def version() -> str:
-    """The installed package's version, or the source tree's when it is not installed."""
-    from importlib import metadata
+    """The package's version (the one the build records, from `habitat.__version__`)."""
+    from habitat import __version__
 
-    try:
-        return metadata.version("habitat")
-    except metadata.PackageNotFoundError:
-        from habitat import __version__
-
-        return __version__
+    return __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,4 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose, args.silent)
     if args.silent and hasattr(args, "quiet"):
         args.quiet = True  # `habitat -q sweep` hides the progress bar like `sweep -q`
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ModuleNotFoundError as error:  # an extra (app, research) is not installed
+        missing_extra(f"habitat {args.command}", error)
+        return EXIT_MISSING_EXTRA

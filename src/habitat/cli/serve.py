@@ -5,13 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from habitat.cli.exit_codes import fail
 from habitat.cli.options import add_db_option
-
-#: The app's entry file, at the top of the source tree (the package is installed editable).
-APP = Path(__file__).resolve().parents[3] / "app.py"
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -36,6 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from habitat.cli.db import demo
     from habitat.clock import today
+    from habitat.ui.serving import APP, streamlit_flags
 
     if not 0 < args.port < 65536:
         return fail("serve", f"--port: must be 1-65535, got {args.port}")
@@ -64,8 +61,8 @@ def _serve(args: argparse.Namespace) -> int:
         str(args.port),
         "--server.address",
         args.address,
+        *streamlit_flags(),
     ]
     print(f"habitat: serving {args.db} on http://{args.address}:{args.port}", flush=True)
-    os.chdir(APP.parent)  # Streamlit reads .streamlit/config.toml from the working folder
     os.execve(sys.executable, command, env)
     return 0  # pragma: no cover - execve does not return

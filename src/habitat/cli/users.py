@@ -14,7 +14,7 @@ import sys
 
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
 from habitat.cli.options import add_db_option, existing_db
-from habitat.store.entities import Role
+from habitat.domain import Role
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

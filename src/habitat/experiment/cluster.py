@@ -8,7 +8,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +58,9 @@ def code_identity() -> dict[str, str | None]:
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    try:
-        version = metadata.version("habitat")
-    except metadata.PackageNotFoundError:
-        version = None
-    return {"habitat": version, "git_commit": git_commit(), "source_sha256": digest.hexdigest()}
+    from habitat import __version__
+
+    return {"habitat": __version__, "git_commit": git_commit(), "source_sha256": digest.hexdigest()}
 
 
 def _differs(mine: dict[str, Any], theirs: dict[str, Any]) -> str | None:

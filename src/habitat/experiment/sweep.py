@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from habitat.experiment.points import (
 from habitat.experiment.spec import Experiment
 from habitat.files import write_atomically
 from habitat.sim.batch import batchable_path
-from habitat.sim.output import VERSIONED_PACKAGES, git_commit
+from habitat.sim.output import VERSIONED_PACKAGES, git_commit, package_versions
 
 log = logging.getLogger(__name__)
 
@@ -238,12 +237,10 @@ def run_sweep(
 def _manifest(
     experiment: Experiment, design: pd.DataFrame, backend: Backend, source: str | None
 ) -> dict[str, Any]:
-    versions = {"python": platform.python_version()}
-    for package in (*VERSIONED_PACKAGES, *SWEEP_PACKAGES):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
+    versions = {
+        "python": platform.python_version(),
+        **package_versions((*VERSIONED_PACKAGES, *SWEEP_PACKAGES)),
+    }
     return {
         "experiment_file": source,
         "experiment": experiment.model_dump(mode="json"),

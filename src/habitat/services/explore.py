@@ -9,14 +9,16 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from habitat.scenario import Scenario, ScenarioError, load_scenario, scenario_from_data
 from habitat.sim.run import SimulationResult, simulate
 
-#: The scenario files shipped with the project (a promoter starts from one of them).
-SCENARIOS_DIR = Path(__file__).resolve().parents[3] / "scenarios"
+#: The scenario files shipped in the package (a promoter starts from one of them); the
+#: checkout's top-level `scenarios/` links to the same folder.
+SCENARIOS_DIR = Path(str(resources.files("habitat") / "scenarios"))
 
 #: Replications a person may ask for: enough for a stable 90 % band, bounded for memory.
 MAX_REPLICATIONS = 1000

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import mesa
 import numpy as np
 
 from habitat.domain import PUBLICS, Public
-from habitat.scenario import Scenario
+from habitat.scenario import Scenario, load_scenario
 from habitat.sim.animator import AnimatorAgent
 from habitat.sim.batch import column_view
 from habitat.sim.events import EventLog
@@ -51,6 +53,15 @@ class RateTables:
         )
 
 
+class PastHorizonError(RuntimeError):
+    """A step asked after the scenario's last day: the run is over (`running` is False)."""
+
+
+def replication_mean(model: HabitatModel, metric: str) -> float:
+    """Today's value of a recorded metric, averaged over the model's replications."""
+    return float(model.metrics[model.day - 1, model.metric_names.index(metric)].mean())
+
+
 def activities_on(day: int, per_week: float) -> int:
     """Activities planned on `day`, spread evenly: 3 a week gives 3 in every 7 days."""
     return int(np.floor(day * per_week / 7.0) - np.floor((day - 1) * per_week / 7.0))
@@ -76,16 +87,26 @@ class HabitatModel(mesa.Model):
         record_events: keep the readable event log (use for small runs; one habitat).
         metrics: the metrics to record (`metric_names`, in `METRIC_NAMES` order);
             default all. A sweep that keeps a few saves their memory and work.
+        collect: fill `datacollector` (a Mesa `DataCollector`) each day with the
+            replication mean of every recorded metric, for `mesa.batch_run` and Mesa's
+            tools; off by default, the arrays in `metrics` hold everything already.
+
+    A scenario may also be given as a file path (what `mesa.batch_run` can pass).
+    After the scenario's last day `running` is False, and a further `step()`
+    raises `PastHorizonError`.
     """
 
     def __init__(
         self,
-        scenario: Scenario | Sequence[Scenario],
+        scenario: Scenario | Sequence[Scenario] | str | PathLike[str],
         replications: int = 1,
         seed: int | Sequence[int] | None = None,
         record_events: bool = False,
         metrics: Collection[str] | None = None,
+        collect: bool = False,
     ):
+        if isinstance(scenario, str | PathLike):
+            scenario = load_scenario(Path(scenario))
         scenarios = [scenario] if isinstance(scenario, Scenario) else list(scenario)
         seeds = list(seed) if isinstance(seed, Sequence) else [seed]
         if len(seeds) != len(scenarios):
@@ -126,6 +147,12 @@ class HabitatModel(mesa.Model):
             (self.scenario.days, len(self.metric_names), self.replications), np.float32
         )
         self._recorders = [(i, _METRIC_VALUES[name]) for i, name in enumerate(self.metric_names)]
+        self.collecting = collect
+        self.datacollector = mesa.DataCollector(
+            model_reporters={m: partial(replication_mean, metric=m) for m in self.metric_names}
+            if collect
+            else None
+        )
 
         residents = self.scenario.residents  # None when the habitats' residents differ
         members = (residents.members if residents is not None else None) or []
@@ -155,7 +182,17 @@ class HabitatModel(mesa.Model):
     # ------------------------------------------------------------------ the day
 
     def step(self) -> None:
-        """One day: shocks, residents' morning, help, the animator, collective life, night."""
+        """One day: shocks, residents' morning, help, the animator, collective life, night.
+
+        Raises:
+            PastHorizonError: the scenario's last day is done; nothing is simulated.
+        """
+        if self.day >= self.scenario.days:
+            self.steps = self.day  # Mesa counted this step before calling it: undo
+            raise PastHorizonError(
+                f"the run is over: day {self.day} was the scenario's last "
+                f"(days: {self.scenario.days}); a model steps at most that many times"
+            )
         self.day = self.steps
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
@@ -192,6 +229,9 @@ class HabitatModel(mesa.Model):
         self.animator.bear_the_load(workload)
         self.state.coordination_coverage = coverage["coordination"]
         self.record(demands, given, available, worked, workload, spent)
+        if self.collecting:
+            self.datacollector.collect(self)
+        self.running = self.day < self.scenario.days
 
     def demands(self) -> dict[str, np.ndarray]:
         """Hours asked of the animator today, per task (see `ANIMATOR_TASKS`)."""
@@ -517,4 +557,4 @@ def _coverage(given: np.ndarray, asked: np.ndarray) -> np.ndarray:
     return np.divide(given, asked, out=np.ones_like(given, dtype=float), where=asked > 0)
 
 
-__all__ = ["HabitatModel", "activities_on"]
+__all__ = ["HabitatModel", "PastHorizonError", "activities_on", "replication_mean"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -13,6 +14,19 @@ from habitat.sim.run import SimulationResult
 
 #: Packages whose versions decide the numbers; recorded in every manifest.
 VERSIONED_PACKAGES = ("habitat", "mesa", "numpy", "pandas", "pydantic", "pyarrow")
+#: Distribution names that differ from the import name ("habitat" on PyPI is another project).
+DISTRIBUTIONS = {"habitat": "habitat-inclusif"}
+
+
+def package_versions(packages: tuple[str, ...]) -> dict[str, str | None]:
+    """The installed version of each package, by import name (None when not installed)."""
+    versions: dict[str, str | None] = {}
+    for package in packages:
+        try:
+            versions[package] = metadata.version(DISTRIBUTIONS.get(package, package))
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
 
 
 def git_commit() -> str | None:
@@ -36,17 +50,12 @@ def git_commit() -> str | None:
     return out.stdout.strip() + ("-dirty" if dirty else "")
 
 
-def manifest(result: SimulationResult, source: str | None, overrides: list[str]) -> dict:
+def manifest(result: SimulationResult, source: str | None, overrides: Sequence[str]) -> dict:
     """What is needed to reproduce the run, and what it ran on."""
-    versions = {"python": platform.python_version()}
-    for package in VERSIONED_PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
+    versions = {"python": platform.python_version(), **package_versions(VERSIONED_PACKAGES)}
     return {
         "scenario_file": source,
-        "overrides": overrides,
+        "overrides": list(overrides),
         "seed": result.seed,
         "replications": result.replications,
         "days": result.days,
@@ -61,7 +70,10 @@ def manifest(result: SimulationResult, source: str | None, overrides: list[str])
 
 
 def write_results(
-    result: SimulationResult, out: Path, source: str | None = None, overrides: list[str] = ()
+    result: SimulationResult,
+    out: Path,
+    source: str | None = None,
+    overrides: Sequence[str] = (),
 ) -> list[Path]:
     """Write metrics.parquet, events.csv (when kept) and manifest.json into `out`.
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field, NaiveDatetime, field_validator, model_validator
 
-from habitat.domain import AVP_MAX, DWELLINGS_MAX, ProviderKind, Public, SupportFunction
+from habitat.domain import AVP_MAX, DWELLINGS_MAX, ProviderKind, Public, Role, SupportFunction
 from habitat.store.record import Link, Record
 from habitat.store.text import (
     ERASED,
@@ -758,18 +758,6 @@ class TimeEntry(Record):
     hours: float = Field(gt=0.0, le=24.0)
     avp_funded: bool = True
     note: ShortText | None = None
-
-
-class Role(StrEnum):
-    """Who uses the management tool, and so what they may see."""
-
-    ANIMATOR = "animator"
-    HOST = "host"
-    PROVIDER = "provider"
-    FAMILY = "family"
-    RESIDENT = "resident"
-    # A project promoter explores scenarios; no personal data of any habitat.
-    PROMOTER = "promoter"
 
 
 class Account(Record):

@@ -1,0 +1,41 @@
+"""The habitat's management tool: sign in, then the pages the role may open.
+
+Shipped in the package: `habitat serve` runs this file (`make run`, or
+`streamlit run app.py` in a checkout, whose app.py runs it too); the database is
+`$HABITAT_DB` or `data/habitat.db`.
+"""
+
+import streamlit as st
+
+from habitat.services.access import ROLE_FR
+from habitat.ui import login, navigation, session
+
+st.set_page_config(page_title="Habitat inclusif", page_icon="🏡", layout="wide")
+
+if not session.db_path().exists():
+    st.error(
+        f"Base de données introuvable ({session.db_path()}) : créez-la avec "
+        "`habitat db init` puis `habitat users add`, ou `habitat db demo` pour une démonstration."
+    )
+    st.stop()
+
+with session.database() as db:
+    user = session.signed_in_user(db)
+
+
+def sign_in_page() -> None:
+    """The only page before signing in."""
+    with session.database() as db:
+        login.render(db)
+
+
+if user is None:
+    st.navigation([st.Page(sign_in_page, title="Connexion", url_path="connexion")]).run()
+    st.stop()
+
+with st.sidebar:
+    st.caption(f"{user.display_name} · {ROLE_FR[user.role]}")
+    if st.button("Se déconnecter", key="app.sign_out", icon=":material/logout:"):
+        session.sign_out()
+        st.rerun()
+st.navigation(navigation.pages_for(user)).run()
