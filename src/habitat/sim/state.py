@@ -8,7 +8,8 @@ Habitat-level arrays have shape (replications,).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +73,7 @@ class HabitatState:
     animator_replacement_share: np.ndarray  # float (R,)
     animator_post_vacant_until: np.ndarray  # int32 (R,)
     # What the animator could cover yesterday: coordination prevents failures today.
-    coordination_coverage: np.ndarray = field(default=None)  # float (R,)
+    coordination_coverage: np.ndarray  # float (R,)
 
 
 @dataclass
@@ -129,9 +130,9 @@ def concat_states(states: list[HabitatState]) -> HabitatState:
     if len(states) == 1:
         return states[0]
 
-    def join(parts: list):
+    def join(parts: list) -> Any:
         first = parts[0]
-        if is_dataclass(first):
+        if is_dataclass(first) and not isinstance(first, type):
             return type(first)(
                 **{f.name: join([getattr(p, f.name) for p in parts]) for f in fields(first)}
             )

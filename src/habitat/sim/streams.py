@@ -14,6 +14,7 @@ a filler (NaN for uniforms, 0 for counts) in their columns, which the caller mas
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -54,8 +55,8 @@ class Streams:
         if self.habitats == 1:
             return _ONE_TRUE if mask.any() else _ONE_FALSE
         if mask.ndim == 1:
-            return mask.reshape(self.habitats, self.per).any(axis=1)
-        return mask.reshape(-1, self.habitats, self.per).any(axis=(0, 2))
+            return cast(np.ndarray, mask.reshape(self.habitats, self.per).any(axis=1))
+        return cast(np.ndarray, mask.reshape(-1, self.habitats, self.per).any(axis=(0, 2)))
 
     def any_at(self, columns: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Bool per habitat: whether `mask` is true at one of its `columns`.
@@ -73,7 +74,7 @@ class Streams:
 
         `mask` is (rows, columns).
         """
-        return mask.reshape(len(mask), self.habitats, self.per).any(axis=2)
+        return cast(np.ndarray, mask.reshape(len(mask), self.habitats, self.per).any(axis=2))
 
     def _active(self, where: np.ndarray | None) -> list[int]:
         if where is None:
@@ -145,7 +146,9 @@ class Streams:
             return self.generators[0].binomial(n, p)
         out = np.empty(self.columns, dtype=np.int64)
         for h, part in enumerate(self._slices):
-            out[part] = self.generators[h].binomial(n if np.ndim(n) == 0 else n[part], p[part])
+            out[part] = self.generators[h].binomial(
+                n if np.ndim(n) == 0 else cast(np.ndarray, n)[part], p[part]
+            )
         return out
 
     def poisson(self, lam: np.ndarray) -> np.ndarray:
@@ -170,6 +173,6 @@ class Streams:
         out = np.zeros(self.columns, dtype=np.int64)
         for h in self._active(where):
             part = self._slices[h]
-            value = p if np.ndim(p) == 0 else p[part.start]
+            value = p if np.ndim(p) == 0 else cast(np.ndarray, p)[part.start]
             out[part] = self.generators[h].geometric(value, self.per)
         return out
