@@ -5,14 +5,72 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from pathlib import Path
 
 import sqlite_utils
 import yaml
 
+from habitat.demo.material import (
+    ACTIVITIES_PER_WEEK,
+    ACTIVITY_KINDS,
+    ACTIVITY_WEIGHTS,
+    AGENDA_ITEMS,
+    AGENDA_OUTCOMES,
+    ANIMATOR_DAYS,
+    ANIMATOR_HOURS_PER_WEEK,
+    BOOKING_PURPOSES,
+    DECISIONS,
+    DISABILITY_CARE,
+    DWELLINGS,
+    ELDERLY_HEAVY,
+    ELDERLY_LIGHT,
+    FAMILY_PURPOSES,
+    FOLLOW_UPS,
+    FUNCTION_NOTES,
+    FUNCTION_WEIGHTS,
+    HAD_VISIT,
+    HOUSE_RULES,
+    NOTE_ENDINGS,
+    NOTES_FAMILY,
+    NOTES_FROM_FAMILY,
+    NOTES_HOUSE,
+    NOTES_PER_DAY,
+    NOTES_PROVIDERS,
+    NOTES_TEAM,
+    PLANNED_AHEAD_DAYS,
+    PROVIDER_NOTE_ENDINGS,
+    PVSP_TEXTS,
+    REVIEW_SUMMARIES,
+    SETTLING_DAYS,
+    SEVERITIES,
+    SEVERITY_WEIGHTS,
+    SPACES,
+    TENSION_ACTIONS,
+    TENSION_KIND_WEIGHTS,
+    TENSION_TEXTS,
+    TENSIONS_PER_YEAR,
+    TOWNS,
+    USUAL_SEVERITY_WEIGHTS,
+    ActivityKind,
+    CarePattern,
+    provider_specs,
+)
+from habitat.demo.people import (
+    EXIT_REASONS_FR,
+    FIRST_NAMES,
+    FOUNDERS,
+    LEVELS,
+    NEWCOMER_PUBLICS,
+    SURNAMES,
+    Generation,
+    Kin,
+    Person,
+    Profile,
+    Ties,
+    entry_order,
+)
 from habitat.domain import MONTHS_FR, Public, SupportFunction
 from habitat.scenario import (
     AnimatorSpec,
@@ -26,8 +84,6 @@ from habitat.store.entities import (
     RECORDS,
     Account,
     Activity,
-    ActivityCategory,
-    Arrangement,
     Attendance,
     Audience,
     Booking,
@@ -40,10 +96,8 @@ from habitat.store.entities import (
     ExitReason,
     Habitat,
     HouseRule,
-    Intensity,
     Intervention,
     LiaisonNote,
-    NeedDomain,
     Place,
     PlanNeed,
     PlanReview,
@@ -58,9 +112,7 @@ from habitat.store.entities import (
     Role,
     SavedScenario,
     ScenarioOrigin,
-    Severity,
     SharedLifeProject,
-    SupportLevel,
     SupportPlan,
     Tension,
     TensionKind,
@@ -77,18 +129,6 @@ from habitat.store.repository import add
 DEFAULT_END = date(2026, 6, 30)
 #: The seed used when none is given.
 DEFAULT_SEED = 2026
-#: Private dwellings, and so the most residents present on any day.
-DWELLINGS = 8
-#: Liaison notes written on an average day, at scale 1 (fewer at weekends).
-NOTES_PER_DAY = 4.0
-#: Tensions and incidents recorded in a year, at scale 1 (most of them minor).
-TENSIONS_PER_YEAR = 110
-#: Collective activities in a week, at scale 1: one of these, drawn each week.
-ACTIVITIES_PER_WEEK = (3, 4, 5)
-#: The rota, the activities calendar and bookings run this many days past `end`.
-PLANNED_AHEAD_DAYS = 14
-#: The animator-coordinator's contract: 28 h a week, Monday to Thursday.
-ANIMATOR_HOURS_PER_WEEK = 28.0
 #: The benchmark's habitat: 5 years at this scale give about 73,000 notes, 5,500
 #: tensions and 80,000 attendance rows (issue 3 asks for 50,000 / 5,000 / 20,000).
 BENCH_YEARS = 5
@@ -97,9 +137,6 @@ BENCH_SCALE = 10.0
 #: Page cache during the load, in KiB: SQLite's default 2 MB spills a years-long
 #: transaction to disk over and over; 256 MB makes the benchmark build a third faster.
 _BULK_CACHE_KIB = 262_144
-_ANIMATOR_DAYS = (0, 1, 2, 3)
-_EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
-_WEEKDAYS = (0, 1, 2, 3, 4)
 
 
 class NotEmpty(StoreError):  # noqa: N818 - reads as what happened, like the store's errors
@@ -288,1020 +325,10 @@ def _db_name(db: sqlite_utils.Database) -> str:
     return row[2] or ":memory:"
 
 
-# --- Fixed material: places, names, texts -------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Town:
-    name: str
-    postcode: str
-    department: str
-    area: str
-    habitat: str
-    street: str
-    host: str
-
-
-_TOWNS = (
-    _Town(
-        "Saintes",
-        "17100",
-        "17",
-        "Pays Santon",
-        "La Maison des Tilleuls",
-        "14 rue des Tilleuls",
-        "Association Vivre Ensemble en Saintonge",
-    ),
-    _Town(
-        "Niort",
-        "79000",
-        "79",
-        "Niortais",
-        "La Maison des Acacias",
-        "3 allée des Acacias",
-        "Association Habiter Autrement en Niortais",
-    ),
-    _Town(
-        "Angoulême",
-        "16000",
-        "16",
-        "Angoumois",
-        "La Maison du Parc",
-        "27 rue du Parc",
-        "Association Toit Partagé Charente",
-    ),
-    _Town(
-        "Rochefort",
-        "17300",
-        "17",
-        "Pays Rochefortais",
-        "La Maison des Marronniers",
-        "8 avenue des Marronniers",
-        "Association Les Voisins de la Corderie",
-    ),
-)
-
-_WOMEN_OLD = (
-    "Jeanne", "Germaine", "Odette", "Lucienne", "Simone", "Paulette", "Yvette",
-    "Marguerite", "Madeleine", "Suzanne", "Denise", "Colette", "Josette", "Monique",
-)  # fmt: skip
-_MEN_OLD = (
-    "Marcel", "Raymond", "André", "Roger", "Henri", "Georges", "Lucien", "René",
-    "Robert", "Maurice", "Gilbert", "Fernand", "Jacques", "Bernard",
-)  # fmt: skip
-_WOMEN_MID = (
-    "Catherine", "Isabelle", "Nathalie", "Sylvie", "Valérie", "Christine", "Sandrine",
-    "Véronique", "Martine", "Brigitte", "Corinne", "Pascale", "Florence", "Muriel",
-)  # fmt: skip
-_MEN_MID = (
-    "Philippe", "Pascal", "Laurent", "Thierry", "Éric", "Patrick", "Frédéric",
-    "Didier", "Olivier", "Christophe", "Stéphane", "Jean-Luc", "Gilles", "Hervé",
-)  # fmt: skip
-_WOMEN_YOUNG = (
-    "Sophie", "Camille", "Aurélie", "Émilie", "Laura", "Élodie", "Pauline", "Julie",
-    "Manon", "Chloé", "Léa", "Sarah", "Inès", "Marion",
-)  # fmt: skip
-_MEN_YOUNG = (
-    "Julien", "Thomas", "Nicolas", "Maxime", "Kévin", "Mathieu", "Romain", "Antoine",
-    "Hugo", "Lucas", "Yanis", "Théo", "Mehdi", "Quentin",
-)  # fmt: skip
-_SURNAMES = (
-    "Martin", "Bernard", "Dubois", "Petit", "Durand", "Leroy", "Moreau", "Simon",
-    "Laurent", "Lefebvre", "Michel", "Garcia", "Bertrand", "Roux", "Vincent", "Fournier",
-    "Morel", "Girard", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Legrand",
-    "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel",
-    "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Fontaine", "Chevalier",
-    "Robin", "Masson", "Nguyen", "Boyer", "Denis", "Lemaire", "Duval", "Joly", "Roche",
-    "Meyer", "Lucas", "Meunier", "Marchand", "Dufour", "Blanchard", "Barbier", "Brun",
-    "Dumas", "Brunet", "Schmitt", "Leroux", "Colin", "Renard", "Arnaud", "Caron",
-    "Aubert", "Giraud", "Leclerc", "Vidal", "Bourgeois", "Renaud", "Picard", "Fabre",
-    "Dupuis", "Olivier", "Hubert", "Guillot", "Rivière", "Le Gall", "Moulin", "Berger",
-    "Fleury", "Deschamps", "Benoît", "Maillard", "Aubry", "Poirier", "Charpentier",
-    "Baron", "Dupuy", "Breton", "Rémy", "Cousin", "Ferreira", "Benali", "Da Silva",
-)  # fmt: skip
-
-
-class _Generation(StrEnum):
-    """Which pool a first name is drawn from."""
-
-    OLD = "old"
-    MIDDLE = "middle"
-    YOUNG = "young"
-
-
-_FIRST_NAMES = {
-    (_Generation.OLD, True): _WOMEN_OLD,
-    (_Generation.OLD, False): _MEN_OLD,
-    (_Generation.MIDDLE, True): _WOMEN_MID,
-    (_Generation.MIDDLE, False): _MEN_MID,
-    (_Generation.YOUNG, True): _WOMEN_YOUNG,
-    (_Generation.YOUNG, False): _MEN_YOUNG,
-}
-
-_EXIT_REASONS_FR = {
-    ExitReason.DEATH: "décès",
-    ExitReason.INSTITUTION: "entrée en établissement",
-    ExitReason.HOSPITAL: "hospitalisation longue",
-    ExitReason.FAMILY: "retour en famille",
-    ExitReason.OWN_HOME: "installation dans un logement autonome",
-    ExitReason.OTHER: "autre projet de vie",
-}
-_RELATIONS_FR = {
-    Relation.CHILD: ("fils", "fille"),
-    Relation.SPOUSE: ("époux", "épouse"),
-    Relation.PARENT: ("père", "mère"),
-    Relation.SIBLING: ("frère", "sœur"),
-    Relation.GRANDCHILD: ("petit-fils", "petite-fille"),
-    Relation.OTHER_FAMILY: ("neveu", "nièce"),
-    Relation.FRIEND: ("ami", "amie"),
-    Relation.LEGAL_GUARDIAN: ("mandataire judiciaire", "mandataire judiciaire"),
-    Relation.NEIGHBOUR: ("voisin", "voisine"),
-}
-
-
-# --- The residents' profiles --------------------------------------------------------
-
-
-class _Ties(StrEnum):
-    """Who stands by a resident (DOMAIN.md §4.2: some families carry the habitat)."""
-
-    PILLAR = "pillar"  # a relative giving 10+ hours a week, and another
-    SOME = "some"  # one to three relatives giving an hour or two
-    FRIEND_ONLY = "friend_only"  # no family: a friend is the emergency contact
-    NOBODY = "nobody"  # no family, no emergency contact
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """Who a resident is, before names are drawn: public, autonomy, family, story."""
-
-    public: Public
-    gir: int | None = None
-    support_level: SupportLevel | None = None
-    entry_mode: EntryMode = EntryMode.CHOSEN
-    ties: _Ties = _Ties.SOME
-    propensity: float = 0.6  # how readily they join activities
-    stays: bool = False  # never leaves (alert fixtures, account holders)
-    account: Role | None = None  # a family or resident account tied to them
-    consents: bool = True  # whether the family agrees to information being shared
-
-
-#: The founding residents: 4 elderly people GIR 2-5 and 4 disabilities.
-_FOUNDERS = (
-    _Profile(Public.ELDERLY, gir=2, ties=_Ties.PILLAR, propensity=0.55),
-    _Profile(Public.ELDERLY, gir=3, entry_mode=EntryMode.DEFAULT, propensity=0.5, consents=False),
-    _Profile(Public.ELDERLY, gir=4, ties=_Ties.FRIEND_ONLY, propensity=0.8, stays=True),
-    _Profile(Public.ELDERLY, gir=5, propensity=0.75),
-    _Profile(
-        Public.MOTOR,
-        support_level=SupportLevel.HIGH,
-        propensity=0.7,
-        stays=True,
-        account=Role.RESIDENT,
-    ),
-    _Profile(
-        Public.PSYCHIC,
-        support_level=SupportLevel.MODERATE,
-        entry_mode=EntryMode.DEFAULT,
-        ties=_Ties.NOBODY,
-        propensity=0.06,
-        stays=True,
-    ),
-    _Profile(
-        Public.INTELLECTUAL,
-        support_level=SupportLevel.MODERATE,
-        ties=_Ties.PILLAR,
-        propensity=0.85,
-        stays=True,
-        account=Role.FAMILY,
-    ),
-    _Profile(Public.AUTISM, support_level=SupportLevel.HIGH, propensity=0.45),
-)
-_NEWCOMER_PUBLICS = (
-    Public.ELDERLY,
-    Public.ELDERLY,
-    Public.ELDERLY,
-    Public.MOTOR,
-    Public.PSYCHIC,
-    Public.INTELLECTUAL,
-    Public.AUTISM,
-    Public.SENSORY,
-)
-_LEVELS = (SupportLevel.LOW, SupportLevel.MODERATE, SupportLevel.MODERATE, SupportLevel.HIGH)
-
-
-@dataclass
-class _Kin:
-    """A carer as the demo knows them (for notes and accounts)."""
-
-    first_name: str
-    last_name: str
-    relation: Relation
-    female: bool
-    consent: bool
-    hours: float
-    id: int = 0
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def relation_fr(self) -> str:
-        return _RELATIONS_FR[self.relation][self.female]
-
-
-@dataclass
-class _Person:
-    """A resident as the demo plans them, then their id once stored."""
-
-    profile: _Profile
-    female: bool
-    first_name: str
-    last_name: str
-    birth_year: int
-    dwelling: int
-    entry: date
-    pseudonym: str
-    propensity: float
-    exit: date | None = None
-    exit_reason: ExitReason | None = None
-    carers: list[_Kin] = field(default_factory=list)
-    emergency_contact: str | None = None
-    providers: list[str] = field(default_factory=list)
-    id: int = 0
-
-    def present(self, day: date) -> bool:
-        return self.entry <= day and (self.exit is None or day < self.exit)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def called(self) -> str:
-        """How the team names them in writing: elderly people by title, others by first name."""
-        if self.profile.public is Public.ELDERLY:
-            return f"{'Mme' if self.female else 'M.'} {self.last_name}"
-        return self.first_name
-
-
-# --- Providers, plans ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _ProviderSpec:
-    key: str
-    name: str
-    kind: ProviderKind
-    arrangement: Arrangement
-    services: str
-    registered: bool  # has a FINESS number
-
-
-def _provider_specs(town: _Town) -> tuple[_ProviderSpec, ...]:
-    return (
-        _ProviderSpec(
-            "saad_habitat",
-            f"SAAD Aide et Présence du {town.area}",
-            ProviderKind.HOME_HELP,
-            Arrangement.HABITAT,
-            "Aide à domicile mutualisée pour l'habitat : lever, repas, entretien, coucher.",
-            True,
-        ),
-        _ProviderSpec(
-            "saad_own",
-            f"ADMR de {town.name}",
-            ProviderKind.HOME_HELP,
-            Arrangement.OWN,
-            "Aide à domicile (APA, PCH) : toilette, habillage, courses.",
-            True,
-        ),
-        _ProviderSpec(
-            "ssiad",
-            f"SSIAD du {town.area}",
-            ProviderKind.NURSING,
-            Arrangement.HABITAT,
-            "Soins infirmiers à domicile sur prescription : soins d'hygiène, surveillance.",
-            True,
-        ),
-        _ProviderSpec(
-            "nurse",
-            "Cabinet infirmier des Arènes",
-            ProviderKind.NURSING,
-            Arrangement.OWN,
-            "Infirmières libérales : injections, piluliers, pansements.",
-            False,
-        ),
-        _ProviderSpec(
-            "savs",
-            "SAVS Les Passerelles",
-            ProviderKind.SAVS,
-            Arrangement.OWN,
-            "Accompagnement à la vie sociale : budget, démarches, loisirs.",
-            True,
-        ),
-        _ProviderSpec(
-            "samsah",
-            f"SAMSAH Horizon {town.department}",
-            ProviderKind.SAMSAH,
-            Arrangement.OWN,
-            "Accompagnement médico-social : ergothérapie, éducateurs, coordination des soins.",
-            True,
-        ),
-        _ProviderSpec(
-            "had",
-            f"HAD du {town.area}",
-            ProviderKind.HAD,
-            Arrangement.OWN,
-            "Hospitalisation à domicile : pansements complexes, perfusions, soins palliatifs.",
-            True,
-        ),
-        _ProviderSpec("gp_a", "", ProviderKind.GP, Arrangement.OWN, "Médecin traitant.", False),
-        _ProviderSpec("gp_b", "", ProviderKind.GP, Arrangement.OWN, "Médecin traitant.", False),
-        _ProviderSpec(
-            "physio",
-            "Cabinet de kinésithérapie du Centre",
-            ProviderKind.OTHER,
-            Arrangement.OWN,
-            "Kinésithérapie à domicile.",
-            False,
-        ),
-        _ProviderSpec(
-            "meals",
-            f"Portage de repas du CCAS de {town.name}",
-            ProviderKind.OTHER,
-            Arrangement.HABITAT,
-            "Repas livrés les jours sans repas partagé.",
-            False,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class _Visit:
-    """A regular intervention of a support plan."""
-
-    provider: str
-    weekdays: tuple[int, ...]
-    start: time
-    end: time
-    task: str
-
-
-@dataclass(frozen=True)
-class _Need:
-    domain: NeedDomain
-    intensity: Intensity
-    text: str
-
-
-@dataclass(frozen=True)
-class _CarePattern:
-    needs: tuple[_Need, ...]
-    visits: tuple[_Visit, ...]
-    risks: tuple[str, ...]
-    preferences: tuple[str, ...]
-
-
-_ELDERLY_HEAVY = _CarePattern(
-    needs=(
-        _Need(
-            NeedDomain.PERSONAL_CARE, Intensity.HEAVY, "Aide totale à la toilette et à l'habillage."
-        ),
-        _Need(NeedDomain.MOBILITY, Intensity.MODERATE, "Transferts lit-fauteuil, déambulateur."),
-        _Need(NeedDomain.MEALS, Intensity.MODERATE, "Repas préparés, texture adaptée le soir."),
-        _Need(NeedDomain.HEALTH, Intensity.MODERATE, "Diabète : injection d'insuline le matin."),
-        _Need(NeedDomain.SAFETY, Intensity.MODERATE, "Risque de chute la nuit, téléassistance."),
-    ),
-    visits=(
-        _Visit(
-            "saad_habitat", _EVERY_DAY, time(8, 0), time(9, 15), "Lever, toilette, petit déjeuner"
-        ),
-        _Visit("nurse", _EVERY_DAY, time(7, 45), time(8, 0), "Injection d'insuline, pilulier"),
-        _Visit("saad_habitat", _EVERY_DAY, time(18, 30), time(19, 15), "Repas du soir et coucher"),
-        _Visit("ssiad", _WEEKDAYS, time(10, 0), time(10, 45), "Soins d'hygiène et surveillance"),
-        _Visit(
-            "gp_a", (3,), time(17, 30), time(18, 0), "Visite à domicile, une semaine sur quatre"
-        ),
-    ),
-    risks=(
-        "Reste seul{e} dans son logement la nuit sans veille ; porte le bracelet de "
-        "téléassistance et accepte un passage de l'aide à 22 h.",
-        "Garde son tapis de salon malgré le risque de chute, après visite de l'ergothérapeute.",
-    ),
-    preferences=(
-        "Aime se lever tard le dimanche ; préfère la douche le soir. Tient à sa messe du "
-        "dimanche à la télévision.",
-        "Veut garder ses meubles et ses photos ; n'aime pas être servi{e} la première.",
-    ),
-)
-_ELDERLY_LIGHT = _CarePattern(
-    needs=(
-        _Need(
-            NeedDomain.HOUSEKEEPING, Intensity.MODERATE, "Ménage et linge deux fois par semaine."
-        ),
-        _Need(NeedDomain.HEALTH, Intensity.LIGHT, "Pilulier préparé par l'infirmière."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.LIGHT, "Souhaite garder ses sorties au club."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.LIGHT, "Aide ponctuelle pour le courrier."),
-    ),
-    visits=(
-        _Visit("saad_habitat", (0, 2, 4), time(10, 0), time(11, 30), "Ménage, courses, linge"),
-        _Visit("nurse", _EVERY_DAY, time(8, 0), time(8, 15), "Pilulier, surveillance"),
-        _Visit("gp_b", (1,), time(16, 30), time(17, 0), "Consultation au cabinet, mensuelle"),
-    ),
-    risks=(
-        "Sort seul{e} faire ses courses au marché malgré le risque de chute ; emporte son "
-        "téléphone et prévient l'équipe de son retour.",
-        "Prend sa douche seul{e} ; barre d'appui posée et téléassistance portée.",
-    ),
-    preferences=(
-        "Aime jardiner et parler de son métier d'autrefois ; déteste les lotos.",
-        "Préfère déjeuner chez soi en semaine et partager le repas du dimanche.",
-    ),
-)
-_MOTOR = _CarePattern(
-    needs=(
-        _Need(NeedDomain.MOBILITY, Intensity.HEAVY, "Fauteuil électrique ; transferts à deux."),
-        _Need(NeedDomain.PERSONAL_CARE, Intensity.HEAVY, "Toilette, habillage, coucher."),
-        _Need(NeedDomain.HOUSEKEEPING, Intensity.MODERATE, "Entretien du logement."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.LIGHT, "Sorties en ville en transport adapté."),
-    ),
-    visits=(
-        _Visit("saad_own", _EVERY_DAY, time(7, 30), time(9, 0), "Lever, toilette, habillage"),
-        _Visit("saad_habitat", (1, 3), time(8, 30), time(9, 30), "Petit déjeuner, ménage"),
-        _Visit("saad_own", _EVERY_DAY, time(20, 0), time(21, 0), "Coucher"),
-        _Visit("samsah", (1,), time(14, 0), time(15, 0), "Ergothérapie, aides techniques"),
-        _Visit("physio", (0, 3), time(11, 0), time(11, 45), "Kinésithérapie"),
-    ),
-    risks=(
-        "Se déplace seul{e} en fauteuil électrique en ville, y compris le soir jusqu'à 21 h ; "
-        "téléphone chargé et trajet connu de l'équipe.",
-    ),
-    preferences=(
-        "Veut choisir ses aides à domicile et ses horaires ; tient à son autonomie de décision.",
-    ),
-)
-_PSYCHIC = _CarePattern(
-    needs=(
-        _Need(NeedDomain.HEALTH, Intensity.MODERATE, "Traitement au long cours, suivi au CMP."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.MODERATE, "Gestion du budget avec le SAVS."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.MODERATE, "Isolement : peu de liens hors habitat."),
-    ),
-    visits=(
-        _Visit("savs", (2,), time(10, 0), time(11, 0), "Budget, démarches administratives"),
-        _Visit("nurse", (4,), time(9, 0), time(9, 15), "Injection retard, suivi du traitement"),
-        _Visit("gp_b", (4,), time(17, 0), time(17, 30), "Consultation, une semaine sur quatre"),
-    ),
-    risks=(
-        "Gère seul{e} son traitement de la semaine (pilulier préparé par l'infirmière) ; l'équipe "
-        "alerte le CMP après deux prises oubliées.",
-        "Reçoit des amis dans son logement le soir sans prévenir l'équipe.",
-    ),
-    preferences=(
-        "Préfère qu'on frappe et attende sa réponse ; n'aime pas les activités en grand groupe.",
-    ),
-)
-_INTELLECTUAL = _CarePattern(
-    needs=(
-        _Need(NeedDomain.MEALS, Intensity.MODERATE, "Préparation des repas avec accompagnement."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.HEAVY, "Budget et courrier (curatelle)."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.LIGHT, "Travaille à l'ESAT, club de foot."),
-    ),
-    visits=(
-        _Visit("savs", (0, 3), time(16, 0), time(17, 30), "Courses, budget, loisirs"),
-        _Visit("saad_habitat", (1, 4), time(17, 0), time(18, 0), "Préparation du repas"),
-        _Visit("gp_a", (2,), time(18, 0), time(18, 30), "Consultation, une semaine sur six"),
-    ),
-    risks=(
-        "Prend le bus seul{e} pour aller à l'ESAT et au club de foot ; carte avec le numéro de "
-        "l'habitat dans son portefeuille.",
-    ),
-    preferences=("Adore la cuisine et la musique ; a besoin de repères écrits pour la semaine.",),
-)
-_AUTISM = _CarePattern(
-    needs=(
-        _Need(NeedDomain.COMMUNICATION, Intensity.HEAVY, "Communication par pictogrammes."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.MODERATE, "Routines stables, peu de bruit."),
-        _Need(NeedDomain.MEALS, Intensity.MODERATE, "Repas à heure fixe, aliments choisis."),
-    ),
-    visits=(
-        _Visit("samsah", (0, 2, 4), time(9, 30), time(11, 0), "Accompagnement éducatif, routines"),
-        _Visit("saad_habitat", _EVERY_DAY, time(18, 0), time(19, 0), "Repas du soir, coucher"),
-        _Visit("gp_a", (1,), time(17, 0), time(17, 30), "Consultation, une semaine sur huit"),
-    ),
-    risks=(
-        "Reste seul{e} dans son logement l'après-midi sans sollicitation de l'équipe ; "
-        "passage discret à 16 h.",
-    ),
-    preferences=(
-        "Besoin d'être prévenu{e} de tout changement de planning la veille ; casque anti-bruit.",
-    ),
-)
-_SENSORY = _CarePattern(
-    needs=(
-        _Need(NeedDomain.MOBILITY, Intensity.MODERATE, "Malvoyance : repères tactiles, canne."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.MODERATE, "Lecture du courrier."),
-    ),
-    visits=(
-        _Visit("savs", (1,), time(14, 0), time(15, 30), "Locomotion, démarches"),
-        _Visit("saad_habitat", (0, 3), time(10, 0), time(11, 0), "Courses, lecture du courrier"),
-        _Visit("gp_b", (2,), time(16, 0), time(16, 30), "Consultation, mensuelle"),
-    ),
-    risks=("Cuisine seul{e} dans son logement avec une plaque à arrêt automatique.",),
-    preferences=("Ne rien déplacer dans son logement sans prévenir.",),
-)
-
-
-def _care_pattern(profile: _Profile) -> _CarePattern:
+def _care_pattern(profile: Profile) -> CarePattern:
     if profile.public is Public.ELDERLY:
-        return _ELDERLY_HEAVY if (profile.gir or 6) <= 3 else _ELDERLY_LIGHT
-    return {
-        Public.MOTOR: _MOTOR,
-        Public.PSYCHIC: _PSYCHIC,
-        Public.INTELLECTUAL: _INTELLECTUAL,
-        Public.AUTISM: _AUTISM,
-        Public.SENSORY: _SENSORY,
-    }[profile.public]
-
-
-#: The GIR 2 founder's hospital-at-home nurse comes while the habitat's aide is there.
-_HAD_VISIT = _Visit("had", (0, 2, 4), time(9, 0), time(9, 30), "Pansement complexe (HAD)")
-
-
-# --- Collective life ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _ActivityKind:
-    title: str
-    category: ActivityCategory
-    starts: time
-    hours: float
-    spaces: tuple[str, ...] = ()  # empty: outside, at `location`
-    location: str = ""
-    weight: int = 1
-    mobile_only: bool = False  # harder for people with reduced mobility
-    months: tuple[int, ...] = ()  # empty: all year
-    weekdays: tuple[int, ...] = _EVERY_DAY
-
-    def held_on(self, day: date) -> bool:
-        return day.weekday() in self.weekdays and (not self.months or day.month in self.months)
-
-
-_ACTIVITY_KINDS = (
-    _ActivityKind(
-        "Repas partagé", ActivityCategory.MEAL, time(12, 0), 2, ("cuisine", "salon"), weight=6
-    ),
-    _ActivityKind(
-        "Petit déjeuner commun", ActivityCategory.MEAL, time(8, 30), 1.5, ("cuisine",), weight=2
-    ),
-    _ActivityKind(
-        "Atelier cuisine : le repas du soir",
-        ActivityCategory.WORKSHOP,
-        time(17, 0),
-        2,
-        ("cuisine",),
-        weight=2,
-    ),
-    _ActivityKind(
-        "Atelier mémoire", ActivityCategory.WORKSHOP, time(10, 0), 1.5, ("salon",), weight=2
-    ),
-    _ActivityKind("Gym douce", ActivityCategory.SPORT, time(10, 30), 1, ("salon",), weight=2),
-    _ActivityKind(
-        "Atelier jardinage",
-        ActivityCategory.WORKSHOP,
-        time(10, 0),
-        2,
-        ("jardin",),
-        weight=2,
-        months=(3, 4, 5, 6, 7, 8, 9, 10),
-    ),
-    _ActivityKind("Atelier peinture", ActivityCategory.WORKSHOP, time(14, 30), 2, ("salon",)),
-    _ActivityKind("Chorale", ActivityCategory.CULTURE, time(15, 0), 1.5, ("salon",)),
-    _ActivityKind("Loto", ActivityCategory.OTHER, time(15, 0), 2, ("salon",)),
-    _ActivityKind("Soirée cinéma", ActivityCategory.CULTURE, time(20, 0), 2, ("salon",)),
-    _ActivityKind(
-        "Lecture du journal et café", ActivityCategory.CULTURE, time(9, 30), 1, ("salon",)
-    ),
-    _ActivityKind(
-        "Goûter d'anniversaire", ActivityCategory.CELEBRATION, time(16, 0), 1.5, ("salon", "jardin")
-    ),
-    _ActivityKind(
-        "Fête des voisins",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(18, 30),
-        3,
-        ("jardin",),
-        months=(5, 6),
-        weekdays=(4, 5),
-    ),
-    _ActivityKind(
-        "Marché du samedi",
-        ActivityCategory.OUTING,
-        time(9, 30),
-        2,
-        location="Marché couvert",
-        weight=2,
-        mobile_only=True,
-        weekdays=(5,),
-    ),
-    _ActivityKind(
-        "Sortie à la médiathèque",
-        ActivityCategory.CULTURE,
-        time(14, 30),
-        2,
-        location="Médiathèque municipale",
-    ),
-    _ActivityKind(
-        "Promenade au jardin public",
-        ActivityCategory.SPORT,
-        time(15, 0),
-        1.5,
-        location="Jardin public",
-        mobile_only=True,
-    ),
-    _ActivityKind(
-        "Cinéma en ville",
-        ActivityCategory.CULTURE,
-        time(14, 0),
-        2.5,
-        location="Cinéma du centre-ville",
-    ),
-    _ActivityKind(
-        "Café des voisins",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(10, 0),
-        2,
-        location="Centre social du quartier",
-        weight=2,
-    ),
-    _ActivityKind(
-        "Rencontre avec l'école",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(14, 0),
-        1.5,
-        location="École élémentaire Jules-Ferry",
-        weekdays=(0, 1, 3),
-        months=(1, 2, 3, 4, 5, 6, 9, 10, 11, 12),
-    ),
-    _ActivityKind(
-        "Courses au supermarché",
-        ActivityCategory.OUTING,
-        time(10, 0),
-        1.5,
-        location="Supermarché du quartier",
-    ),
-    _ActivityKind(
-        "Sortie à la journée au bord de mer",
-        ActivityCategory.OUTING,
-        time(10, 0),
-        6,
-        location="Bord de mer (minibus de l'association)",
-        mobile_only=True,
-        months=(6, 7, 8, 9),
-    ),
-    _ActivityKind(
-        "Pétanque avec le club du quartier",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(15, 0),
-        2,
-        location="Boulodrome municipal",
-        mobile_only=True,
-        months=(4, 5, 6, 7, 8, 9),
-    ),
-)
-_ACTIVITY_WEIGHTS = tuple(kind.weight for kind in _ACTIVITY_KINDS)
-
-_SPACES = (
-    ("cuisine", "Cuisine", 10),
-    ("salon", "Salon", 15),
-    ("jardin", "Jardin", 20),
-    ("buanderie", "Buanderie", 3),
-)
-#: What residents book a common space for: (space, purpose, hours); the first few
-#: need a family or friends to come.
-_BOOKING_PURPOSES = (
-    ("cuisine", "Repas avec sa famille", 2.5),
-    ("salon", "Visite de la famille", 2.0),
-    ("salon", "Anniversaire avec ses proches", 3.0),
-    ("cuisine", "Préparer un gâteau pour le goûter", 2.0),
-    ("salon", "Rendez-vous avec son assistante sociale", 1.0),
-    ("jardin", "Lecture au calme", 2.0),
-    ("buanderie", "Lessive des draps", 1.5),
-    ("buanderie", "Lessive", 1.0),
-)
-_FAMILY_PURPOSES = 3
-
-_HOUSE_RULES = (
-    (
-        "Cuisine commune",
-        "La cuisine est ouverte de 7 h à 22 h. Chacun lave et range sa vaisselle ; "
-        "le réfrigérateur commun est vidé le lundi.",
-    ),
-    (
-        "Buanderie",
-        "Les machines se réservent sur le planning de l'entrée ; le linge est retiré "
-        "dans l'heure qui suit la fin du programme.",
-    ),
-    (
-        "Visites",
-        "Les proches sont les bienvenus. Après 21 h, les visites se font dans les "
-        "logements, pas dans les espaces communs.",
-    ),
-    (
-        "Calme",
-        "De 22 h à 7 h, télévision et musique à faible volume dans le salon ; "
-        "le salon ferme à 23 h.",
-    ),
-    ("Jardin", "Le potager est partagé ; les récoltes sont pour le repas partagé du dimanche."),
-    ("Animaux", "Les animaux de compagnie sont acceptés dans les logements, pas dans la cuisine."),
-    ("Tabac", "Il est interdit de fumer dans les espaces communs ; un abri est prévu au jardin."),
-)
-_PVSP_TEXTS = (
-    "Projet de vie sociale et partagée de {habitat}.\n\n"
-    "Nous avons choisi de vivre ensemble, chacun chez soi, en partageant des espaces, des "
-    "repas et des projets. L'association {host} garantit ce projet et la participation de "
-    "chacun.\n\n"
-    "1. Vivre chez soi : chacun garde ses habitudes, ses intervenants, ses visites.\n"
-    "2. Partager : un repas partagé au moins une fois par semaine, des ateliers, des sorties.\n"
-    "3. Décider ensemble : le conseil des habitants se réunit chaque mois.\n"
-    "4. S'ouvrir au quartier : centre social, école, commerces et associations voisines.\n"
-    "5. Veiller les uns sur les autres : une présence est assurée de 8 h à 21 h.",
-    "Projet de vie sociale et partagée de {habitat}, version 2.\n\n"
-    "Après un premier temps de vie commune, le conseil des habitants a revu le projet.\n\n"
-    "1. Vivre chez soi : chacun garde ses habitudes, ses intervenants, ses visites ; les "
-    "accords autonomie-sécurité sont revus au moins deux fois par an.\n"
-    "2. Partager : deux repas partagés par semaine, le choix des ateliers se fait au conseil.\n"
-    "3. Décider ensemble : le conseil des habitants se réunit chaque mois ; les familles y "
-    "sont invitées une fois par trimestre.\n"
-    "4. S'ouvrir au quartier : un partenariat écrit avec le centre social et l'école.\n"
-    "5. Veiller les uns sur les autres : une présence de 8 h à 21 h, un planning affiché, "
-    "les absences prévenues la veille.\n"
-    "6. Régler les désaccords : un temps d'échange avec l'animatrice avant tout conflit.",
-)
-
-
-# --- Liaison notebook, tensions, council, time -------------------------------------
-
-# Placeholders: {r} and {r2} residents as the team names them, {e} and {x} feminine
-# endings, {il} il/elle, {p} a provider, {c} a carer, {rel} the carer's relation, {h}
-# an hour of the day, {soir} of the evening, {d} a date, {dossier} APA or MDPH,
-# {prevenu} who was told (family, emergency contact, or nobody to tell).
-_NOTES_TEAM = (
-    "{r} a mal dormi, s'est levé{e} plusieurs fois dans la nuit ; à surveiller ce soir.",
-    "{r} n'a presque rien mangé au repas de midi, dit ne pas avoir faim depuis deux jours.",
-    "{r} est resté{e} dans son logement toute la journée, {il} n'a pas souhaité venir au salon.",
-    "Bonne humeur de {r} aujourd'hui : {il} a aidé à mettre la table et à ranger la cuisine.",
-    "{r} s'est plaint{e} de douleurs au genou ; rendez-vous pris chez le médecin traitant.",
-    "{r} a oublié sa clé à l'intérieur, double récupéré dans le coffre de l'animatrice.",
-    "Petite chute de {r} dans le couloir vers {h}, relevé{e} sans blessure ; {prevenu}.",
-    "{r} demande à changer de place à table pour le repas partagé.",
-    "{r} a reçu la visite de son médecin ; nouvelle ordonnance dans le classeur.",
-    "{r} était très anxieux{x} ce matin, apaisé{e} après un moment au jardin.",
-    "{r} a refusé la toilette ce matin ; l'aide repassera à {h}.",
-    "{r} a participé à l'atelier avec plaisir et propose d'en animer un la semaine prochaine.",
-    "{r} parle beaucoup de son ancien logement, un peu de tristesse en fin de journée.",
-    "{r} et {r2} sont allés ensemble à la boulangerie, première sortie à deux.",
-    "Léger désaccord entre {r} et {r2} sur la télévision du salon ; réglé à l'amiable.",
-    "{r} a rendez-vous chez le dentiste jeudi à {h} ; taxi réservé.",
-    "{r} veut inviter un proche au repas partagé de dimanche : d'accord, deux couverts.",
-    "Pilulier de {r} vérifié : prises de la semaine faites.",
-    "{r} a demandé de l'aide pour remplir son dossier {dossier} ; rendez-vous fixé mardi.",
-    "{r} est rentré{e} tard de sa sortie (vers {soir}), sans prévenir ; rappel de l'accord.",
-)
-_NOTES_HOUSE = (
-    "Chaudière en panne ce matin, technicien passé à {h}, eau chaude rétablie.",
-    "Plus de sacs poubelle jaunes : commande faite, livraison jeudi.",
-    "Le lave-linge de la buanderie fuit, ne pas l'utiliser jusqu'à la réparation.",
-    "Livraison des courses du repas partagé à {h}, tout est rangé dans la cuisine.",
-    "Exercice d'évacuation réalisé à {h} : tout le monde dehors en quatre minutes.",
-    "Le portail du jardin ferme mal, signalé au bailleur.",
-    "Ampoule grillée dans l'entrée, changée.",
-    "Le centre social propose un atelier numérique le mardi : affiche dans l'entrée.",
-    "Réunion d'équipe : planning des présences du week-end à compléter.",
-    "Visite de la responsable de l'association à {h} pour le point mensuel.",
-)
-_NOTES_PROVIDERS = (
-    "Pour {p} : {r} a un rendez-vous à l'hôpital jeudi, merci de passer plus tôt, vers {h}.",
-    "Pour {p} : {r} n'a plus de protections, commande à prévoir.",
-    "À l'attention de {p} : changement de traitement pour {r}, ordonnance dans le classeur.",
-    "{p} : merci de noter vos passages dans le cahier, deux visites sans transmission.",
-    "{p} : {r} préfère la douche le soir à partir de lundi, à voir avec votre planning.",
-    "Pour {p} : le passage de {h} chevauche celui de l'aide de l'habitat chez {r}, à coordonner.",
-    "Pour {p} : {r} sera absent{e} tout le week-end (chez des proches).",
-    "{p} : {r} s'est plaint{e} de rougeurs au talon, merci de surveiller.",
-    "Pour {p} : la clé de {r} est désormais dans la boîte à code de l'entrée.",
-    "À l'attention de {p} : {r} sort de l'hôpital demain à {h}, retour à domicile à organiser.",
-)
-_NOTES_FAMILY = (
-    "Pour la famille de {r} : {il} a bien profité de la sortie de samedi.",
-    "Pour la famille de {r} : prévoir des vêtements plus chauds, l'hiver arrive.",
-    "Pour la famille de {r} : rendez-vous chez le dentiste le {d}, pouvez-vous l'accompagner ?",
-    "Pour la famille de {r} : {il} aimerait que vous veniez au repas partagé de dimanche.",
-    "Pour la famille de {r} : le renouvellement de la carte d'identité est à faire.",
-    "Pour la famille de {r} : bonne semaine dans l'ensemble, {il} a retrouvé l'appétit.",
-    "Pour la famille de {r} : l'ordonnance de la pharmacie arrive à échéance.",
-    "Pour la famille de {r} : {il} a demandé à vous appeler plus souvent le soir.",
-)
-_NOTES_FROM_FAMILY = (
-    "{c} ({rel} de {r}) : je passerai samedi vers {h}, merci de le dire à {r}.",
-    "{c} ({rel} de {r}) : nous partons deux semaines, joignable par téléphone.",
-    "{c} ({rel} de {r}) : {r} m'a dit avoir mal au dos, pouvez-vous en parler au médecin ?",
-)
-_NOTE_ENDINGS = (
-    "",
-    "",
-    "",
-    " Merci de noter dans le cahier si cela se reproduit.",
-    " À reprendre en réunion d'équipe.",
-    " Merci !",
-    " Je repasse demain.",
-)
-
-_PROVIDER_NOTE_ENDINGS = ("", "", " Merci.", " Bonne journée.", " Merci de confirmer.")
-
-_TENSION_TEXTS = {
-    TensionKind.AUTONOMY_SAFETY: (
-        "{r} est sorti{e} seul{e} le soir sans prévenir ; {c} demande que la porte soit "
-        "fermée à clé.",
-        "Chute de {r} dans sa salle de bains ; {il} refuse de porter la téléassistance.",
-        "{r} veut cuisiner seul{e} malgré deux oublis de plaque allumée.",
-        "{r} souhaite gérer seul{e} ses médicaments ; l'infirmière s'y oppose.",
-        "{r} veut aller seul{e} en ville en fauteuil malgré la nuit qui tombe tôt.",
-    ),
-    TensionKind.COMMON_SPACES: (
-        "Vaisselle laissée plusieurs jours dans l'évier de la cuisine commune.",
-        "Télévision du salon à fort volume après 22 h ; plaintes de voisins de palier.",
-        "Machines de la buanderie occupées toute la matinée, désaccord sur le planning.",
-        "Potager : plantations arrachées, désaccord sur ce qui doit être cultivé.",
-        "Réfrigérateur commun : aliments périmés, personne ne se sent responsable.",
-        "Salon réservé pour une fête de famille le jour de l'atelier ; mécontentement.",
-    ),
-    TensionKind.BETWEEN_RESIDENTS: (
-        "Dispute entre {r} et {r2} au repas partagé, propos blessants.",
-        "{r2} se plaint que {r} entre dans son logement sans frapper.",
-        "Tension entre {r} et {r2} autour de la musique le soir.",
-        "{r} refuse de s'asseoir à côté de {r2} depuis l'atelier de mardi.",
-        "{r} accuse {r2} de lui avoir pris des affaires dans la buanderie.",
-    ),
-    TensionKind.PROVIDERS: (
-        "{p} et l'aide de l'habitat passent à la même heure chez {r} : toilette faite deux fois, "
-        "repas non préparé.",
-        "{p} n'a pas transmis à l'équipe le changement de traitement de {r}.",
-        "Intervenant de {p} absent sans remplacement ; {r} pas levé{e} avant 11 h.",
-        "Désaccord entre {p} et l'équipe sur l'heure du coucher de {r}.",
-        "{p} refuse d'intervenir dans la cuisine commune pour le repas de {r}.",
-    ),
-    TensionKind.FAMILY: (
-        "{c} conteste l'organisation des sorties et voudrait plus d'activités pour {r}.",
-        "{c} ne vient plus depuis trois semaines ; les courses de {r} ne sont plus faites.",
-        "{c} demande à lire tout le cahier de liaison, y compris les notes sur les autres.",
-        "Désaccord dans la famille de {r} sur une entrée en établissement.",
-        "{c} reproche à l'équipe de laisser {r} sortir seul{e}.",
-    ),
-    TensionKind.CARE_PATH_RUPTURE: (
-        "Retour d'hospitalisation de {r} un vendredi soir sans ordonnance ni compte rendu ; "
-        "personne n'avait prévenu l'équipe.",
-        "{p} arrête l'accompagnement de {r} sans passage de relais.",
-        "Hospitalisation en urgence de {r} ; le dossier de liaison d'urgence n'était pas à jour.",
-        "Sortie d'hôpital de {r} : lit médicalisé livré deux jours après le retour.",
-        "Départ à la retraite du médecin traitant de {r} ; ordonnance non renouvelée.",
-    ),
-}
-_TENSION_ACTIONS = {
-    TensionKind.AUTONOMY_SAFETY: (
-        "Échange avec {r} et {c} ; l'accord autonomie-sécurité est relu et maintenu.",
-        "Rendez-vous avec le médecin traitant ; nouvel accord signé, revu dans trois mois.",
-    ),
-    TensionKind.COMMON_SPACES: (
-        "Point au conseil des habitants ; planning affiché dans la cuisine.",
-        "Rappel de la règle de vie ; tour de rôle proposé et accepté.",
-    ),
-    TensionKind.BETWEEN_RESIDENTS: (
-        "Médiation par l'animatrice avec les deux habitants ; excuses échangées.",
-        "Places à table changées ; point prévu dans deux semaines.",
-    ),
-    TensionKind.PROVIDERS: (
-        "Réunion de coordination avec {p} et le SAAD de l'habitat ; horaires décalés.",
-        "Courriel au responsable de {p} ; réponse reçue, planning revu.",
-    ),
-    TensionKind.FAMILY: (
-        "Rencontre avec {c} ; explication du projet de vie sociale et partagée.",
-        "Appel de {c} par l'animatrice ; relais trouvé avec un autre proche.",
-    ),
-    TensionKind.CARE_PATH_RUPTURE: (
-        "Appel au service hospitalier et au médecin traitant ; ordonnance obtenue le lendemain.",
-        "Nouveau prestataire trouvé ; fiche de liaison d'urgence mise à jour.",
-    ),
-}
-_TENSION_KIND_WEIGHTS = (
-    (TensionKind.COMMON_SPACES, 22),
-    (TensionKind.BETWEEN_RESIDENTS, 20),
-    (TensionKind.AUTONOMY_SAFETY, 20),
-    (TensionKind.PROVIDERS, 15),
-    (TensionKind.FAMILY, 13),
-    (TensionKind.CARE_PATH_RUPTURE, 10),
-)
-_SEVERITIES = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
-_SEVERITY_WEIGHTS = {
-    TensionKind.CARE_PATH_RUPTURE: (10, 35, 40, 15),
-    TensionKind.AUTONOMY_SAFETY: (30, 40, 25, 5),
-}
-_USUAL_SEVERITY_WEIGHTS = (55, 32, 11, 2)
-#: Days a tension takes to settle, by severity (shortest, longest).
-_SETTLING_DAYS = {
-    Severity.LOW: (1, 10),
-    Severity.MEDIUM: (3, 30),
-    Severity.HIGH: (7, 45),
-    Severity.CRITICAL: (2, 20),
-}
-
-_AGENDA_ITEMS = (
-    "Bilan des activités du mois",
-    "Organisation des repas partagés",
-    "Planning de la buanderie",
-    "Projet de sortie à la mer",
-    "Accueil d'un nouvel habitant",
-    "Budget des animations",
-    "Règles d'usage du salon",
-    "Fête des voisins",
-    "Travaux dans le jardin",
-    "Retour sur les tensions récentes",
-    "Partenariat avec le centre social",
-    "Exercice d'évacuation",
-    "Présence le week-end",
-)
-_AGENDA_OUTCOMES = (
-    "échange riche, décision ci-dessous.",
-    "point reporté au prochain conseil.",
-    "approuvé à l'unanimité.",
-    "avis partagés ; l'animatrice fera une proposition.",
-    "information donnée, pas de remarque.",
-)
-_DECISIONS = (
-    "Acheter un second lave-linge pour la buanderie.",
-    "Un repas partagé le dimanche midi une fois par mois avec les familles.",
-    "Afficher le planning de la cuisine dans l'entrée.",
-    "Inviter les voisins à la galette des rois.",
-    "Demander au bailleur de réparer le portail du jardin.",
-    "Installer des bacs de potager surélevés accessibles en fauteuil.",
-    "Télévision du salon éteinte à 22 h 30 en semaine.",
-    "Proposer un atelier mémoire avec le centre social.",
-    "Organiser une sortie à la mer en juin.",
-    "Tenir un tableau des présences du week-end dans l'entrée.",
-    "Rédiger une charte d'accueil des nouveaux habitants.",
-)
-_FOLLOW_UPS = {
-    DecisionStatus.DONE: (
-        "Fait, à revoir dans trois mois.",
-        "Mis en place ; retour positif des habitants.",
-        "Fait ; affiché dans l'entrée.",
-    ),
-    DecisionStatus.IN_PROGRESS: (
-        "Devis demandé, en attente de réponse.",
-        "En cours avec le centre social.",
-        "Relancé au conseil suivant.",
-    ),
-    DecisionStatus.ABANDONED: (
-        "Reporté faute de budget, puis abandonné.",
-        "Abandonné : les habitants ont changé d'avis.",
-    ),
-}
-
-_FUNCTION_WEIGHTS = (
-    (SupportFunction.COLLECTIVE_ORGANISATION, 45),
-    (SupportFunction.COLLECTIVE_PRESENCE, 25),
-    (SupportFunction.INDIVIDUAL_SUPPORT, 18),
-    (SupportFunction.PREMISES, 12),
-)
-_FUNCTION_NOTES = {
-    SupportFunction.PREMISES: (
-        "Suivi des travaux avec le bailleur",
-        "Inventaire de la cuisine commune",
-        "Planning de la buanderie",
-        "Contrôle des extincteurs",
-    ),
-    SupportFunction.COLLECTIVE_ORGANISATION: (
-        "Préparation du conseil des habitants",
-        "Animation d'un atelier",
-        "Repas partagé",
-        "Rencontre avec le centre social",
-        "Régulation d'un désaccord",
-        "Compte rendu du conseil",
-    ),
-    SupportFunction.COLLECTIVE_PRESENCE: (
-        "Présence au salon l'après-midi",
-        "Accueil des familles",
-        "Permanence",
-    ),
-    SupportFunction.INDIVIDUAL_SUPPORT: (
-        "Accompagnement à un rendez-vous médical",
-        "Dossier MDPH",
-        "Coordination avec le SAAD",
-        "Démarches APA",
-    ),
-}
+        return ELDERLY_HEAVY if (profile.gir or 6) <= 3 else ELDERLY_LIGHT
+    return DISABILITY_CARE[profile.public]
 
 
 # --- Small helpers ------------------------------------------------------------------
@@ -1404,26 +431,26 @@ class _Demo:
         self.years = years
         self.scale = scale
         self.actor = actor
-        self.town = rng.choice(_TOWNS)
+        self.town = rng.choice(TOWNS)
         self.habitat_id = 0
         self.spaces: dict[str, int] = {}
         self.providers: dict[str, tuple[int, str]] = {}
-        self.residents: list[_Person] = []
+        self.residents: list[Person] = []
         self.accounts: dict[str, int] = {}
         self.pseudonyms: set[str] = set()
         self.names_used: set[tuple[str, str]] = set()
         self.first_names: set[str] = set()
-        self.animator = self._name(female=True, generation=_Generation.MIDDLE)
-        self.host_director = self._name(female=False, generation=_Generation.MIDDLE)
+        self.animator = self._name(female=True, generation=Generation.MIDDLE)
+        self.host_director = self._name(female=False, generation=Generation.MIDDLE)
         self.aides = [
-            self._name(female=rng.random() < 0.8, generation=_Generation.MIDDLE) for _ in range(4)
+            self._name(female=rng.random() < 0.8, generation=Generation.MIDDLE) for _ in range(4)
         ]
-        self.nurse = self._name(female=True, generation=_Generation.YOUNG)
+        self.nurse = self._name(female=True, generation=Generation.YOUNG)
         self.volunteers = [
-            self._name(rng.random() < 0.6, _Generation.YOUNG) for _ in range(years + 1)
+            self._name(rng.random() < 0.6, Generation.YOUNG) for _ in range(years + 1)
         ]
-        self.neighbours = [self._name(rng.random() < 0.6, _Generation.OLD) for _ in range(3)]
-        self.family_author: tuple[_Kin, _Person] | None = None
+        self.neighbours = [self._name(rng.random() < 0.6, Generation.OLD) for _ in range(3)]
+        self.family_author: tuple[Kin, Person] | None = None
         self.working_days: set[date] = set()
         self.space_busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
         self.council_days = _council_days(self.start, end)
@@ -1436,10 +463,10 @@ class _Demo:
     def _put(self, record: Record) -> int:
         return add(self.db, self.actor, record).id or 0
 
-    def _name(self, female: bool, generation: _Generation) -> tuple[str, str]:
+    def _name(self, female: bool, generation: Generation) -> tuple[str, str]:
         while True:
-            first = self.rng.choice(_FIRST_NAMES[generation, female])
-            name = (first, self.rng.choice(_SURNAMES))
+            first = self.rng.choice(FIRST_NAMES[generation, female])
+            name = (first, self.rng.choice(SURNAMES))
             if name not in self.names_used:
                 self.names_used.add(name)
                 return name
@@ -1469,7 +496,7 @@ class _Demo:
             f"{self.rng.randint(first, last)} h {self.rng.choice(('', '15', '30', '45'))}".strip()
         )
 
-    def _present(self, day: date) -> list[_Person]:
+    def _present(self, day: date) -> list[Person]:
         return [person for person in self.residents if person.present(day)]
 
     # Sections -----------------------------------------------------------------------
@@ -1534,7 +561,7 @@ class _Demo:
                 presence_to=time(21, 0),
             )
         )
-        for key, name, capacity in _SPACES:
+        for key, name, capacity in SPACES:
             self.spaces[key] = self._put(
                 CommonSpace(habitat_id=self.habitat_id, name=name, capacity=capacity)
             )
@@ -1544,7 +571,7 @@ class _Demo:
             SharedLifeProject(
                 habitat_id=self.habitat_id,
                 number=1,
-                text=_PVSP_TEXTS[0].format(habitat=town.habitat, host=town.host),
+                text=PVSP_TEXTS[0].format(habitat=town.habitat, host=town.host),
                 adopted_on=opening,
                 adopted_by=f"{board} et futurs habitants",
             )
@@ -1554,13 +581,13 @@ class _Demo:
             SharedLifeProject(
                 habitat_id=self.habitat_id,
                 number=2,
-                text=_PVSP_TEXTS[1].format(habitat=town.habitat),
+                text=PVSP_TEXTS[1].format(habitat=town.habitat),
                 adopted_on=second,
                 adopted_by=f"Conseil des habitants du {_french_date(second)}",
             )
         )
-        for n, (title, text) in enumerate(_HOUSE_RULES):
-            later = n >= len(_HOUSE_RULES) - 2
+        for n, (title, text) in enumerate(HOUSE_RULES):
+            later = n >= len(HOUSE_RULES) - 2
             adopted = self.rng.choice(self.council_days[1:-1]) if later else opening
             self._put(
                 HouseRule(
@@ -1572,18 +599,18 @@ class _Demo:
                 )
             )
 
-    def _person(self, profile: _Profile, dwelling: int, entry: date) -> _Person:
+    def _person(self, profile: Profile, dwelling: int, entry: date) -> Person:
         rng = self.rng
         female = rng.random() < (0.65 if profile.public is Public.ELDERLY else 0.45)
         elderly = profile.public is Public.ELDERLY
         while True:
-            first, last = self._name(female, _Generation.OLD if elderly else _Generation.YOUNG)
+            first, last = self._name(female, Generation.OLD if elderly else Generation.YOUNG)
             if first not in self.first_names:
                 self.first_names.add(first)
                 break
         born = rng.randint(1932, 1947) if elderly else rng.randint(1966, 2001)
         low, high = max(0.02, profile.propensity - 0.05), min(0.95, profile.propensity + 0.05)
-        return _Person(
+        return Person(
             profile=profile,
             female=female,
             first_name=first,
@@ -1595,17 +622,17 @@ class _Demo:
             propensity=rng.uniform(low, high),
         )
 
-    def _newcomer_profile(self) -> _Profile:
+    def _newcomer_profile(self) -> Profile:
         rng = self.rng
-        public = rng.choice(_NEWCOMER_PUBLICS)
-        ties = rng.choices((_Ties.SOME, _Ties.PILLAR, _Ties.FRIEND_ONLY), (85, 10, 5))[0]
+        public = rng.choice(NEWCOMER_PUBLICS)
+        ties = rng.choices((Ties.SOME, Ties.PILLAR, Ties.FRIEND_ONLY), (85, 10, 5))[0]
         mode = EntryMode.DEFAULT if rng.random() < 0.3 else EntryMode.CHOSEN
         propensity = rng.uniform(0.35, 0.85)
         if public is Public.ELDERLY:
             gir = rng.choice((2, 3, 3, 4, 4, 5, 6))
-            return _Profile(public, gir=gir, entry_mode=mode, ties=ties, propensity=propensity)
-        level = rng.choice(_LEVELS)
-        return _Profile(
+            return Profile(public, gir=gir, entry_mode=mode, ties=ties, propensity=propensity)
+        level = rng.choice(LEVELS)
+        return Profile(
             public, support_level=level, entry_mode=mode, ties=ties, propensity=propensity
         )
 
@@ -1614,7 +641,7 @@ class _Demo:
         rng = self.rng
         dwellings = list(range(1, DWELLINGS + 1))
         rng.shuffle(dwellings)
-        for profile, dwelling in zip(_FOUNDERS, dwellings, strict=True):
+        for profile, dwelling in zip(FOUNDERS, dwellings, strict=True):
             entry = self.start + timedelta(days=rng.randint(0, 42))
             self.residents.append(self._person(profile, dwelling, entry))
         last_departure = self.end - timedelta(days=365)
@@ -1638,24 +665,24 @@ class _Demo:
             if entry < self.end:
                 newcomer = self._person(self._newcomer_profile(), person.dwelling, entry)
                 self.residents.append(newcomer)
-        self.residents.sort(key=_entry_order)
+        self.residents.sort(key=entry_order)
         for person in self.residents:
             self._family(person)
 
-    def _exit_reason(self, profile: _Profile) -> ExitReason:
+    def _exit_reason(self, profile: Profile) -> ExitReason:
         if profile.public is Public.ELDERLY:
             reasons = (ExitReason.DEATH, ExitReason.INSTITUTION, ExitReason.HOSPITAL)
             return self.rng.choices((*reasons, ExitReason.FAMILY), (40, 35, 15, 10))[0]
         reasons = (ExitReason.OWN_HOME, ExitReason.FAMILY, ExitReason.INSTITUTION)
         return self.rng.choices((*reasons, ExitReason.OTHER), (40, 25, 20, 15))[0]
 
-    def _family(self, person: _Person) -> None:
+    def _family(self, person: Person) -> None:
         rng, profile = self.rng, person.profile
-        if profile.ties is _Ties.NOBODY:
+        if profile.ties is Ties.NOBODY:
             return
-        if profile.ties is _Ties.FRIEND_ONLY:
+        if profile.ties is Ties.FRIEND_ONLY:
             female = rng.random() < 0.6
-            first, last = self._name(female, _Generation.OLD)
+            first, last = self._name(female, Generation.OLD)
             who = "voisine et amie" if female else "voisin et ami"
             person.emergency_contact = f"{first} {last} ({who}) : {self._phone(mobile=True)}"
             return
@@ -1666,41 +693,41 @@ class _Demo:
         else:
             relations = (Relation.PARENT, Relation.SIBLING, Relation.LEGAL_GUARDIAN)
             weights = (60, 30, 10)
-        count = 2 if profile.ties is _Ties.PILLAR else rng.choice((1, 1, 2, 3))
+        count = 2 if profile.ties is Ties.PILLAR else rng.choice((1, 1, 2, 3))
         for n in range(count):
             relation = rng.choices(relations, weights)[0]
-            if n == 0 and profile.ties is _Ties.PILLAR:
+            if n == 0 and profile.ties is Ties.PILLAR:
                 relation = Relation.CHILD if elderly else Relation.PARENT
             female = rng.random() < 0.6
             if relation is Relation.PARENT and any(k.relation is relation for k in person.carers):
                 female = not next(k.female for k in person.carers if k.relation is relation)
             young = relation in (Relation.GRANDCHILD, Relation.SIBLING)
-            generation = _Generation.YOUNG if young else _Generation.MIDDLE
+            generation = Generation.YOUNG if young else Generation.MIDDLE
             first, last = self._name(female, generation)
             if relation in (Relation.PARENT, Relation.SIBLING) or rng.random() < 0.4:
                 last = person.last_name
-            if n == 0 and profile.ties is _Ties.PILLAR:
+            if n == 0 and profile.ties is Ties.PILLAR:
                 hours = rng.choice((10.0, 12.0, 14.0))
             else:
                 hours = rng.choice((0.5, 1.0, 1.0, 2.0, 3.0))
             consent = profile.consents and (n == 0 or rng.random() < 0.6)
-            person.carers.append(_Kin(first, last, relation, female, consent, hours))
+            person.carers.append(Kin(first, last, relation, female, consent, hours))
         main = person.carers[0]
         contact = f"{main.full_name} ({main.relation_fr}) : {self._phone(mobile=True)}"
         person.emergency_contact = contact
 
     def _providers(self) -> None:
-        for spec in _provider_specs(self.town):
+        for spec in provider_specs(self.town):
             phone = self._phone(mobile=spec.kind is ProviderKind.GP)
             if spec.kind is ProviderKind.GP:
                 female = self.rng.random() < 0.5
-                first, last = self._name(female, _Generation.MIDDLE)
+                first, last = self._name(female, Generation.MIDDLE)
                 name = f"Dr {first} {last}, médecin traitant"
                 contact = f"Dr {last}"
                 email = None
             else:
                 name = spec.name
-                first, last = self._name(self.rng.random() < 0.7, _Generation.MIDDLE)
+                first, last = self._name(self.rng.random() < 0.7, Generation.MIDDLE)
                 contact = f"{first} {last}"
                 email = f"contact@{_ascii(spec.key)}.example.org"
             provider_id = self._put(
@@ -1793,7 +820,7 @@ class _Demo:
                 )
             visits = list(pattern.visits)
             if person.profile.gir == 2:
-                visits.append(_HAD_VISIT)
+                visits.append(HAD_VISIT)
             for visit in visits:
                 person.providers.append(visit.provider)
                 self._put(
@@ -1838,7 +865,7 @@ class _Demo:
                         plan_id=plan_id,
                         reviewed_on=reviewed,
                         reviewed_by=f"{' '.join(self.animator)}, {person.full_name}",
-                        summary=rng.choice(_REVIEW_SUMMARIES).format(r=person.called),
+                        summary=rng.choice(REVIEW_SUMMARIES).format(r=person.called),
                     )
                 )
 
@@ -1909,7 +936,7 @@ class _Demo:
             planned = []
             for _ in range(self._round(rng.choice(ACTIVITIES_PER_WEEK) * self.scale)):
                 for _attempt in range(12):
-                    kind = rng.choices(_ACTIVITY_KINDS, _ACTIVITY_WEIGHTS)[0]
+                    kind = rng.choices(ACTIVITY_KINDS, ACTIVITY_WEIGHTS)[0]
                     day = monday + timedelta(days=rng.randint(0, 6))
                     if not self.start <= day <= self.horizon or not kind.held_on(day):
                         continue
@@ -1936,7 +963,7 @@ class _Demo:
         return None
 
     def _activity(
-        self, start: datetime, end: datetime, kind: _ActivityKind, space: int | None
+        self, start: datetime, end: datetime, kind: ActivityKind, space: int | None
     ) -> None:
         rng = self.rng
         activity_id = self._put(
@@ -1974,7 +1001,7 @@ class _Demo:
             if not present:
                 continue
             person = rng.choice(present)
-            purposes = _BOOKING_PURPOSES if person.carers else _BOOKING_PURPOSES[_FAMILY_PURPOSES:]
+            purposes = BOOKING_PURPOSES if person.carers else BOOKING_PURPOSES[FAMILY_PURPOSES:]
             key, purpose, hours = rng.choice(purposes)
             space = self.spaces[key]
             busy = self.space_busy.setdefault((space, day), [])
@@ -2017,7 +1044,7 @@ class _Demo:
         return [
             day
             for day in _days(self.start, self.horizon)
-            if day.weekday() in _ANIMATOR_DAYS and day not in off
+            if day.weekday() in ANIMATOR_DAYS and day not in off
         ]
 
     def _presence_rota(self) -> None:
@@ -2076,7 +1103,7 @@ class _Demo:
         *held, upcoming = self.council_days
         for day in held:
             self._meeting(day, animator)
-        items = [*self.rng.sample(_AGENDA_ITEMS, k=3), "Questions diverses"]
+        items = [*self.rng.sample(AGENDA_ITEMS, k=3), "Questions diverses"]
         self._put(
             CouncilMeeting(
                 habitat_id=self.habitat_id,
@@ -2089,7 +1116,7 @@ class _Demo:
         rng = self.rng
         present = self._present(held)
         attendees = [p.id for p in present if rng.random() < min(0.95, p.propensity + 0.3)]
-        items = rng.sample(_AGENDA_ITEMS, k=rng.randint(3, 4))
+        items = rng.sample(AGENDA_ITEMS, k=rng.randint(3, 4))
         if held == self.second_project:
             items.insert(0, "Adoption de la version 2 du projet de vie sociale et partagée")
         items.append("Questions diverses")
@@ -2100,7 +1127,7 @@ class _Demo:
         if rng.random() < 0.3:
             others += f", {' '.join(self.host_director)} (association)"
         minutes = [f"Présents : {len(attendees)} habitants sur {len(present)}."]
-        minutes += [f"- {item} : {rng.choice(_AGENDA_OUTCOMES)}" for item in items]
+        minutes += [f"- {item} : {rng.choice(AGENDA_OUTCOMES)}" for item in items]
         meeting_id = self._put(
             CouncilMeeting(
                 habitat_id=self.habitat_id,
@@ -2112,7 +1139,7 @@ class _Demo:
             )
         )
         owners = (animator, "Conseil des habitants", " ".join(self.host_director))
-        for text in rng.sample(_DECISIONS, k=rng.randint(1, 3)):
+        for text in rng.sample(DECISIONS, k=rng.randint(1, 3)):
             due = held + timedelta(days=rng.randint(14, 60))
             status, done_on, follow_up = DecisionStatus.TO_DO, None, None
             if due < self.end - timedelta(days=20):
@@ -2120,7 +1147,7 @@ class _Demo:
                     (DecisionStatus.DONE, DecisionStatus.IN_PROGRESS, DecisionStatus.ABANDONED),
                     (75, 15, 10),
                 )[0]
-                follow_up = rng.choice(_FOLLOW_UPS[status])
+                follow_up = rng.choice(FOLLOW_UPS[status])
                 if status is DecisionStatus.DONE:
                     done_on = min(due + timedelta(days=rng.randint(-10, 20)), self.end)
                     done_on = max(done_on, held)
@@ -2140,7 +1167,7 @@ class _Demo:
 
     # Notes and tensions -------------------------------------------------------------
 
-    def _situation(self, person: _Person | None, other: _Person | None = None) -> dict[str, str]:
+    def _situation(self, person: Person | None, other: Person | None = None) -> dict[str, str]:
         rng = self.rng
         situation = {
             "r": "",
@@ -2225,7 +1252,7 @@ class _Demo:
             weights.append(3)
         return self.rng.choices(authors, weights)[0]
 
-    def _arrival_note(self, moment: datetime, newcomer: _Person) -> None:
+    def _arrival_note(self, moment: datetime, newcomer: Person) -> None:
         animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
         body = (
             f"Arrivée de {newcomer.called} dans le logement {newcomer.dwelling}. Visite des "
@@ -2233,7 +1260,7 @@ class _Demo:
         )
         self._note(moment, animator, body, Audience.TEAM, [newcomer])
 
-    def _departure_note(self, moment: datetime, leaving: _Person) -> None:
+    def _departure_note(self, moment: datetime, leaving: Person) -> None:
         animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
         reason = leaving.exit_reason or ExitReason.OTHER
         farewell = (
@@ -2242,43 +1269,43 @@ class _Demo:
             else "un goûter d'au revoir est prévu"
         )
         body = (
-            f"Départ de {leaving.called} ({_EXIT_REASONS_FR[reason]}). Les habitants en "
+            f"Départ de {leaving.called} ({EXIT_REASONS_FR[reason]}). Les habitants en "
             f"parleront au prochain conseil ; {farewell}."
         )
         self._note(moment, animator, body, Audience.TEAM, [leaving])
 
     def _daily_note(
-        self, moment: datetime, author: tuple[str, int | None], present: list[_Person]
+        self, moment: datetime, author: tuple[str, int | None], present: list[Person]
     ) -> None:
         rng = self.rng
         roll = rng.random()
         if not present or roll < 0.12:
-            body = rng.choice(_NOTES_HOUSE).format(**self._situation(None))
-            self._note(moment, author, body + rng.choice(_NOTE_ENDINGS), Audience.TEAM, [])
+            body = rng.choice(NOTES_HOUSE).format(**self._situation(None))
+            self._note(moment, author, body + rng.choice(NOTE_ENDINGS), Audience.TEAM, [])
             return
         person = rng.choice(present)
-        ending = rng.choice(_NOTE_ENDINGS)
+        ending = rng.choice(NOTE_ENDINGS)
         if person.emergency_contact and rng.random() < 0.1:
             ending = " Famille prévenue par téléphone." if person.carers else " Contact prévenu."
         kin, relative = self.family_author
         if roll < 0.27 and person.providers:
-            body = rng.choice(_NOTES_PROVIDERS).format(**self._situation(person))
-            ending = rng.choice(_PROVIDER_NOTE_ENDINGS)
+            body = rng.choice(NOTES_PROVIDERS).format(**self._situation(person))
+            ending = rng.choice(PROVIDER_NOTE_ENDINGS)
             self._note(moment, author, body + ending, Audience.PROVIDERS, [person])
         elif roll < 0.38 and any(carer.consent for carer in person.carers):
-            body = rng.choice(_NOTES_FAMILY).format(**self._situation(person))
+            body = rng.choice(NOTES_FAMILY).format(**self._situation(person))
             self._note(moment, author, body, Audience.FAMILY, [person], family_of=person)
         elif roll < 0.41 and relative.present(moment.date()):
             situation = self._situation(relative)
             situation.update(c=kin.full_name, rel=kin.relation_fr)
-            body = rng.choice(_NOTES_FROM_FAMILY).format(**situation)
+            body = rng.choice(NOTES_FROM_FAMILY).format(**situation)
             family = (kin.full_name, self.accounts["family"])
             self._note(moment, family, body, Audience.TEAM, [relative])
         else:
             others = [p for p in present if p is not person]
-            template = rng.choice(_NOTES_TEAM)
+            template = rng.choice(NOTES_TEAM)
             if "{r2}" in template and not others:
-                template = _NOTES_TEAM[0]
+                template = NOTES_TEAM[0]
             other = rng.choice(others) if "{r2}" in template else None
             body = template.format(**self._situation(person, other))
             concerned = [person, other] if other else [person]
@@ -2290,8 +1317,8 @@ class _Demo:
         author: tuple[str, int | None],
         body: str,
         audience: Audience,
-        concerned: list[_Person],
-        family_of: _Person | None = None,
+        concerned: list[Person],
+        family_of: Person | None = None,
     ) -> None:
         name, account = author
         self._put(
@@ -2312,8 +1339,8 @@ class _Demo:
         span = (self.end - self.start).days
         count = round(TENSIONS_PER_YEAR * self.scale * (span + 1) / 365.25)
         days = sorted(self.start + timedelta(days=rng.randint(0, span)) for _ in range(count))
-        kinds = tuple(kind for kind, _ in _TENSION_KIND_WEIGHTS)
-        weights = tuple(weight for _, weight in _TENSION_KIND_WEIGHTS)
+        kinds = tuple(kind for kind, _ in TENSION_KIND_WEIGHTS)
+        weights = tuple(weight for _, weight in TENSION_KIND_WEIGHTS)
         for day in days:
             present = self._present(day)
             if not present:
@@ -2332,12 +1359,10 @@ class _Demo:
                     person = rng.choice(families)
             self._tension(day, kind, person, other)
 
-    def _tension(
-        self, day: date, kind: TensionKind, person: _Person, other: _Person | None
-    ) -> None:
+    def _tension(self, day: date, kind: TensionKind, person: Person, other: Person | None) -> None:
         rng = self.rng
         situation = self._situation(person, other)
-        severity = rng.choices(_SEVERITIES, _SEVERITY_WEIGHTS.get(kind, _USUAL_SEVERITY_WEIGHTS))[0]
+        severity = rng.choices(SEVERITIES, SEVERITY_WEIGHTS.get(kind, USUAL_SEVERITY_WEIGHTS))[0]
         concerned = []
         others_involved = None
         if kind is TensionKind.BETWEEN_RESIDENTS and other is not None:
@@ -2352,9 +1377,9 @@ class _Demo:
                 others_involved = f"Centre hospitalier de {self.town.name}"
         elif kind in (TensionKind.FAMILY, TensionKind.AUTONOMY_SAFETY) and person.carers:
             others_involved = f"{situation['c']} ({situation['rel']})"
-        low, high = _SETTLING_DAYS[severity]
+        low, high = SETTLING_DAYS[severity]
         settled = day + timedelta(days=rng.randint(low, high))
-        actions = rng.choice(_TENSION_ACTIONS[kind]).format(**situation)
+        actions = rng.choice(TENSION_ACTIONS[kind]).format(**situation)
         if settled <= self.end and rng.random() < 0.96:
             status, resolved = TensionStatus.CLOSED, settled
         else:
@@ -2369,7 +1394,7 @@ class _Demo:
                 kind=kind,
                 severity=severity,
                 occurred_on=day,
-                description=rng.choice(_TENSION_TEXTS[kind]).format(**situation),
+                description=rng.choice(TENSION_TEXTS[kind]).format(**situation),
                 others_involved=others_involved,
                 actions=actions,
                 status=status,
@@ -2381,9 +1406,9 @@ class _Demo:
     def _time_entries(self) -> None:
         rng = self.rng
         animator = " ".join(self.animator)
-        functions = tuple(function for function, _ in _FUNCTION_WEIGHTS)
-        weights = tuple(weight for _, weight in _FUNCTION_WEIGHTS)
-        quarters = int(ANIMATOR_HOURS_PER_WEEK / len(_ANIMATOR_DAYS) * 4)
+        functions = tuple(function for function, _ in FUNCTION_WEIGHTS)
+        weights = tuple(weight for _, weight in FUNCTION_WEIGHTS)
+        quarters = int(ANIMATOR_HOURS_PER_WEEK / len(ANIMATOR_DAYS) * 4)
         for day in sorted(self.working_days):
             spent = dict.fromkeys(functions, 0)
             for function in rng.choices(functions, weights, k=quarters):
@@ -2393,7 +1418,7 @@ class _Demo:
                     continue
                 # Now and then the animator helps one resident on time the AVP does not fund.
                 unfunded = function is SupportFunction.INDIVIDUAL_SUPPORT and rng.random() < 0.25
-                note = rng.choice(_FUNCTION_NOTES[function])
+                note = rng.choice(FUNCTION_NOTES[function])
                 if day in self.council_days and function is SupportFunction.COLLECTIVE_ORGANISATION:
                     note = "Conseil des habitants"
                 self._put(
@@ -2409,18 +1434,5 @@ class _Demo:
                 )
 
 
-_REVIEW_SUMMARIES = (
-    "Bilan avec {r} : objectifs atteints, horaires d'intervention ajustés.",
-    "Situation stable pour {r} ; accord autonomie-sécurité reconduit.",
-    "{r} souhaite plus de sorties ; atelier ajouté le mercredi.",
-    "Perte d'autonomie de {r} constatée ; demande de révision du plan d'aide transmise.",
-    "Bilan avec {r} ; coordination des intervenants à améliorer.",
-)
-
-
-def _entry_order(person: _Person) -> tuple[date, int]:
-    return (person.entry, person.dwelling)
-
-
-def _activity_order(planned: tuple[datetime, datetime, _ActivityKind, int | None]) -> datetime:
+def _activity_order(planned: tuple[datetime, datetime, ActivityKind, int | None]) -> datetime:
     return planned[0]
