@@ -3,67 +3,34 @@
 from __future__ import annotations
 
 import random
-import unicodedata
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import sqlite_utils
 import yaml
 
+from habitat.demo.draft import french_date, plain_ascii, years_before
+from habitat.demo.journal import Journal
+from habitat.demo.life import CollectiveLife
 from habitat.demo.material import (
-    ACTIVITIES_PER_WEEK,
-    ACTIVITY_KINDS,
-    ACTIVITY_WEIGHTS,
-    AGENDA_ITEMS,
-    AGENDA_OUTCOMES,
-    ANIMATOR_DAYS,
     ANIMATOR_HOURS_PER_WEEK,
-    BOOKING_PURPOSES,
-    DECISIONS,
     DISABILITY_CARE,
     DWELLINGS,
     ELDERLY_HEAVY,
     ELDERLY_LIGHT,
-    FAMILY_PURPOSES,
-    FOLLOW_UPS,
-    FUNCTION_NOTES,
-    FUNCTION_WEIGHTS,
     HAD_VISIT,
     HOUSE_RULES,
-    NOTE_ENDINGS,
-    NOTES_FAMILY,
-    NOTES_FROM_FAMILY,
-    NOTES_HOUSE,
-    NOTES_PER_DAY,
-    NOTES_PROVIDERS,
-    NOTES_TEAM,
-    PLANNED_AHEAD_DAYS,
-    PROVIDER_NOTE_ENDINGS,
     PVSP_TEXTS,
     REVIEW_SUMMARIES,
-    SETTLING_DAYS,
-    SEVERITIES,
-    SEVERITY_WEIGHTS,
     SPACES,
-    TENSION_ACTIONS,
-    TENSION_KIND_WEIGHTS,
-    TENSION_TEXTS,
-    TENSIONS_PER_YEAR,
-    TOWNS,
-    USUAL_SEVERITY_WEIGHTS,
-    ActivityKind,
     CarePattern,
     provider_specs,
 )
 from habitat.demo.people import (
-    EXIT_REASONS_FR,
-    FIRST_NAMES,
     FOUNDERS,
     LEVELS,
     NEWCOMER_PUBLICS,
-    SURNAMES,
     Generation,
     Kin,
     Person,
@@ -71,39 +38,21 @@ from habitat.demo.people import (
     Ties,
     entry_order,
 )
-from habitat.domain import MONTHS_FR, Public, SupportFunction
-from habitat.scenario import (
-    AnimatorSpec,
-    HabitatSpec,
-    PopulationGenerator,
-    ResidentsSpec,
-    Scenario,
-)
+from habitat.domain import Public
+from habitat.scenario import AnimatorSpec, HabitatSpec, PopulationGenerator, ResidentsSpec, Scenario
 from habitat.store.db import connect, transaction
 from habitat.store.entities import (
     RECORDS,
     Account,
-    Activity,
-    Attendance,
-    Audience,
-    Booking,
     Carer,
     CommonSpace,
-    CouncilDecision,
-    CouncilMeeting,
-    DecisionStatus,
     EntryMode,
     ExitReason,
     Habitat,
     HouseRule,
     Intervention,
-    LiaisonNote,
-    Place,
     PlanNeed,
     PlanReview,
-    Presence,
-    PresenceRole,
-    PresenceShift,
     Provider,
     ProviderKind,
     Relation,
@@ -114,16 +63,9 @@ from habitat.store.entities import (
     ScenarioOrigin,
     SharedLifeProject,
     SupportPlan,
-    Tension,
-    TensionKind,
-    TensionStatus,
-    TimeEntry,
-    new_pseudonym,
 )
 from habitat.store.errors import StoreError
 from habitat.store.migrations import migrate
-from habitat.store.record import Record
-from habitat.store.repository import add
 
 #: The demo's last day unless told otherwise: fixed, never today, so builds repeat.
 DEFAULT_END = date(2026, 6, 30)
@@ -331,175 +273,11 @@ def _care_pattern(profile: Profile) -> CarePattern:
     return DISABILITY_CARE[profile.public]
 
 
-# --- Small helpers ------------------------------------------------------------------
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-def _at(day: date, hour: time) -> datetime:
-    return datetime.combine(day, hour)
-
-
-def _nearest(days: Sequence[date], target: date) -> date:
-    return min((abs((day - target).days), day) for day in days)[1]
-
-
-def _council_days(start: date, end: date) -> list[date]:
-    """The council meets on the second Tuesday of each month but August; the last is ahead."""
-    days = []
-    month = date(start.year, start.month, 1)
-    while not days or days[-1] <= end:
-        held = month + timedelta(days=(1 - month.weekday()) % 7 + 7)
-        if held in _public_holidays(held.year):  # 14 July falls on a Tuesday now and then
-            held += timedelta(days=1)
-        if month.month != 8 and held >= start:
-            days.append(held)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return days
-
-
-def _french_date(day: date) -> str:
-    return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}"
-
-
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month = (h + l_ - 7 * m + 114) // 31
-    return date(year, month, (h + l_ - 7 * m + 114) % 31 + 1)
-
-
-def _public_holidays(year: int) -> set[date]:
-    easter = _easter(year)
-    fixed = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
-    moving = (easter + timedelta(days=1), easter + timedelta(days=39), easter + timedelta(days=50))
-    return {date(year, m, d) for m, d in fixed} | set(moving)
-
-
-def _ascii(text: str) -> str:
-    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in flat.lower() if ch.isalnum())
-
-
-def _luhn_digit(digits: str) -> str:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-def _overlaps(busy: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime) -> bool:
-    return any(start < other_end and other_start < end for other_start, other_end in busy)
-
-
 # --- The builder --------------------------------------------------------------------
 
 
-class _Demo:
+class _Demo(CollectiveLife, Journal):
     """Writes one habitat, section by section, drawing everything from one RNG."""
-
-    def __init__(
-        self,
-        db: sqlite_utils.Database,
-        rng: random.Random,
-        end: date,
-        years: int,
-        scale: float,
-        actor: str,
-    ):
-        self.db = db
-        self.rng = rng
-        self.end = end
-        self.start = _years_before(end, years) + timedelta(days=1)
-        self.horizon = end + timedelta(days=PLANNED_AHEAD_DAYS)
-        self.years = years
-        self.scale = scale
-        self.actor = actor
-        self.town = rng.choice(TOWNS)
-        self.habitat_id = 0
-        self.spaces: dict[str, int] = {}
-        self.providers: dict[str, tuple[int, str]] = {}
-        self.residents: list[Person] = []
-        self.accounts: dict[str, int] = {}
-        self.pseudonyms: set[str] = set()
-        self.names_used: set[tuple[str, str]] = set()
-        self.first_names: set[str] = set()
-        self.animator = self._name(female=True, generation=Generation.MIDDLE)
-        self.host_director = self._name(female=False, generation=Generation.MIDDLE)
-        self.aides = [
-            self._name(female=rng.random() < 0.8, generation=Generation.MIDDLE) for _ in range(4)
-        ]
-        self.nurse = self._name(female=True, generation=Generation.YOUNG)
-        self.volunteers = [
-            self._name(rng.random() < 0.6, Generation.YOUNG) for _ in range(years + 1)
-        ]
-        self.neighbours = [self._name(rng.random() < 0.6, Generation.OLD) for _ in range(3)]
-        self.family_author: tuple[Kin, Person] | None = None
-        self.working_days: set[date] = set()
-        self.space_busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
-        self.council_days = _council_days(self.start, end)
-        # The council adopted the second version of the project three fifths of the way in.
-        middle = self.start + (end - self.start) * 3 / 5
-        self.second_project = _nearest(self.council_days[2:-1] or self.council_days, middle)
-
-    # Drawing ------------------------------------------------------------------------
-
-    def _put(self, record: Record) -> int:
-        return add(self.db, self.actor, record).id or 0
-
-    def _name(self, female: bool, generation: Generation) -> tuple[str, str]:
-        while True:
-            first = self.rng.choice(FIRST_NAMES[generation, female])
-            name = (first, self.rng.choice(SURNAMES))
-            if name not in self.names_used:
-                self.names_used.add(name)
-                return name
-
-    def _pseudonym(self) -> str:
-        while True:
-            pseudonym = new_pseudonym(self.rng.choice)
-            if pseudonym not in self.pseudonyms:
-                self.pseudonyms.add(pseudonym)
-                return pseudonym
-
-    def _phone(self, mobile: bool) -> str:
-        # ARCEP numbers reserved for fiction: never anybody's real line.
-        prefix = "06 39 98" if mobile else "05 36 49"
-        return f"{prefix} {self.rng.randint(0, 99):02d} {self.rng.randint(0, 99):02d}"
-
-    def _finess(self) -> str:
-        body = self.town.department + "".join(str(self.rng.randint(0, 9)) for _ in range(6))
-        return body + _luhn_digit(body)
-
-    def _round(self, mean: float) -> int:
-        whole = int(mean)
-        return whole + (self.rng.random() < mean - whole)
-
-    def _hour(self, first: int = 8, last: int = 20) -> str:
-        return (
-            f"{self.rng.randint(first, last)} h {self.rng.choice(('', '15', '30', '45'))}".strip()
-        )
-
-    def _present(self, day: date) -> list[Person]:
-        return [person for person in self.residents if person.present(day)]
-
-    # Sections -----------------------------------------------------------------------
 
     def write(self) -> None:
         self._habitat()
@@ -555,7 +333,7 @@ class _Demo:
                 avp_amount_per_resident=7_500.0,
                 avp_tier="Palier 2 : projet de vie sociale et partagée soutenu (7 500 €)",
                 avp_start=avp_start,
-                avp_end=_years_before(avp_start, -7) - timedelta(days=1),
+                avp_end=years_before(avp_start, -7) - timedelta(days=1),
                 animator_hours_per_week=ANIMATOR_HOURS_PER_WEEK,
                 presence_from=time(8, 0),
                 presence_to=time(21, 0),
@@ -583,7 +361,7 @@ class _Demo:
                 number=2,
                 text=PVSP_TEXTS[1].format(habitat=town.habitat),
                 adopted_on=second,
-                adopted_by=f"Conseil des habitants du {_french_date(second)}",
+                adopted_by=f"Conseil des habitants du {french_date(second)}",
             )
         )
         for n, (title, text) in enumerate(HOUSE_RULES):
@@ -729,7 +507,7 @@ class _Demo:
                 name = spec.name
                 first, last = self._name(self.rng.random() < 0.7, Generation.MIDDLE)
                 contact = f"{first} {last}"
-                email = f"contact@{_ascii(spec.key)}.example.org"
+                email = f"contact@{plain_ascii(spec.key)}.example.org"
             provider_id = self._put(
                 Provider(
                     habitat_id=self.habitat_id,
@@ -769,7 +547,7 @@ class _Demo:
                 )
             )
             for kin in person.carers:
-                first, last = _ascii(kin.first_name), _ascii(kin.last_name)
+                first, last = plain_ascii(kin.first_name), plain_ascii(kin.last_name)
                 kin.id = self._put(
                     Carer(
                         resident_id=person.id,
@@ -873,7 +651,7 @@ class _Demo:
         taken: set[str] = set()
 
         def username(first: str, last: str) -> str:
-            base = f"{_ascii(first)[:1]}.{_ascii(last)}"[:36]
+            base = f"{plain_ascii(first)[:1]}.{plain_ascii(last)}"[:36]
             name, n = base, 1
             while name in taken:
                 n += 1
@@ -928,511 +706,3 @@ class _Demo:
                 role=Role.PROMOTER,
             )
         )
-
-    def _activities(self) -> None:
-        rng = self.rng
-        monday = self.start - timedelta(days=self.start.weekday())
-        while monday <= self.horizon:
-            planned = []
-            for _ in range(self._round(rng.choice(ACTIVITIES_PER_WEEK) * self.scale)):
-                for _attempt in range(12):
-                    kind = rng.choices(ACTIVITY_KINDS, ACTIVITY_WEIGHTS)[0]
-                    day = monday + timedelta(days=rng.randint(0, 6))
-                    if not self.start <= day <= self.horizon or not kind.held_on(day):
-                        continue
-                    start = _at(day, kind.starts)
-                    end = start + timedelta(hours=kind.hours)
-                    space = self._free_space(kind.spaces, day, start, end) if kind.spaces else None
-                    if kind.spaces and space is None:
-                        continue
-                    planned.append((start, end, kind, space))
-                    break
-            for start, end, kind, space in sorted(planned, key=_activity_order):
-                self._activity(start, end, kind, space)
-            monday += timedelta(days=7)
-
-    def _free_space(
-        self, keys: tuple[str, ...], day: date, start: datetime, end: datetime
-    ) -> int | None:
-        for key in self.rng.sample(keys, k=len(keys)):
-            space = self.spaces[key]
-            busy = self.space_busy.setdefault((space, day), [])
-            if not _overlaps(busy, start, end):
-                busy.append((start, end))
-                return space
-        return None
-
-    def _activity(
-        self, start: datetime, end: datetime, kind: ActivityKind, space: int | None
-    ) -> None:
-        rng = self.rng
-        activity_id = self._put(
-            Activity(
-                habitat_id=self.habitat_id,
-                title=kind.title,
-                category=kind.category,
-                starts_at=start,
-                ends_at=end,
-                place=Place.IN_HABITAT if space else Place.OUTSIDE,
-                space_id=space,
-                location=None if space else f"{kind.location}, {self.town.name}",
-            )
-        )
-        if start.date() > self.end:
-            return  # planned, nobody has attended yet
-        for person in self._present(start.date()):
-            chance = person.propensity
-            if kind.mobile_only and (
-                person.profile.public is Public.MOTOR or (person.profile.gir or 6) <= 3
-            ):
-                chance *= 0.5
-            if rng.random() < chance:
-                status = Presence.PRESENT
-            else:
-                status = Presence.EXCUSED if rng.random() < 0.35 else Presence.ABSENT
-            self._put(Attendance(activity_id=activity_id, resident_id=person.id, status=status))
-
-    def _bookings(self) -> None:
-        rng = self.rng
-        for day in _days(self.start, self.horizon):
-            if rng.random() > 2 / 7:
-                continue
-            present = self._present(day)
-            if not present:
-                continue
-            person = rng.choice(present)
-            purposes = BOOKING_PURPOSES if person.carers else BOOKING_PURPOSES[FAMILY_PURPOSES:]
-            key, purpose, hours = rng.choice(purposes)
-            space = self.spaces[key]
-            busy = self.space_busy.setdefault((space, day), [])
-            for _attempt in range(6):
-                start = _at(day, time(rng.randint(9, 19), rng.choice((0, 30))))
-                end = start + timedelta(hours=hours)
-                if end.date() == day and not _overlaps(busy, start, end):
-                    break
-            else:
-                continue
-            busy.append((start, end))
-            if person.carers and rng.random() < 0.4:
-                kin = person.carers[0]
-                booked_by = f"{kin.full_name} ({kin.relation_fr} de {person.called})"
-            else:
-                booked_by = person.full_name
-            self._put(
-                Booking(
-                    space_id=space,
-                    resident_id=person.id,
-                    booked_by=booked_by,
-                    purpose=purpose,
-                    starts_at=start,
-                    ends_at=end,
-                )
-            )
-
-    def _animator_days(self) -> list[date]:
-        """The animator's working days: Monday to Thursday, less holidays and leave."""
-        rng = self.rng
-        off: set[date] = set()
-        for year in range(self.start.year, self.horizon.year + 1):
-            off |= _public_holidays(year)
-            august = date(year, 8, 1)
-            first_monday = august + timedelta(days=(7 - august.weekday()) % 7)
-            off |= set(_days(first_monday, first_monday + timedelta(days=20)))
-            off |= set(_days(date(year, 12, 24), date(year, 12, 31)))
-            spring = date(year, 4, 1) + timedelta(days=7 * rng.randint(0, 7))
-            off |= set(_days(spring, spring + timedelta(days=6)))
-        return [
-            day
-            for day in _days(self.start, self.horizon)
-            if day.weekday() in ANIMATOR_DAYS and day not in off
-        ]
-
-    def _presence_rota(self) -> None:
-        rng = self.rng
-        working = set(self._animator_days())
-        self.working_days = {day for day in working if day <= self.end}
-        animator = " ".join(self.animator)
-        for day in _days(self.start, self.horizon):
-            year = (day - self.start).days // 365
-            volunteer = f"{' '.join(self.volunteers[year])} (service civique)"
-            aide = f"{' '.join(rng.choice(self.aides))} (SAAD)"
-            evening = f"{' '.join(rng.choice(self.aides))} (SAAD)"
-            if day.weekday() < 5:
-                shifts = [(aide, PresenceRole.PROVIDER, time(8, 0), time(13, 0))]
-                if day in working:
-                    shifts.append((animator, PresenceRole.ANIMATOR, time(9, 30), time(17, 0)))
-                elif day.weekday() == 4 or rng.random() < 0.5:
-                    shifts.append((volunteer, PresenceRole.CIVIC_SERVICE, time(13, 0), time(17, 0)))
-                shifts.append((evening, PresenceRole.PROVIDER, time(17, 0), time(21, 0)))
-            else:
-                shifts = [(aide, PresenceRole.PROVIDER, time(8, 0), time(13, 30))]
-                if rng.random() < 0.75:
-                    role = rng.choice((PresenceRole.VOLUNTEER, PresenceRole.FAMILY))
-                    who = self._weekend_helper(day, role)
-                    shifts.append((who, role, time(13, 30), time(17, 30)))
-                shifts.append((evening, PresenceRole.PROVIDER, time(17, 30), time(21, 0)))
-            for person, role, first, last in shifts:
-                if role is PresenceRole.PROVIDER and rng.random() < 0.03:
-                    continue  # an aide off sick, not replaced: a gap
-                self._put(
-                    PresenceShift(
-                        habitat_id=self.habitat_id,
-                        person=person,
-                        role=role,
-                        starts_at=_at(day, first),
-                        ends_at=_at(day, last),
-                    )
-                )
-
-    def _weekend_helper(self, day: date, role: PresenceRole) -> str:
-        if role is PresenceRole.FAMILY:
-            families = [
-                (kin, person)
-                for person in self._present(day)
-                for kin in person.carers
-                if kin.hours >= 2.0
-            ]
-            if families:
-                kin, person = self.rng.choice(families)
-                return f"{kin.full_name} ({kin.relation_fr} de {person.called})"
-        first, last = self.rng.choice(self.neighbours)
-        return f"{first} {last} (bénévole)"
-
-    def _council(self) -> None:
-        animator = " ".join(self.animator)
-        *held, upcoming = self.council_days
-        for day in held:
-            self._meeting(day, animator)
-        items = [*self.rng.sample(AGENDA_ITEMS, k=3), "Questions diverses"]
-        self._put(
-            CouncilMeeting(
-                habitat_id=self.habitat_id,
-                held_on=upcoming,
-                agenda="\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1)),
-            )
-        )
-
-    def _meeting(self, held: date, animator: str) -> None:
-        rng = self.rng
-        present = self._present(held)
-        attendees = [p.id for p in present if rng.random() < min(0.95, p.propensity + 0.3)]
-        items = rng.sample(AGENDA_ITEMS, k=rng.randint(3, 4))
-        if held == self.second_project:
-            items.insert(0, "Adoption de la version 2 du projet de vie sociale et partagée")
-        items.append("Questions diverses")
-        families = rng.randint(0, 3)
-        others = f"{animator} (animatrice)"
-        if families:
-            others += f", {families} proche{'s' if families > 1 else ''}"
-        if rng.random() < 0.3:
-            others += f", {' '.join(self.host_director)} (association)"
-        minutes = [f"Présents : {len(attendees)} habitants sur {len(present)}."]
-        minutes += [f"- {item} : {rng.choice(AGENDA_OUTCOMES)}" for item in items]
-        meeting_id = self._put(
-            CouncilMeeting(
-                habitat_id=self.habitat_id,
-                held_on=held,
-                agenda="\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1)),
-                minutes="\n".join(minutes),
-                others_present=others,
-                attendee_ids=attendees,
-            )
-        )
-        owners = (animator, "Conseil des habitants", " ".join(self.host_director))
-        for text in rng.sample(DECISIONS, k=rng.randint(1, 3)):
-            due = held + timedelta(days=rng.randint(14, 60))
-            status, done_on, follow_up = DecisionStatus.TO_DO, None, None
-            if due < self.end - timedelta(days=20):
-                status = rng.choices(
-                    (DecisionStatus.DONE, DecisionStatus.IN_PROGRESS, DecisionStatus.ABANDONED),
-                    (75, 15, 10),
-                )[0]
-                follow_up = rng.choice(FOLLOW_UPS[status])
-                if status is DecisionStatus.DONE:
-                    done_on = min(due + timedelta(days=rng.randint(-10, 20)), self.end)
-                    done_on = max(done_on, held)
-            elif rng.random() < 0.4:
-                status = DecisionStatus.IN_PROGRESS
-            self._put(
-                CouncilDecision(
-                    meeting_id=meeting_id,
-                    text=text,
-                    owner=rng.choice(owners),
-                    due_on=due,
-                    status=status,
-                    follow_up=follow_up,
-                    done_on=done_on,
-                )
-            )
-
-    # Notes and tensions -------------------------------------------------------------
-
-    def _situation(self, person: Person | None, other: Person | None = None) -> dict[str, str]:
-        rng = self.rng
-        situation = {
-            "r": "",
-            "r2": "",
-            "e": "",
-            "x": "",
-            "il": "il",
-            "p": "le SAAD",
-            "c": "le médecin traitant",
-            "rel": "médecin",
-            "prevenu": "personne à prévenir",
-            "Prevenu": "Médecin traitant prévenu",
-            "h": self._hour(),
-            "soir": self._hour(21, 23),
-            "dossier": "MDPH",
-            "d": _french_date(self.end),
-        }
-        if person is not None:
-            situation.update(
-                r=person.called,
-                e="e" if person.female else "",
-                x="se" if person.female else "",
-                il="elle" if person.female else "il",
-                dossier="APA" if person.profile.public is Public.ELDERLY else "MDPH",
-            )
-            if person.carers:
-                situation.update(prevenu="famille prévenue", Prevenu="Famille prévenue")
-            elif person.emergency_contact:
-                situation.update(prevenu="contact d'urgence prévenu", Prevenu="Contact prévenu")
-            own = [key for key in person.providers if not key.startswith("gp")]
-            if own:
-                situation["p"] = self.providers[rng.choice(own)][1]
-            if person.carers:
-                kin = rng.choice(person.carers)
-                situation.update(c=kin.full_name, rel=kin.relation_fr)
-        if other is not None:
-            situation["r2"] = other.called
-        return situation
-
-    def _notes(self) -> None:
-        rng = self.rng
-        arrivals = {p.entry: p for p in self.residents}
-        departures = {p.exit: p for p in self.residents if p.exit}
-        for day in _days(self.start, self.end):
-            present = self._present(day)
-            mean = NOTES_PER_DAY * self.scale * (1.15 if day.weekday() < 5 else 0.65)
-            moments = [
-                _at(day, time(rng.randint(7, 21), rng.randint(0, 59)))
-                for _ in range(self._round(mean * rng.uniform(0.7, 1.3)))
-            ]
-            if day in arrivals:
-                moments.append(_at(day, time(10, 0)))
-            if day in departures:
-                moments.append(_at(day, time(18, 0)))
-            for moment in sorted(moments):
-                if moment.time() == time(10, 0) and day in arrivals:
-                    self._arrival_note(moment, arrivals.pop(day))
-                elif moment.time() == time(18, 0) and day in departures:
-                    self._departure_note(moment, departures.pop(day))
-                else:
-                    self._daily_note(moment, self._author(moment), present)
-
-    def _author(self, moment: datetime) -> tuple[str, int | None]:
-        """Who writes at that moment: the animator in her hours, aides, nurse, volunteer."""
-        day, hour = moment.date(), moment.hour
-        year = min((day - self.start).days // 365, self.years - 1)
-        aide = f"{' '.join(self.rng.choice(self.aides))} (SAAD)"
-        authors = [(aide, self.accounts["provider"])]
-        weights = [25]
-        if day in self.working_days and 9 <= hour < 17:
-            authors.append((f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"]))
-            weights.append(60)
-        if hour < 10 or 17 <= hour < 20:
-            authors.append((f"{' '.join(self.nurse)} (infirmière)", None))
-            weights.append(12)
-        if 13 <= hour < 17:
-            authors.append((f"{' '.join(self.volunteers[year])} (service civique)", None))
-            weights.append(10)
-        if day.weekday() < 5 and 9 <= hour < 18:
-            host = f"{' '.join(self.host_director)} (association)"
-            authors.append((host, self.accounts["host"]))
-            weights.append(3)
-        return self.rng.choices(authors, weights)[0]
-
-    def _arrival_note(self, moment: datetime, newcomer: Person) -> None:
-        animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
-        body = (
-            f"Arrivée de {newcomer.called} dans le logement {newcomer.dwelling}. Visite des "
-            "espaces communs faite, présentation aux autres habitants au goûter."
-        )
-        self._note(moment, animator, body, Audience.TEAM, [newcomer])
-
-    def _departure_note(self, moment: datetime, leaving: Person) -> None:
-        animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
-        reason = leaving.exit_reason or ExitReason.OTHER
-        farewell = (
-            "un temps de souvenir est proposé"
-            if reason is ExitReason.DEATH
-            else "un goûter d'au revoir est prévu"
-        )
-        body = (
-            f"Départ de {leaving.called} ({EXIT_REASONS_FR[reason]}). Les habitants en "
-            f"parleront au prochain conseil ; {farewell}."
-        )
-        self._note(moment, animator, body, Audience.TEAM, [leaving])
-
-    def _daily_note(
-        self, moment: datetime, author: tuple[str, int | None], present: list[Person]
-    ) -> None:
-        rng = self.rng
-        roll = rng.random()
-        if not present or roll < 0.12:
-            body = rng.choice(NOTES_HOUSE).format(**self._situation(None))
-            self._note(moment, author, body + rng.choice(NOTE_ENDINGS), Audience.TEAM, [])
-            return
-        person = rng.choice(present)
-        ending = rng.choice(NOTE_ENDINGS)
-        if person.emergency_contact and rng.random() < 0.1:
-            ending = " Famille prévenue par téléphone." if person.carers else " Contact prévenu."
-        kin, relative = self.family_author
-        if roll < 0.27 and person.providers:
-            body = rng.choice(NOTES_PROVIDERS).format(**self._situation(person))
-            ending = rng.choice(PROVIDER_NOTE_ENDINGS)
-            self._note(moment, author, body + ending, Audience.PROVIDERS, [person])
-        elif roll < 0.38 and any(carer.consent for carer in person.carers):
-            body = rng.choice(NOTES_FAMILY).format(**self._situation(person))
-            self._note(moment, author, body, Audience.FAMILY, [person], family_of=person)
-        elif roll < 0.41 and relative.present(moment.date()):
-            situation = self._situation(relative)
-            situation.update(c=kin.full_name, rel=kin.relation_fr)
-            body = rng.choice(NOTES_FROM_FAMILY).format(**situation)
-            family = (kin.full_name, self.accounts["family"])
-            self._note(moment, family, body, Audience.TEAM, [relative])
-        else:
-            others = [p for p in present if p is not person]
-            template = rng.choice(NOTES_TEAM)
-            if "{r2}" in template and not others:
-                template = NOTES_TEAM[0]
-            other = rng.choice(others) if "{r2}" in template else None
-            body = template.format(**self._situation(person, other))
-            concerned = [person, other] if other else [person]
-            self._note(moment, author, body + ending, Audience.TEAM, concerned)
-
-    def _note(
-        self,
-        moment: datetime,
-        author: tuple[str, int | None],
-        body: str,
-        audience: Audience,
-        concerned: list[Person],
-        family_of: Person | None = None,
-    ) -> None:
-        name, account = author
-        self._put(
-            LiaisonNote(
-                habitat_id=self.habitat_id,
-                author=name,
-                author_account_id=account,
-                written_at=moment,
-                body=body,
-                audience=audience,
-                audience_resident_id=family_of.id if family_of else None,
-                resident_ids=sorted({person.id for person in concerned}),
-            )
-        )
-
-    def _tensions(self) -> None:
-        rng = self.rng
-        span = (self.end - self.start).days
-        count = round(TENSIONS_PER_YEAR * self.scale * (span + 1) / 365.25)
-        days = sorted(self.start + timedelta(days=rng.randint(0, span)) for _ in range(count))
-        kinds = tuple(kind for kind, _ in TENSION_KIND_WEIGHTS)
-        weights = tuple(weight for _, weight in TENSION_KIND_WEIGHTS)
-        for day in days:
-            present = self._present(day)
-            if not present:
-                continue
-            kind = rng.choices(kinds, weights)[0]
-            person = rng.choice(present)
-            others = [p for p in present if p is not person]
-            other = rng.choice(others) if others else None
-            if kind is TensionKind.BETWEEN_RESIDENTS and other is None:
-                kind = TensionKind.COMMON_SPACES
-            if kind is TensionKind.FAMILY and not person.carers:
-                families = [p for p in present if p.carers]
-                if not families:
-                    kind = TensionKind.COMMON_SPACES
-                else:
-                    person = rng.choice(families)
-            self._tension(day, kind, person, other)
-
-    def _tension(self, day: date, kind: TensionKind, person: Person, other: Person | None) -> None:
-        rng = self.rng
-        situation = self._situation(person, other)
-        severity = rng.choices(SEVERITIES, SEVERITY_WEIGHTS.get(kind, USUAL_SEVERITY_WEIGHTS))[0]
-        concerned = []
-        others_involved = None
-        if kind is TensionKind.BETWEEN_RESIDENTS and other is not None:
-            concerned = [person.id, other.id]
-        elif kind is TensionKind.COMMON_SPACES:
-            concerned = [person.id] if rng.random() < 0.5 else []
-        else:
-            concerned = [person.id]
-        if kind in (TensionKind.PROVIDERS, TensionKind.CARE_PATH_RUPTURE):
-            others_involved = situation["p"]
-            if kind is TensionKind.CARE_PATH_RUPTURE and rng.random() < 0.5:
-                others_involved = f"Centre hospitalier de {self.town.name}"
-        elif kind in (TensionKind.FAMILY, TensionKind.AUTONOMY_SAFETY) and person.carers:
-            others_involved = f"{situation['c']} ({situation['rel']})"
-        low, high = SETTLING_DAYS[severity]
-        settled = day + timedelta(days=rng.randint(low, high))
-        actions = rng.choice(TENSION_ACTIONS[kind]).format(**situation)
-        if settled <= self.end and rng.random() < 0.96:
-            status, resolved = TensionStatus.CLOSED, settled
-        else:
-            status, resolved = TensionStatus.OPEN, None
-            if rng.random() < 0.5:
-                status = TensionStatus.IN_PROGRESS
-            else:
-                actions = None
-        self._put(
-            Tension(
-                habitat_id=self.habitat_id,
-                kind=kind,
-                severity=severity,
-                occurred_on=day,
-                description=rng.choice(TENSION_TEXTS[kind]).format(**situation),
-                others_involved=others_involved,
-                actions=actions,
-                status=status,
-                resolved_on=resolved,
-                resident_ids=concerned,
-            )
-        )
-
-    def _time_entries(self) -> None:
-        rng = self.rng
-        animator = " ".join(self.animator)
-        functions = tuple(function for function, _ in FUNCTION_WEIGHTS)
-        weights = tuple(weight for _, weight in FUNCTION_WEIGHTS)
-        quarters = int(ANIMATOR_HOURS_PER_WEEK / len(ANIMATOR_DAYS) * 4)
-        for day in sorted(self.working_days):
-            spent = dict.fromkeys(functions, 0)
-            for function in rng.choices(functions, weights, k=quarters):
-                spent[function] += 1
-            for function in functions:
-                if not spent[function]:
-                    continue
-                # Now and then the animator helps one resident on time the AVP does not fund.
-                unfunded = function is SupportFunction.INDIVIDUAL_SUPPORT and rng.random() < 0.25
-                note = rng.choice(FUNCTION_NOTES[function])
-                if day in self.council_days and function is SupportFunction.COLLECTIVE_ORGANISATION:
-                    note = "Conseil des habitants"
-                self._put(
-                    TimeEntry(
-                        habitat_id=self.habitat_id,
-                        person=animator,
-                        worked_on=day,
-                        function=function,
-                        hours=spent[function] / 4,
-                        avp_funded=not unfunded,
-                        note=note,
-                    )
-                )
-
-
-def _activity_order(planned: tuple[datetime, datetime, ActivityKind, int | None]) -> datetime:
-    return planned[0]
