@@ -33,6 +33,16 @@ def current_umask() -> int:
     return umask
 
 
+def set_plain_mode(path: str | Path) -> None:
+    """Give a file the mode a plain `open()` would: 0o666 less the umask.
+
+    Args:
+        path: a file this process wrote (through a temporary file, or SQLite,
+            which creates its files 0o644 whatever the umask).
+    """
+    os.chmod(path, NEW_FILE_MODE & ~current_umask())
+
+
 def write_atomically(path: str | Path, content: bytes | Callable[[Path], object]) -> Path:
     """Write `path` whole or not at all: readers never see half a file.
 
@@ -62,7 +72,7 @@ def write_atomically(path: str | Path, content: bytes | Callable[[Path], object]
             content(partial)
         with open(partial, "rb+") as file:
             os.fsync(file.fileno())
-        os.chmod(partial, NEW_FILE_MODE & ~current_umask())
+        set_plain_mode(partial)
         os.replace(partial, path)
         log.debug("wrote %s", path)
     except BaseException:

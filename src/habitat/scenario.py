@@ -11,7 +11,6 @@ collects them.
 from __future__ import annotations
 
 import copy
-import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -28,6 +27,7 @@ from pydantic import (
 
 from habitat.domain import AVP_MAX, DISABILITY_KINDS, DWELLINGS_MAX, FAMILY_HOURS_MAX, Public
 from habitat.domain import ProviderKind as ProviderKindEnum
+from habitat.yamlfile import YamlFileError, field_problems, load_yaml
 
 __all__ = [
     "DisabilityKind",
@@ -584,27 +584,11 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
         ScenarioError: the file is missing or unreadable, is not valid YAML, or a field
             (from the file or an override) is unknown, of the wrong type or out of range.
     """
-    path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, [("", "file not found")]) from None
-    except IsADirectoryError:
-        raise ScenarioError(source, [("", "is a directory, not a scenario file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, [("", f"cannot be read ({exc})")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(source, [("", f"YAML syntax error at {where}{problem}")]) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ScenarioError(source, [("", "the file must hold a mapping of fields")])
+        data = load_yaml(path, "scenario file")
+    except YamlFileError as exc:
+        raise ScenarioError(source, [("", exc.reason)]) from None
     overrides = list(overrides)
     data = apply_overrides(data, overrides)
     try:
@@ -618,7 +602,7 @@ def scenario_from_data(data: Mapping[str, Any], source: str = "scenario") -> Sce
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, _problems(exc, data)) from None
+        raise ScenarioError(source, field_problems(exc, Scenario, _SHOCK_KINDS)) from None
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -673,42 +657,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Iterable[str]) -> dict[s
     return result
 
 
-def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems = []
-    for error in exc.errors():
-        loc = [str(part) for part in error["loc"] if not _is_union_tag(part)]
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            reason = "unknown field" + _suggestion(loc)
-        elif kind == "union_tag_invalid":
-            expected = error.get("ctx", {}).get("expected_tags", "")
-            reason = f"unknown kind {error['ctx']['tag']!r}; expected one of: {expected}"
-        elif kind == "value_error" and str(error["msg"]).startswith("Value error, "):
-            message = str(error["msg"]).removeprefix("Value error, ")
-            head, sep, tail = message.partition(": ")
-            if sep and "." in head and " " not in head:
-                loc, reason = head.split("."), tail
-            else:
-                reason = message
-        else:
-            reason = str(error["msg"])
-            if "input" in error and kind not in ("missing",):
-                reason += f" (got {_short(error['input'])})"
-        problems.append((".".join(loc), reason))
-    return problems
-
-
-def _short(value: object, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _is_union_tag(part: object) -> bool:
-    # pydantic puts the discriminator value or member type into the location of a
-    # union error ("shocks.0.family_withdrawal.day"); a user knows no such level.
-    return isinstance(part, str) and part in _SHOCK_KINDS
-
-
+#: The tags of the shocks' union, which pydantic puts in an error's location.
 _SHOCK_KINDS = {
     "family_withdrawal",
     "animator_absence",
@@ -716,32 +665,3 @@ _SHOCK_KINDS = {
     "new_resident",
     "hospitalisation",
 }
-
-
-def _suggestion(loc: list[str]) -> str:
-    model: Any = Scenario
-    for part in loc[:-1]:
-        model = _field_model(model, part)
-        if model is None:
-            return ""
-    allowed = sorted(model.model_fields)
-    close = difflib.get_close_matches(loc[-1], allowed, n=1)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    return f"; allowed: {', '.join(allowed)}"
-
-
-def _field_model(model: Any, part: str) -> Any:
-    if part.isdigit():
-        return model
-    field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-    if field is None:
-        return None
-    annotation = field.annotation
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-        for inner in getattr(candidate, "__args__", ()):
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                return inner
-    return None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import sqlite3
+import stat
 import time
 from collections import Counter
 from pathlib import Path
@@ -324,3 +326,17 @@ def test_the_audit_log_accounts_for_every_write(db_path, fresh_db, habitat, resi
     per_record = Counter((e.entity, e.entity_id) for e in store.history(fresh_db))
     assert per_record[("liaison_note", notes[0].id)] == 4
     assert per_record[("liaison_note", notes[4].id)] == 1
+
+
+#: umask -> the mode of the backup file: the same rule as every output (`habitat.files`).
+BACKUP_MODES = {0o002: 0o664, 0o022: 0o644, 0o077: 0o600}
+
+
+@pytest.mark.parametrize("umask", sorted(BACKUP_MODES), ids=lambda u: f"umask{u:03o}")
+def test_a_backup_file_follows_the_umask(fresh_db, db_path, tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        copy = store.backup(db_path, tmp_path / "copies" / "habitat.db")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(copy.stat().st_mode) == BACKUP_MODES[umask]

@@ -3,53 +3,56 @@
 from __future__ import annotations
 
 import random
-import unicodedata
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from dataclasses import asdict, dataclass, fields
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import sqlite_utils
 import yaml
 
-from habitat.domain import MONTHS_FR, Public, SupportFunction
-from habitat.scenario import (
-    AnimatorSpec,
-    HabitatSpec,
-    PopulationGenerator,
-    ResidentsSpec,
-    Scenario,
+from habitat.demo.draft import french_date, plain_ascii, years_before
+from habitat.demo.journal import Journal
+from habitat.demo.life import CollectiveLife
+from habitat.demo.material import (
+    ANIMATOR_HOURS_PER_WEEK,
+    DISABILITY_CARE,
+    DWELLINGS,
+    ELDERLY_HEAVY,
+    ELDERLY_LIGHT,
+    HAD_VISIT,
+    HOUSE_RULES,
+    PVSP_TEXTS,
+    REVIEW_SUMMARIES,
+    SPACES,
+    CarePattern,
+    provider_specs,
 )
+from habitat.demo.people import (
+    FOUNDERS,
+    LEVELS,
+    NEWCOMER_PUBLICS,
+    Generation,
+    Kin,
+    Person,
+    Profile,
+    Ties,
+    entry_order,
+)
+from habitat.domain import Public
+from habitat.scenario import AnimatorSpec, HabitatSpec, PopulationGenerator, ResidentsSpec, Scenario
 from habitat.store.db import connect, transaction
 from habitat.store.entities import (
     RECORDS,
     Account,
-    Activity,
-    ActivityCategory,
-    Arrangement,
-    Attendance,
-    Audience,
-    Booking,
     Carer,
     CommonSpace,
-    CouncilDecision,
-    CouncilMeeting,
-    DecisionStatus,
     EntryMode,
     ExitReason,
     Habitat,
     HouseRule,
-    Intensity,
     Intervention,
-    LiaisonNote,
-    NeedDomain,
-    Place,
     PlanNeed,
     PlanReview,
-    Presence,
-    PresenceRole,
-    PresenceShift,
     Provider,
     ProviderKind,
     Relation,
@@ -58,37 +61,16 @@ from habitat.store.entities import (
     Role,
     SavedScenario,
     ScenarioOrigin,
-    Severity,
     SharedLifeProject,
-    SupportLevel,
     SupportPlan,
-    Tension,
-    TensionKind,
-    TensionStatus,
-    TimeEntry,
-    new_pseudonym,
 )
 from habitat.store.errors import StoreError
 from habitat.store.migrations import migrate
-from habitat.store.record import Record
-from habitat.store.repository import add
 
 #: The demo's last day unless told otherwise: fixed, never today, so builds repeat.
 DEFAULT_END = date(2026, 6, 30)
 #: The seed used when none is given.
 DEFAULT_SEED = 2026
-#: Private dwellings, and so the most residents present on any day.
-DWELLINGS = 8
-#: Liaison notes written on an average day, at scale 1 (fewer at weekends).
-NOTES_PER_DAY = 4.0
-#: Tensions and incidents recorded in a year, at scale 1 (most of them minor).
-TENSIONS_PER_YEAR = 110
-#: Collective activities in a week, at scale 1: one of these, drawn each week.
-ACTIVITIES_PER_WEEK = (3, 4, 5)
-#: The rota, the activities calendar and bookings run this many days past `end`.
-PLANNED_AHEAD_DAYS = 14
-#: The animator-coordinator's contract: 28 h a week, Monday to Thursday.
-ANIMATOR_HOURS_PER_WEEK = 28.0
 #: The benchmark's habitat: 5 years at this scale give about 73,000 notes, 5,500
 #: tensions and 80,000 attendance rows (issue 3 asks for 50,000 / 5,000 / 20,000).
 BENCH_YEARS = 5
@@ -97,9 +79,6 @@ BENCH_SCALE = 10.0
 #: Page cache during the load, in KiB: SQLite's default 2 MB spills a years-long
 #: transaction to disk over and over; 256 MB makes the benchmark build a third faster.
 _BULK_CACHE_KIB = 262_144
-_ANIMATOR_DAYS = (0, 1, 2, 3)
-_EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
-_WEEKDAYS = (0, 1, 2, 3, 4)
 
 
 class NotEmpty(StoreError):  # noqa: N818 - reads as what happened, like the store's errors
@@ -288,1191 +267,17 @@ def _db_name(db: sqlite_utils.Database) -> str:
     return row[2] or ":memory:"
 
 
-# --- Fixed material: places, names, texts -------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Town:
-    name: str
-    postcode: str
-    department: str
-    area: str
-    habitat: str
-    street: str
-    host: str
-
-
-_TOWNS = (
-    _Town(
-        "Saintes",
-        "17100",
-        "17",
-        "Pays Santon",
-        "La Maison des Tilleuls",
-        "14 rue des Tilleuls",
-        "Association Vivre Ensemble en Saintonge",
-    ),
-    _Town(
-        "Niort",
-        "79000",
-        "79",
-        "Niortais",
-        "La Maison des Acacias",
-        "3 allée des Acacias",
-        "Association Habiter Autrement en Niortais",
-    ),
-    _Town(
-        "Angoulême",
-        "16000",
-        "16",
-        "Angoumois",
-        "La Maison du Parc",
-        "27 rue du Parc",
-        "Association Toit Partagé Charente",
-    ),
-    _Town(
-        "Rochefort",
-        "17300",
-        "17",
-        "Pays Rochefortais",
-        "La Maison des Marronniers",
-        "8 avenue des Marronniers",
-        "Association Les Voisins de la Corderie",
-    ),
-)
-
-_WOMEN_OLD = (
-    "Jeanne", "Germaine", "Odette", "Lucienne", "Simone", "Paulette", "Yvette",
-    "Marguerite", "Madeleine", "Suzanne", "Denise", "Colette", "Josette", "Monique",
-)  # fmt: skip
-_MEN_OLD = (
-    "Marcel", "Raymond", "André", "Roger", "Henri", "Georges", "Lucien", "René",
-    "Robert", "Maurice", "Gilbert", "Fernand", "Jacques", "Bernard",
-)  # fmt: skip
-_WOMEN_MID = (
-    "Catherine", "Isabelle", "Nathalie", "Sylvie", "Valérie", "Christine", "Sandrine",
-    "Véronique", "Martine", "Brigitte", "Corinne", "Pascale", "Florence", "Muriel",
-)  # fmt: skip
-_MEN_MID = (
-    "Philippe", "Pascal", "Laurent", "Thierry", "Éric", "Patrick", "Frédéric",
-    "Didier", "Olivier", "Christophe", "Stéphane", "Jean-Luc", "Gilles", "Hervé",
-)  # fmt: skip
-_WOMEN_YOUNG = (
-    "Sophie", "Camille", "Aurélie", "Émilie", "Laura", "Élodie", "Pauline", "Julie",
-    "Manon", "Chloé", "Léa", "Sarah", "Inès", "Marion",
-)  # fmt: skip
-_MEN_YOUNG = (
-    "Julien", "Thomas", "Nicolas", "Maxime", "Kévin", "Mathieu", "Romain", "Antoine",
-    "Hugo", "Lucas", "Yanis", "Théo", "Mehdi", "Quentin",
-)  # fmt: skip
-_SURNAMES = (
-    "Martin", "Bernard", "Dubois", "Petit", "Durand", "Leroy", "Moreau", "Simon",
-    "Laurent", "Lefebvre", "Michel", "Garcia", "Bertrand", "Roux", "Vincent", "Fournier",
-    "Morel", "Girard", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Legrand",
-    "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel",
-    "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Fontaine", "Chevalier",
-    "Robin", "Masson", "Nguyen", "Boyer", "Denis", "Lemaire", "Duval", "Joly", "Roche",
-    "Meyer", "Lucas", "Meunier", "Marchand", "Dufour", "Blanchard", "Barbier", "Brun",
-    "Dumas", "Brunet", "Schmitt", "Leroux", "Colin", "Renard", "Arnaud", "Caron",
-    "Aubert", "Giraud", "Leclerc", "Vidal", "Bourgeois", "Renaud", "Picard", "Fabre",
-    "Dupuis", "Olivier", "Hubert", "Guillot", "Rivière", "Le Gall", "Moulin", "Berger",
-    "Fleury", "Deschamps", "Benoît", "Maillard", "Aubry", "Poirier", "Charpentier",
-    "Baron", "Dupuy", "Breton", "Rémy", "Cousin", "Ferreira", "Benali", "Da Silva",
-)  # fmt: skip
-
-
-class _Generation(StrEnum):
-    """Which pool a first name is drawn from."""
-
-    OLD = "old"
-    MIDDLE = "middle"
-    YOUNG = "young"
-
-
-_FIRST_NAMES = {
-    (_Generation.OLD, True): _WOMEN_OLD,
-    (_Generation.OLD, False): _MEN_OLD,
-    (_Generation.MIDDLE, True): _WOMEN_MID,
-    (_Generation.MIDDLE, False): _MEN_MID,
-    (_Generation.YOUNG, True): _WOMEN_YOUNG,
-    (_Generation.YOUNG, False): _MEN_YOUNG,
-}
-
-_EXIT_REASONS_FR = {
-    ExitReason.DEATH: "décès",
-    ExitReason.INSTITUTION: "entrée en établissement",
-    ExitReason.HOSPITAL: "hospitalisation longue",
-    ExitReason.FAMILY: "retour en famille",
-    ExitReason.OWN_HOME: "installation dans un logement autonome",
-    ExitReason.OTHER: "autre projet de vie",
-}
-_RELATIONS_FR = {
-    Relation.CHILD: ("fils", "fille"),
-    Relation.SPOUSE: ("époux", "épouse"),
-    Relation.PARENT: ("père", "mère"),
-    Relation.SIBLING: ("frère", "sœur"),
-    Relation.GRANDCHILD: ("petit-fils", "petite-fille"),
-    Relation.OTHER_FAMILY: ("neveu", "nièce"),
-    Relation.FRIEND: ("ami", "amie"),
-    Relation.LEGAL_GUARDIAN: ("mandataire judiciaire", "mandataire judiciaire"),
-    Relation.NEIGHBOUR: ("voisin", "voisine"),
-}
-
-
-# --- The residents' profiles --------------------------------------------------------
-
-
-class _Ties(StrEnum):
-    """Who stands by a resident (DOMAIN.md §4.2: some families carry the habitat)."""
-
-    PILLAR = "pillar"  # a relative giving 10+ hours a week, and another
-    SOME = "some"  # one to three relatives giving an hour or two
-    FRIEND_ONLY = "friend_only"  # no family: a friend is the emergency contact
-    NOBODY = "nobody"  # no family, no emergency contact
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """Who a resident is, before names are drawn: public, autonomy, family, story."""
-
-    public: Public
-    gir: int | None = None
-    support_level: SupportLevel | None = None
-    entry_mode: EntryMode = EntryMode.CHOSEN
-    ties: _Ties = _Ties.SOME
-    propensity: float = 0.6  # how readily they join activities
-    stays: bool = False  # never leaves (alert fixtures, account holders)
-    account: Role | None = None  # a family or resident account tied to them
-    consents: bool = True  # whether the family agrees to information being shared
-
-
-#: The founding residents: 4 elderly people GIR 2-5 and 4 disabilities.
-_FOUNDERS = (
-    _Profile(Public.ELDERLY, gir=2, ties=_Ties.PILLAR, propensity=0.55),
-    _Profile(Public.ELDERLY, gir=3, entry_mode=EntryMode.DEFAULT, propensity=0.5, consents=False),
-    _Profile(Public.ELDERLY, gir=4, ties=_Ties.FRIEND_ONLY, propensity=0.8, stays=True),
-    _Profile(Public.ELDERLY, gir=5, propensity=0.75),
-    _Profile(
-        Public.MOTOR,
-        support_level=SupportLevel.HIGH,
-        propensity=0.7,
-        stays=True,
-        account=Role.RESIDENT,
-    ),
-    _Profile(
-        Public.PSYCHIC,
-        support_level=SupportLevel.MODERATE,
-        entry_mode=EntryMode.DEFAULT,
-        ties=_Ties.NOBODY,
-        propensity=0.06,
-        stays=True,
-    ),
-    _Profile(
-        Public.INTELLECTUAL,
-        support_level=SupportLevel.MODERATE,
-        ties=_Ties.PILLAR,
-        propensity=0.85,
-        stays=True,
-        account=Role.FAMILY,
-    ),
-    _Profile(Public.AUTISM, support_level=SupportLevel.HIGH, propensity=0.45),
-)
-_NEWCOMER_PUBLICS = (
-    Public.ELDERLY,
-    Public.ELDERLY,
-    Public.ELDERLY,
-    Public.MOTOR,
-    Public.PSYCHIC,
-    Public.INTELLECTUAL,
-    Public.AUTISM,
-    Public.SENSORY,
-)
-_LEVELS = (SupportLevel.LOW, SupportLevel.MODERATE, SupportLevel.MODERATE, SupportLevel.HIGH)
-
-
-@dataclass
-class _Kin:
-    """A carer as the demo knows them (for notes and accounts)."""
-
-    first_name: str
-    last_name: str
-    relation: Relation
-    female: bool
-    consent: bool
-    hours: float
-    id: int = 0
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def relation_fr(self) -> str:
-        return _RELATIONS_FR[self.relation][self.female]
-
-
-@dataclass
-class _Person:
-    """A resident as the demo plans them, then their id once stored."""
-
-    profile: _Profile
-    female: bool
-    first_name: str
-    last_name: str
-    birth_year: int
-    dwelling: int
-    entry: date
-    pseudonym: str
-    propensity: float
-    exit: date | None = None
-    exit_reason: ExitReason | None = None
-    carers: list[_Kin] = field(default_factory=list)
-    emergency_contact: str | None = None
-    providers: list[str] = field(default_factory=list)
-    id: int = 0
-
-    def present(self, day: date) -> bool:
-        return self.entry <= day and (self.exit is None or day < self.exit)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def called(self) -> str:
-        """How the team names them in writing: elderly people by title, others by first name."""
-        if self.profile.public is Public.ELDERLY:
-            return f"{'Mme' if self.female else 'M.'} {self.last_name}"
-        return self.first_name
-
-
-# --- Providers, plans ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _ProviderSpec:
-    key: str
-    name: str
-    kind: ProviderKind
-    arrangement: Arrangement
-    services: str
-    registered: bool  # has a FINESS number
-
-
-def _provider_specs(town: _Town) -> tuple[_ProviderSpec, ...]:
-    return (
-        _ProviderSpec(
-            "saad_habitat",
-            f"SAAD Aide et Présence du {town.area}",
-            ProviderKind.HOME_HELP,
-            Arrangement.HABITAT,
-            "Aide à domicile mutualisée pour l'habitat : lever, repas, entretien, coucher.",
-            True,
-        ),
-        _ProviderSpec(
-            "saad_own",
-            f"ADMR de {town.name}",
-            ProviderKind.HOME_HELP,
-            Arrangement.OWN,
-            "Aide à domicile (APA, PCH) : toilette, habillage, courses.",
-            True,
-        ),
-        _ProviderSpec(
-            "ssiad",
-            f"SSIAD du {town.area}",
-            ProviderKind.NURSING,
-            Arrangement.HABITAT,
-            "Soins infirmiers à domicile sur prescription : soins d'hygiène, surveillance.",
-            True,
-        ),
-        _ProviderSpec(
-            "nurse",
-            "Cabinet infirmier des Arènes",
-            ProviderKind.NURSING,
-            Arrangement.OWN,
-            "Infirmières libérales : injections, piluliers, pansements.",
-            False,
-        ),
-        _ProviderSpec(
-            "savs",
-            "SAVS Les Passerelles",
-            ProviderKind.SAVS,
-            Arrangement.OWN,
-            "Accompagnement à la vie sociale : budget, démarches, loisirs.",
-            True,
-        ),
-        _ProviderSpec(
-            "samsah",
-            f"SAMSAH Horizon {town.department}",
-            ProviderKind.SAMSAH,
-            Arrangement.OWN,
-            "Accompagnement médico-social : ergothérapie, éducateurs, coordination des soins.",
-            True,
-        ),
-        _ProviderSpec(
-            "had",
-            f"HAD du {town.area}",
-            ProviderKind.HAD,
-            Arrangement.OWN,
-            "Hospitalisation à domicile : pansements complexes, perfusions, soins palliatifs.",
-            True,
-        ),
-        _ProviderSpec("gp_a", "", ProviderKind.GP, Arrangement.OWN, "Médecin traitant.", False),
-        _ProviderSpec("gp_b", "", ProviderKind.GP, Arrangement.OWN, "Médecin traitant.", False),
-        _ProviderSpec(
-            "physio",
-            "Cabinet de kinésithérapie du Centre",
-            ProviderKind.OTHER,
-            Arrangement.OWN,
-            "Kinésithérapie à domicile.",
-            False,
-        ),
-        _ProviderSpec(
-            "meals",
-            f"Portage de repas du CCAS de {town.name}",
-            ProviderKind.OTHER,
-            Arrangement.HABITAT,
-            "Repas livrés les jours sans repas partagé.",
-            False,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class _Visit:
-    """A regular intervention of a support plan."""
-
-    provider: str
-    weekdays: tuple[int, ...]
-    start: time
-    end: time
-    task: str
-
-
-@dataclass(frozen=True)
-class _Need:
-    domain: NeedDomain
-    intensity: Intensity
-    text: str
-
-
-@dataclass(frozen=True)
-class _CarePattern:
-    needs: tuple[_Need, ...]
-    visits: tuple[_Visit, ...]
-    risks: tuple[str, ...]
-    preferences: tuple[str, ...]
-
-
-_ELDERLY_HEAVY = _CarePattern(
-    needs=(
-        _Need(
-            NeedDomain.PERSONAL_CARE, Intensity.HEAVY, "Aide totale à la toilette et à l'habillage."
-        ),
-        _Need(NeedDomain.MOBILITY, Intensity.MODERATE, "Transferts lit-fauteuil, déambulateur."),
-        _Need(NeedDomain.MEALS, Intensity.MODERATE, "Repas préparés, texture adaptée le soir."),
-        _Need(NeedDomain.HEALTH, Intensity.MODERATE, "Diabète : injection d'insuline le matin."),
-        _Need(NeedDomain.SAFETY, Intensity.MODERATE, "Risque de chute la nuit, téléassistance."),
-    ),
-    visits=(
-        _Visit(
-            "saad_habitat", _EVERY_DAY, time(8, 0), time(9, 15), "Lever, toilette, petit déjeuner"
-        ),
-        _Visit("nurse", _EVERY_DAY, time(7, 45), time(8, 0), "Injection d'insuline, pilulier"),
-        _Visit("saad_habitat", _EVERY_DAY, time(18, 30), time(19, 15), "Repas du soir et coucher"),
-        _Visit("ssiad", _WEEKDAYS, time(10, 0), time(10, 45), "Soins d'hygiène et surveillance"),
-        _Visit(
-            "gp_a", (3,), time(17, 30), time(18, 0), "Visite à domicile, une semaine sur quatre"
-        ),
-    ),
-    risks=(
-        "Reste seul{e} dans son logement la nuit sans veille ; porte le bracelet de "
-        "téléassistance et accepte un passage de l'aide à 22 h.",
-        "Garde son tapis de salon malgré le risque de chute, après visite de l'ergothérapeute.",
-    ),
-    preferences=(
-        "Aime se lever tard le dimanche ; préfère la douche le soir. Tient à sa messe du "
-        "dimanche à la télévision.",
-        "Veut garder ses meubles et ses photos ; n'aime pas être servi{e} la première.",
-    ),
-)
-_ELDERLY_LIGHT = _CarePattern(
-    needs=(
-        _Need(
-            NeedDomain.HOUSEKEEPING, Intensity.MODERATE, "Ménage et linge deux fois par semaine."
-        ),
-        _Need(NeedDomain.HEALTH, Intensity.LIGHT, "Pilulier préparé par l'infirmière."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.LIGHT, "Souhaite garder ses sorties au club."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.LIGHT, "Aide ponctuelle pour le courrier."),
-    ),
-    visits=(
-        _Visit("saad_habitat", (0, 2, 4), time(10, 0), time(11, 30), "Ménage, courses, linge"),
-        _Visit("nurse", _EVERY_DAY, time(8, 0), time(8, 15), "Pilulier, surveillance"),
-        _Visit("gp_b", (1,), time(16, 30), time(17, 0), "Consultation au cabinet, mensuelle"),
-    ),
-    risks=(
-        "Sort seul{e} faire ses courses au marché malgré le risque de chute ; emporte son "
-        "téléphone et prévient l'équipe de son retour.",
-        "Prend sa douche seul{e} ; barre d'appui posée et téléassistance portée.",
-    ),
-    preferences=(
-        "Aime jardiner et parler de son métier d'autrefois ; déteste les lotos.",
-        "Préfère déjeuner chez soi en semaine et partager le repas du dimanche.",
-    ),
-)
-_MOTOR = _CarePattern(
-    needs=(
-        _Need(NeedDomain.MOBILITY, Intensity.HEAVY, "Fauteuil électrique ; transferts à deux."),
-        _Need(NeedDomain.PERSONAL_CARE, Intensity.HEAVY, "Toilette, habillage, coucher."),
-        _Need(NeedDomain.HOUSEKEEPING, Intensity.MODERATE, "Entretien du logement."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.LIGHT, "Sorties en ville en transport adapté."),
-    ),
-    visits=(
-        _Visit("saad_own", _EVERY_DAY, time(7, 30), time(9, 0), "Lever, toilette, habillage"),
-        _Visit("saad_habitat", (1, 3), time(8, 30), time(9, 30), "Petit déjeuner, ménage"),
-        _Visit("saad_own", _EVERY_DAY, time(20, 0), time(21, 0), "Coucher"),
-        _Visit("samsah", (1,), time(14, 0), time(15, 0), "Ergothérapie, aides techniques"),
-        _Visit("physio", (0, 3), time(11, 0), time(11, 45), "Kinésithérapie"),
-    ),
-    risks=(
-        "Se déplace seul{e} en fauteuil électrique en ville, y compris le soir jusqu'à 21 h ; "
-        "téléphone chargé et trajet connu de l'équipe.",
-    ),
-    preferences=(
-        "Veut choisir ses aides à domicile et ses horaires ; tient à son autonomie de décision.",
-    ),
-)
-_PSYCHIC = _CarePattern(
-    needs=(
-        _Need(NeedDomain.HEALTH, Intensity.MODERATE, "Traitement au long cours, suivi au CMP."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.MODERATE, "Gestion du budget avec le SAVS."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.MODERATE, "Isolement : peu de liens hors habitat."),
-    ),
-    visits=(
-        _Visit("savs", (2,), time(10, 0), time(11, 0), "Budget, démarches administratives"),
-        _Visit("nurse", (4,), time(9, 0), time(9, 15), "Injection retard, suivi du traitement"),
-        _Visit("gp_b", (4,), time(17, 0), time(17, 30), "Consultation, une semaine sur quatre"),
-    ),
-    risks=(
-        "Gère seul{e} son traitement de la semaine (pilulier préparé par l'infirmière) ; l'équipe "
-        "alerte le CMP après deux prises oubliées.",
-        "Reçoit des amis dans son logement le soir sans prévenir l'équipe.",
-    ),
-    preferences=(
-        "Préfère qu'on frappe et attende sa réponse ; n'aime pas les activités en grand groupe.",
-    ),
-)
-_INTELLECTUAL = _CarePattern(
-    needs=(
-        _Need(NeedDomain.MEALS, Intensity.MODERATE, "Préparation des repas avec accompagnement."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.HEAVY, "Budget et courrier (curatelle)."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.LIGHT, "Travaille à l'ESAT, club de foot."),
-    ),
-    visits=(
-        _Visit("savs", (0, 3), time(16, 0), time(17, 30), "Courses, budget, loisirs"),
-        _Visit("saad_habitat", (1, 4), time(17, 0), time(18, 0), "Préparation du repas"),
-        _Visit("gp_a", (2,), time(18, 0), time(18, 30), "Consultation, une semaine sur six"),
-    ),
-    risks=(
-        "Prend le bus seul{e} pour aller à l'ESAT et au club de foot ; carte avec le numéro de "
-        "l'habitat dans son portefeuille.",
-    ),
-    preferences=("Adore la cuisine et la musique ; a besoin de repères écrits pour la semaine.",),
-)
-_AUTISM = _CarePattern(
-    needs=(
-        _Need(NeedDomain.COMMUNICATION, Intensity.HEAVY, "Communication par pictogrammes."),
-        _Need(NeedDomain.SOCIAL_LIFE, Intensity.MODERATE, "Routines stables, peu de bruit."),
-        _Need(NeedDomain.MEALS, Intensity.MODERATE, "Repas à heure fixe, aliments choisis."),
-    ),
-    visits=(
-        _Visit("samsah", (0, 2, 4), time(9, 30), time(11, 0), "Accompagnement éducatif, routines"),
-        _Visit("saad_habitat", _EVERY_DAY, time(18, 0), time(19, 0), "Repas du soir, coucher"),
-        _Visit("gp_a", (1,), time(17, 0), time(17, 30), "Consultation, une semaine sur huit"),
-    ),
-    risks=(
-        "Reste seul{e} dans son logement l'après-midi sans sollicitation de l'équipe ; "
-        "passage discret à 16 h.",
-    ),
-    preferences=(
-        "Besoin d'être prévenu{e} de tout changement de planning la veille ; casque anti-bruit.",
-    ),
-)
-_SENSORY = _CarePattern(
-    needs=(
-        _Need(NeedDomain.MOBILITY, Intensity.MODERATE, "Malvoyance : repères tactiles, canne."),
-        _Need(NeedDomain.ADMINISTRATION, Intensity.MODERATE, "Lecture du courrier."),
-    ),
-    visits=(
-        _Visit("savs", (1,), time(14, 0), time(15, 30), "Locomotion, démarches"),
-        _Visit("saad_habitat", (0, 3), time(10, 0), time(11, 0), "Courses, lecture du courrier"),
-        _Visit("gp_b", (2,), time(16, 0), time(16, 30), "Consultation, mensuelle"),
-    ),
-    risks=("Cuisine seul{e} dans son logement avec une plaque à arrêt automatique.",),
-    preferences=("Ne rien déplacer dans son logement sans prévenir.",),
-)
-
-
-def _care_pattern(profile: _Profile) -> _CarePattern:
+def _care_pattern(profile: Profile) -> CarePattern:
     if profile.public is Public.ELDERLY:
-        return _ELDERLY_HEAVY if (profile.gir or 6) <= 3 else _ELDERLY_LIGHT
-    return {
-        Public.MOTOR: _MOTOR,
-        Public.PSYCHIC: _PSYCHIC,
-        Public.INTELLECTUAL: _INTELLECTUAL,
-        Public.AUTISM: _AUTISM,
-        Public.SENSORY: _SENSORY,
-    }[profile.public]
-
-
-#: The GIR 2 founder's hospital-at-home nurse comes while the habitat's aide is there.
-_HAD_VISIT = _Visit("had", (0, 2, 4), time(9, 0), time(9, 30), "Pansement complexe (HAD)")
-
-
-# --- Collective life ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _ActivityKind:
-    title: str
-    category: ActivityCategory
-    starts: time
-    hours: float
-    spaces: tuple[str, ...] = ()  # empty: outside, at `location`
-    location: str = ""
-    weight: int = 1
-    mobile_only: bool = False  # harder for people with reduced mobility
-    months: tuple[int, ...] = ()  # empty: all year
-    weekdays: tuple[int, ...] = _EVERY_DAY
-
-    def held_on(self, day: date) -> bool:
-        return day.weekday() in self.weekdays and (not self.months or day.month in self.months)
-
-
-_ACTIVITY_KINDS = (
-    _ActivityKind(
-        "Repas partagé", ActivityCategory.MEAL, time(12, 0), 2, ("cuisine", "salon"), weight=6
-    ),
-    _ActivityKind(
-        "Petit déjeuner commun", ActivityCategory.MEAL, time(8, 30), 1.5, ("cuisine",), weight=2
-    ),
-    _ActivityKind(
-        "Atelier cuisine : le repas du soir",
-        ActivityCategory.WORKSHOP,
-        time(17, 0),
-        2,
-        ("cuisine",),
-        weight=2,
-    ),
-    _ActivityKind(
-        "Atelier mémoire", ActivityCategory.WORKSHOP, time(10, 0), 1.5, ("salon",), weight=2
-    ),
-    _ActivityKind("Gym douce", ActivityCategory.SPORT, time(10, 30), 1, ("salon",), weight=2),
-    _ActivityKind(
-        "Atelier jardinage",
-        ActivityCategory.WORKSHOP,
-        time(10, 0),
-        2,
-        ("jardin",),
-        weight=2,
-        months=(3, 4, 5, 6, 7, 8, 9, 10),
-    ),
-    _ActivityKind("Atelier peinture", ActivityCategory.WORKSHOP, time(14, 30), 2, ("salon",)),
-    _ActivityKind("Chorale", ActivityCategory.CULTURE, time(15, 0), 1.5, ("salon",)),
-    _ActivityKind("Loto", ActivityCategory.OTHER, time(15, 0), 2, ("salon",)),
-    _ActivityKind("Soirée cinéma", ActivityCategory.CULTURE, time(20, 0), 2, ("salon",)),
-    _ActivityKind(
-        "Lecture du journal et café", ActivityCategory.CULTURE, time(9, 30), 1, ("salon",)
-    ),
-    _ActivityKind(
-        "Goûter d'anniversaire", ActivityCategory.CELEBRATION, time(16, 0), 1.5, ("salon", "jardin")
-    ),
-    _ActivityKind(
-        "Fête des voisins",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(18, 30),
-        3,
-        ("jardin",),
-        months=(5, 6),
-        weekdays=(4, 5),
-    ),
-    _ActivityKind(
-        "Marché du samedi",
-        ActivityCategory.OUTING,
-        time(9, 30),
-        2,
-        location="Marché couvert",
-        weight=2,
-        mobile_only=True,
-        weekdays=(5,),
-    ),
-    _ActivityKind(
-        "Sortie à la médiathèque",
-        ActivityCategory.CULTURE,
-        time(14, 30),
-        2,
-        location="Médiathèque municipale",
-    ),
-    _ActivityKind(
-        "Promenade au jardin public",
-        ActivityCategory.SPORT,
-        time(15, 0),
-        1.5,
-        location="Jardin public",
-        mobile_only=True,
-    ),
-    _ActivityKind(
-        "Cinéma en ville",
-        ActivityCategory.CULTURE,
-        time(14, 0),
-        2.5,
-        location="Cinéma du centre-ville",
-    ),
-    _ActivityKind(
-        "Café des voisins",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(10, 0),
-        2,
-        location="Centre social du quartier",
-        weight=2,
-    ),
-    _ActivityKind(
-        "Rencontre avec l'école",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(14, 0),
-        1.5,
-        location="École élémentaire Jules-Ferry",
-        weekdays=(0, 1, 3),
-        months=(1, 2, 3, 4, 5, 6, 9, 10, 11, 12),
-    ),
-    _ActivityKind(
-        "Courses au supermarché",
-        ActivityCategory.OUTING,
-        time(10, 0),
-        1.5,
-        location="Supermarché du quartier",
-    ),
-    _ActivityKind(
-        "Sortie à la journée au bord de mer",
-        ActivityCategory.OUTING,
-        time(10, 0),
-        6,
-        location="Bord de mer (minibus de l'association)",
-        mobile_only=True,
-        months=(6, 7, 8, 9),
-    ),
-    _ActivityKind(
-        "Pétanque avec le club du quartier",
-        ActivityCategory.NEIGHBOURHOOD,
-        time(15, 0),
-        2,
-        location="Boulodrome municipal",
-        mobile_only=True,
-        months=(4, 5, 6, 7, 8, 9),
-    ),
-)
-_ACTIVITY_WEIGHTS = tuple(kind.weight for kind in _ACTIVITY_KINDS)
-
-_SPACES = (
-    ("cuisine", "Cuisine", 10),
-    ("salon", "Salon", 15),
-    ("jardin", "Jardin", 20),
-    ("buanderie", "Buanderie", 3),
-)
-#: What residents book a common space for: (space, purpose, hours); the first few
-#: need a family or friends to come.
-_BOOKING_PURPOSES = (
-    ("cuisine", "Repas avec sa famille", 2.5),
-    ("salon", "Visite de la famille", 2.0),
-    ("salon", "Anniversaire avec ses proches", 3.0),
-    ("cuisine", "Préparer un gâteau pour le goûter", 2.0),
-    ("salon", "Rendez-vous avec son assistante sociale", 1.0),
-    ("jardin", "Lecture au calme", 2.0),
-    ("buanderie", "Lessive des draps", 1.5),
-    ("buanderie", "Lessive", 1.0),
-)
-_FAMILY_PURPOSES = 3
-
-_HOUSE_RULES = (
-    (
-        "Cuisine commune",
-        "La cuisine est ouverte de 7 h à 22 h. Chacun lave et range sa vaisselle ; "
-        "le réfrigérateur commun est vidé le lundi.",
-    ),
-    (
-        "Buanderie",
-        "Les machines se réservent sur le planning de l'entrée ; le linge est retiré "
-        "dans l'heure qui suit la fin du programme.",
-    ),
-    (
-        "Visites",
-        "Les proches sont les bienvenus. Après 21 h, les visites se font dans les "
-        "logements, pas dans les espaces communs.",
-    ),
-    (
-        "Calme",
-        "De 22 h à 7 h, télévision et musique à faible volume dans le salon ; "
-        "le salon ferme à 23 h.",
-    ),
-    ("Jardin", "Le potager est partagé ; les récoltes sont pour le repas partagé du dimanche."),
-    ("Animaux", "Les animaux de compagnie sont acceptés dans les logements, pas dans la cuisine."),
-    ("Tabac", "Il est interdit de fumer dans les espaces communs ; un abri est prévu au jardin."),
-)
-_PVSP_TEXTS = (
-    "Projet de vie sociale et partagée de {habitat}.\n\n"
-    "Nous avons choisi de vivre ensemble, chacun chez soi, en partageant des espaces, des "
-    "repas et des projets. L'association {host} garantit ce projet et la participation de "
-    "chacun.\n\n"
-    "1. Vivre chez soi : chacun garde ses habitudes, ses intervenants, ses visites.\n"
-    "2. Partager : un repas partagé au moins une fois par semaine, des ateliers, des sorties.\n"
-    "3. Décider ensemble : le conseil des habitants se réunit chaque mois.\n"
-    "4. S'ouvrir au quartier : centre social, école, commerces et associations voisines.\n"
-    "5. Veiller les uns sur les autres : une présence est assurée de 8 h à 21 h.",
-    "Projet de vie sociale et partagée de {habitat}, version 2.\n\n"
-    "Après un premier temps de vie commune, le conseil des habitants a revu le projet.\n\n"
-    "1. Vivre chez soi : chacun garde ses habitudes, ses intervenants, ses visites ; les "
-    "accords autonomie-sécurité sont revus au moins deux fois par an.\n"
-    "2. Partager : deux repas partagés par semaine, le choix des ateliers se fait au conseil.\n"
-    "3. Décider ensemble : le conseil des habitants se réunit chaque mois ; les familles y "
-    "sont invitées une fois par trimestre.\n"
-    "4. S'ouvrir au quartier : un partenariat écrit avec le centre social et l'école.\n"
-    "5. Veiller les uns sur les autres : une présence de 8 h à 21 h, un planning affiché, "
-    "les absences prévenues la veille.\n"
-    "6. Régler les désaccords : un temps d'échange avec l'animatrice avant tout conflit.",
-)
-
-
-# --- Liaison notebook, tensions, council, time -------------------------------------
-
-# Placeholders: {r} and {r2} residents as the team names them, {e} and {x} feminine
-# endings, {il} il/elle, {p} a provider, {c} a carer, {rel} the carer's relation, {h}
-# an hour of the day, {soir} of the evening, {d} a date, {dossier} APA or MDPH,
-# {prevenu} who was told (family, emergency contact, or nobody to tell).
-_NOTES_TEAM = (
-    "{r} a mal dormi, s'est levé{e} plusieurs fois dans la nuit ; à surveiller ce soir.",
-    "{r} n'a presque rien mangé au repas de midi, dit ne pas avoir faim depuis deux jours.",
-    "{r} est resté{e} dans son logement toute la journée, {il} n'a pas souhaité venir au salon.",
-    "Bonne humeur de {r} aujourd'hui : {il} a aidé à mettre la table et à ranger la cuisine.",
-    "{r} s'est plaint{e} de douleurs au genou ; rendez-vous pris chez le médecin traitant.",
-    "{r} a oublié sa clé à l'intérieur, double récupéré dans le coffre de l'animatrice.",
-    "Petite chute de {r} dans le couloir vers {h}, relevé{e} sans blessure ; {prevenu}.",
-    "{r} demande à changer de place à table pour le repas partagé.",
-    "{r} a reçu la visite de son médecin ; nouvelle ordonnance dans le classeur.",
-    "{r} était très anxieux{x} ce matin, apaisé{e} après un moment au jardin.",
-    "{r} a refusé la toilette ce matin ; l'aide repassera à {h}.",
-    "{r} a participé à l'atelier avec plaisir et propose d'en animer un la semaine prochaine.",
-    "{r} parle beaucoup de son ancien logement, un peu de tristesse en fin de journée.",
-    "{r} et {r2} sont allés ensemble à la boulangerie, première sortie à deux.",
-    "Léger désaccord entre {r} et {r2} sur la télévision du salon ; réglé à l'amiable.",
-    "{r} a rendez-vous chez le dentiste jeudi à {h} ; taxi réservé.",
-    "{r} veut inviter un proche au repas partagé de dimanche : d'accord, deux couverts.",
-    "Pilulier de {r} vérifié : prises de la semaine faites.",
-    "{r} a demandé de l'aide pour remplir son dossier {dossier} ; rendez-vous fixé mardi.",
-    "{r} est rentré{e} tard de sa sortie (vers {soir}), sans prévenir ; rappel de l'accord.",
-)
-_NOTES_HOUSE = (
-    "Chaudière en panne ce matin, technicien passé à {h}, eau chaude rétablie.",
-    "Plus de sacs poubelle jaunes : commande faite, livraison jeudi.",
-    "Le lave-linge de la buanderie fuit, ne pas l'utiliser jusqu'à la réparation.",
-    "Livraison des courses du repas partagé à {h}, tout est rangé dans la cuisine.",
-    "Exercice d'évacuation réalisé à {h} : tout le monde dehors en quatre minutes.",
-    "Le portail du jardin ferme mal, signalé au bailleur.",
-    "Ampoule grillée dans l'entrée, changée.",
-    "Le centre social propose un atelier numérique le mardi : affiche dans l'entrée.",
-    "Réunion d'équipe : planning des présences du week-end à compléter.",
-    "Visite de la responsable de l'association à {h} pour le point mensuel.",
-)
-_NOTES_PROVIDERS = (
-    "Pour {p} : {r} a un rendez-vous à l'hôpital jeudi, merci de passer plus tôt, vers {h}.",
-    "Pour {p} : {r} n'a plus de protections, commande à prévoir.",
-    "À l'attention de {p} : changement de traitement pour {r}, ordonnance dans le classeur.",
-    "{p} : merci de noter vos passages dans le cahier, deux visites sans transmission.",
-    "{p} : {r} préfère la douche le soir à partir de lundi, à voir avec votre planning.",
-    "Pour {p} : le passage de {h} chevauche celui de l'aide de l'habitat chez {r}, à coordonner.",
-    "Pour {p} : {r} sera absent{e} tout le week-end (chez des proches).",
-    "{p} : {r} s'est plaint{e} de rougeurs au talon, merci de surveiller.",
-    "Pour {p} : la clé de {r} est désormais dans la boîte à code de l'entrée.",
-    "À l'attention de {p} : {r} sort de l'hôpital demain à {h}, retour à domicile à organiser.",
-)
-_NOTES_FAMILY = (
-    "Pour la famille de {r} : {il} a bien profité de la sortie de samedi.",
-    "Pour la famille de {r} : prévoir des vêtements plus chauds, l'hiver arrive.",
-    "Pour la famille de {r} : rendez-vous chez le dentiste le {d}, pouvez-vous l'accompagner ?",
-    "Pour la famille de {r} : {il} aimerait que vous veniez au repas partagé de dimanche.",
-    "Pour la famille de {r} : le renouvellement de la carte d'identité est à faire.",
-    "Pour la famille de {r} : bonne semaine dans l'ensemble, {il} a retrouvé l'appétit.",
-    "Pour la famille de {r} : l'ordonnance de la pharmacie arrive à échéance.",
-    "Pour la famille de {r} : {il} a demandé à vous appeler plus souvent le soir.",
-)
-_NOTES_FROM_FAMILY = (
-    "{c} ({rel} de {r}) : je passerai samedi vers {h}, merci de le dire à {r}.",
-    "{c} ({rel} de {r}) : nous partons deux semaines, joignable par téléphone.",
-    "{c} ({rel} de {r}) : {r} m'a dit avoir mal au dos, pouvez-vous en parler au médecin ?",
-)
-_NOTE_ENDINGS = (
-    "",
-    "",
-    "",
-    " Merci de noter dans le cahier si cela se reproduit.",
-    " À reprendre en réunion d'équipe.",
-    " Merci !",
-    " Je repasse demain.",
-)
-
-_PROVIDER_NOTE_ENDINGS = ("", "", " Merci.", " Bonne journée.", " Merci de confirmer.")
-
-_TENSION_TEXTS = {
-    TensionKind.AUTONOMY_SAFETY: (
-        "{r} est sorti{e} seul{e} le soir sans prévenir ; {c} demande que la porte soit "
-        "fermée à clé.",
-        "Chute de {r} dans sa salle de bains ; {il} refuse de porter la téléassistance.",
-        "{r} veut cuisiner seul{e} malgré deux oublis de plaque allumée.",
-        "{r} souhaite gérer seul{e} ses médicaments ; l'infirmière s'y oppose.",
-        "{r} veut aller seul{e} en ville en fauteuil malgré la nuit qui tombe tôt.",
-    ),
-    TensionKind.COMMON_SPACES: (
-        "Vaisselle laissée plusieurs jours dans l'évier de la cuisine commune.",
-        "Télévision du salon à fort volume après 22 h ; plaintes de voisins de palier.",
-        "Machines de la buanderie occupées toute la matinée, désaccord sur le planning.",
-        "Potager : plantations arrachées, désaccord sur ce qui doit être cultivé.",
-        "Réfrigérateur commun : aliments périmés, personne ne se sent responsable.",
-        "Salon réservé pour une fête de famille le jour de l'atelier ; mécontentement.",
-    ),
-    TensionKind.BETWEEN_RESIDENTS: (
-        "Dispute entre {r} et {r2} au repas partagé, propos blessants.",
-        "{r2} se plaint que {r} entre dans son logement sans frapper.",
-        "Tension entre {r} et {r2} autour de la musique le soir.",
-        "{r} refuse de s'asseoir à côté de {r2} depuis l'atelier de mardi.",
-        "{r} accuse {r2} de lui avoir pris des affaires dans la buanderie.",
-    ),
-    TensionKind.PROVIDERS: (
-        "{p} et l'aide de l'habitat passent à la même heure chez {r} : toilette faite deux fois, "
-        "repas non préparé.",
-        "{p} n'a pas transmis à l'équipe le changement de traitement de {r}.",
-        "Intervenant de {p} absent sans remplacement ; {r} pas levé{e} avant 11 h.",
-        "Désaccord entre {p} et l'équipe sur l'heure du coucher de {r}.",
-        "{p} refuse d'intervenir dans la cuisine commune pour le repas de {r}.",
-    ),
-    TensionKind.FAMILY: (
-        "{c} conteste l'organisation des sorties et voudrait plus d'activités pour {r}.",
-        "{c} ne vient plus depuis trois semaines ; les courses de {r} ne sont plus faites.",
-        "{c} demande à lire tout le cahier de liaison, y compris les notes sur les autres.",
-        "Désaccord dans la famille de {r} sur une entrée en établissement.",
-        "{c} reproche à l'équipe de laisser {r} sortir seul{e}.",
-    ),
-    TensionKind.CARE_PATH_RUPTURE: (
-        "Retour d'hospitalisation de {r} un vendredi soir sans ordonnance ni compte rendu ; "
-        "personne n'avait prévenu l'équipe.",
-        "{p} arrête l'accompagnement de {r} sans passage de relais.",
-        "Hospitalisation en urgence de {r} ; le dossier de liaison d'urgence n'était pas à jour.",
-        "Sortie d'hôpital de {r} : lit médicalisé livré deux jours après le retour.",
-        "Départ à la retraite du médecin traitant de {r} ; ordonnance non renouvelée.",
-    ),
-}
-_TENSION_ACTIONS = {
-    TensionKind.AUTONOMY_SAFETY: (
-        "Échange avec {r} et {c} ; l'accord autonomie-sécurité est relu et maintenu.",
-        "Rendez-vous avec le médecin traitant ; nouvel accord signé, revu dans trois mois.",
-    ),
-    TensionKind.COMMON_SPACES: (
-        "Point au conseil des habitants ; planning affiché dans la cuisine.",
-        "Rappel de la règle de vie ; tour de rôle proposé et accepté.",
-    ),
-    TensionKind.BETWEEN_RESIDENTS: (
-        "Médiation par l'animatrice avec les deux habitants ; excuses échangées.",
-        "Places à table changées ; point prévu dans deux semaines.",
-    ),
-    TensionKind.PROVIDERS: (
-        "Réunion de coordination avec {p} et le SAAD de l'habitat ; horaires décalés.",
-        "Courriel au responsable de {p} ; réponse reçue, planning revu.",
-    ),
-    TensionKind.FAMILY: (
-        "Rencontre avec {c} ; explication du projet de vie sociale et partagée.",
-        "Appel de {c} par l'animatrice ; relais trouvé avec un autre proche.",
-    ),
-    TensionKind.CARE_PATH_RUPTURE: (
-        "Appel au service hospitalier et au médecin traitant ; ordonnance obtenue le lendemain.",
-        "Nouveau prestataire trouvé ; fiche de liaison d'urgence mise à jour.",
-    ),
-}
-_TENSION_KIND_WEIGHTS = (
-    (TensionKind.COMMON_SPACES, 22),
-    (TensionKind.BETWEEN_RESIDENTS, 20),
-    (TensionKind.AUTONOMY_SAFETY, 20),
-    (TensionKind.PROVIDERS, 15),
-    (TensionKind.FAMILY, 13),
-    (TensionKind.CARE_PATH_RUPTURE, 10),
-)
-_SEVERITIES = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
-_SEVERITY_WEIGHTS = {
-    TensionKind.CARE_PATH_RUPTURE: (10, 35, 40, 15),
-    TensionKind.AUTONOMY_SAFETY: (30, 40, 25, 5),
-}
-_USUAL_SEVERITY_WEIGHTS = (55, 32, 11, 2)
-#: Days a tension takes to settle, by severity (shortest, longest).
-_SETTLING_DAYS = {
-    Severity.LOW: (1, 10),
-    Severity.MEDIUM: (3, 30),
-    Severity.HIGH: (7, 45),
-    Severity.CRITICAL: (2, 20),
-}
-
-_AGENDA_ITEMS = (
-    "Bilan des activités du mois",
-    "Organisation des repas partagés",
-    "Planning de la buanderie",
-    "Projet de sortie à la mer",
-    "Accueil d'un nouvel habitant",
-    "Budget des animations",
-    "Règles d'usage du salon",
-    "Fête des voisins",
-    "Travaux dans le jardin",
-    "Retour sur les tensions récentes",
-    "Partenariat avec le centre social",
-    "Exercice d'évacuation",
-    "Présence le week-end",
-)
-_AGENDA_OUTCOMES = (
-    "échange riche, décision ci-dessous.",
-    "point reporté au prochain conseil.",
-    "approuvé à l'unanimité.",
-    "avis partagés ; l'animatrice fera une proposition.",
-    "information donnée, pas de remarque.",
-)
-_DECISIONS = (
-    "Acheter un second lave-linge pour la buanderie.",
-    "Un repas partagé le dimanche midi une fois par mois avec les familles.",
-    "Afficher le planning de la cuisine dans l'entrée.",
-    "Inviter les voisins à la galette des rois.",
-    "Demander au bailleur de réparer le portail du jardin.",
-    "Installer des bacs de potager surélevés accessibles en fauteuil.",
-    "Télévision du salon éteinte à 22 h 30 en semaine.",
-    "Proposer un atelier mémoire avec le centre social.",
-    "Organiser une sortie à la mer en juin.",
-    "Tenir un tableau des présences du week-end dans l'entrée.",
-    "Rédiger une charte d'accueil des nouveaux habitants.",
-)
-_FOLLOW_UPS = {
-    DecisionStatus.DONE: (
-        "Fait, à revoir dans trois mois.",
-        "Mis en place ; retour positif des habitants.",
-        "Fait ; affiché dans l'entrée.",
-    ),
-    DecisionStatus.IN_PROGRESS: (
-        "Devis demandé, en attente de réponse.",
-        "En cours avec le centre social.",
-        "Relancé au conseil suivant.",
-    ),
-    DecisionStatus.ABANDONED: (
-        "Reporté faute de budget, puis abandonné.",
-        "Abandonné : les habitants ont changé d'avis.",
-    ),
-}
-
-_FUNCTION_WEIGHTS = (
-    (SupportFunction.COLLECTIVE_ORGANISATION, 45),
-    (SupportFunction.COLLECTIVE_PRESENCE, 25),
-    (SupportFunction.INDIVIDUAL_SUPPORT, 18),
-    (SupportFunction.PREMISES, 12),
-)
-_FUNCTION_NOTES = {
-    SupportFunction.PREMISES: (
-        "Suivi des travaux avec le bailleur",
-        "Inventaire de la cuisine commune",
-        "Planning de la buanderie",
-        "Contrôle des extincteurs",
-    ),
-    SupportFunction.COLLECTIVE_ORGANISATION: (
-        "Préparation du conseil des habitants",
-        "Animation d'un atelier",
-        "Repas partagé",
-        "Rencontre avec le centre social",
-        "Régulation d'un désaccord",
-        "Compte rendu du conseil",
-    ),
-    SupportFunction.COLLECTIVE_PRESENCE: (
-        "Présence au salon l'après-midi",
-        "Accueil des familles",
-        "Permanence",
-    ),
-    SupportFunction.INDIVIDUAL_SUPPORT: (
-        "Accompagnement à un rendez-vous médical",
-        "Dossier MDPH",
-        "Coordination avec le SAAD",
-        "Démarches APA",
-    ),
-}
-
-
-# --- Small helpers ------------------------------------------------------------------
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-def _at(day: date, hour: time) -> datetime:
-    return datetime.combine(day, hour)
-
-
-def _nearest(days: Sequence[date], target: date) -> date:
-    return min((abs((day - target).days), day) for day in days)[1]
-
-
-def _council_days(start: date, end: date) -> list[date]:
-    """The council meets on the second Tuesday of each month but August; the last is ahead."""
-    days = []
-    month = date(start.year, start.month, 1)
-    while not days or days[-1] <= end:
-        held = month + timedelta(days=(1 - month.weekday()) % 7 + 7)
-        if held in _public_holidays(held.year):  # 14 July falls on a Tuesday now and then
-            held += timedelta(days=1)
-        if month.month != 8 and held >= start:
-            days.append(held)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return days
-
-
-def _french_date(day: date) -> str:
-    return f"{day.day} {MONTHS_FR[day.month - 1]} {day.year}"
-
-
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month = (h + l_ - 7 * m + 114) // 31
-    return date(year, month, (h + l_ - 7 * m + 114) % 31 + 1)
-
-
-def _public_holidays(year: int) -> set[date]:
-    easter = _easter(year)
-    fixed = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
-    moving = (easter + timedelta(days=1), easter + timedelta(days=39), easter + timedelta(days=50))
-    return {date(year, m, d) for m, d in fixed} | set(moving)
-
-
-def _ascii(text: str) -> str:
-    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in flat.lower() if ch.isalnum())
-
-
-def _luhn_digit(digits: str) -> str:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-def _overlaps(busy: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime) -> bool:
-    return any(start < other_end and other_start < end for other_start, other_end in busy)
+        return ELDERLY_HEAVY if (profile.gir or 6) <= 3 else ELDERLY_LIGHT
+    return DISABILITY_CARE[profile.public]
 
 
 # --- The builder --------------------------------------------------------------------
 
 
-class _Demo:
+class _Demo(CollectiveLife, Journal):
     """Writes one habitat, section by section, drawing everything from one RNG."""
-
-    def __init__(
-        self,
-        db: sqlite_utils.Database,
-        rng: random.Random,
-        end: date,
-        years: int,
-        scale: float,
-        actor: str,
-    ):
-        self.db = db
-        self.rng = rng
-        self.end = end
-        self.start = _years_before(end, years) + timedelta(days=1)
-        self.horizon = end + timedelta(days=PLANNED_AHEAD_DAYS)
-        self.years = years
-        self.scale = scale
-        self.actor = actor
-        self.town = rng.choice(_TOWNS)
-        self.habitat_id = 0
-        self.spaces: dict[str, int] = {}
-        self.providers: dict[str, tuple[int, str]] = {}
-        self.residents: list[_Person] = []
-        self.accounts: dict[str, int] = {}
-        self.pseudonyms: set[str] = set()
-        self.names_used: set[tuple[str, str]] = set()
-        self.first_names: set[str] = set()
-        self.animator = self._name(female=True, generation=_Generation.MIDDLE)
-        self.host_director = self._name(female=False, generation=_Generation.MIDDLE)
-        self.aides = [
-            self._name(female=rng.random() < 0.8, generation=_Generation.MIDDLE) for _ in range(4)
-        ]
-        self.nurse = self._name(female=True, generation=_Generation.YOUNG)
-        self.volunteers = [
-            self._name(rng.random() < 0.6, _Generation.YOUNG) for _ in range(years + 1)
-        ]
-        self.neighbours = [self._name(rng.random() < 0.6, _Generation.OLD) for _ in range(3)]
-        self.family_author: tuple[_Kin, _Person] | None = None
-        self.working_days: set[date] = set()
-        self.space_busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
-        self.council_days = _council_days(self.start, end)
-        # The council adopted the second version of the project three fifths of the way in.
-        middle = self.start + (end - self.start) * 3 / 5
-        self.second_project = _nearest(self.council_days[2:-1] or self.council_days, middle)
-
-    # Drawing ------------------------------------------------------------------------
-
-    def _put(self, record: Record) -> int:
-        return add(self.db, self.actor, record).id or 0
-
-    def _name(self, female: bool, generation: _Generation) -> tuple[str, str]:
-        while True:
-            first = self.rng.choice(_FIRST_NAMES[generation, female])
-            name = (first, self.rng.choice(_SURNAMES))
-            if name not in self.names_used:
-                self.names_used.add(name)
-                return name
-
-    def _pseudonym(self) -> str:
-        while True:
-            pseudonym = new_pseudonym(self.rng.choice)
-            if pseudonym not in self.pseudonyms:
-                self.pseudonyms.add(pseudonym)
-                return pseudonym
-
-    def _phone(self, mobile: bool) -> str:
-        # ARCEP numbers reserved for fiction: never anybody's real line.
-        prefix = "06 39 98" if mobile else "05 36 49"
-        return f"{prefix} {self.rng.randint(0, 99):02d} {self.rng.randint(0, 99):02d}"
-
-    def _finess(self) -> str:
-        body = self.town.department + "".join(str(self.rng.randint(0, 9)) for _ in range(6))
-        return body + _luhn_digit(body)
-
-    def _round(self, mean: float) -> int:
-        whole = int(mean)
-        return whole + (self.rng.random() < mean - whole)
-
-    def _hour(self, first: int = 8, last: int = 20) -> str:
-        return (
-            f"{self.rng.randint(first, last)} h {self.rng.choice(('', '15', '30', '45'))}".strip()
-        )
-
-    def _present(self, day: date) -> list[_Person]:
-        return [person for person in self.residents if person.present(day)]
-
-    # Sections -----------------------------------------------------------------------
 
     def write(self) -> None:
         self._habitat()
@@ -1528,13 +333,13 @@ class _Demo:
                 avp_amount_per_resident=7_500.0,
                 avp_tier="Palier 2 : projet de vie sociale et partagée soutenu (7 500 €)",
                 avp_start=avp_start,
-                avp_end=_years_before(avp_start, -7) - timedelta(days=1),
+                avp_end=years_before(avp_start, -7) - timedelta(days=1),
                 animator_hours_per_week=ANIMATOR_HOURS_PER_WEEK,
                 presence_from=time(8, 0),
                 presence_to=time(21, 0),
             )
         )
-        for key, name, capacity in _SPACES:
+        for key, name, capacity in SPACES:
             self.spaces[key] = self._put(
                 CommonSpace(habitat_id=self.habitat_id, name=name, capacity=capacity)
             )
@@ -1544,7 +349,7 @@ class _Demo:
             SharedLifeProject(
                 habitat_id=self.habitat_id,
                 number=1,
-                text=_PVSP_TEXTS[0].format(habitat=town.habitat, host=town.host),
+                text=PVSP_TEXTS[0].format(habitat=town.habitat, host=town.host),
                 adopted_on=opening,
                 adopted_by=f"{board} et futurs habitants",
             )
@@ -1554,13 +359,13 @@ class _Demo:
             SharedLifeProject(
                 habitat_id=self.habitat_id,
                 number=2,
-                text=_PVSP_TEXTS[1].format(habitat=town.habitat),
+                text=PVSP_TEXTS[1].format(habitat=town.habitat),
                 adopted_on=second,
-                adopted_by=f"Conseil des habitants du {_french_date(second)}",
+                adopted_by=f"Conseil des habitants du {french_date(second)}",
             )
         )
-        for n, (title, text) in enumerate(_HOUSE_RULES):
-            later = n >= len(_HOUSE_RULES) - 2
+        for n, (title, text) in enumerate(HOUSE_RULES):
+            later = n >= len(HOUSE_RULES) - 2
             adopted = self.rng.choice(self.council_days[1:-1]) if later else opening
             self._put(
                 HouseRule(
@@ -1572,18 +377,18 @@ class _Demo:
                 )
             )
 
-    def _person(self, profile: _Profile, dwelling: int, entry: date) -> _Person:
+    def _person(self, profile: Profile, dwelling: int, entry: date) -> Person:
         rng = self.rng
         female = rng.random() < (0.65 if profile.public is Public.ELDERLY else 0.45)
         elderly = profile.public is Public.ELDERLY
         while True:
-            first, last = self._name(female, _Generation.OLD if elderly else _Generation.YOUNG)
+            first, last = self._name(female, Generation.OLD if elderly else Generation.YOUNG)
             if first not in self.first_names:
                 self.first_names.add(first)
                 break
         born = rng.randint(1932, 1947) if elderly else rng.randint(1966, 2001)
         low, high = max(0.02, profile.propensity - 0.05), min(0.95, profile.propensity + 0.05)
-        return _Person(
+        return Person(
             profile=profile,
             female=female,
             first_name=first,
@@ -1595,17 +400,17 @@ class _Demo:
             propensity=rng.uniform(low, high),
         )
 
-    def _newcomer_profile(self) -> _Profile:
+    def _newcomer_profile(self) -> Profile:
         rng = self.rng
-        public = rng.choice(_NEWCOMER_PUBLICS)
-        ties = rng.choices((_Ties.SOME, _Ties.PILLAR, _Ties.FRIEND_ONLY), (85, 10, 5))[0]
+        public = rng.choice(NEWCOMER_PUBLICS)
+        ties = rng.choices((Ties.SOME, Ties.PILLAR, Ties.FRIEND_ONLY), (85, 10, 5))[0]
         mode = EntryMode.DEFAULT if rng.random() < 0.3 else EntryMode.CHOSEN
         propensity = rng.uniform(0.35, 0.85)
         if public is Public.ELDERLY:
             gir = rng.choice((2, 3, 3, 4, 4, 5, 6))
-            return _Profile(public, gir=gir, entry_mode=mode, ties=ties, propensity=propensity)
-        level = rng.choice(_LEVELS)
-        return _Profile(
+            return Profile(public, gir=gir, entry_mode=mode, ties=ties, propensity=propensity)
+        level = rng.choice(LEVELS)
+        return Profile(
             public, support_level=level, entry_mode=mode, ties=ties, propensity=propensity
         )
 
@@ -1614,7 +419,7 @@ class _Demo:
         rng = self.rng
         dwellings = list(range(1, DWELLINGS + 1))
         rng.shuffle(dwellings)
-        for profile, dwelling in zip(_FOUNDERS, dwellings, strict=True):
+        for profile, dwelling in zip(FOUNDERS, dwellings, strict=True):
             entry = self.start + timedelta(days=rng.randint(0, 42))
             self.residents.append(self._person(profile, dwelling, entry))
         last_departure = self.end - timedelta(days=365)
@@ -1638,24 +443,24 @@ class _Demo:
             if entry < self.end:
                 newcomer = self._person(self._newcomer_profile(), person.dwelling, entry)
                 self.residents.append(newcomer)
-        self.residents.sort(key=_entry_order)
+        self.residents.sort(key=entry_order)
         for person in self.residents:
             self._family(person)
 
-    def _exit_reason(self, profile: _Profile) -> ExitReason:
+    def _exit_reason(self, profile: Profile) -> ExitReason:
         if profile.public is Public.ELDERLY:
             reasons = (ExitReason.DEATH, ExitReason.INSTITUTION, ExitReason.HOSPITAL)
             return self.rng.choices((*reasons, ExitReason.FAMILY), (40, 35, 15, 10))[0]
         reasons = (ExitReason.OWN_HOME, ExitReason.FAMILY, ExitReason.INSTITUTION)
         return self.rng.choices((*reasons, ExitReason.OTHER), (40, 25, 20, 15))[0]
 
-    def _family(self, person: _Person) -> None:
+    def _family(self, person: Person) -> None:
         rng, profile = self.rng, person.profile
-        if profile.ties is _Ties.NOBODY:
+        if profile.ties is Ties.NOBODY:
             return
-        if profile.ties is _Ties.FRIEND_ONLY:
+        if profile.ties is Ties.FRIEND_ONLY:
             female = rng.random() < 0.6
-            first, last = self._name(female, _Generation.OLD)
+            first, last = self._name(female, Generation.OLD)
             who = "voisine et amie" if female else "voisin et ami"
             person.emergency_contact = f"{first} {last} ({who}) : {self._phone(mobile=True)}"
             return
@@ -1666,43 +471,43 @@ class _Demo:
         else:
             relations = (Relation.PARENT, Relation.SIBLING, Relation.LEGAL_GUARDIAN)
             weights = (60, 30, 10)
-        count = 2 if profile.ties is _Ties.PILLAR else rng.choice((1, 1, 2, 3))
+        count = 2 if profile.ties is Ties.PILLAR else rng.choice((1, 1, 2, 3))
         for n in range(count):
             relation = rng.choices(relations, weights)[0]
-            if n == 0 and profile.ties is _Ties.PILLAR:
+            if n == 0 and profile.ties is Ties.PILLAR:
                 relation = Relation.CHILD if elderly else Relation.PARENT
             female = rng.random() < 0.6
             if relation is Relation.PARENT and any(k.relation is relation for k in person.carers):
                 female = not next(k.female for k in person.carers if k.relation is relation)
             young = relation in (Relation.GRANDCHILD, Relation.SIBLING)
-            generation = _Generation.YOUNG if young else _Generation.MIDDLE
+            generation = Generation.YOUNG if young else Generation.MIDDLE
             first, last = self._name(female, generation)
             if relation in (Relation.PARENT, Relation.SIBLING) or rng.random() < 0.4:
                 last = person.last_name
-            if n == 0 and profile.ties is _Ties.PILLAR:
+            if n == 0 and profile.ties is Ties.PILLAR:
                 hours = rng.choice((10.0, 12.0, 14.0))
             else:
                 hours = rng.choice((0.5, 1.0, 1.0, 2.0, 3.0))
             consent = profile.consents and (n == 0 or rng.random() < 0.6)
-            person.carers.append(_Kin(first, last, relation, female, consent, hours))
+            person.carers.append(Kin(first, last, relation, female, consent, hours))
         main = person.carers[0]
         contact = f"{main.full_name} ({main.relation_fr}) : {self._phone(mobile=True)}"
         person.emergency_contact = contact
 
     def _providers(self) -> None:
-        for spec in _provider_specs(self.town):
+        for spec in provider_specs(self.town):
             phone = self._phone(mobile=spec.kind is ProviderKind.GP)
             if spec.kind is ProviderKind.GP:
                 female = self.rng.random() < 0.5
-                first, last = self._name(female, _Generation.MIDDLE)
+                first, last = self._name(female, Generation.MIDDLE)
                 name = f"Dr {first} {last}, médecin traitant"
                 contact = f"Dr {last}"
                 email = None
             else:
                 name = spec.name
-                first, last = self._name(self.rng.random() < 0.7, _Generation.MIDDLE)
+                first, last = self._name(self.rng.random() < 0.7, Generation.MIDDLE)
                 contact = f"{first} {last}"
-                email = f"contact@{_ascii(spec.key)}.example.org"
+                email = f"contact@{plain_ascii(spec.key)}.example.org"
             provider_id = self._put(
                 Provider(
                     habitat_id=self.habitat_id,
@@ -1742,7 +547,7 @@ class _Demo:
                 )
             )
             for kin in person.carers:
-                first, last = _ascii(kin.first_name), _ascii(kin.last_name)
+                first, last = plain_ascii(kin.first_name), plain_ascii(kin.last_name)
                 kin.id = self._put(
                     Carer(
                         resident_id=person.id,
@@ -1793,7 +598,7 @@ class _Demo:
                 )
             visits = list(pattern.visits)
             if person.profile.gir == 2:
-                visits.append(_HAD_VISIT)
+                visits.append(HAD_VISIT)
             for visit in visits:
                 person.providers.append(visit.provider)
                 self._put(
@@ -1838,7 +643,7 @@ class _Demo:
                         plan_id=plan_id,
                         reviewed_on=reviewed,
                         reviewed_by=f"{' '.join(self.animator)}, {person.full_name}",
-                        summary=rng.choice(_REVIEW_SUMMARIES).format(r=person.called),
+                        summary=rng.choice(REVIEW_SUMMARIES).format(r=person.called),
                     )
                 )
 
@@ -1846,7 +651,7 @@ class _Demo:
         taken: set[str] = set()
 
         def username(first: str, last: str) -> str:
-            base = f"{_ascii(first)[:1]}.{_ascii(last)}"[:36]
+            base = f"{plain_ascii(first)[:1]}.{plain_ascii(last)}"[:36]
             name, n = base, 1
             while name in taken:
                 n += 1
@@ -1901,526 +706,3 @@ class _Demo:
                 role=Role.PROMOTER,
             )
         )
-
-    def _activities(self) -> None:
-        rng = self.rng
-        monday = self.start - timedelta(days=self.start.weekday())
-        while monday <= self.horizon:
-            planned = []
-            for _ in range(self._round(rng.choice(ACTIVITIES_PER_WEEK) * self.scale)):
-                for _attempt in range(12):
-                    kind = rng.choices(_ACTIVITY_KINDS, _ACTIVITY_WEIGHTS)[0]
-                    day = monday + timedelta(days=rng.randint(0, 6))
-                    if not self.start <= day <= self.horizon or not kind.held_on(day):
-                        continue
-                    start = _at(day, kind.starts)
-                    end = start + timedelta(hours=kind.hours)
-                    space = self._free_space(kind.spaces, day, start, end) if kind.spaces else None
-                    if kind.spaces and space is None:
-                        continue
-                    planned.append((start, end, kind, space))
-                    break
-            for start, end, kind, space in sorted(planned, key=_activity_order):
-                self._activity(start, end, kind, space)
-            monday += timedelta(days=7)
-
-    def _free_space(
-        self, keys: tuple[str, ...], day: date, start: datetime, end: datetime
-    ) -> int | None:
-        for key in self.rng.sample(keys, k=len(keys)):
-            space = self.spaces[key]
-            busy = self.space_busy.setdefault((space, day), [])
-            if not _overlaps(busy, start, end):
-                busy.append((start, end))
-                return space
-        return None
-
-    def _activity(
-        self, start: datetime, end: datetime, kind: _ActivityKind, space: int | None
-    ) -> None:
-        rng = self.rng
-        activity_id = self._put(
-            Activity(
-                habitat_id=self.habitat_id,
-                title=kind.title,
-                category=kind.category,
-                starts_at=start,
-                ends_at=end,
-                place=Place.IN_HABITAT if space else Place.OUTSIDE,
-                space_id=space,
-                location=None if space else f"{kind.location}, {self.town.name}",
-            )
-        )
-        if start.date() > self.end:
-            return  # planned, nobody has attended yet
-        for person in self._present(start.date()):
-            chance = person.propensity
-            if kind.mobile_only and (
-                person.profile.public is Public.MOTOR or (person.profile.gir or 6) <= 3
-            ):
-                chance *= 0.5
-            if rng.random() < chance:
-                status = Presence.PRESENT
-            else:
-                status = Presence.EXCUSED if rng.random() < 0.35 else Presence.ABSENT
-            self._put(Attendance(activity_id=activity_id, resident_id=person.id, status=status))
-
-    def _bookings(self) -> None:
-        rng = self.rng
-        for day in _days(self.start, self.horizon):
-            if rng.random() > 2 / 7:
-                continue
-            present = self._present(day)
-            if not present:
-                continue
-            person = rng.choice(present)
-            purposes = _BOOKING_PURPOSES if person.carers else _BOOKING_PURPOSES[_FAMILY_PURPOSES:]
-            key, purpose, hours = rng.choice(purposes)
-            space = self.spaces[key]
-            busy = self.space_busy.setdefault((space, day), [])
-            for _attempt in range(6):
-                start = _at(day, time(rng.randint(9, 19), rng.choice((0, 30))))
-                end = start + timedelta(hours=hours)
-                if end.date() == day and not _overlaps(busy, start, end):
-                    break
-            else:
-                continue
-            busy.append((start, end))
-            if person.carers and rng.random() < 0.4:
-                kin = person.carers[0]
-                booked_by = f"{kin.full_name} ({kin.relation_fr} de {person.called})"
-            else:
-                booked_by = person.full_name
-            self._put(
-                Booking(
-                    space_id=space,
-                    resident_id=person.id,
-                    booked_by=booked_by,
-                    purpose=purpose,
-                    starts_at=start,
-                    ends_at=end,
-                )
-            )
-
-    def _animator_days(self) -> list[date]:
-        """The animator's working days: Monday to Thursday, less holidays and leave."""
-        rng = self.rng
-        off: set[date] = set()
-        for year in range(self.start.year, self.horizon.year + 1):
-            off |= _public_holidays(year)
-            august = date(year, 8, 1)
-            first_monday = august + timedelta(days=(7 - august.weekday()) % 7)
-            off |= set(_days(first_monday, first_monday + timedelta(days=20)))
-            off |= set(_days(date(year, 12, 24), date(year, 12, 31)))
-            spring = date(year, 4, 1) + timedelta(days=7 * rng.randint(0, 7))
-            off |= set(_days(spring, spring + timedelta(days=6)))
-        return [
-            day
-            for day in _days(self.start, self.horizon)
-            if day.weekday() in _ANIMATOR_DAYS and day not in off
-        ]
-
-    def _presence_rota(self) -> None:
-        rng = self.rng
-        working = set(self._animator_days())
-        self.working_days = {day for day in working if day <= self.end}
-        animator = " ".join(self.animator)
-        for day in _days(self.start, self.horizon):
-            year = (day - self.start).days // 365
-            volunteer = f"{' '.join(self.volunteers[year])} (service civique)"
-            aide = f"{' '.join(rng.choice(self.aides))} (SAAD)"
-            evening = f"{' '.join(rng.choice(self.aides))} (SAAD)"
-            if day.weekday() < 5:
-                shifts = [(aide, PresenceRole.PROVIDER, time(8, 0), time(13, 0))]
-                if day in working:
-                    shifts.append((animator, PresenceRole.ANIMATOR, time(9, 30), time(17, 0)))
-                elif day.weekday() == 4 or rng.random() < 0.5:
-                    shifts.append((volunteer, PresenceRole.CIVIC_SERVICE, time(13, 0), time(17, 0)))
-                shifts.append((evening, PresenceRole.PROVIDER, time(17, 0), time(21, 0)))
-            else:
-                shifts = [(aide, PresenceRole.PROVIDER, time(8, 0), time(13, 30))]
-                if rng.random() < 0.75:
-                    role = rng.choice((PresenceRole.VOLUNTEER, PresenceRole.FAMILY))
-                    who = self._weekend_helper(day, role)
-                    shifts.append((who, role, time(13, 30), time(17, 30)))
-                shifts.append((evening, PresenceRole.PROVIDER, time(17, 30), time(21, 0)))
-            for person, role, first, last in shifts:
-                if role is PresenceRole.PROVIDER and rng.random() < 0.03:
-                    continue  # an aide off sick, not replaced: a gap
-                self._put(
-                    PresenceShift(
-                        habitat_id=self.habitat_id,
-                        person=person,
-                        role=role,
-                        starts_at=_at(day, first),
-                        ends_at=_at(day, last),
-                    )
-                )
-
-    def _weekend_helper(self, day: date, role: PresenceRole) -> str:
-        if role is PresenceRole.FAMILY:
-            families = [
-                (kin, person)
-                for person in self._present(day)
-                for kin in person.carers
-                if kin.hours >= 2.0
-            ]
-            if families:
-                kin, person = self.rng.choice(families)
-                return f"{kin.full_name} ({kin.relation_fr} de {person.called})"
-        first, last = self.rng.choice(self.neighbours)
-        return f"{first} {last} (bénévole)"
-
-    def _council(self) -> None:
-        animator = " ".join(self.animator)
-        *held, upcoming = self.council_days
-        for day in held:
-            self._meeting(day, animator)
-        items = [*self.rng.sample(_AGENDA_ITEMS, k=3), "Questions diverses"]
-        self._put(
-            CouncilMeeting(
-                habitat_id=self.habitat_id,
-                held_on=upcoming,
-                agenda="\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1)),
-            )
-        )
-
-    def _meeting(self, held: date, animator: str) -> None:
-        rng = self.rng
-        present = self._present(held)
-        attendees = [p.id for p in present if rng.random() < min(0.95, p.propensity + 0.3)]
-        items = rng.sample(_AGENDA_ITEMS, k=rng.randint(3, 4))
-        if held == self.second_project:
-            items.insert(0, "Adoption de la version 2 du projet de vie sociale et partagée")
-        items.append("Questions diverses")
-        families = rng.randint(0, 3)
-        others = f"{animator} (animatrice)"
-        if families:
-            others += f", {families} proche{'s' if families > 1 else ''}"
-        if rng.random() < 0.3:
-            others += f", {' '.join(self.host_director)} (association)"
-        minutes = [f"Présents : {len(attendees)} habitants sur {len(present)}."]
-        minutes += [f"- {item} : {rng.choice(_AGENDA_OUTCOMES)}" for item in items]
-        meeting_id = self._put(
-            CouncilMeeting(
-                habitat_id=self.habitat_id,
-                held_on=held,
-                agenda="\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1)),
-                minutes="\n".join(minutes),
-                others_present=others,
-                attendee_ids=attendees,
-            )
-        )
-        owners = (animator, "Conseil des habitants", " ".join(self.host_director))
-        for text in rng.sample(_DECISIONS, k=rng.randint(1, 3)):
-            due = held + timedelta(days=rng.randint(14, 60))
-            status, done_on, follow_up = DecisionStatus.TO_DO, None, None
-            if due < self.end - timedelta(days=20):
-                status = rng.choices(
-                    (DecisionStatus.DONE, DecisionStatus.IN_PROGRESS, DecisionStatus.ABANDONED),
-                    (75, 15, 10),
-                )[0]
-                follow_up = rng.choice(_FOLLOW_UPS[status])
-                if status is DecisionStatus.DONE:
-                    done_on = min(due + timedelta(days=rng.randint(-10, 20)), self.end)
-                    done_on = max(done_on, held)
-            elif rng.random() < 0.4:
-                status = DecisionStatus.IN_PROGRESS
-            self._put(
-                CouncilDecision(
-                    meeting_id=meeting_id,
-                    text=text,
-                    owner=rng.choice(owners),
-                    due_on=due,
-                    status=status,
-                    follow_up=follow_up,
-                    done_on=done_on,
-                )
-            )
-
-    # Notes and tensions -------------------------------------------------------------
-
-    def _situation(self, person: _Person | None, other: _Person | None = None) -> dict[str, str]:
-        rng = self.rng
-        situation = {
-            "r": "",
-            "r2": "",
-            "e": "",
-            "x": "",
-            "il": "il",
-            "p": "le SAAD",
-            "c": "le médecin traitant",
-            "rel": "médecin",
-            "prevenu": "personne à prévenir",
-            "Prevenu": "Médecin traitant prévenu",
-            "h": self._hour(),
-            "soir": self._hour(21, 23),
-            "dossier": "MDPH",
-            "d": _french_date(self.end),
-        }
-        if person is not None:
-            situation.update(
-                r=person.called,
-                e="e" if person.female else "",
-                x="se" if person.female else "",
-                il="elle" if person.female else "il",
-                dossier="APA" if person.profile.public is Public.ELDERLY else "MDPH",
-            )
-            if person.carers:
-                situation.update(prevenu="famille prévenue", Prevenu="Famille prévenue")
-            elif person.emergency_contact:
-                situation.update(prevenu="contact d'urgence prévenu", Prevenu="Contact prévenu")
-            own = [key for key in person.providers if not key.startswith("gp")]
-            if own:
-                situation["p"] = self.providers[rng.choice(own)][1]
-            if person.carers:
-                kin = rng.choice(person.carers)
-                situation.update(c=kin.full_name, rel=kin.relation_fr)
-        if other is not None:
-            situation["r2"] = other.called
-        return situation
-
-    def _notes(self) -> None:
-        rng = self.rng
-        arrivals = {p.entry: p for p in self.residents}
-        departures = {p.exit: p for p in self.residents if p.exit}
-        for day in _days(self.start, self.end):
-            present = self._present(day)
-            mean = NOTES_PER_DAY * self.scale * (1.15 if day.weekday() < 5 else 0.65)
-            moments = [
-                _at(day, time(rng.randint(7, 21), rng.randint(0, 59)))
-                for _ in range(self._round(mean * rng.uniform(0.7, 1.3)))
-            ]
-            if day in arrivals:
-                moments.append(_at(day, time(10, 0)))
-            if day in departures:
-                moments.append(_at(day, time(18, 0)))
-            for moment in sorted(moments):
-                if moment.time() == time(10, 0) and day in arrivals:
-                    self._arrival_note(moment, arrivals.pop(day))
-                elif moment.time() == time(18, 0) and day in departures:
-                    self._departure_note(moment, departures.pop(day))
-                else:
-                    self._daily_note(moment, self._author(moment), present)
-
-    def _author(self, moment: datetime) -> tuple[str, int | None]:
-        """Who writes at that moment: the animator in her hours, aides, nurse, volunteer."""
-        day, hour = moment.date(), moment.hour
-        year = min((day - self.start).days // 365, self.years - 1)
-        aide = f"{' '.join(self.rng.choice(self.aides))} (SAAD)"
-        authors = [(aide, self.accounts["provider"])]
-        weights = [25]
-        if day in self.working_days and 9 <= hour < 17:
-            authors.append((f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"]))
-            weights.append(60)
-        if hour < 10 or 17 <= hour < 20:
-            authors.append((f"{' '.join(self.nurse)} (infirmière)", None))
-            weights.append(12)
-        if 13 <= hour < 17:
-            authors.append((f"{' '.join(self.volunteers[year])} (service civique)", None))
-            weights.append(10)
-        if day.weekday() < 5 and 9 <= hour < 18:
-            host = f"{' '.join(self.host_director)} (association)"
-            authors.append((host, self.accounts["host"]))
-            weights.append(3)
-        return self.rng.choices(authors, weights)[0]
-
-    def _arrival_note(self, moment: datetime, newcomer: _Person) -> None:
-        animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
-        body = (
-            f"Arrivée de {newcomer.called} dans le logement {newcomer.dwelling}. Visite des "
-            "espaces communs faite, présentation aux autres habitants au goûter."
-        )
-        self._note(moment, animator, body, Audience.TEAM, [newcomer])
-
-    def _departure_note(self, moment: datetime, leaving: _Person) -> None:
-        animator = (f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"])
-        reason = leaving.exit_reason or ExitReason.OTHER
-        farewell = (
-            "un temps de souvenir est proposé"
-            if reason is ExitReason.DEATH
-            else "un goûter d'au revoir est prévu"
-        )
-        body = (
-            f"Départ de {leaving.called} ({_EXIT_REASONS_FR[reason]}). Les habitants en "
-            f"parleront au prochain conseil ; {farewell}."
-        )
-        self._note(moment, animator, body, Audience.TEAM, [leaving])
-
-    def _daily_note(
-        self, moment: datetime, author: tuple[str, int | None], present: list[_Person]
-    ) -> None:
-        rng = self.rng
-        roll = rng.random()
-        if not present or roll < 0.12:
-            body = rng.choice(_NOTES_HOUSE).format(**self._situation(None))
-            self._note(moment, author, body + rng.choice(_NOTE_ENDINGS), Audience.TEAM, [])
-            return
-        person = rng.choice(present)
-        ending = rng.choice(_NOTE_ENDINGS)
-        if person.emergency_contact and rng.random() < 0.1:
-            ending = " Famille prévenue par téléphone." if person.carers else " Contact prévenu."
-        kin, relative = self.family_author
-        if roll < 0.27 and person.providers:
-            body = rng.choice(_NOTES_PROVIDERS).format(**self._situation(person))
-            ending = rng.choice(_PROVIDER_NOTE_ENDINGS)
-            self._note(moment, author, body + ending, Audience.PROVIDERS, [person])
-        elif roll < 0.38 and any(carer.consent for carer in person.carers):
-            body = rng.choice(_NOTES_FAMILY).format(**self._situation(person))
-            self._note(moment, author, body, Audience.FAMILY, [person], family_of=person)
-        elif roll < 0.41 and relative.present(moment.date()):
-            situation = self._situation(relative)
-            situation.update(c=kin.full_name, rel=kin.relation_fr)
-            body = rng.choice(_NOTES_FROM_FAMILY).format(**situation)
-            family = (kin.full_name, self.accounts["family"])
-            self._note(moment, family, body, Audience.TEAM, [relative])
-        else:
-            others = [p for p in present if p is not person]
-            template = rng.choice(_NOTES_TEAM)
-            if "{r2}" in template and not others:
-                template = _NOTES_TEAM[0]
-            other = rng.choice(others) if "{r2}" in template else None
-            body = template.format(**self._situation(person, other))
-            concerned = [person, other] if other else [person]
-            self._note(moment, author, body + ending, Audience.TEAM, concerned)
-
-    def _note(
-        self,
-        moment: datetime,
-        author: tuple[str, int | None],
-        body: str,
-        audience: Audience,
-        concerned: list[_Person],
-        family_of: _Person | None = None,
-    ) -> None:
-        name, account = author
-        self._put(
-            LiaisonNote(
-                habitat_id=self.habitat_id,
-                author=name,
-                author_account_id=account,
-                written_at=moment,
-                body=body,
-                audience=audience,
-                audience_resident_id=family_of.id if family_of else None,
-                resident_ids=sorted({person.id for person in concerned}),
-            )
-        )
-
-    def _tensions(self) -> None:
-        rng = self.rng
-        span = (self.end - self.start).days
-        count = round(TENSIONS_PER_YEAR * self.scale * (span + 1) / 365.25)
-        days = sorted(self.start + timedelta(days=rng.randint(0, span)) for _ in range(count))
-        kinds = tuple(kind for kind, _ in _TENSION_KIND_WEIGHTS)
-        weights = tuple(weight for _, weight in _TENSION_KIND_WEIGHTS)
-        for day in days:
-            present = self._present(day)
-            if not present:
-                continue
-            kind = rng.choices(kinds, weights)[0]
-            person = rng.choice(present)
-            others = [p for p in present if p is not person]
-            other = rng.choice(others) if others else None
-            if kind is TensionKind.BETWEEN_RESIDENTS and other is None:
-                kind = TensionKind.COMMON_SPACES
-            if kind is TensionKind.FAMILY and not person.carers:
-                families = [p for p in present if p.carers]
-                if not families:
-                    kind = TensionKind.COMMON_SPACES
-                else:
-                    person = rng.choice(families)
-            self._tension(day, kind, person, other)
-
-    def _tension(
-        self, day: date, kind: TensionKind, person: _Person, other: _Person | None
-    ) -> None:
-        rng = self.rng
-        situation = self._situation(person, other)
-        severity = rng.choices(_SEVERITIES, _SEVERITY_WEIGHTS.get(kind, _USUAL_SEVERITY_WEIGHTS))[0]
-        concerned = []
-        others_involved = None
-        if kind is TensionKind.BETWEEN_RESIDENTS and other is not None:
-            concerned = [person.id, other.id]
-        elif kind is TensionKind.COMMON_SPACES:
-            concerned = [person.id] if rng.random() < 0.5 else []
-        else:
-            concerned = [person.id]
-        if kind in (TensionKind.PROVIDERS, TensionKind.CARE_PATH_RUPTURE):
-            others_involved = situation["p"]
-            if kind is TensionKind.CARE_PATH_RUPTURE and rng.random() < 0.5:
-                others_involved = f"Centre hospitalier de {self.town.name}"
-        elif kind in (TensionKind.FAMILY, TensionKind.AUTONOMY_SAFETY) and person.carers:
-            others_involved = f"{situation['c']} ({situation['rel']})"
-        low, high = _SETTLING_DAYS[severity]
-        settled = day + timedelta(days=rng.randint(low, high))
-        actions = rng.choice(_TENSION_ACTIONS[kind]).format(**situation)
-        if settled <= self.end and rng.random() < 0.96:
-            status, resolved = TensionStatus.CLOSED, settled
-        else:
-            status, resolved = TensionStatus.OPEN, None
-            if rng.random() < 0.5:
-                status = TensionStatus.IN_PROGRESS
-            else:
-                actions = None
-        self._put(
-            Tension(
-                habitat_id=self.habitat_id,
-                kind=kind,
-                severity=severity,
-                occurred_on=day,
-                description=rng.choice(_TENSION_TEXTS[kind]).format(**situation),
-                others_involved=others_involved,
-                actions=actions,
-                status=status,
-                resolved_on=resolved,
-                resident_ids=concerned,
-            )
-        )
-
-    def _time_entries(self) -> None:
-        rng = self.rng
-        animator = " ".join(self.animator)
-        functions = tuple(function for function, _ in _FUNCTION_WEIGHTS)
-        weights = tuple(weight for _, weight in _FUNCTION_WEIGHTS)
-        quarters = int(ANIMATOR_HOURS_PER_WEEK / len(_ANIMATOR_DAYS) * 4)
-        for day in sorted(self.working_days):
-            spent = dict.fromkeys(functions, 0)
-            for function in rng.choices(functions, weights, k=quarters):
-                spent[function] += 1
-            for function in functions:
-                if not spent[function]:
-                    continue
-                # Now and then the animator helps one resident on time the AVP does not fund.
-                unfunded = function is SupportFunction.INDIVIDUAL_SUPPORT and rng.random() < 0.25
-                note = rng.choice(_FUNCTION_NOTES[function])
-                if day in self.council_days and function is SupportFunction.COLLECTIVE_ORGANISATION:
-                    note = "Conseil des habitants"
-                self._put(
-                    TimeEntry(
-                        habitat_id=self.habitat_id,
-                        person=animator,
-                        worked_on=day,
-                        function=function,
-                        hours=spent[function] / 4,
-                        avp_funded=not unfunded,
-                        note=note,
-                    )
-                )
-
-
-_REVIEW_SUMMARIES = (
-    "Bilan avec {r} : objectifs atteints, horaires d'intervention ajustés.",
-    "Situation stable pour {r} ; accord autonomie-sécurité reconduit.",
-    "{r} souhaite plus de sorties ; atelier ajouté le mercredi.",
-    "Perte d'autonomie de {r} constatée ; demande de révision du plan d'aide transmise.",
-    "Bilan avec {r} ; coordination des intervenants à améliorer.",
-)
-
-
-def _entry_order(person: _Person) -> tuple[date, int]:
-    return (person.entry, person.dwelling)
-
-
-def _activity_order(planned: tuple[datetime, datetime, _ActivityKind, int | None]) -> datetime:
-    return planned[0]

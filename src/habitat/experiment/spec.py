@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from habitat.scenario import (
@@ -19,6 +18,7 @@ from habitat.scenario import (
     scenario_from_data,
 )
 from habitat.sim.metrics import METRIC_NAMES
+from habitat.yamlfile import YamlFileError, field_problems, load_yaml
 
 __all__ = [
     "Design",
@@ -288,22 +288,9 @@ def load_experiment(path: str | Path, overrides: Iterable[str] = ()) -> Experime
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ExperimentError(source, [("", "file not found")]) from None
-    except IsADirectoryError:
-        raise ExperimentError(source, [("", "is a directory, not an experiment file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(source, [("", f"cannot be read ({exc})")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ExperimentError(source, [("", f"YAML syntax error at {where}{problem}")]) from None
-    if not isinstance(data, dict):
-        raise ExperimentError(source, [("", "the file must hold a mapping of fields")])
+        data = load_yaml(path, "experiment file")
+    except YamlFileError as exc:
+        raise ExperimentError(source, [("", exc.reason)]) from None
     try:
         data = apply_overrides(data, overrides)
     except ScenarioError as exc:
@@ -330,7 +317,7 @@ def experiment_from_data(
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
-        raise ExperimentError(source, _problems(exc)) from None
+        raise ExperimentError(source, field_problems(exc, Experiment)) from None
     try:
         if isinstance(experiment.scenario, str):
             file = Path(experiment.scenario)
@@ -378,51 +365,3 @@ def _check_factor(base: dict[str, Any], index: int, factor: Factor) -> list[tupl
                 detail = reason if path == mine[0] else f"{path}: {reason}"
                 problems.append((f"factors.{index}.{where}", f"{setting}: {detail}"))
     return problems
-
-
-def _problems(exc: ValidationError) -> list[tuple[str, str]]:
-    problems = []
-    for error in exc.errors():
-        loc = [str(part) for part in error["loc"]]
-        # pydantic names the branch of a union ("str", "list[str]"); a user knows no such level.
-        loc = [p for p in loc if not (p.startswith(("list[", "dict[")) or p in ("str", "int"))]
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            reason = "unknown field" + _suggestion(loc)
-        elif kind == "value_error":
-            message = str(error["msg"]).removeprefix("Value error, ")
-            head, sep, tail = message.partition(": ")
-            if sep and " " not in head:
-                # Our validators name the field first ("design.samples: ..."), relative
-                # to the model that raised (the experiment, or factors.i).
-                loc, reason = [*loc, *head.split(".")], tail
-            else:
-                reason = message
-        else:
-            reason = str(error["msg"])
-            if "input" in error and kind != "missing":
-                text = repr(error["input"])
-                reason += f" (got {text if len(text) <= 60 else text[:57] + '...'})"
-        problems.append((".".join(loc), reason))
-    # A union reports one error per branch; say each place once.
-    seen: dict[str, str] = {}
-    for path, reason in problems:
-        seen.setdefault(path, reason)
-    return list(seen.items())
-
-
-_SECTIONS: dict[str, type[BaseModel]] = {
-    "": Experiment,
-    "factors": Factor,
-    "design": Design,
-    "outputs": Outputs,
-}
-
-
-def _suggestion(loc: list[str]) -> str:
-    section = _SECTIONS.get(loc[0] if len(loc) > 1 else "", Experiment)
-    allowed = sorted(section.model_fields)
-    close = difflib.get_close_matches(loc[-1], allowed, n=1)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    return f"; allowed: {', '.join(allowed)}"

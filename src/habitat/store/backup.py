@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from habitat.files import set_plain_mode
 from habitat.store import audit
 from habitat.store.audit import Action
 from habitat.store.db import connect, transaction
@@ -132,6 +133,8 @@ def backup(path: str | Path, destination: str | Path, actor: str = "system") -> 
     try:
         _verify(partial)
         _fsync(partial)
+        # SQLite creates the copy 0o644; an output follows the umask like every other.
+        set_plain_mode(partial)
         os.replace(partial, destination)
     finally:
         partial.unlink(missing_ok=True)
