@@ -25,9 +25,11 @@ $(CHROMIUM):
 run: $(STAMP)
 	$(BIN)/habitat serve --demo --db $(DB) --port $(PORT)
 
-## test: set up (Chromium included), then run the whole suite (exit code 5, no tests, fails)
+## test: set up (Chromium included), then run the whole suite (exit code 5, no tests, fails).
+## The browser tests run in a process of their own: Playwright's event loop stays out of the rest.
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m browser
 
 ## test-fast: the suite without the browser and slow tests (Dask processes, long sweeps)
 test-fast: $(STAMP)

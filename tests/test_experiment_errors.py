@@ -172,3 +172,21 @@ def test_analyze_a_folder_that_is_not_a_sweep(run_cli, tmp_path):
     assert err == (
         f"habitat analyze: error: {tmp_path}: no manifest.json; is this a `habitat sweep` folder?\n"
     )
+
+
+def test_unreachable_scheduler_is_said_from_inside_a_running_event_loop():
+    """A researcher's notebook runs an event loop: the probe must still say why, not crash."""
+    import asyncio
+
+    from habitat.experiment.backends import BackendError
+    from habitat.experiment.cluster import probe_scheduler
+
+    async def from_a_notebook() -> str:
+        try:
+            probe_scheduler("tcp://127.0.0.1:9", None, 2)
+        except BackendError as refusal:
+            return str(refusal)
+        return "no refusal"
+
+    said = asyncio.run(from_a_notebook())
+    assert said.startswith("--scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:9")

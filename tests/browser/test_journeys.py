@@ -106,9 +106,22 @@ def choose(page, name: str, option: str) -> None:
 
 
 def options(page, name: str) -> list[str]:
-    """The options a keyed select box offers (opened, read, closed)."""
-    _open(page, name)
-    page.get_by_role("option").filter(has_not_text="Select all").first.wait_for()
+    """The options a keyed select box offers (opened, read, closed).
+
+    A rerun that ends while the list is open closes it: then it is opened again.
+    """
+    for attempt in range(3):
+        _open(page, name)
+        try:
+            page.get_by_role("option").filter(has_not_text="Select all").first.wait_for(
+                timeout=5_000
+            )
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            settle(page)
     shown = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     _close(page)

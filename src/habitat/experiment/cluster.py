@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,20 @@ def security_for(address: str) -> Any:
     return security
 
 
+def _run_alone(coroutine: Any) -> Any:
+    """Run a coroutine to its end on an event loop of its own.
+
+    `asyncio.run` refuses to start inside a running loop (a Jupyter notebook, a
+    Playwright session): there the coroutine runs on a loop in a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="habitat-probe") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def probe_scheduler(address: str, security: Any, timeout: float) -> dict[str, Any]:
     """Ask the address what it is, within `timeout` seconds (handshake included).
 
@@ -218,7 +233,7 @@ def probe_scheduler(address: str, security: Any, timeout: float) -> dict[str, An
     )
     try:
         # The connection itself gives up at `timeout`; the handshake gets a second more.
-        info = asyncio.run(asyncio.wait_for(identity(), timeout + 1))
+        info = _run_alone(asyncio.wait_for(identity(), timeout + 1))
     except OSError as exc:  # TimeoutError included
         reason = (
             "the port accepted the connection but never answered"
