@@ -117,9 +117,11 @@ def read(name: str, data: bytes) -> Sheet:
 
 
 def _size(count: int) -> str:
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} Mo".replace(".", ",").replace(",0 ", " ")
-    return f"{max(1, round(count / 1024))} ko"
+    """`1 Mo (1 024 ko)`, `1 050 ko`: a size as a French animator reads it."""
+    kilobytes = f"{max(1, -(-count // 1024)):,} ko".replace(",", "\u202f")
+    if count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} Mo ({kilobytes})"
+    return kilobytes
 
 
 def _not_what_it_says(name: str, what: str) -> FileRefused:
