@@ -37,13 +37,10 @@ def test_the_animator_previews_then_imports(page_as, demo_db):
     app.file_uploader(key=UPLOADER).upload("habitants.csv", residents_file(GOOD, BAD, present))
     app.run()
     assert not app.exception
-    shown = texts(app)
+    shown = texts(app).replace("\\", "")  # Markdown escapes of typed text
     assert "1 habitant à créer, 1 déjà présent, 1 ligne refusée." in shown
-    refusals = app.dataframe[0].value
-    assert refusals.to_dict("records") == [
-        {"Ligne": 3, "Colonne": "GIR", "Motif": "doit être inférieur ou égal à 6"}
-    ]
-    rows = app.dataframe[1].value
+    assert "Ligne 3, colonne « GIR » : doit être inférieur ou égal à 6" in shown
+    rows = app.dataframe[0].value
     assert list(rows["Résultat"]) == ["à créer", "refusé", "déjà présent"]
     with store.connect(demo_db) as db:
         assert len(store.find(db, Resident, include_archived=True)) == before, "nothing yet"

@@ -383,11 +383,11 @@ class Preview:
         """`2 habitants à créer, 1 déjà présent, 1 ligne refusée.`."""
         singular, plural = KINDS[self.kind].nouns
         new, present, refused = (self.count(s) for s in Status)
-        parts = [f"{new} {singular if new == 1 else plural} à créer"]
-        parts.append(f"{present} déjà présent{'s' if present > 1 else ''}")
-        parts.append(
-            f"{refused} ligne{'s' if refused > 1 else ''} refusée{'s' if refused > 1 else ''}"
-        )
+        parts = [
+            f"{new} {singular if new < 2 else plural} à créer",
+            f"{present} déjà présent{'s' if present > 1 else ''}",
+            f"{refused} ligne{'s' if refused > 1 else ''} refusée{'s' if refused > 1 else ''}",
+        ]
         return ", ".join(parts) + "."
 
     def table(self) -> list[dict[str, str]]:

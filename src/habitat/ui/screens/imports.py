@@ -7,7 +7,7 @@ import streamlit as st
 from habitat.services import imports
 from habitat.services.access import Forbidden
 from habitat.services.imports import Kind, Status
-from habitat.ui import forms, shell, tables
+from habitat.ui import fmt, forms, shell, tables
 
 KIND = "import.kind"
 #: Bumped after an import, so the uploader starts empty (Streamlit keeps a file otherwise).
@@ -55,7 +55,7 @@ def render(ctx: shell.Context) -> None:
         st.info("Rien à créer dans ce fichier.")
         return
     singular, plural = imports.KINDS[kind].nouns
-    label = f"Importer {new} {singular if new == 1 else plural}"
+    label = f"Importer {new} {singular if new < 2 else plural}"
     if st.button(label, type="primary", key="import.confirm", icon=":material/upload:"):
         try:
             created = imports.commit(ctx.db, ctx.user, plan)
@@ -65,7 +65,7 @@ def render(ctx: shell.Context) -> None:
         st.session_state[UPLOAD_ROUND] = round_ + 1
         count = len(created)
         forms.flash(
-            f"{count} {singular if count == 1 else plural} importé{'s' if count > 1 else ''} "
+            f"{count} {singular if count < 2 else plural} importé{'s' if count > 1 else ''} "
             f"depuis « {plan.file_name} »."
         )
         st.rerun()
@@ -103,14 +103,9 @@ def _show(plan: imports.Preview) -> None:
             "Ces cellules sont refusées : corrigez le fichier puis importez-le à nouveau "
             "(les autres lignes peuvent être importées dès maintenant)."
         )
-        tables.show(
-            {
-                "Ligne": [r.line for r in plan.refusals],
-                "Colonne": [r.column for r in plan.refusals],
-                "Motif": [r.reason for r in plan.refusals],
-            },
-            key="import.refusals",
-        )
+        # A list, not a table: each refusal reads as a sentence, on a phone too. The
+        # column's name and the reason may quote the file: shown as text.
+        st.markdown("\n".join(f"- {fmt.plain(r.message_fr)}" for r in plan.refusals))
     if plan.ignored_columns:
         ignored = ", ".join(f"« {c} »" for c in plan.ignored_columns)
         st.caption(f"Colonnes ignorées (inconnues du modèle) : {ignored}.")
