@@ -458,3 +458,43 @@ def test_only_the_animator_imports(fresh_db, animator, role):
     with pytest.raises(Forbidden):
         imports.commit(fresh_db, other, plan)
     assert store.find(fresh_db, Resident) == []
+
+
+# --- The command ----------------------------------------------------------------------
+
+
+def test_the_command_prints_the_preview_then_imports(tmp_path, run_cli):
+    from habitat.services.auth import add_user
+
+    db_path = tmp_path / "cli.db"
+    store.init(db_path)
+    with store.connect(db_path) as db:
+        store.create(
+            db,
+            "test",
+            Habitat,
+            {"name": "Les Tilleuls", "host_organisation": "A", "address": "1 rue", "dwellings": 8},
+        )
+        add_user(
+            db,
+            "test",
+            username="claire",
+            display_name="Claire",
+            role=Role.ANIMATOR,
+            password="un-mot-de-passe-long",
+        )
+    bad = ["Zoé", "Bernard", "1950", "personne âgée", "9", "", "", "", "01/09/2026", ""]
+    file = tmp_path / "habitants.csv"
+    file.write_bytes(csv_file(Kind.RESIDENTS, [*RESIDENT_ROWS, bad]))
+    status, out, err = run_cli(
+        "import", "residents", str(file), "--as", "claire", "--yes", "--db", str(db_path)
+    )
+    assert status == 0, err
+    assert "2 habitants à créer, 0 déjà présent, 1 ligne refusée." in out
+    assert "Ligne 4, colonne « GIR » : doit être inférieur ou égal à 6" in out
+    assert "2 créé(s)." in out
+    file.write_bytes(b"")
+    status, _, err = run_cli(
+        "import", "residents", str(file), "--as", "claire", "--db", str(db_path)
+    )
+    assert status == 2 and "est vide" in err
