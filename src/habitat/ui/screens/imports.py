@@ -6,12 +6,16 @@ import streamlit as st
 
 from habitat.services import imports
 from habitat.services.access import Forbidden
+from habitat.services.import_files import MAX_BYTES
 from habitat.services.imports import Kind, Status
 from habitat.ui import fmt, forms, shell, tables
 
 KIND = "import.kind"
 #: Bumped after an import, so the uploader starts empty (Streamlit keeps a file otherwise).
 UPLOAD_ROUND = "import.round"
+
+#: Twice the service's limit: a file just over it still gets the French message.
+UPLOAD_MB = 2 * MAX_BYTES // (1024 * 1024)
 
 _KIND_FR = {
     Kind.RESIDENTS: "Habitants",
@@ -41,6 +45,9 @@ def render(ctx: shell.Context) -> None:
         "Fichier à importer (.csv ou .xlsx, 1 Mo au plus)",
         type=["csv", "xlsx", "xlsm", "xls", "txt"],
         key=f"import.file.{kind}.{round_}",
+        # The browser stops what is far too large before sending it (the server's
+        # own limit is the backups' 200 Mio); the service says the 1 Mo limit in French.
+        max_upload_size=UPLOAD_MB,
     )
     if upload is None:
         return
