@@ -32,6 +32,7 @@ class Screen(StrEnum):
     ACCOUNT = "account"
     EXPLORER = "explorer"
     WHAT_IF = "what_if"
+    IMPORT = "import"
 
 
 _ALL = frozenset(Screen)
@@ -41,9 +42,10 @@ _ALL = frozenset(Screen)
 #: residents their own file and the activities. The scenario explorer holds no
 #: personal data: everyone may open it, and a project promoter sees only it.
 #: "Et si..." builds a scenario from the records: the animator and the host only.
+#: Importing files writes many records at once: the animator only.
 READ: dict[Role, frozenset[Screen]] = {
     Role.ANIMATOR: _ALL,
-    Role.HOST: _ALL - {Screen.ADMIN},
+    Role.HOST: _ALL - {Screen.ADMIN, Screen.IMPORT},
     Role.PROVIDER: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT, Screen.EXPLORER}),
     Role.FAMILY: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT, Screen.EXPLORER}),
     Role.RESIDENT: frozenset(

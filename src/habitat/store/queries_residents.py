@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import sqlite_utils
 
 from habitat.store.audit import AuditEntry
-from habitat.store.entities import Carer, Resident
+from habitat.store.entities import Carer, Provider, Resident
 from habitat.store.repository import find
 
 #: A file's history shows at most this many entries (newest first).
@@ -144,3 +144,22 @@ def habitat_carers(
         order_by="resident_id, last_name, first_name",
         include_archived=True,
     )
+
+
+def people_on_record(
+    db: sqlite_utils.Database, habitat_id: int
+) -> tuple[list[Resident], list[Carer], list[Provider]]:
+    """The habitat's residents, their carers and its providers, archived ones included.
+
+    What an import compares a file with, so that the same person is never created twice.
+    """
+    residents = find(db, Resident, "habitat_id = ?", [habitat_id], include_archived=True)
+    carers = find(
+        db,
+        Carer,
+        "resident_id IN (SELECT id FROM resident WHERE habitat_id = ?)",
+        [habitat_id],
+        include_archived=True,
+    )
+    providers = find(db, Provider, "habitat_id = ?", [habitat_id], include_archived=True)
+    return residents, carers, providers

@@ -23,6 +23,7 @@ PAGES: list[tuple[Screen, str, str, str]] = [
     (Screen.TIME, "time_avp.py", "Temps et AVP", ":material/schedule:"),
     (Screen.WHAT_IF, "what_if.py", "Et si… pour mon habitat", ":material/science:"),
     (Screen.EXPLORER, "explorer.py", "Explorer un projet", ":material/explore:"),
+    (Screen.IMPORT, "import_data.py", "Importer des données", ":material/upload_file:"),
     (Screen.ADMIN, "admin.py", "Administration", ":material/admin_panel_settings:"),
     (Screen.ACCOUNT, "account.py", "Mon compte", ":material/person:"),
 ]
