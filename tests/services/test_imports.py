@@ -498,3 +498,26 @@ def test_the_command_prints_the_preview_then_imports(tmp_path, run_cli):
         "import", "residents", str(file), "--as", "claire", "--db", str(db_path)
     )
     assert status == 2 and "est vide" in err
+
+
+def test_the_preview_refuses_what_the_store_would_and_writes_nothing(fresh_db, animator):
+    """Two rows for one dwelling, and a habitat that has only two: said before confirming."""
+    from habitat.services import setup
+
+    setup.save_dwellings(fresh_db, animator, ["Logement 1", "Logement 2"])
+    rows = [
+        *RESIDENT_ROWS,
+        ["Lucie", "Petit", "1950", "personne âgée", "4", "", "Logement 1", "", "03/09/2026", ""],
+    ]
+    before = written(fresh_db)
+    plan = imports.preview(
+        fresh_db, animator, Kind.RESIDENTS, "h.csv", csv_file(Kind.RESIDENTS, rows)
+    )
+    assert [row.status for row in plan.rows] == [Status.NEW, Status.NEW, Status.REFUSED]
+    (refusal,) = plan.refusals
+    assert refusal.line == 4 and refusal.column == "Logement"
+    assert "Logement 1" in refusal.reason and "occupé" in refusal.reason
+    assert written(fresh_db) == before, "the rehearsal leaves nothing"
+    assert store.find(fresh_db, Resident) == []
+    created = imports.commit(fresh_db, animator, plan)
+    assert sorted(r.dwelling for r in created) == ["Logement 1", "Logement 2"]

@@ -111,3 +111,45 @@ def test_the_demo_saved_project_loads(demo_conn, users):
     assert [s.name for s in saved] == ["Projet d'origine"]
     assert isinstance(saved[0], SavedScenario)
     assert what_if.load_saved(saved[0]).habitat.dwellings == 8
+
+
+def _ninth_resident_in_logement_7(db):
+    """A 9th resident in the 8-dwelling demo, into the occupied "Logement 7", written as a
+    database from before the dwellings rule held it (the store refuses it today)."""
+    columns = [c[0] for c in db.execute("SELECT * FROM resident LIMIT 1").description]
+    row = dict(
+        zip(
+            columns,
+            db.execute("SELECT * FROM resident WHERE exit_date IS NULL").fetchone(),
+            strict=True,
+        )
+    )
+    row.pop("id")
+    row.update(pseudonym="H-ZZZZZZ", dwelling="Logement 7", first_name="Neuvième")
+    with store.transaction(db):
+        db.execute(
+            f"INSERT INTO resident ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+
+
+def test_the_store_refuses_a_ninth_resident_in_an_occupied_dwelling(demo_conn, users):
+    from habitat.services import records
+
+    first = store.find(demo_conn, Resident, "exit_date IS NULL")[0]
+    data = first.model_dump(exclude={"id", "version", "archived_at", "pseudonym"})
+    with pytest.raises(store.InvalidRecord) as refused:
+        records.create(
+            demo_conn, users[Role.ANIMATOR], Resident, {**data, "dwelling": "Logement 7"}
+        )
+    assert "Logement 7" in refused.value.by_field()["dwelling"]
+
+
+def test_inconsistent_records_give_a_french_message_saying_what_to_fix(demo_conn, users):
+    _ninth_resident_in_logement_7(demo_conn)
+    with pytest.raises(what_if.InconsistentRecords) as refused:
+        what_if.from_records(demo_conn, users[Role.ANIMATOR], AS_OF)
+    message = refused.value.message_fr
+    assert "9 habitant·es présent·es pour 8 logements" in message
+    assert "« Logement 7 » est attribué à 2 habitant·es" in message
+    assert "Traceback" not in message and "residents" not in message

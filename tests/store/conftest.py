@@ -74,6 +74,10 @@ def _first(db: sqlite_utils.Database, table: str) -> int:
     return store.create(db, ACTOR, RECORDS[table], FACTORIES[table](db)).id
 
 
+def _count(db: sqlite_utils.Database, table: str) -> int:
+    return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
 def _residents(db: sqlite_utils.Database, count: int) -> list[int]:
     """Ids of `count` residents, created as needed."""
     ids = [row[0] for row in db.execute("SELECT id FROM resident ORDER BY id LIMIT ?", [count])]
@@ -102,6 +106,10 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "habitat_id": _first(db, "habitat"),
         "name": "Salle commune",
         "capacity": 20,
+    },
+    "dwelling": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "name": f"Logement {_count(db, 'dwelling') + 1}",
     },
     "shared_life_project": lambda db: {
         "habitat_id": _first(db, "habitat"),
@@ -215,6 +223,21 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "role": "animator",
         "starts_at": "2024-05-02T09:00",
         "ends_at": "2024-05-02T17:00",
+    },
+    "presence_pattern": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "person": "Aide mutualisée",
+        "role": "pooled_help",
+        "weekday": 2,
+        "starts": "07:30",
+        "ends": "12:00",
+    },
+    "presence_exception": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "day": "2024-05-08",
+        "kind": "cancel",
+        "pattern_id": _first(db, "presence_pattern"),
+        "reason": "Jour férié",
     },
     "liaison_note": lambda db: {
         "habitat_id": _first(db, "habitat"),

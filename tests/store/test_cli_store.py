@@ -52,7 +52,9 @@ def test_backup_and_restore_round_trip(demo_file, tmp_path, run_cli):
         saved = {r.id: r for r in store.find(db, Resident, include_archived=True)}
     with store.connect(demo_file) as db:
         first = store.find(db, Resident)[0]
-        store.update(db, "cli", Resident, first.id, first.version, {"dwelling": "Logement 99"})
+        store.update(
+            db, "cli", Resident, first.id, first.version, {"emergency_contact": "06 00 00 00 99"}
+        )
     status, _, _ = run_cli("db", "restore", str(copy), "--db", str(demo_file))
     assert status == 0
     with store.connect(demo_file) as db:

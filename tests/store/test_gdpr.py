@@ -34,6 +34,9 @@ SHARED_TABLES = frozenset(
         "provider",
         "activity",
         "presence_shift",
+        "presence_pattern",
+        "presence_exception",
+        "dwelling",
         "liaison_note",
         "tension",
         "council_meeting",
@@ -328,6 +331,8 @@ def test_pseudonymised_extract_has_no_name_no_free_text_no_birth_year(demo_db):
 TEXT_NAMING_NOBODY = {
     "habitat": {"name", "host_organisation", "address", "avp_tier"},
     "common_space": {"name"},
+    "dwelling": {"name"},
+    "presence_exception": {"reason"},
     "shared_life_project": {"text"},
     "house_rule": {"title", "text"},
     "resident": {"pseudonym"},

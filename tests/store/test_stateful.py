@@ -46,6 +46,8 @@ _bad_resident_edits = st.sampled_from(
     ]
 )
 
+DWELLINGS = 8
+
 
 def _template() -> Path:
     if not _TEMPLATE.exists():
@@ -59,7 +61,7 @@ def _template() -> Path:
                     "name": "Les Tilleuls",
                     "host_organisation": "Asso",
                     "address": "1 rue",
-                    "dwellings": 8,
+                    "dwellings": DWELLINGS,
                 },
             )
     return _TEMPLATE
@@ -80,6 +82,9 @@ class HabitatRecords(RuleBasedStateMachine):
         self.log = [(e.entity, e.entity_id, e.action) for e in store.history(self.db)]
         self.residents: dict[int, dict[str, Any]] = {}
         self.notes: dict[int, dict[str, Any]] = {}
+
+    def _present(self) -> int:
+        return sum(not r["archived"] for r in self.residents.values())
 
     def teardown(self):
         if hasattr(self, "dir"):
@@ -103,13 +108,15 @@ class HabitatRecords(RuleBasedStateMachine):
             "gir": gir,
             "dwelling": None,
         }
+        data = {**fields, "habitat_id": self.habitat_id, "entry_date": "2024-01-15"}
+        if self._present() >= DWELLINGS:
+            # A full habitat refuses a ninth present resident, and writes nothing.
+            with store.connect(self.path) as db, pytest.raises(store.InvalidRecord) as refused:
+                store.create(db, actor, Resident, data)
+            assert [p.field for p in refused.value.problems] == ["dwelling"]
+            return
         with store.connect(self.path) as db:
-            created = store.create(
-                db,
-                actor,
-                Resident,
-                {**fields, "habitat_id": self.habitat_id, "entry_date": "2024-01-15"},
-            )
+            created = store.create(db, actor, Resident, data)
         self.residents[created.id] = {"fields": fields, "version": 1, "archived": False}
         self.log.append(("resident", created.id, "create"))
 
@@ -163,6 +170,10 @@ class HabitatRecords(RuleBasedStateMachine):
         archived = sorted(i for i, r in self.residents.items() if r["archived"])
         resident_id = data.draw(st.sampled_from(archived), label="resident")
         expected = self.residents[resident_id]
+        if self._present() >= DWELLINGS:
+            with store.connect(self.path) as db, pytest.raises(store.InvalidRecord):
+                store.unarchive(db, "bob", Resident, resident_id, expected["version"])
+            return
         with store.connect(self.path) as db:
             store.unarchive(db, "bob", Resident, resident_id, expected["version"])
         expected["archived"] = False

@@ -154,9 +154,9 @@ def test_a_backup_made_in_the_app_restores_the_data(page_as, accounts, demo_db, 
         user = _user(db, accounts[Role.ANIMATOR])
         made = admin.backup_file(user, demo_db, tmp_path)
         resident = store.find(db, Resident)[0]
-        store.update(db, "test", Resident, resident.id, resident.version, {"dwelling": "Z9"})
+        store.update(db, "test", Resident, resident.id, resident.version, {"first_name": "Changé"})
         admin.restore_upload(db, user, made.name, made.read_bytes(), "RESTAURER")
-        assert store.get(db, Resident, resident.id).dwelling == resident.dwelling
+        assert store.get(db, Resident, resident.id).first_name == resident.first_name
         assert store.history(db, "database")[-1].action == "restore"
 
 

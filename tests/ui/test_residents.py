@@ -35,6 +35,22 @@ def _count(demo_db, model) -> int:
         return len(store.find(db, model, include_archived=True))
 
 
+@pytest.fixture
+def free_dwelling(demo_db) -> str:
+    """The demo's eight dwellings are all lived in: one resident leaves yesterday."""
+    with _db(demo_db) as db:
+        leaving = store.find(db, Resident, "exit_date IS NULL", order_by="id")[-1]
+        store.update(
+            db,
+            "test",
+            Resident,
+            leaving.id,
+            leaving.version,
+            {"exit_date": TODAY - timedelta(days=1), "exit_reason": "family"},
+        )
+    return leaving.dwelling
+
+
 PLAN = "Projet d'accompagnement"
 SECTIONS = ["Identité", PLAN, "Vie collective", "Notes et tensions", "Historique"]
 
@@ -59,8 +75,25 @@ def _add_resident(app, first: str, last: str, gir: int | None = 4):
     return app.button(key="resident.new:save").click().run()
 
 
-def test_animator_adds_a_resident_with_a_support_plan(page_as, demo_db, accounts):
+def test_a_full_habitat_offers_no_dwelling_and_refuses_one_more_resident(page_as, demo_db):
     app = page_as(Screen.RESIDENTS, Role.ANIMATOR)
+    app = app.toggle(key="residents.adding").set_value(True).run()
+    assert app.selectbox(key="resident.new.dwelling").options == ["—"]
+    assert "Tous les logements sont occupés" in texts(app)
+    before = _count(demo_db, Resident)
+    app = _add_resident(app, "Odette", "Lambert", gir=4)
+    assert not app.exception
+    assert "Habitant ajouté." not in [s.value for s in app.success]
+    assert "logements" in error_under(app, "resident.new.dwelling")
+    assert _count(demo_db, Resident) == before
+
+
+def test_animator_adds_a_resident_with_a_support_plan(page_as, demo_db, accounts, free_dwelling):
+    app = page_as(Screen.RESIDENTS, Role.ANIMATOR)
+    app = app.toggle(key="residents.adding").set_value(True).run()
+    # Only the free dwelling is offered.
+    assert app.selectbox(key="resident.new.dwelling").options == ["—", free_dwelling]
+    app.selectbox(key="resident.new.dwelling").select(free_dwelling)
     app = _add_resident(app, "Odette", "Lambert", gir=4)
     assert not app.exception
     assert "Habitant ajouté." in [s.value for s in app.success]
@@ -219,7 +252,9 @@ def test_archiving_a_need_keeps_it_in_the_history(page_as, demo_db):
     assert "archivage" in frame_text(_section(app, "Historique"))
 
 
-def test_concurrent_edit_shows_the_conflict_and_keeps_the_other_change(page_as, demo_db):
+def test_concurrent_edit_shows_the_conflict_and_keeps_the_other_change(
+    page_as, demo_db, free_dwelling
+):
     app = page_as(Screen.RESIDENTS, Role.ANIMATOR)
     rid = app.selectbox(key="residents.selected").value
     form = f"resident.{rid}"
@@ -227,27 +262,27 @@ def test_concurrent_edit_shows_the_conflict_and_keeps_the_other_change(page_as, 
     with _db(demo_db) as db:
         opened = store.get(db, Resident, rid)
         # Someone else saves the same file after this form was opened.
-        store.update(db, "host:autre", Resident, rid, opened.version, {"dwelling": "Logement 42"})
+        store.update(db, "host:autre", Resident, rid, opened.version, {"dwelling": free_dwelling})
     app.text_input(key=f"{form}.first_name").input("Prénom changé")
     app = app.button(key=f"{form}:save").click().run()
     assert not app.exception
     assert any("a été modifiée par host:autre" in w.value for w in app.warning)
     with _db(demo_db) as db:
         kept = store.get(db, Resident, rid)
-    assert kept.dwelling == "Logement 42"
+    assert kept.dwelling == free_dwelling
     assert kept.first_name == opened.first_name
     # Reloading shows the other person's change and a save then goes through.
     app = app.button(key=f"{form}:reload").click().run()
-    assert app.text_input(key=f"{form}.dwelling").value == "Logement 42"
+    assert app.selectbox(key=f"{form}.dwelling").value == free_dwelling
     app.text_input(key=f"{form}.emergency_contact").input("06 11 22 33 44")
     app = app.button(key=f"{form}:save").click().run()
     assert "Fiche enregistrée." in [s.value for s in app.success]
     with _db(demo_db) as db:
         saved = store.get(db, Resident, rid)
-    assert (saved.dwelling, saved.emergency_contact) == ("Logement 42", "06 11 22 33 44")
+    assert (saved.dwelling, saved.emergency_contact) == (free_dwelling, "06 11 22 33 44")
 
 
-def test_xss_in_a_name_is_shown_as_text(page_as, demo_db):
+def test_xss_in_a_name_is_shown_as_text(page_as, demo_db, free_dwelling):
     app = _add_resident(page_as(Screen.RESIDENTS, Role.ANIMATOR), XSS, XSS_LINK)
     assert not app.exception
     name = f"{XSS} {XSS_LINK}"

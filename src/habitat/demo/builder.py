@@ -46,13 +46,18 @@ from habitat.store.entities import (
     Account,
     Carer,
     CommonSpace,
+    Dwelling,
     EntryMode,
+    ExceptionKind,
     ExitReason,
     Habitat,
     HouseRule,
     Intervention,
     PlanNeed,
     PlanReview,
+    PresenceException,
+    PresencePattern,
+    PresenceRole,
     Provider,
     ProviderKind,
     Relation,
@@ -101,6 +106,7 @@ class DemoSummary:
 
     habitat: int = 0
     common_space: int = 0
+    dwelling: int = 0
     shared_life_project: int = 0
     house_rule: int = 0
     resident: int = 0
@@ -115,6 +121,8 @@ class DemoSummary:
     attendance: int = 0
     booking: int = 0
     presence_shift: int = 0
+    presence_pattern: int = 0
+    presence_exception: int = 0
     liaison_note: int = 0
     tension: int = 0
     council_meeting: int = 0
@@ -337,6 +345,33 @@ class _Demo(CollectiveLife, Journal):
                 animator_hours_per_week=ANIMATOR_HOURS_PER_WEEK,
                 presence_from=time(8, 0),
                 presence_to=time(21, 0),
+            )
+        )
+        for number in range(1, DWELLINGS + 1):
+            self._put(Dwelling(habitat_id=self.habitat_id, name=f"Logement {number}"))
+        # The evening visit of the night watch, after the presence hours: the weekly
+        # pattern's example (it leaves the day's gaps as the dated shifts make them).
+        nights = [
+            self._put(
+                PresencePattern(
+                    habitat_id=self.habitat_id,
+                    person="Veille de nuit mutualisée",
+                    role=PresenceRole.NIGHT_WATCH,
+                    weekday=weekday,
+                    starts=time(21, 0),
+                    ends=time(23, 30),
+                )
+            )
+            for weekday in range(7)
+        ]
+        christmas = date(start.year, 12, 24)
+        self._put(
+            PresenceException(
+                habitat_id=self.habitat_id,
+                day=christmas,
+                kind=ExceptionKind.CANCEL,
+                pattern_id=nights[christmas.weekday()],
+                reason="Réveillon avec les familles",
             )
         )
         for key, name, capacity in SPACES:

@@ -33,6 +33,8 @@ class Screen(StrEnum):
     EXPLORER = "explorer"
     WHAT_IF = "what_if"
     IMPORT = "import"
+    SETUP = "setup"
+    SETTINGS = "settings"
 
 
 _ALL = frozenset(Screen)
@@ -43,9 +45,10 @@ _ALL = frozenset(Screen)
 #: personal data: everyone may open it, and a project promoter sees only it.
 #: "Et si..." builds a scenario from the records: the animator and the host only.
 #: Importing files writes many records at once: the animator only.
+#: The set-up assistant is the animator's; the host reads the habitat's settings.
 READ: dict[Role, frozenset[Screen]] = {
     Role.ANIMATOR: _ALL,
-    Role.HOST: _ALL - {Screen.ADMIN, Screen.IMPORT},
+    Role.HOST: _ALL - {Screen.ADMIN, Screen.IMPORT, Screen.SETUP},
     Role.PROVIDER: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT, Screen.EXPLORER}),
     Role.FAMILY: frozenset({Screen.RESIDENTS, Screen.NOTEBOOK, Screen.ACCOUNT, Screen.EXPLORER}),
     Role.RESIDENT: frozenset(
@@ -55,7 +58,15 @@ READ: dict[Role, frozenset[Screen]] = {
 }
 
 #: Screens that show nothing of a habitat: they open without one (a promoter's base).
-HABITAT_FREE: frozenset[Screen] = frozenset({Screen.EXPLORER, Screen.ACCOUNT})
+#: The set-up assistant creates the habitat: it opens before there is one.
+HABITAT_FREE: frozenset[Screen] = frozenset({Screen.EXPLORER, Screen.ACCOUNT, Screen.SETUP})
+
+#: What a role other than the animator reads on a screen before the habitat is set up.
+NO_HABITAT_YET = (
+    "L'habitat n'est pas encore mis en place dans cette base : l'animateur·rice-"
+    "coordinateur·rice doit d'abord terminer l'assistant de mise en place (en se "
+    "connectant avec son compte). Revenez ensuite sur cette page."
+)
 
 #: Records (by table) each role may create or change. Providers and families write
 #: liaison notes only, within their scope (see `may_write_note`).

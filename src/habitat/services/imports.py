@@ -450,7 +450,55 @@ def preview(db: sqlite_utils.Database, user: User, kind: Kind, name: str, data: 
         else:
             seen[key] = line
             rows.append(RowResult(line, name_shown, Status.NEW, record))
+    rows, refusals = _as_the_store_would(db, user, spec, positions, rows, refusals)
     return Preview(Kind(kind), name, user.habitat_id, tuple(rows), tuple(refusals), ignored)
+
+
+class _Rehearsal(Exception):
+    """Ends the preview's rehearsal: its transaction is rolled back."""
+
+
+def _as_the_store_would(
+    db: sqlite_utils.Database,
+    user: User,
+    spec: KindSpec,
+    positions: Mapping[str, tuple[int, str]],
+    rows: list[RowResult],
+    refusals: list[Refusal],
+) -> tuple[list[RowResult], list[Refusal]]:
+    """Rows the store itself would refuse, found by writing them all and rolling back.
+
+    A form's validation knows one record; the store also checks it against the others
+    (a dwelling lived in, more residents than dwellings, a date before another's).
+    The rehearsal writes the new rows in file order in one transaction, as `commit`
+    does, notes each refusal, and undoes everything.
+    """
+    checked: list[RowResult] = []
+    found: list[Refusal] = []
+    try:
+        with store.transaction(db):
+            for row in rows:
+                if row.status is not Status.NEW or row.record is None:
+                    checked.append(row)
+                    continue
+                data = row.record.model_dump(exclude={"id", "version", "archived_at"})
+                try:
+                    with store.transaction(db):  # a savepoint: a refused row leaves nothing
+                        records.create(db, user, type(row.record), data)
+                except store.InvalidRecord as refusal:
+                    said = [
+                        Refusal(row.line, _header(spec, positions, p.field), p.message_fr)
+                        for p in refusal.problems
+                    ]
+                    found.extend(said)
+                    detail = "; ".join(f"{r.column} : {r.reason}" for r in said)
+                    checked.append(RowResult(row.line, row.name, Status.REFUSED, None, detail))
+                else:
+                    checked.append(row)
+            raise _Rehearsal
+    except _Rehearsal:
+        pass
+    return checked, sorted([*refusals, *found], key=lambda r: r.line)
 
 
 def _match_header(spec: KindSpec, sheet: Sheet) -> tuple[dict[str, tuple[int, str]], tuple]:

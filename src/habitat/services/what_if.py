@@ -18,7 +18,7 @@ import sqlite_utils
 
 from habitat import store
 from habitat.domain import AVP_MAX, FAMILY_HOURS_MAX
-from habitat.scenario import Scenario, scenario_from_data
+from habitat.scenario import Scenario, ScenarioError, scenario_from_data
 from habitat.services import records
 from habitat.services.access import Forbidden, Screen, User, require
 from habitat.services.explore import SHOCK_NAMES, SHOCKS, ShockChoice
@@ -46,6 +46,41 @@ WHAT_IF_SHOCKS: tuple[str, ...] = (
     "new_resident",
     "provider_exit",
 )
+
+
+class InconsistentRecords(Exception):
+    """The records contradict each other: no scenario can be built until they are fixed.
+
+    `problems_fr` says, in French, what to fix and where.
+    """
+
+    def __init__(self, problems_fr: list[str]):
+        super().__init__("; ".join(problems_fr))
+        self.problems_fr = problems_fr
+
+    @property
+    def message_fr(self) -> str:
+        """The French message for the screen."""
+        return (
+            "Le scénario de l'habitat ne peut pas être construit : les fiches se contredisent. "
+            "À corriger :\n\n" + "\n\n".join(f"- {p}" for p in self.problems_fr)
+        )
+
+
+#: Where each part of the scenario is read from, for a person fixing the records.
+_SOURCE_FR = {
+    "habitat": "les Paramètres de l'habitat (logements, convention AVP)",
+    "residents": "les fiches des habitants (public, GIR, logement, dates)",
+    "families": "les proches (heures habituelles)",
+    "providers": "les intervenants et les interventions",
+    "animator": "le temps d'animation prévu (Paramètres de l'habitat)",
+    "policies": "les activités (Vie collective)",
+}
+
+
+def _where_to_fix(path: str) -> str:
+    source = _SOURCE_FR.get(path.split(".")[0], "les fiches de l'habitat")
+    return f"Une valeur tirée des fiches sort des limites du simulateur : vérifiez {source}."
 
 
 @dataclass(frozen=True)
@@ -87,10 +122,21 @@ def from_records(
 
     Raises:
         Forbidden: the role may not build a scenario from the records.
+        InconsistentRecords: the records contradict each other (more residents
+            than dwellings, two residents in one dwelling...): what to fix, in French.
     """
+    from habitat.services.setup import record_problems
+
     _check_reader(user)
+    problems = record_problems(db, user.habitat_id, as_of)
+    if problems:
+        raise InconsistentRecords(problems)
     extract = pseudonymised(db, user.habitat_id, as_of)
-    return from_extract(extract, as_of, days)
+    try:
+        return from_extract(extract, as_of, days)
+    except ScenarioError as error:
+        # Whatever else the scenario's validation finds is a contradiction in the records.
+        raise InconsistentRecords([_where_to_fix(path) for path, _ in error.problems]) from None
 
 
 def from_extract(extract: Mapping[str, Any], as_of: date, days: int = 365) -> HabitatScenario:

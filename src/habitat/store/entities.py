@@ -108,6 +108,17 @@ class CommonSpace(Record):
     capacity: int | None = Field(default=None, ge=1, le=200)
 
 
+class Dwelling(Record):
+    """A private dwelling of the habitat, by name ("Logement 1"): one resident at a time."""
+
+    table: ClassVar[str] = "dwelling"
+    label_fr: ClassVar[str] = "logement"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+
+    habitat_id: Id
+    name: ShortText
+
+
 class SharedLifeProject(Record):
     """One adopted version of the shared-life project (PVSP)."""
 
@@ -529,6 +540,7 @@ class PresenceRole(StrEnum):
     """Who gives collective presence."""
 
     ANIMATOR = "animator"
+    POOLED_HELP = "pooled_help"
     PROVIDER = "provider"
     VOLUNTEER = "volunteer"
     FAMILY = "family"
@@ -557,6 +569,78 @@ class PresenceShift(Record):
             raise ValueError("ends_at: must be after the start")
         if (self.ends_at - self.starts_at).total_seconds() > 24 * 3600:
             raise ValueError("ends_at: a shift lasts at most 24 hours")
+        return self
+
+
+#: Monday is 0, as `date.weekday()` counts.
+Weekday = Annotated[int, Field(ge=0, le=6)]
+
+
+class PresencePattern(Record):
+    """A weekly slot of the collective presence rota: who is present which weekday, when.
+
+    The week's rota is the pattern, changed by its exceptions on given dates, plus
+    the dated shifts (`PresenceShift`): see `store.queries.presence_slots`.
+    """
+
+    table: ClassVar[str] = "presence_pattern"
+    label_fr: ClassVar[str] = "créneau hebdomadaire de présence"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"person": None}
+
+    habitat_id: Id
+    person: ShortText
+    role: PresenceRole
+    weekday: Weekday
+    starts: LocalTime
+    ends: LocalTime
+
+    @model_validator(mode="after")
+    def _times(self) -> PresencePattern:
+        if self.ends <= self.starts:
+            raise ValueError("ends: must be after the start")
+        return self
+
+
+class ExceptionKind(StrEnum):
+    """What an exception does to the weekly rota on its date."""
+
+    CANCEL = "cancel"
+    ADD = "add"
+
+
+class PresenceException(Record):
+    """A change of the weekly rota on one date: a weekly slot cancelled, or a slot added."""
+
+    table: ClassVar[str] = "presence_exception"
+    label_fr: ClassVar[str] = "exception au planning de présence"
+    references: ClassVar[dict[str, str]] = {
+        "habitat_id": "habitat",
+        "pattern_id": "presence_pattern",
+    }
+    names: ClassVar[dict[str, str | None]] = {"person": None}
+
+    habitat_id: Id
+    day: date
+    kind: ExceptionKind
+    pattern_id: Id | None = None
+    person: ShortText | None = None
+    role: PresenceRole | None = None
+    starts: LocalTime | None = None
+    ends: LocalTime | None = None
+    reason: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> PresenceException:
+        if self.kind is ExceptionKind.CANCEL:
+            if self.pattern_id is None:
+                raise ValueError("pattern_id: choose the weekly slot to cancel")
+            return self
+        for field in ("person", "role", "starts", "ends"):
+            if getattr(self, field) is None:
+                raise ValueError(f"{field}: an added slot needs it")
+        if self.ends <= self.starts:
+            raise ValueError("ends: must be after the start")
         return self
 
 
@@ -828,6 +912,7 @@ RECORDS: dict[str, type[Record]] = {
     for model in (
         Habitat,
         CommonSpace,
+        Dwelling,
         SharedLifeProject,
         HouseRule,
         Resident,
@@ -842,6 +927,8 @@ RECORDS: dict[str, type[Record]] = {
         Attendance,
         Booking,
         PresenceShift,
+        PresencePattern,
+        PresenceException,
         LiaisonNote,
         Tension,
         CouncilMeeting,

@@ -83,6 +83,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     Presence: {"present": "présent", "absent": "absent", "excused": "excusé"},
     PresenceRole: {
         "animator": "animateur·rice",
+        "pooled_help": "aide mutualisée",
         "provider": "intervenant",
         "volunteer": "bénévole",
         "family": "proche",

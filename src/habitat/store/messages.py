@@ -130,6 +130,14 @@ FIELD_LABELS: dict[str, str] = {
     "seed": "Graine",
     "replications": "Nombre de simulations",
     "scenario_yaml": "Scénario",
+    "weekday": "Jour",
+    "starts": "De",
+    "ends": "À",
+    "day": "Date",
+    "pattern_id": "Créneau hebdomadaire",
+    "dwelling_names": "Logements",
+    "spaces": "Espaces communs",
+    "pattern": "Planning hebdomadaire",
 }
 
 _LEADING_FIELD = re.compile(r"^(?:Value error, )?([a-z_]+): (.*)$", re.DOTALL)
@@ -162,6 +170,8 @@ _OWN_REASONS: dict[str, str] = {
     "an activity outside uses no common space": (
         "une activité à l'extérieur n'utilise pas d'espace commun"
     ),
+    "choose the weekly slot to cancel": "choisissez le créneau hebdomadaire à annuler",
+    "an added slot needs it": "est obligatoire pour un créneau ajouté",
     "a shift lasts at most 24 hours": "un créneau dure au plus 24 heures",
     "a note for a family names the resident whose family it is (and only such a note does)": (
         "une note destinée à une famille indique l'habitant concerné (et elle seule)"

@@ -454,6 +454,49 @@ def m006_erasure_renames_erased_accounts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m007_dwellings_and_weekly_rota(db: sqlite_utils.Database) -> None:
+    """Named dwellings (one resident at a time) and the weekly presence rota with exceptions."""
+    _record_table(
+        db,
+        "dwelling",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        name TEXT NOT NULL""",
+    )
+    db.execute("CREATE UNIQUE INDEX idx_dwelling_habitat_id_name ON dwelling (habitat_id, name)")
+    _record_table(
+        db,
+        "presence_pattern",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        person TEXT NOT NULL,
+        role TEXT NOT NULL,
+        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        starts TEXT NOT NULL,
+        ends TEXT NOT NULL""",
+    )
+    db.execute("CREATE INDEX idx_presence_pattern_habitat_id ON presence_pattern (habitat_id)")
+    _record_table(
+        db,
+        "presence_exception",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('cancel', 'add')),
+        pattern_id INTEGER REFERENCES presence_pattern(id),
+        person TEXT,
+        role TEXT,
+        starts TEXT,
+        ends TEXT,
+        reason TEXT""",
+    )
+    db.execute(
+        "CREATE INDEX idx_presence_exception_habitat_id_day ON presence_exception (habitat_id, day)"
+    )
+    db.execute("CREATE INDEX idx_presence_exception_pattern_id ON presence_exception (pattern_id)")
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

@@ -14,11 +14,14 @@ from habitat.store.entities import (
     Activity,
     Arrangement,
     Carer,
+    ExceptionKind,
     Habitat,
     Intervention,
     LiaisonNote,
     PlanNeed,
     PlanReview,
+    PresenceException,
+    PresencePattern,
     PresenceShift,
     Provider,
     Resident,
@@ -90,20 +93,60 @@ def current_residents(db: sqlite_utils.Database, habitat_id: int, day: date) -> 
     )
 
 
-def presence_gaps(db: sqlite_utils.Database, habitat_id: int, start: date, end: date) -> list[Gap]:
-    """Uncovered stretches of the habitat's daily presence hours, from `start` to `end` included."""
-    habitat = get(db, Habitat, habitat_id)
-    shifts = find(
+def presence_slots(
+    db: sqlite_utils.Database, habitat_id: int, start: date, end: date
+) -> list[PresenceShift]:
+    """The rota from `start` to `end` included: weekly pattern + exceptions + dated shifts.
+
+    A weekly slot becomes a slot on each matching day unless an exception cancels
+    it that day; an exception adds a slot on its day; dated shifts are kept as they
+    are. Slots from the pattern and the exceptions are unsaved `PresenceShift`s
+    (their `id` is None), sorted with the dated ones by start.
+    """
+    after = datetime.combine(start, time()).isoformat()
+    before = datetime.combine(end + timedelta(days=1), time()).isoformat()
+    slots = find(
         db,
         PresenceShift,
         "habitat_id = ? AND starts_at < ? AND ends_at > ?",
-        [
-            habitat_id,
-            datetime.combine(end + timedelta(days=1), time()).isoformat(),
-            datetime.combine(start, time()).isoformat(),
-        ],
+        [habitat_id, before, after],
         order_by="starts_at",
     )
+    patterns = find(db, PresencePattern, "habitat_id = ?", [habitat_id])
+    exceptions = find(
+        db,
+        PresenceException,
+        "habitat_id = ? AND day BETWEEN ? AND ?",
+        [habitat_id, start.isoformat(), end.isoformat()],
+    )
+    cancelled = {(e.day, e.pattern_id) for e in exceptions if e.kind is ExceptionKind.CANCEL}
+    day = start
+    while day <= end:
+        for pattern in patterns:
+            if pattern.weekday == day.weekday() and (day, pattern.id) not in cancelled:
+                slots.append(_slot(habitat_id, pattern, day))
+        day += timedelta(days=1)
+    slots += [_slot(habitat_id, e, e.day) for e in exceptions if e.kind is ExceptionKind.ADD]
+    return sorted(slots, key=lambda slot: (slot.starts_at, slot.ends_at))
+
+
+def _slot(habitat_id: int, source: PresencePattern | PresenceException, day: date) -> PresenceShift:
+    return PresenceShift(
+        habitat_id=habitat_id,
+        person=source.person,
+        role=source.role,
+        starts_at=datetime.combine(day, source.starts),
+        ends_at=datetime.combine(day, source.ends),
+    )
+
+
+def presence_gaps(db: sqlite_utils.Database, habitat_id: int, start: date, end: date) -> list[Gap]:
+    """Uncovered stretches of the habitat's daily presence hours, from `start` to `end` included.
+
+    The rota is `presence_slots`: the weekly pattern, its exceptions and the dated shifts.
+    """
+    habitat = get(db, Habitat, habitat_id)
+    shifts = presence_slots(db, habitat_id, start, end)
     gaps = []
     day = start
     while day <= end:
@@ -205,13 +248,7 @@ def dashboard(db: sqlite_utils.Database, habitat_id: int, day: date) -> Dashboar
     week_end = day + timedelta(days=6)
     residents = current_residents(db, habitat_id, day)
     day_start = datetime.combine(day, time())
-    shifts_today = find(
-        db,
-        PresenceShift,
-        "habitat_id = ? AND starts_at < ? AND ends_at > ?",
-        [habitat_id, (day_start + timedelta(days=1)).isoformat(), day_start.isoformat()],
-        order_by="starts_at",
-    )
+    shifts_today = presence_slots(db, habitat_id, day, day)
     gaps = presence_gaps(db, habitat_id, day, week_end)
     week_visits = visits(db, habitat_id, day, week_end)
     activities = find(
@@ -526,19 +563,20 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
     habitat = get(db, Habitat, habitat_id)
     first, last = date(year, 1, 1), date(year, 12, 31)
     span = [first.isoformat(), last.isoformat()]
-    resident_days = 0
+    days_in_year = (last - first).days + 1
+    # The AVP is paid for the residents actually present, while the agreement runs.
+    funded_from = max(first, habitat.avp_start or first)
+    funded_until = min(last, habitat.avp_end or last) + timedelta(days=1)
+    resident_days = funded_days = 0
     for entry, exit_ in db.execute(
-        "SELECT entry_date, exit_date FROM resident WHERE habitat_id = ? AND entry_date <= ?"
-        " AND (exit_date IS NULL OR exit_date > ?)",
+        "SELECT entry_date, exit_date FROM resident WHERE habitat_id = ? AND archived_at IS NULL"
+        " AND entry_date <= ? AND (exit_date IS NULL OR exit_date > ?)",
         [habitat_id, span[1], span[0]],
     ):
-        start = max(date.fromisoformat(entry), first)
-        stop = min(
-            date.fromisoformat(exit_) if exit_ else last + timedelta(days=1),
-            last + timedelta(days=1),
-        )
-        resident_days += max((stop - start).days, 0)
-    days_in_year = (last - first).days + 1
+        arrived = date.fromisoformat(entry)
+        left = date.fromisoformat(exit_) if exit_ else date.max
+        resident_days += max((min(left, last + timedelta(days=1)) - max(arrived, first)).days, 0)
+        funded_days += max((min(left, funded_until) - max(arrived, funded_from)).days, 0)
     hours_by_function = {f.value: 0.0 for f in SupportFunction}
     for function, hours in db.execute(
         "SELECT function, SUM(hours) FROM time_entry WHERE habitat_id = ? AND archived_at IS NULL"
@@ -597,7 +635,7 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
         habitat,
         year,
         resident_days,
-        habitat.avp_amount_per_resident * resident_days / days_in_year,
+        habitat.avp_amount_per_resident * funded_days / days_in_year,
         hours_by_function,
         avp_by_month,
         categories,

@@ -7,8 +7,10 @@ Shipped in the package: `habitat serve` runs this file (`make run`, or
 
 import streamlit as st
 
+from habitat.services import setup
 from habitat.services.access import ROLE_FR
 from habitat.ui import login, navigation, session
+from habitat.ui.screens.setup import FINISHED
 
 st.set_page_config(page_title="Habitat inclusif", page_icon="🏡", layout="wide")
 
@@ -21,6 +23,13 @@ if not session.db_path().exists():
 
 with session.database() as db:
     user = session.signed_in_user(db)
+    # The animator lands on the set-up assistant until every step is saved (and, in
+    # the session that finished it, stays there to read what comes next).
+    setting_up = (
+        user is not None
+        and user.is_animator
+        and (st.session_state.get(FINISHED) or not setup.progress(db).complete)
+    )
 
 
 def sign_in_page() -> None:
@@ -38,4 +47,4 @@ with st.sidebar:
     if st.button("Se déconnecter", key="app.sign_out", icon=":material/logout:"):
         session.sign_out()
         st.rerun()
-st.navigation(navigation.pages_for(user)).run()
+st.navigation(navigation.pages_for(user, setting_up=setting_up)).run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from habitat.services.access import Screen, User, can_read
 
@@ -12,6 +13,7 @@ PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 #: Screen, page file, French title, icon; in menu order.
 PAGES: list[tuple[Screen, str, str, str]] = [
+    (Screen.SETUP, "setup.py", "Mise en place", ":material/rocket_launch:"),
     (Screen.DASHBOARD, "dashboard.py", "Tableau de bord", ":material/dashboard:"),
     (Screen.RESIDENTS, "residents.py", "Habitants", ":material/group:"),
     (Screen.CARERS, "carers.py", "Proches", ":material/family_restroom:"),
@@ -23,6 +25,7 @@ PAGES: list[tuple[Screen, str, str, str]] = [
     (Screen.TIME, "time_avp.py", "Temps et AVP", ":material/schedule:"),
     (Screen.WHAT_IF, "what_if.py", "Et si… pour mon habitat", ":material/science:"),
     (Screen.EXPLORER, "explorer.py", "Explorer un projet", ":material/explore:"),
+    (Screen.SETTINGS, "settings.py", "Paramètres de l'habitat", ":material/home_work:"),
     (Screen.IMPORT, "import_data.py", "Importer des données", ":material/upload_file:"),
     (Screen.ADMIN, "admin.py", "Administration", ":material/admin_panel_settings:"),
     (Screen.ACCOUNT, "account.py", "Mon compte", ":material/person:"),
@@ -34,10 +37,34 @@ def page_file(screen: Screen) -> Path:
     return PAGES_DIR / next(name for s, name, _, _ in PAGES if s is screen)
 
 
-def pages_for(user: User) -> list[st.Page]:
-    """The pages of the user's menu (each page checks the role again itself)."""
+def pages_for(user: User, *, setting_up: bool = False) -> list[st.Page]:
+    """The pages of the user's menu (each page checks the role again itself).
+
+    Args:
+        user: the signed-in user.
+        setting_up: the habitat's set-up is not finished: the animator's menu opens
+            on the set-up assistant (it leaves the menu once every step is saved).
+    """
     return [
-        st.Page(PAGES_DIR / name, title=title, icon=icon, url_path=screen.value)
+        st.Page(
+            PAGES_DIR / name,
+            title=title,
+            icon=icon,
+            url_path=screen.value,
+            default=screen is Screen.SETUP,
+        )
         for screen, name, title, icon in PAGES
-        if can_read(user, screen)
+        if can_read(user, screen) and (screen is not Screen.SETUP or setting_up)
     ]
+
+
+def link(screen: Screen, label: str, icon: str | None = None) -> None:
+    """A link to another page of the menu.
+
+    A page run on its own (not through the menu, as a page's AppTest runs it) has
+    no other page registered: the link is then a plain one to the page's address.
+    """
+    try:
+        st.page_link(str(page_file(screen)), label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"[{label}](/{screen.value})")

@@ -18,9 +18,16 @@ import streamlit as st
 
 from habitat import store
 from habitat.clock import today
-from habitat.services.access import HABITAT_FREE, Forbidden, Screen, User, require
+from habitat.services.access import (
+    HABITAT_FREE,
+    NO_HABITAT_YET,
+    Forbidden,
+    Screen,
+    User,
+    require,
+)
 from habitat.store.entities import Habitat
-from habitat.ui import session
+from habitat.ui import navigation, session
 
 
 @dataclass
@@ -43,7 +50,15 @@ def page(screen: Screen, render: Callable[[Context], None]) -> None:
                 st.stop()
             require(user, screen)
             if user.habitat_id is None and screen not in HABITAT_FREE:
-                st.info("Aucun habitat n'est encore enregistré dans cette base.")
+                if user.is_animator:
+                    st.info("Aucun habitat n'est encore enregistré dans cette base.")
+                    navigation.link(
+                        Screen.SETUP,
+                        "Mettre l'habitat en place",
+                        ":material/arrow_forward:",
+                    )
+                else:
+                    st.info(NO_HABITAT_YET)
                 st.stop()
             habitat = store.get(db, Habitat, user.habitat_id) if user.habitat_id else None
             render(Context(user, db, habitat, today()))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from habitat import store
 from habitat.domain import Public
-from habitat.services import records
+from habitat.services import records, setup
 from habitat.services.residents import optional, weekdays_fr
 from habitat.store.entities import (
     EntryMode,
@@ -72,7 +72,23 @@ _PARTS = {
 }
 
 
-def _resident_inputs(form: str, r: Resident | None, today: date, *, leaving: bool) -> dict:
+def _dwelling_input(ctx: Context, form: str, r: Resident | None) -> str | None:
+    """The dwelling: a choice among the free ones when the habitat names its dwellings."""
+    current = r.dwelling if r else None
+    offered = setup.dwelling_choices(ctx.db, ctx.habitat.id, current)
+    if offered is None:
+        return optional(fields.text(form, "dwelling", current))
+    if not offered:
+        st.caption(
+            "Tous les logements sont occupés : enregistrez d'abord la sortie d'un habitant "
+            "(ou ajoutez un logement dans « Paramètres de l'habitat »)."
+        )
+    return fields.choice(form, "dwelling", offered, current, optional=True)
+
+
+def _resident_inputs(
+    ctx: Context, form: str, r: Resident | None, today: date, *, leaving: bool
+) -> dict:
     values = {
         "first_name": fields.text(form, "first_name", r.first_name if r else None),
         "last_name": fields.text(form, "last_name", r.last_name if r else None),
@@ -84,7 +100,7 @@ def _resident_inputs(form: str, r: Resident | None, today: date, *, leaving: boo
         "support_level": fields.enum(
             form, "support_level", SupportLevel, r.support_level if r else None, optional=True
         ),
-        "dwelling": optional(fields.text(form, "dwelling", r.dwelling if r else None)),
+        "dwelling": _dwelling_input(ctx, form, r),
         "emergency_contact": optional(
             fields.text(form, "emergency_contact", r.emergency_contact if r else None)
         ),
@@ -106,7 +122,7 @@ def add_resident(ctx: Context) -> None:
         return
     forms.status(NEW, RESIDENT_FIELDS)
     with st.form(NEW):
-        values = _resident_inputs(NEW, None, ctx.today, leaving=False)
+        values = _resident_inputs(ctx, NEW, None, ctx.today, leaving=False)
         if st.form_submit_button("Ajouter l'habitant", type="primary", key=f"{NEW}:save"):
             forms.submit(NEW, lambda: _create_resident(ctx, values), "Habitant ajouté.")
 
@@ -137,7 +153,7 @@ def edit_resident(ctx: Context, r: Resident) -> None:
     version = forms.opened_version(form, r)
     forms.status(form, RESIDENT_FIELDS)
     with st.form(form):
-        values = _resident_inputs(form, r, ctx.today, leaving=True)
+        values = _resident_inputs(ctx, form, r, ctx.today, leaving=True)
         if st.form_submit_button("Enregistrer", type="primary", key=f"{form}:save"):
             forms.submit(
                 form,

@@ -27,7 +27,11 @@ def render(ctx: shell.Context) -> None:
         "Un scénario construit à partir des données pseudonymisées de l'habitat : des codes "
         "et des nombres, jamais un nom, une date de naissance, des coordonnées ou un texte."
     )
-    habitat = what_if.from_records(ctx.db, ctx.user, ctx.today)
+    try:
+        habitat = what_if.from_records(ctx.db, ctx.user, ctx.today)
+    except what_if.InconsistentRecords as refusal:
+        st.error(refusal.message_fr, icon="⚠️")
+        return
     _taken(habitat)
     submitted = _form(habitat)
     if submitted is not None:
