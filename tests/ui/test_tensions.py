@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -81,6 +81,23 @@ def test_a_tension_without_description_is_refused_next_to_the_field(page_as, dem
     app = _click(app, "Enregistrer la tension")
 
     assert error_under(app, f"{NEW}.description") == "Description : ne peut pas être vide"
+    with store.connect(demo_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM tension").fetchone()[0] == count
+
+
+def test_a_tension_dated_tomorrow_is_refused_under_its_date(page_as, demo_db):
+    with store.connect(demo_db) as db:
+        count = db.execute("SELECT COUNT(*) FROM tension").fetchone()[0]
+    app = page_as(Screen.TENSIONS, "animator")
+    app.date_input(key=f"{NEW}.occurred_on").set_value(TODAY + timedelta(days=1))
+    app.text_area(key=f"{NEW}.description").input("Porte claquée la nuit.")
+
+    app = _click(app, "Enregistrer la tension")
+
+    assert not app.exception
+    assert error_under(app, f"{NEW}.occurred_on") == (
+        f"Survenue le : est dans le futur (nous sommes le {TODAY:%d/%m/%Y})"
+    )
     with store.connect(demo_db) as db:
         assert db.execute("SELECT COUNT(*) FROM tension").fetchone()[0] == count
 

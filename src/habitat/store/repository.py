@@ -13,10 +13,9 @@ import sqlite_utils
 from pydantic import TypeAdapter, ValidationError
 
 from habitat import clock
-from habitat.store import audit
+from habitat.store import audit, rules
 from habitat.store.audit import Action
 from habitat.store.db import transaction
-from habitat.store.entities import Activity, Booking, Resident
 from habitat.store.errors import Conflict, InvalidRecord, NotFound, Problem
 from habitat.store.messages import french_reason, split_field
 from habitat.store.record import Record
@@ -106,125 +105,6 @@ def _unknown(field: str, table: str, value: int) -> Problem:
     return Problem(field, f"no {table} with id {value}", f"n° {value} introuvable")
 
 
-def _check_rules(db: sqlite_utils.Database, record: Record) -> None:
-    if isinstance(record, Booking | Activity) and record.archived_at is None:
-        _check_space_clash(db, record)
-    if isinstance(record, Resident) and record.archived_at is None:
-        _check_dwelling(db, record)
-
-
-def _fr_day(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-
-
-def _check_dwelling(db: sqlite_utils.Database, resident: Resident) -> None:
-    """A present resident lives in one of the habitat's dwellings, alone, and fits in.
-
-    Present: no exit date, or one still to come. When the habitat declares its
-    dwellings by name, the resident's dwelling must be one of them and nobody
-    else may live there during the resident's stay; in any case the habitat holds
-    no more present residents than dwellings.
-    """
-    today = clock.today().isoformat()
-    if resident.exit_date is not None and resident.exit_date.isoformat() <= today:
-        return
-    names = [
-        row[0]
-        for row in db.execute(
-            "SELECT name FROM dwelling WHERE habitat_id = ? AND archived_at IS NULL ORDER BY id",
-            [resident.habitat_id],
-        )
-    ]
-    if names and resident.dwelling is not None:
-        if resident.dwelling not in names:
-            shown = ", ".join(f"« {name} »" for name in names[:12])
-            raise InvalidRecord.one(
-                resident.label_fr,
-                "dwelling",
-                f"{resident.dwelling!r} is not one of the habitat's dwellings",
-                f"« {resident.dwelling} » n'est pas un logement de l'habitat "
-                f"(logements : {shown}{'…' if len(names) > 12 else ''})",
-            )
-        stay_end = resident.exit_date.isoformat() if resident.exit_date else "9999-12-31"
-        other = db.execute(
-            "SELECT exit_date FROM resident WHERE habitat_id = ? AND dwelling = ?"
-            " AND archived_at IS NULL AND id IS NOT ? AND (exit_date IS NULL OR exit_date > ?)"
-            " AND (exit_date IS NULL OR exit_date > ?) AND entry_date < ?"
-            " ORDER BY exit_date IS NULL DESC, exit_date DESC LIMIT 1",
-            [
-                resident.habitat_id,
-                resident.dwelling,
-                resident.id,
-                today,
-                resident.entry_date.isoformat(),
-                stay_end,
-            ],
-        ).fetchone()
-        if other is not None:
-            until = f"au {_fr_day(other[0])}" if other[0] else "à son départ"
-            raise InvalidRecord.one(
-                resident.label_fr,
-                "dwelling",
-                f"the dwelling {resident.dwelling!r} is taken until {other[0] or 'further notice'}",
-                f"le logement « {resident.dwelling} » est occupé par un·e autre habitant·e "
-                f"jusqu'{until} : choisissez un logement libre ou indiquez la sortie de "
-                "l'habitant·e qui l'occupe",
-            )
-    capacity = (
-        len(names)
-        or (
-            db.execute(
-                "SELECT dwellings FROM habitat WHERE id = ?", [resident.habitat_id]
-            ).fetchone()
-            or [None]
-        )[0]
-    )
-    if capacity is None:
-        return
-    present = db.execute(
-        "SELECT COUNT(*) FROM resident WHERE habitat_id = ? AND archived_at IS NULL"
-        " AND id IS NOT ? AND (exit_date IS NULL OR exit_date > ?)",
-        [resident.habitat_id, resident.id, today],
-    ).fetchone()[0]
-    if present + 1 > capacity:
-        raise InvalidRecord.one(
-            resident.label_fr,
-            "dwelling",
-            f"the habitat has {capacity} dwellings and {present} present residents",
-            f"l'habitat compte {capacity} logements et {present} habitant·es présent·es : "
-            "indiquez d'abord la sortie d'un·e habitant·e, ou déclarez un logement de plus "
-            "dans les Paramètres de l'habitat",
-        )
-
-
-def _check_space_clash(db: sqlite_utils.Database, use: Booking | Activity) -> None:
-    """A common space holds one booking or activity at a time."""
-    if use.space_id is None:
-        return
-    start, end = use.starts_at.isoformat(), use.ends_at.isoformat()
-    booking_id = use.id if isinstance(use, Booking) else None
-    activity_id = use.id if isinstance(use, Activity) else None
-    clash = db.execute(
-        "SELECT purpose, starts_at, ends_at FROM booking"
-        " WHERE space_id = ? AND archived_at IS NULL AND id IS NOT ?"
-        " AND starts_at < ? AND ends_at > ?"
-        " UNION ALL SELECT title, starts_at, ends_at FROM activity"
-        " WHERE space_id = ? AND archived_at IS NULL AND id IS NOT ?"
-        " AND starts_at < ? AND ends_at > ?"
-        " LIMIT 1",
-        [use.space_id, booking_id, end, start, use.space_id, activity_id, end, start],
-    ).fetchone()
-    if clash:
-        what, other_start, other_end = clash
-        raise InvalidRecord.one(
-            use.label_fr,
-            "starts_at",
-            f"the space is already taken from {other_start} to {other_end} ({what})",
-            f"l'espace est déjà réservé de {other_start[11:16]} à {other_end[11:16]} "
-            f"le {other_start[:10]} ({what})",
-        )
-
-
 @contextmanager
 def _unique_values(record: Record) -> Iterator[None]:
     """Turn a broken UNIQUE constraint into a refusal naming the field."""
@@ -297,7 +177,7 @@ def _insert(db: sqlite_utils.Database, actor: str, record: R) -> R:
     """Insert a validated record with its links and its audit entry."""
     with transaction(db):
         _check_references(db, record)
-        _check_rules(db, record)
+        rules.check(db, record)
         row = {k: v for k, v in record.to_row().items() if k not in _STORE_COLUMNS}
         stamp = _now()
         row.update(version=1, created_at=stamp, updated_at=stamp)
@@ -401,7 +281,7 @@ def _replace(db: sqlite_utils.Database, actor: str, current: R, record: R) -> R:
     """Write a validated edit of `current` (its archive mark kept)."""
     record = record.model_copy(update={"archived_at": current.archived_at})
     _check_references(db, record)
-    _check_rules(db, record)
+    rules.check(db, record)
     return _store_update(db, actor, current, record, Action.UPDATE)
 
 
@@ -481,5 +361,5 @@ def restore(
     with transaction(db):
         current = _current(db, model, record_id, version)
         restored = current.model_copy(update={"archived_at": None})
-        _check_rules(db, restored)
+        rules.check(db, restored)
         return _store_update(db, actor, current, restored, Action.RESTORE)
