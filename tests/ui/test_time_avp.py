@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -16,44 +16,83 @@ from habitat.store.entities import Account, Habitat, TimeEntry
 from habitat.ui.labels import fr
 
 from .conftest import TODAY, texts
-from .field_errors import error_under
 
-FORM = "time.new"
+GRID = "time.week"
+MONDAY = TODAY - timedelta(days=TODAY.weekday())
 
 
 def _click(app, label):
     return next(b for b in app.button if b.label == label).click().run()
 
 
-def test_the_animator_enters_time_for_a_support_function(page_as, demo_db):
-    app = page_as(Screen.TIME, "animator")
+def _cell(app, day: date, function: str):
+    return next(
+        n
+        for n in app.number_input
+        if n.key.startswith(GRID) and n.key.endswith(f".{day}.{function}")
+    )
 
-    app.selectbox(key=f"{FORM}.function").select("collective_organisation")
-    app.number_input(key=f"{FORM}.hours").set_value(2.5)
-    app.text_input(key=f"{FORM}.note").input("Préparation du conseil")
-    app = _click(app, "Enregistrer")
+
+def _week_entries(demo_db, person: str) -> list[TimeEntry]:
+    with store.connect(demo_db) as db:
+        return store.find(
+            db,
+            TimeEntry,
+            "person = ? AND worked_on >= ?",
+            [person, MONDAY.isoformat()],
+            order_by="worked_on, function",
+        )
+
+
+def test_the_animator_fills_then_corrects_a_week_in_one_grid(page_as, demo_db, accounts):
+    person = accounts["animator"].display_name
+    before = {e.id: e for e in _week_entries(demo_db, person)}
+    app = page_as(Screen.TIME, "animator")
+    # The grid opens on this week with what is already logged.
+    logged = sum(
+        e.hours for e in before.values() if (e.worked_on, e.function) == (MONDAY, "premises")
+    )
+    assert _cell(app, MONDAY, "premises").value == logged
+    _cell(app, MONDAY, "premises").set_value(logged + 1.0)
+    _cell(app, TODAY, "collective_organisation").set_value(2.5)
+    app = _click(app, "Enregistrer la semaine")
 
     assert not app.exception
-    assert "Temps enregistré." in texts(app)
+    assert f"Semaine du {MONDAY:%d/%m/%Y} enregistrée pour {person}." in texts(app)
+    after = _week_entries(demo_db, person)
+    changed = [e for e in after if before.get(e.id) != e]
+    assert sorted((e.worked_on, e.function, e.hours) for e in changed) == [
+        (MONDAY, "premises", logged + 1.0),
+        (TODAY, "collective_organisation", 2.5),
+    ]
+    # The grid shows what was saved; correcting a cell makes a new version of its entry.
+    assert _cell(app, TODAY, "collective_organisation").value == 2.5
+    target = next(e for e in changed if e.function == "collective_organisation")
+    _cell(app, TODAY, "collective_organisation").set_value(1.5)
+    app = _click(app, "Enregistrer la semaine")
+
+    assert not app.exception
     with store.connect(demo_db) as db:
-        entry = store.find(db, TimeEntry, "note = ?", ["Préparation du conseil"])[0]
-        assert store.history(db, "time_entry", entry.id)[0].action == "create"
-    assert entry.function == "collective_organisation"
-    assert entry.hours == 2.5
-    assert entry.worked_on == TODAY
-    assert entry.avp_funded
+        corrected = store.get(db, TimeEntry, target.id)
+        last = store.history(db, "time_entry", target.id)[-1]
+    assert (corrected.hours, corrected.version) == (1.5, target.version + 1)
+    assert (last.action, last.before["hours"], last.after["hours"]) == ("update", 2.5, 1.5)
+    assert len(_week_entries(demo_db, person)) == len(after)
 
 
-def test_zero_hours_are_refused_next_to_the_field(page_as, demo_db):
-    with store.connect(demo_db) as db:
-        count = db.execute("SELECT COUNT(*) FROM time_entry").fetchone()[0]
+def test_a_day_still_to_come_is_refused_and_nothing_is_saved(page_as, demo_db, accounts):
+    person = accounts["animator"].display_name
+    before = _week_entries(demo_db, person)
     app = page_as(Screen.TIME, "animator")
+    _cell(app, MONDAY, "premises").set_value(1.0)
+    _cell(app, TODAY + timedelta(days=1), "premises").set_value(2.0)
 
-    app = _click(app, "Enregistrer")
+    app = _click(app, "Enregistrer la semaine")
 
-    assert error_under(app, f"{FORM}.hours").startswith("Heures : ")
-    with store.connect(demo_db) as db:
-        assert db.execute("SELECT COUNT(*) FROM time_entry").fetchone()[0] == count
+    assert not app.exception
+    assert any("Date : est dans le futur (nous sommes le 30/06/2026)" in e.value for e in app.error)
+    assert _week_entries(demo_db, person) == before
+    assert _cell(app, MONDAY, "premises").value == 1.0  # what was typed stays
 
 
 def test_totals_per_function_match_the_entries(page_as, demo_db):

@@ -9,13 +9,14 @@ unchanged.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import typing
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from habitat.store.errors import InvalidRecord, Problem
 from habitat.store.messages import french_reason, split_field
@@ -25,6 +26,13 @@ T = TypeVar("T")
 
 #: Arguments that are the caller's context, not input: the connection and the user.
 CONTEXT = frozenset({"db", "user"})
+
+
+def _adapter(hint: Any) -> TypeAdapter[Any]:
+    """A validator for one annotation; a class with a config of its own keeps it."""
+    if inspect.isclass(hint) and (dataclasses.is_dataclass(hint) or issubclass(hint, BaseModel)):
+        return TypeAdapter(hint)
+    return TypeAdapter(hint, config=ConfigDict(arbitrary_types_allowed=True))
 
 
 def checked(function: Callable[P, T]) -> Callable[P, T]:
@@ -41,9 +49,7 @@ def checked(function: Callable[P, T]) -> Callable[P, T]:
             hints = typing.get_type_hints(function, include_extras=True)
             for parameter in signature.parameters:
                 if parameter in hints and parameter not in CONTEXT:
-                    adapters[parameter] = TypeAdapter(
-                        hints[parameter], config=ConfigDict(arbitrary_types_allowed=True)
-                    )
+                    adapters[parameter] = _adapter(hints[parameter])
         return adapters.get(name)
 
     @functools.wraps(function)

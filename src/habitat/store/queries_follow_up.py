@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlite_utils
 
 from habitat.domain import SupportFunction
-from habitat.store.entities import Habitat, LiaisonNote, Tension
+from habitat.store.entities import Habitat, LiaisonNote, Tension, TimeEntry
 from habitat.store.queries import NOTES_PAGE, before_clause, current_residents
 from habitat.store.repository import find, from_rows, get
 
@@ -290,6 +291,23 @@ def time_years(db: sqlite_utils.Database, habitat_id: int) -> list[int]:
     if first is None:
         return []
     return list(range(int(last[:4]), int(first[:4]) - 1, -1))
+
+
+def time_entries(
+    db: sqlite_utils.Database,
+    habitat_id: int,
+    year: int,
+    *,
+    function: str | None = None,
+    limit: int = 100,
+) -> list[TimeEntry]:
+    """The year's current time entries, most recent first, of one function or all."""
+    where = "habitat_id = ? AND worked_on >= ? AND worked_on <= ?"
+    params: list[Any] = [habitat_id, f"{year}-01-01", f"{year}-12-31"]
+    if function is not None:
+        where += " AND function = ?"
+        params.append(function)
+    return find(db, TimeEntry, where, params, order_by="worked_on DESC, id DESC", limit=limit)
 
 
 @dataclass(frozen=True)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
 from habitat import store
-from habitat.domain import SupportFunction
-from habitat.services import records, reports
+from habitat.domain import WEEKDAYS_FR, SupportFunction
+from habitat.services import reports, timesheet
 from habitat.services.access import may_write
 from habitat.store import queries
 from habitat.store import queries_follow_up as follow_up
 from habitat.store.entities import ActivityCategory, Resident, TensionKind, TimeEntry
 from habitat.ui import charts, fmt, forms, shell, tables
-from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
-FORM = "time.new"
+GRID = "time.week"
 #: Entries listed for the chosen year (the most recent first).
 ENTRIES_SHOWN = 100
 _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin")
@@ -33,7 +32,7 @@ def render(ctx: shell.Context) -> None:
         years = sorted({ctx.today.year, *years}, reverse=True)
     year = st.selectbox("Année", years, key="time.year")
     if may_write(ctx.user, TimeEntry.table):
-        _entry_form(ctx)
+        _week_grid(ctx)
     _budget(ctx, year)
     _time(ctx, year)
     _report(ctx, year)
@@ -107,13 +106,8 @@ def _time(ctx: shell.Context, year: int) -> None:
         format_func=lambda f: "Toutes" if f is None else fr(SupportFunction(f)),
         key="time.filter.function",
     )
-    where = "habitat_id = ? AND worked_on >= ? AND worked_on <= ?"
-    params: list = [ctx.habitat.id, f"{year}-01-01", f"{year}-12-31"]
-    if function is not None:
-        where += " AND function = ?"
-        params.append(function)
-    entries = store.find(
-        ctx.db, TimeEntry, where, params, order_by="worked_on DESC, id DESC", limit=ENTRIES_SHOWN
+    entries = follow_up.time_entries(
+        ctx.db, ctx.habitat.id, year, function=function, limit=ENTRIES_SHOWN
     )
     st.caption(f"Saisies de l'année, les {ENTRIES_SHOWN} plus récentes au plus.")
     if entries:
@@ -131,51 +125,66 @@ def _time(ctx: shell.Context, year: int) -> None:
         st.info("Aucun temps saisi.")
 
 
-def _entry_form(ctx: shell.Context) -> None:
-    fields = ["person", "worked_on", "function", "hours", "avp_funded", "note"]
-    with st.expander("Saisir du temps", expanded=bool(st.session_state.get(f"{FORM}:errors"))):
-        forms.status(FORM, fields)
-        with st.form(FORM):
-            person = st.text_input(
-                "Personne", value=ctx.user.display_name, key=f"{FORM}.person", max_chars=200
+def _week_grid(ctx: shell.Context) -> None:
+    """A week of time in one grid (days x the four functions), saved or corrected at once."""
+    with st.expander("Saisir ou corriger une semaine", expanded=True):
+        left, right = st.columns(2)
+        person = left.text_input(
+            "Personne", value=ctx.user.display_name, key="time.week.person", max_chars=200
+        ).strip()
+        day = right.date_input(
+            "Semaine du", value=ctx.today, format="DD/MM/YYYY", key="time.week.day"
+        )
+        if not person:
+            st.info("Indiquez la personne dont vous saisissez le temps.")
+            return
+        monday = timesheet.monday_of(day)
+        form = f"{GRID}.{person}.{monday.isoformat()}"
+        read_key = f"{form}:read"
+        if read_key not in st.session_state:
+            st.session_state[read_key] = timesheet.week(
+                ctx.db, ctx.user, ctx.habitat.id, person, monday
             )
-            forms.field_error(FORM, "person")
-            worked_on = st.date_input(
-                "Date", value=ctx.today, format="DD/MM/YYYY", key=f"{FORM}.worked_on"
+        read: timesheet.Week = st.session_state[read_key]
+        forms.status(form)
+        functions = list(SupportFunction)
+        with st.form(form):
+            st.caption(
+                f"Heures de {person}, semaine du {fmt.fr_date(monday)} au "
+                f"{fmt.fr_date(monday + timedelta(days=6))}. Une case vide ou à 0 ne compte pas ; "
+                "corriger une case remplace ce qui était saisi (l'historique est gardé)."
             )
-            forms.field_error(FORM, "worked_on")
-            function = st.selectbox(
-                "Fonction de soutien",
-                options(SupportFunction),
-                format_func=enum_fmt(SupportFunction),
-                key=f"{FORM}.function",
+            widths = [1.4] + [1.0] * len(functions)
+            for column, title in zip(
+                st.columns(widths), ["Jour", *(fr(f) for f in functions)], strict=True
+            ):
+                column.markdown(f"**{title}**")
+            typed: dict[timesheet.Cell, float] = {}
+            for day_ in read.days:
+                columns = st.columns(widths)
+                columns[0].markdown(f"{WEEKDAYS_FR[day_.weekday()]} {day_:%d/%m}")
+                for column, function in zip(columns[1:], functions, strict=True):
+                    typed[(day_, function)] = column.number_input(
+                        f"{fr(function)}, {WEEKDAYS_FR[day_.weekday()]} {day_:%d/%m}",
+                        min_value=0.0,
+                        max_value=24.0,
+                        step=0.25,
+                        value=float(read.hours.get((day_, function), 0.0)),
+                        key=f"{form}.{day_.isoformat()}.{function.value}",
+                        label_visibility="collapsed",
+                    )
+            avp_funded = st.checkbox(
+                "Temps financé par l'AVP (pour les nouvelles saisies)",
+                value=True,
+                key=f"{form}.avp_funded",
             )
-            forms.field_error(FORM, "function")
-            hours = st.number_input(
-                "Heures", min_value=0.0, max_value=24.0, step=0.25, key=f"{FORM}.hours"
-            )
-            forms.field_error(FORM, "hours")
-            avp_funded = st.checkbox("Financé par l'AVP", value=True, key=f"{FORM}.avp_funded")
-            note = st.text_input("Commentaire", key=f"{FORM}.note", max_chars=200)
-            forms.field_error(FORM, "note")
-            if st.form_submit_button("Enregistrer", type="primary"):
+            if st.form_submit_button("Enregistrer la semaine", type="primary"):
                 forms.submit(
-                    FORM,
-                    lambda: records.create(
-                        ctx.db,
-                        ctx.user,
-                        TimeEntry,
-                        {
-                            "habitat_id": ctx.habitat.id,
-                            "person": person,
-                            "worked_on": worked_on,
-                            "function": function,
-                            "hours": hours,
-                            "avp_funded": avp_funded,
-                            "note": note.strip() or None,
-                        },
+                    form,
+                    lambda: timesheet.save_week(
+                        ctx.db, ctx.user, ctx.habitat.id, read, typed, avp_funded=avp_funded
                     ),
-                    "Temps enregistré.",
+                    f"Semaine du {fmt.fr_date(monday)} enregistrée pour {person}.",
                 )
 
 
