@@ -129,6 +129,42 @@ def test_following_up_then_closing_a_tension(page_as, demo_db):
     assert tension.id not in app.dataframe[0].value["N°"].tolist()
 
 
+def test_a_tension_date_and_description_are_corrected_and_the_old_ones_kept(page_as, demo_db):
+    tension = _open_tension(demo_db, "Dispute au sujet du linje")
+    form = f"tension.{tension.id}"
+    app = page_as(Screen.TENSIONS, "animator")
+
+    app.date_input(key=f"{form}.occurred_on").set_value(date(2026, 6, 2))
+    app.text_area(key=f"{form}.description").input("Dispute au sujet du linge")
+    app = _click(app, "Enregistrer le suivi")
+
+    assert not app.exception
+    with store.connect(demo_db) as db:
+        corrected = store.get(db, Tension, tension.id)
+        last = store.history(db, "tension", tension.id)[-1]
+    assert (corrected.occurred_on, corrected.description) == (
+        date(2026, 6, 2),
+        "Dispute au sujet du linge",
+    )
+    assert last.before["description"] == "Dispute au sujet du linje"
+    assert last.before["occurred_on"] == "2000-01-01"
+
+
+def test_a_correction_dating_a_tension_tomorrow_is_refused_under_the_date(page_as, demo_db):
+    tension = _open_tension(demo_db)
+    form = f"tension.{tension.id}"
+    app = page_as(Screen.TENSIONS, "animator")
+
+    app.date_input(key=f"{form}.occurred_on").set_value(TODAY + timedelta(days=1))
+    app = _click(app, "Enregistrer le suivi")
+
+    assert error_under(app, f"{form}.occurred_on").endswith(
+        "est dans le futur (nous sommes le 30/06/2026)"
+    )
+    with store.connect(demo_db) as db:
+        assert store.get(db, Tension, tension.id).version == 1
+
+
 def test_closing_without_a_resolution_date_is_refused_next_to_the_field(page_as, demo_db):
     tension = _open_tension(demo_db)
     form = f"tension.{tension.id}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from habitat import store
@@ -183,10 +185,25 @@ def _follow_up_form(
     tension = by_id[chosen]
     form = f"tension.{tension.id}"
     version = forms.opened_version(form, tension)
-    fields = ["actions", "status", "resolved_on", "severity"]
+    fields = ["occurred_on", "description", "actions", "status", "resolved_on", "severity"]
     forms.status(form, fields)
     with st.form(form):
-        st.markdown(fmt.plain(tension.description))
+        st.caption(
+            "Corriger la date ou la description garde la version précédente dans l'historique."
+        )
+        occurred_on = st.date_input(
+            "Survenue le",
+            value=tension.occurred_on,
+            min_value=min(tension.occurred_on, ctx.today - timedelta(days=3660)),
+            max_value=ctx.today + timedelta(days=3660),
+            format="DD/MM/YYYY",
+            key=f"{form}.occurred_on",
+        )
+        forms.field_error(form, "occurred_on")
+        description = st.text_area(
+            "Description", value=tension.description, key=f"{form}.description"
+        )
+        forms.field_error(form, "description")
         severity = st.selectbox(
             "Gravité",
             options(Severity),
@@ -223,6 +240,8 @@ def _follow_up_form(
                     tension.id,
                     version,
                     {
+                        "occurred_on": occurred_on,
+                        "description": description,
                         "severity": severity,
                         "actions": actions.strip() or None,
                         "status": status,
