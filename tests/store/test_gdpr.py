@@ -339,7 +339,7 @@ TEXT_NAMING_NOBODY = {
     "provider": {"name", "phone", "email", "address", "services", "finess"},
     "support_plan": {"goals"},
     "intervention": set(),
-    "activity": {"title", "location", "description"},
+    "activity": {"title", "location", "description", "cancelled_reason"},
     "liaison_note": set(),
     "tension": set(),
     "council_meeting": {"agenda", "minutes"},

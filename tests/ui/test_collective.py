@@ -24,6 +24,7 @@ from habitat.store.entities import (
 from habitat.store.queries_collective import MonthlyAttendance
 
 from .conftest import TODAY, texts
+from .field_errors import error_under
 from .test_providers import next_after
 
 
@@ -337,3 +338,99 @@ def test_participation_rule_flags_the_left_out():
         date(2026, 7, 1),
     )
     assert len(collective.month_keys(*collective.participation_window(TODAY))) == 12
+
+
+def test_an_activity_to_come_is_moved_then_cancelled_with_its_reason(
+    page_as, demo_db, fresh_activity
+):
+    form = f"activity.{fresh_activity.id}"
+    app = page_as(Screen.COLLECTIVE, Role.ANIMATOR)
+    app.selectbox(key="activity.pick").select(fresh_activity.id)
+    app = app.run()
+    assert app.text_input(key=f"{form}.title").value == "Atelier tricot"
+    app.text_input(key=f"{form}.title").input("Atelier tricot et thé")
+    app.time_input(key=f"{form}.start").set_value(time(21, 0))
+    app = _submit(app, "Enregistrer les modifications")
+
+    assert not app.exception
+    assert "Activité modifiée : Atelier tricot et thé." in texts(app)
+    with store.connect(demo_db) as db:
+        moved = store.get(db, Activity, fresh_activity.id)
+    assert (moved.title, moved.starts_at.time(), moved.version) == (
+        "Atelier tricot et thé",
+        time(21, 0),
+        2,
+    )
+
+    app.selectbox(key="activity.pick").select(fresh_activity.id)
+    app = _submit(app.run(), "Annuler cette activité")
+    assert error_under(app, f"activity_cancel.{fresh_activity.id}.cancelled_reason") == (
+        "Motif d'annulation : dites pourquoi l'activité est annulée"
+        " (le motif s'affiche sur le calendrier)"
+    )
+    app.text_input(key=f"activity_cancel.{fresh_activity.id}.cancelled_reason").input(
+        "Médiathèque fermée"
+    )
+    app = _submit(app, "Annuler cette activité")
+
+    assert not app.exception
+    assert "Activité annulée : Atelier tricot et thé." in texts(app)
+    week = app.dataframe[0].value
+    assert "Atelier tricot et thé — annulée (Médiathèque fermée)" in list(week["Activité"])
+    # A cancelled activity is no longer offered for attendance.
+    app = _open(app, "Présences")
+    offered = app.selectbox(key="collective.attendance.activity").options
+    assert not any("Atelier tricot" in o for o in offered)
+
+
+def test_an_activity_that_took_place_is_not_offered_for_change(page_as, demo_db):
+    with store.connect(demo_db) as db:
+        store.create(
+            db,
+            "test",
+            Activity,
+            {
+                "habitat_id": 1,
+                "title": "Marche d'hier",
+                "starts_at": datetime(2026, 6, 29, 10, 0),
+                "ends_at": datetime(2026, 6, 29, 11, 0),
+                "place": "outside",
+            },
+        )
+    app = page_as(Screen.COLLECTIVE, Role.ANIMATOR)
+    assert "Marche d'hier" in list(app.dataframe[0].value["Activité"])
+    offered = app.selectbox(key="activity.pick").options
+    assert offered and not any("Marche d'hier" in o for o in offered)
+
+
+def test_a_booking_to_come_is_cancelled_and_frees_the_space(page_as, demo_db):
+    with store.connect(demo_db) as db:
+        coming = store.find(
+            db,
+            Booking,
+            "starts_at >= '2026-06-30' AND starts_at < '2026-07-06'",
+            order_by="starts_at",
+        )[0]
+    app = _open(page_as(Screen.COLLECTIVE, Role.ANIMATOR), "Réservations des espaces")
+    app.selectbox(key="booking.cancel.booking").select(coming.id)
+    app = _submit(app, "Annuler la réservation")
+
+    assert not app.exception
+    assert f"Réservation annulée : {coming.purpose}" in texts(app)
+    assert coming.id not in app.selectbox(key="booking.cancel.booking").options
+    with store.connect(demo_db) as db:
+        assert store.get(db, Booking, coming.id).archived_at is not None
+        assert store.history(db, "booking", coming.id)[-1].action == "archive"
+        # The space is free again at that time.
+        store.create(
+            db,
+            "test",
+            Booking,
+            {**coming.model_dump(exclude={"id", "version", "archived_at"}), "purpose": "Autre"},
+        )
+
+
+def test_a_family_member_cannot_cancel_bookings(page_as):
+    app = _open(page_as(Screen.COLLECTIVE, Role.RESIDENT), "Réservations des espaces")
+    assert not app.exception
+    assert not [b for b in app.get("form_submit_button") if b.label == "Annuler la réservation"]

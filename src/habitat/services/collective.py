@@ -15,7 +15,15 @@ from habitat.services import records
 from habitat.services.access import User
 from habitat.services.arguments import checked
 from habitat.store.audit import last_author
-from habitat.store.entities import Attendance, DecisionStatus, HouseRule, Id, Presence
+from habitat.store.entities import (
+    Activity,
+    Attendance,
+    DecisionStatus,
+    HouseRule,
+    Id,
+    Presence,
+)
+from habitat.store.errors import InvalidRecord
 from habitat.store.queries_collective import MonthlyAttendance
 
 #: Participation is followed over this many months, the current one included.
@@ -164,6 +172,29 @@ def take_attendance(
                 records.update(db, user, Attendance, row.id, row.version, {"status": status})
                 updated += 1
     return AttendanceSaved(created, updated)
+
+
+@checked
+def cancel_activity(
+    db: sqlite_utils.Database, user: User, activity_id: Id, version: int, reason: str | None
+) -> Activity:
+    """Call off an activity still to come; the reason shows on the calendar.
+
+    Raises:
+        Forbidden: the role may not change activities.
+        InvalidRecord: no reason given, or the activity already took place (nothing written).
+        Conflict: the activity changed since it was read (nothing written).
+    """
+    if reason is None or not reason.strip():
+        raise InvalidRecord.one(
+            Activity.label_fr,
+            "cancelled_reason",
+            "a cancellation says why",
+            "dites pourquoi l'activité est annulée (le motif s'affiche sur le calendrier)",
+        )
+    return records.update(
+        db, user, Activity, activity_id, version, {"cancelled_reason": reason.strip()}
+    )
 
 
 def adopt_house_rule(

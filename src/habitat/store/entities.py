@@ -483,6 +483,13 @@ class Activity(Record):
     space_id: Id | None = None
     location: ShortText | None = None
     description: LongText | None = None
+    #: Set when the activity is called off: it stays on the calendar, said cancelled.
+    cancelled_reason: ShortText | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the activity was called off."""
+        return self.cancelled_reason is not None
 
     @model_validator(mode="after")
     def _times(self) -> Activity:

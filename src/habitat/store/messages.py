@@ -83,6 +83,7 @@ FIELD_LABELS: dict[str, str] = {
     "place": "Lieu",
     "space_id": "Espace commun",
     "location": "Adresse ou lieu",
+    "cancelled_reason": "Motif d'annulation",
     "activity_id": "Activité",
     "status": "Statut",
     "booked_by": "Réservé par",

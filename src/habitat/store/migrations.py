@@ -497,6 +497,12 @@ def m007_dwellings_and_weekly_rota(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_presence_exception_pattern_id ON presence_exception (pattern_id)")
 
 
+@migrations()
+def m008_activity_cancellation(db: sqlite_utils.Database) -> None:
+    """An activity called off keeps its place on the calendar, with the reason."""
+    db.execute("ALTER TABLE activity ADD COLUMN cancelled_reason TEXT")
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

@@ -85,7 +85,7 @@ def pseudonymised(db: sqlite_utils.Database, habitat_id: int, as_of: date) -> di
             row[0]: row[1]
             for row in db.execute(
                 "SELECT place, COUNT(*) FROM activity WHERE habitat_id = ? AND archived_at IS NULL"
-                " AND starts_at > ? AND starts_at <= ? GROUP BY place",
+                " AND cancelled_reason IS NULL AND starts_at > ? AND starts_at <= ? GROUP BY place",
                 [habitat_id, since, until + "T23:59:59"],
             )
         }

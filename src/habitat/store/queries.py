@@ -597,13 +597,13 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
         row[0]: row[1]
         for row in db.execute(
             "SELECT category, COUNT(*) FROM activity WHERE habitat_id = ? AND archived_at IS NULL"
-            " AND starts_at >= ? AND starts_at < ? GROUP BY category",
+            " AND cancelled_reason IS NULL AND starts_at >= ? AND starts_at < ? GROUP BY category",
             [habitat_id, *stamp],
         )
     }
     outside = db.execute(
         "SELECT COUNT(*) FROM activity WHERE habitat_id = ? AND archived_at IS NULL"
-        " AND place = 'outside' AND starts_at >= ? AND starts_at < ?",
+        " AND cancelled_reason IS NULL AND place = 'outside' AND starts_at >= ? AND starts_at < ?",
         [habitat_id, *stamp],
     ).fetchone()[0]
     participation = {

@@ -35,7 +35,13 @@ def check(db: sqlite_utils.Database, record: Record) -> None:
     Raises:
         InvalidRecord: the field at fault, with its French reason.
     """
-    if isinstance(record, Booking | Activity) and record.archived_at is None:
+    if isinstance(record, Activity) and record.id is not None:
+        _check_activity_change(db, record)
+    if (
+        isinstance(record, Booking | Activity)
+        and record.archived_at is None
+        and not getattr(record, "cancelled", False)
+    ):
         _check_space_clash(db, record)
     if isinstance(record, Resident) and record.archived_at is None:
         _check_dwelling(db, record)
@@ -106,11 +112,53 @@ def _check_after_plan_start(db: sqlite_utils.Database, review: PlanReview) -> No
         )
 
 
+#: What makes an activity what it was: fixed once its day has passed.
+_ACTIVITY_FACTS = ("title", "category", "starts_at", "ends_at", "place", "space_id", "location")
+
+
+def _check_activity_change(db: sqlite_utils.Database, activity: Activity) -> None:
+    """An activity is changed or called off before its day; after, it is what happened.
+
+    Its description may still be completed (what was done, who led it).
+    """
+    stored = next(db.query("SELECT * FROM activity WHERE id = ?", [activity.id]), None)
+    if stored is None:
+        return
+    day = date.fromisoformat(stored["starts_at"][:10])
+    if day >= clock.today():
+        return
+    before = Activity.from_row({k: v for k, v in stored.items() if k in Activity.model_fields})
+    if activity.cancelled_reason != before.cancelled_reason:
+        raise InvalidRecord.one(
+            activity.label_fr,
+            "cancelled_reason",
+            f"the activity took place on {day.isoformat()}: it can no longer be called off",
+            f"l'activité a eu lieu le {_fr_day(day.isoformat())} : elle ne s'annule plus "
+            "(notez plutôt les absents dans les présences)",
+        )
+    for field in _ACTIVITY_FACTS:
+        if getattr(activity, field) != getattr(before, field):
+            raise InvalidRecord.one(
+                activity.label_fr,
+                field,
+                f"the activity took place on {day.isoformat()}: it is no longer changed",
+                f"l'activité a eu lieu le {_fr_day(day.isoformat())} : seule sa description "
+                "se complète encore",
+            )
+
+
 def _check_activity_started(db: sqlite_utils.Database, attendance: Attendance) -> None:
-    """Who came is recorded once the activity's day has come."""
+    """Who came is recorded once the activity's day has come, for an activity not cancelled."""
     row = db.execute(
-        "SELECT starts_at FROM activity WHERE id = ?", [attendance.activity_id]
+        "SELECT starts_at, cancelled_reason FROM activity WHERE id = ?", [attendance.activity_id]
     ).fetchone()
+    if row is not None and row[1] is not None:
+        raise InvalidRecord.one(
+            attendance.label_fr,
+            "status",
+            "the activity was cancelled",
+            f"l'activité a été annulée ({row[1]}) : pas de présences à noter",
+        )
     if row is not None and date.fromisoformat(row[0][:10]) > clock.today():
         raise InvalidRecord.one(
             attendance.label_fr,
@@ -217,7 +265,7 @@ def _check_space_clash(db: sqlite_utils.Database, use: Booking | Activity) -> No
         " WHERE space_id = ? AND archived_at IS NULL AND id IS NOT ?"
         " AND starts_at < ? AND ends_at > ?"
         " UNION ALL SELECT title, starts_at, ends_at FROM activity"
-        " WHERE space_id = ? AND archived_at IS NULL AND id IS NOT ?"
+        " WHERE space_id = ? AND archived_at IS NULL AND cancelled_reason IS NULL AND id IS NOT ?"
         " AND starts_at < ? AND ends_at > ?"
         " LIMIT 1",
         [use.space_id, booking_id, end, start, use.space_id, activity_id, end, start],

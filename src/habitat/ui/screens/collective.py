@@ -37,6 +37,7 @@ WEEK = "collective.week"
 TAB = "collective.tab"
 NEW_ACTIVITY = "activity.new"
 NEW_BOOKING = "booking.new"
+CANCEL_BOOKING = "booking.cancel"
 NEW_PROJECT = "project.new"
 LOW_FLAG = "⚠️ faible"
 #: The attendance tab lists the activities of the last two weeks: attendance is
@@ -133,7 +134,15 @@ def _calendar(ctx: shell.Context) -> None:
                     f"{fmt.fr_time(x.activity.starts_at)}–{fmt.fr_time(x.activity.ends_at)}"
                     for x in lines
                 ],
-                "Activité": [x.activity.title for x in lines],
+                "Activité": [
+                    x.activity.title
+                    + (
+                        f" — annulée ({x.activity.cancelled_reason})"
+                        if x.activity.cancelled
+                        else ""
+                    )
+                    for x in lines
+                ],
                 "Type": [fr(x.activity.category) for x in lines],
                 "Lieu": [_where(x) for x in lines],
                 "Présents": [f"{x.present} / {x.recorded}" if x.recorded else "—" for x in lines],
@@ -146,6 +155,8 @@ def _calendar(ctx: shell.Context) -> None:
             "Nouvelle activité", expanded=bool(st.session_state.get(f"{NEW_ACTIVITY}:errors"))
         ):
             _activity_form(ctx, monday)
+        with st.expander("Modifier ou annuler une activité à venir"):
+            _change_activity(ctx, lines)
 
 
 def _spaces(ctx: shell.Context) -> dict[int, CommonSpace]:
@@ -172,58 +183,131 @@ def _optional(text: str | None) -> str | None:
     return text if text and text.strip() else None
 
 
+_ACTIVITY_FIELDS = ["title", "category", "starts_at", "ends_at", "place", "space_id", "location"]
+
+
+def _activity_inputs(
+    ctx: shell.Context, form: str, current: Activity | None, default_day: date
+) -> dict:
+    """The inputs of an activity (empty for a new one, filled for a change); its data."""
+    spaces = _spaces(ctx)
+    categories, places, space_ids = options(ActivityCategory), options(Place), [None, *spaces]
+    title = st.text_input(
+        forms.label("title"), value=current.title if current else "", key=f"{form}.title"
+    )
+    forms.field_error(form, "title")
+    category = st.selectbox(
+        forms.label("category"),
+        categories,
+        index=categories.index(current.category.value) if current else 0,
+        format_func=enum_fmt(ActivityCategory),
+        key=f"{form}.category",
+    )
+    forms.field_error(form, "category")
+    if current is None:
+        starts_at, ends_at = _when(form, default_day, time(14, 0), time(16, 0))
+    else:
+        starts_at, ends_at = _when(
+            form, current.starts_at.date(), current.starts_at.time(), current.ends_at.time()
+        )
+    place = st.radio(
+        forms.label("place"),
+        places,
+        index=places.index(current.place.value) if current else 0,
+        format_func=enum_fmt(Place),
+        horizontal=True,
+        key=f"{form}.place",
+    )
+    forms.field_error(form, "place")
+    space_id = st.selectbox(
+        forms.label("space_id"),
+        space_ids,
+        index=space_ids.index(current.space_id) if current and current.space_id in spaces else 0,
+        format_func=lambda i: "Aucun" if i is None else spaces[i].name,
+        key=f"{form}.space_id",
+    )
+    forms.field_error(form, "space_id")
+    location = st.text_input(
+        forms.label("location"),
+        value=(current.location or "") if current else "",
+        key=f"{form}.location",
+    )
+    forms.field_error(form, "location")
+    description = st.text_area(
+        forms.label("description"),
+        value=(current.description or "") if current else "",
+        key=f"{form}.description",
+    )
+    forms.field_error(form, "description")
+    return {
+        "title": title,
+        "category": category,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": place,
+        "space_id": space_id,
+        "location": _optional(location),
+        "description": _optional(description),
+    }
+
+
 def _activity_form(ctx: shell.Context, monday: date) -> None:
     form = NEW_ACTIVITY
-    spaces = _spaces(ctx)
-    forms.status(
-        form, ["title", "category", "starts_at", "ends_at", "place", "space_id", "location"]
-    )
+    forms.status(form, _ACTIVITY_FIELDS)
     with st.form(form):
-        title = st.text_input(forms.label("title"), key=f"{form}.title")
-        forms.field_error(form, "title")
-        category = st.selectbox(
-            forms.label("category"),
-            options(ActivityCategory),
-            format_func=enum_fmt(ActivityCategory),
-            key=f"{form}.category",
-        )
-        forms.field_error(form, "category")
-        starts_at, ends_at = _when(form, max(monday, ctx.today), time(14, 0), time(16, 0))
-        place = st.radio(
-            forms.label("place"),
-            options(Place),
-            format_func=enum_fmt(Place),
-            horizontal=True,
-            key=f"{form}.place",
-        )
-        forms.field_error(form, "place")
-        space_id = st.selectbox(
-            forms.label("space_id"),
-            [None, *spaces],
-            format_func=lambda i: "Aucun" if i is None else spaces[i].name,
-            key=f"{form}.space_id",
-        )
-        forms.field_error(form, "space_id")
-        location = st.text_input(forms.label("location"), key=f"{form}.location")
-        forms.field_error(form, "location")
-        description = st.text_area(forms.label("description"), key=f"{form}.description")
-        forms.field_error(form, "description")
+        data = _activity_inputs(ctx, form, None, max(monday, ctx.today))
         if st.form_submit_button("Ajouter l'activité", type="primary"):
-            data = {
-                "habitat_id": ctx.habitat.id,
-                "title": title,
-                "category": category,
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "place": place,
-                "space_id": space_id,
-                "location": _optional(location),
-                "description": _optional(description),
-            }
             forms.submit(
                 form,
-                lambda: records.create(ctx.db, ctx.user, Activity, data),
+                lambda: records.create(
+                    ctx.db, ctx.user, Activity, {"habitat_id": ctx.habitat.id, **data}
+                ),
                 "Activité ajoutée au calendrier.",
+            )
+
+
+def _change_activity(ctx: shell.Context, lines: list[ActivityLine]) -> None:
+    """Change or call off an activity still to come (one that took place stays as it was)."""
+    coming = {
+        x.activity.id: x.activity
+        for x in lines
+        if x.activity.starts_at.date() >= ctx.today and not x.activity.cancelled
+    }
+    if not coming:
+        st.info("Aucune activité à venir cette semaine.")
+        return
+    chosen = st.selectbox(
+        "Activité à modifier ou annuler",
+        list(coming),
+        format_func=lambda i: f"{fmt.fr_datetime(coming[i].starts_at)} · {coming[i].title}",
+        key="activity.pick",
+    )
+    activity = coming[chosen]
+    form = f"activity.{activity.id}"
+    version = forms.opened_version(form, activity)
+    forms.status(form, _ACTIVITY_FIELDS)
+    with st.form(form):
+        data = _activity_inputs(ctx, form, activity, activity.starts_at.date())
+        if st.form_submit_button("Enregistrer les modifications", type="primary"):
+            forms.submit(
+                form,
+                lambda: records.update(ctx.db, ctx.user, Activity, activity.id, version, data),
+                f"Activité modifiée : {data['title']}.",
+            )
+    cancel = f"activity_cancel.{activity.id}"
+    forms.status(cancel, ["cancelled_reason"])
+    with st.form(cancel):
+        reason = st.text_input(
+            "Motif d'annulation (affiché sur le calendrier)",
+            key=f"{cancel}.cancelled_reason",
+            max_chars=200,
+        )
+        forms.field_error(cancel, "cancelled_reason")
+        if st.form_submit_button("Annuler cette activité"):
+            forms.submit(
+                cancel,
+                lambda: collective.cancel_activity(ctx.db, ctx.user, activity.id, version, reason),
+                f"Activité annulée : {activity.title}.",
             )
 
 
@@ -232,7 +316,11 @@ def _activity_form(ctx: shell.Context, monday: date) -> None:
 
 def _attendance(ctx: shell.Context) -> None:
     start = ctx.today - timedelta(days=ATTENDANCE_DAYS - 1)
-    lines = activities_between(ctx.db, ctx.habitat.id, start, ctx.today + timedelta(days=1))
+    lines = [
+        x
+        for x in activities_between(ctx.db, ctx.habitat.id, start, ctx.today + timedelta(days=1))
+        if not x.activity.cancelled
+    ]
     st.caption(
         f"Activités des {ATTENDANCE_DAYS} derniers jours, la plus récente d'abord. "
         "Les présences se relèvent le jour même ou dans les jours qui suivent."
@@ -474,6 +562,37 @@ def _bookings(ctx: shell.Context) -> None:
     if may_write(ctx.user, Booking.table):
         st.subheader("Réserver un espace")
         _booking_form(ctx, monday)
+        if ctx.user.is_animator:
+            with st.expander("Annuler une réservation à venir"):
+                _cancel_booking(ctx, [x.booking for x in lines])
+
+
+def _cancel_booking(ctx: shell.Context, bookings: list[Booking]) -> None:
+    """Call off a booking still to come: it frees the space and stays in the history."""
+    coming = {b.id: b for b in bookings if b.starts_at.date() >= ctx.today}
+    if not coming:
+        st.info("Aucune réservation à venir cette semaine.")
+        return
+    form = CANCEL_BOOKING
+    forms.status(form)
+    with st.form(form):
+        chosen = st.selectbox(
+            "Réservation",
+            list(coming),
+            format_func=lambda i: (
+                f"{fmt.fr_datetime(coming[i].starts_at)} · {coming[i].purpose}"
+                f" · {coming[i].booked_by}"
+            ),
+            key=f"{form}.booking",
+        )
+        if st.form_submit_button("Annuler la réservation"):
+            booking = coming[chosen]
+            forms.submit(
+                form,
+                lambda: records.archive(ctx.db, ctx.user, Booking, booking.id, booking.version),
+                f"Réservation annulée : {booking.purpose} "
+                f"({fmt.fr_datetime(booking.starts_at)}). L'espace est libre.",
+            )
 
 
 def _booking_form(ctx: shell.Context, monday: date) -> None:
