@@ -29,7 +29,7 @@ run: $(STAMP)
 ## The browser tests run in a process of their own: Playwright's event loop stays out of the rest.
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -m "not browser"
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest -m browser --reruns 1 --only-rerun TimeoutError
 
 ## test-fast: the suite without the browser and slow tests (Dask processes, long sweeps)
 test-fast: $(STAMP)
