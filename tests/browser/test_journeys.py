@@ -513,3 +513,27 @@ def test_a_script_typed_in_a_note_is_shown_as_text(server, page):
     assert page.evaluate("window.__xss") is None
     assert page.locator('img[src="x"], img[src="y"]').count() == 0
     assert dialogs == []
+
+
+# --- 7. The dashboard's alerts lead where they are dealt with ---------------------------
+
+
+def test_an_overdue_review_alert_opens_the_resident_file(server, page):
+    """Must not happen: an alert that names nobody, or leads nowhere."""
+    sign_in(page, server, "animator")
+    page.get_by_role("heading", name="Tableau de bord").wait_for()
+    settle(page)
+    expect(page.get_by_text("en retard)").first).to_be_visible()
+    row = (
+        page.locator('[data-testid="stHorizontalBlock"]')
+        .filter(has_text="projet d'accompagnement à revoir depuis")
+        .first
+    )
+    text = row.inner_text()
+    assert "En retard" in text
+    name = text.split(" : ")[0].split("·")[-1].strip()
+    row.get_by_role("button", name="Ouvrir la fiche").click()
+    page.get_by_role("heading", name="Habitants", exact=True).wait_for()
+    page.get_by_role("heading", name=name).wait_for()
+    settle(page)
+    assert page.get_by_text("Traceback").count() == 0

@@ -143,6 +143,30 @@ def test_dashboard_alerts_name_what_needs_attention(fresh_db, habitat):
     no_contact = [a for a in board.alerts if a.kind == "no_contact"]
     assert [a.resident_id for a in no_contact] == [alone.id]
     assert "Solange Test" in no_contact[0].message_fr
+    assert no_contact[0].screen == "carers"
+    # Each alert names who it is about, says whether it is late, and where it is dealt with.
+    (review,) = [a for a in board.alerts if a.kind == "plan_review"]
+    assert review.message_fr == ("Odette Test : projet d'accompagnement à revoir le 10/03/2025.")
+    assert (review.resident_id, review.screen, review.overdue) == (
+        with_family.id,
+        "residents",
+        False,
+    )
+    late = dashboard(fresh_db, habitat.id, date(2025, 3, 12))
+    (review,) = [a for a in late.alerts if a.kind == "plan_review"]
+    assert review.overdue
+    assert review.message_fr == (
+        "Odette Test : projet d'accompagnement à revoir depuis le 10/03/2025 (en retard)."
+    )
+    # The overlap gives the time both are there: from 8h15 to 8h30, not the first start.
+    (overlap,) = [a for a in board.alerts if a.kind == "visit_overlap"]
+    assert overlap.message_fr == (
+        "Odette Test, le 03/03/2025 : Infirmière libérale et SAAD du quartier interviennent"
+        " en même temps, de 8h15 à 8h30."
+    )
+    assert (overlap.resident_id, overlap.screen) == (with_family.id, "providers")
+    (gap,) = [a for a in board.alerts if a.kind == "rota_gap"]
+    assert gap.screen == "settings" and "le premier le 03/03/2025 à 8h00" in gap.message_fr
     assert [v.provider for v in board.visits_today] == ["Infirmière libérale", "SAAD du quartier"]
 
     store.update(

@@ -333,6 +333,11 @@ def test_participation_rule_flags_the_left_out():
         (2, False),
         (1, False),
     ]
+    # A resident who arrived less than four weeks ago is listed, never flagged.
+    rows = collective.participation(monthly, [1, 2, 3, 4], newcomers=[4])
+    assert dict((p.resident_id, p.low) for p in rows)[4] is False
+    arrivals = {4: date(2026, 6, 3), 5: date(2026, 6, 2), 6: date(2025, 1, 1)}
+    assert collective.newcomers(arrivals, date(2026, 6, 30)) == {4}  # 27 days; 28 is not new
     assert collective.participation_window(date(2026, 6, 30)) == (
         date(2025, 7, 1),
         date(2026, 7, 1),

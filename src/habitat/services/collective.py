@@ -41,6 +41,15 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+#: A resident is a newcomer for four weeks: no participation alert meanwhile.
+NEWCOMER_DAYS = 28
+
+
+def newcomers(arrivals: Mapping[int, date], today: date) -> set[int]:
+    """The residents who arrived less than `NEWCOMER_DAYS` ago (by their entry date)."""
+    return {i for i, entry in arrivals.items() if (today - entry).days < NEWCOMER_DAYS}
+
+
 def participation_window(today: date, months: int = PARTICIPATION_MONTHS) -> tuple[date, date]:
     """First day of the month `months - 1` months before `today`'s, and tomorrow."""
     year, month = today.year, today.month - (months - 1)
@@ -76,14 +85,19 @@ class Participation:
 
 
 def participation(
-    monthly: Iterable[MonthlyAttendance], resident_ids: Iterable[int] = ()
+    monthly: Iterable[MonthlyAttendance],
+    resident_ids: Iterable[int] = (),
+    newcomers: Iterable[int] = (),
 ) -> list[Participation]:
     """Totals per resident over the window, lowest rate first, the left out flagged.
 
     Args:
         monthly: attendance per resident and month (from the store).
         resident_ids: residents to list even with nothing recorded (flagged low).
+        newcomers: residents who arrived less than `NEWCOMER_DAYS` ago: listed, never
+            flagged (a first month is for settling in, and leaves too few activities).
     """
+    recent = set(newcomers)
     totals: dict[int, list[int]] = {resident_id: [0, 0, 0] for resident_id in resident_ids}
     for row in monthly:
         total = totals.setdefault(row.resident_id, [0, 0, 0])
@@ -99,7 +113,7 @@ def participation(
             present,
             excused,
             recorded,
-            low=recorded == 0 or present / recorded < threshold,
+            low=resident_id not in recent and (recorded == 0 or present / recorded < threshold),
         )
         for resident_id, (present, excused, recorded) in totals.items()
     ]

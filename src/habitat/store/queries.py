@@ -52,6 +52,10 @@ class Alert:
     kind: str
     message_fr: str
     resident_id: int | None = None
+    #: The screen where it is dealt with (a `Screen` value).
+    screen: str = "dashboard"
+    #: Past its date (a review not done in time), not only coming.
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -301,6 +305,16 @@ def dashboard(db: sqlite_utils.Database, habitat_id: int, day: date) -> Dashboar
     return board
 
 
+def _fr_time(moment: time | datetime) -> str:
+    """`7h30`, as French screens write a time."""
+    return f"{moment.hour}h{moment.minute:02d}"
+
+
+def _fr_hours(hours: float) -> str:
+    """`2,5 h`, with a decimal comma."""
+    return f"{hours:.1f}".replace(".", ",").removesuffix(",0") + " h"
+
+
 def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit]) -> list[Alert]:
     alerts = []
     ids = [r.id for r in board.residents]
@@ -313,49 +327,72 @@ def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit
             ids,
         )
     }
+    names = {r.id: r.full_name for r in board.residents}
     for resident in board.residents:
         if resident.id not in with_carer and not resident.emergency_contact:
             alerts.append(
                 Alert(
                     "no_contact",
-                    f"{resident.full_name} n'a ni proche ni contact d'urgence.",
+                    f"{resident.full_name} n'a ni proche ni contact d'urgence : "
+                    "ajoutez un proche ou un contact d'urgence.",
                     resident.id,
+                    screen="carers",
                 )
             )
     notice = (board.day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat()
+    today = board.day.isoformat()
     for row in db.query(
         f"SELECT id, resident_id, review_due FROM support_plan WHERE archived_at IS NULL"
-        f" AND review_due <= ? AND resident_id IN ({marks})",
+        f" AND review_due <= ? AND resident_id IN ({marks}) ORDER BY review_due",
         [notice, *ids],
     ):
+        late = row["review_due"] < today
         alerts.append(
             Alert(
                 "plan_review",
-                f"Projet d'accompagnement à revoir le {_fr_date(row['review_due'])}.",
+                f"{names[row['resident_id']]} : projet d'accompagnement à revoir "
+                + (
+                    f"depuis le {_fr_date(row['review_due'])} (en retard)."
+                    if late
+                    else f"le {_fr_date(row['review_due'])}."
+                ),
                 row["resident_id"],
+                screen="residents",
+                overdue=late,
             )
         )
     for row in db.query(
         f"SELECT a.review_on, s.resident_id FROM risk_agreement a"
         f" JOIN support_plan s ON s.id = a.plan_id"
         f" WHERE a.archived_at IS NULL AND s.archived_at IS NULL AND a.review_on <= ?"
-        f" AND s.resident_id IN ({marks})",
+        f" AND s.resident_id IN ({marks}) ORDER BY a.review_on",
         [notice, *ids],
     ):
+        late = row["review_on"] < today
         alerts.append(
             Alert(
                 "risk_review",
-                f"Accord autonomie-sécurité à revoir le {_fr_date(row['review_on'])}.",
+                f"{names[row['resident_id']]} : accord autonomie-sécurité à revoir "
+                + (
+                    f"depuis le {_fr_date(row['review_on'])} (en retard)."
+                    if late
+                    else f"le {_fr_date(row['review_on'])}."
+                ),
                 row["resident_id"],
+                screen="residents",
+                overdue=late,
             )
         )
     if board.gaps_week:
         hours = sum(g.hours for g in board.gaps_week)
+        first = board.gaps_week[0]
         alerts.append(
             Alert(
                 "rota_gap",
                 f"Planning de présence : {len(board.gaps_week)} créneau(x) non couvert(s) "
-                f"cette semaine ({hours:.1f} h).",
+                f"cette semaine ({_fr_hours(hours)}), le premier le "
+                f"{_fr_date(first.starts_at.date().isoformat())} à {_fr_time(first.starts_at)}.",
+                screen="settings",
             )
         )
     if board.avp_hours_planned > 0:
@@ -366,7 +403,8 @@ def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit
                     "avp_time",
                     f"Temps financé par l'AVP : {board.avp_hours_used:.0f} h réalisées pour "
                     f"{board.avp_hours_planned:.0f} h prévues depuis le 1er janvier "
-                    f"({ratio:.0%}).",
+                    f"({ratio:.0%}).".replace("%", " %"),
+                    screen="time",
                 )
             )
     heavy = sum(1 for r in board.residents if r.gir is not None and r.gir <= 2)
@@ -376,15 +414,20 @@ def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit
                 "gir12",
                 f"{heavy} habitants en GIR 1-2 (plus de {FIRE_RULE_GIR12_MAX}) : "
                 "vérifier les règles de sécurité incendie.",
+                screen="residents",
             )
         )
     for first, second in overlapping_visits(week_visits):
+        start = max(first.start_time, second.start_time)
+        end = min(first.end_time, second.end_time)
         alerts.append(
             Alert(
                 "visit_overlap",
-                f"Le {_fr_date(first.day.isoformat())}, {first.provider} et {second.provider} "
-                f"interviennent en même temps ({first.start_time:%H:%M}).",
+                f"{names.get(first.resident_id, 'Un habitant')}, le "
+                f"{_fr_date(first.day.isoformat())} : {first.provider} et {second.provider} "
+                f"interviennent en même temps, de {_fr_time(start)} à {_fr_time(end)}.",
                 first.resident_id,
+                screen="providers",
             )
         )
     return alerts

@@ -68,3 +68,15 @@ def link(screen: Screen, label: str, icon: str | None = None) -> None:
         st.page_link(str(page_file(screen)), label=label, icon=icon)
     except StreamlitPageNotFoundError:
         st.markdown(f"[{label}](/{screen.value})")
+
+
+def go(screen: Screen) -> None:
+    """Open another page of the menu now (its session state set before, if need be).
+
+    A page run on its own (as a page's AppTest runs it) cannot switch: it then shows
+    a link to the page's address instead.
+    """
+    try:
+        st.switch_page(str(page_file(screen)))
+    except StreamlitPageNotFoundError:
+        st.markdown(f"[Ouvrir la page](/{screen.value})")

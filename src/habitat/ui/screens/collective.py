@@ -431,12 +431,13 @@ def _month_label(key: str) -> str:
 def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
     start, end = collective.participation_window(ctx.today)
     monthly = monthly_attendance(ctx.db, ctx.habitat.id, start, end, visible)
-    current = [
-        r.id
+    present = [
+        r
         for r in queries.current_residents(ctx.db, ctx.habitat.id, ctx.today)
         if visible is None or r.id in visible
     ]
-    summary = collective.participation(monthly, current)
+    arrived = collective.newcomers({r.id: r.entry_date for r in present}, ctx.today)
+    summary = collective.participation(monthly, [r.id for r in present], arrived)
     residents = residents_by_id(ctx.db, [p.resident_id for p in summary])
     names = {i: r.full_name for i, r in residents.items()}
     st.caption(
@@ -457,7 +458,10 @@ def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
             icon="⚠️",
         )
     labels = {
-        p.resident_id: ("⚠️ " if p.low else "") + names.get(p.resident_id, "—") for p in summary
+        p.resident_id: ("⚠️ " if p.low else "")
+        + names.get(p.resident_id, "—")
+        + (" (arrivée récente)" if p.resident_id in arrived else "")
+        for p in summary
     }
     months = collective.month_keys(start, end)
     counts = {(m.resident_id, m.month): m for m in monthly}

@@ -4,12 +4,50 @@ from __future__ import annotations
 
 import streamlit as st
 
+from habitat.services.access import Screen, can_read
 from habitat.store import queries
 from habitat.store.entities import Severity
-from habitat.ui import fmt, forms, shell, tables
+from habitat.ui import fmt, forms, navigation, shell, tables
 from habitat.ui.labels import fr
+from habitat.ui.screens import residents
 
 _AGES = {"week": "moins de 7 jours", "month": "8 à 30 jours", "older": "plus de 30 jours"}
+
+
+#: Where each alert is dealt with, as the button says it.
+_WHERE = {
+    "residents": "Ouvrir la fiche",
+    "carers": "Ajouter un proche",
+    "providers": "Voir les interventions",
+    "settings": "Compléter le planning",
+    "time": "Voir le temps",
+}
+
+
+def _open(alert: queries.Alert) -> None:
+    """Go where the alert is dealt with, the resident's file chosen when it names one."""
+    if alert.resident_id is not None:
+        st.session_state[residents.SELECTED] = alert.resident_id
+    navigation.go(Screen(alert.screen))
+
+
+def _alerts(ctx: shell.Context, alerts: list[queries.Alert]) -> None:
+    """Each alert: overdue first, what it is about, and a button to where it is dealt with."""
+    late = sum(a.overdue for a in alerts)
+    st.subheader(f"Alertes ({len(alerts)}" + (f", dont {late} en retard)" if late else ")"))
+    if not alerts:
+        st.success("Rien à signaler.")
+        return
+    ordered = sorted(alerts, key=lambda a: not a.overdue)
+    for i, alert in enumerate(ordered):
+        text, action = st.columns([5, 1], vertical_alignment="center")
+        badge = "🔴 **En retard** · " if alert.overdue else "🟠 "
+        text.markdown(badge + fmt.plain(alert.message_fr))
+        screen = Screen(alert.screen)
+        if can_read(ctx.user, screen) and action.button(
+            _WHERE.get(alert.screen, "Ouvrir"), key=f"dashboard.alert.{i}"
+        ):
+            _open(alert)
 
 
 def render(ctx: shell.Context) -> None:
@@ -32,12 +70,7 @@ def render(ctx: shell.Context) -> None:
         help=f"{fmt.hours(used)} sur {fmt.hours(planned)} prévues depuis le début de l'année",
     )
 
-    st.subheader(f"Alertes ({len(board.alerts)})")
-    if not board.alerts:
-        st.success("Rien à signaler.")
-    else:
-        # One box listing every alert: an element per alert costs ~1 ms a rerun each.
-        st.warning("\n".join(f"- {fmt.plain(a.message_fr)}" for a in board.alerts), icon="⚠️")
+    _alerts(ctx, board.alerts)
 
     left, right = st.columns(2)
     with left:
