@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -11,12 +11,14 @@ from habitat.services import collective, records
 from habitat.services.access import Forbidden, Screen, user_of
 from habitat.store import queries
 from habitat.store.entities import (
+    Account,
     Activity,
     Attendance,
     Booking,
     CommonSpace,
     HouseRule,
     Presence,
+    Registration,
     Resident,
     Role,
     SharedLifeProject,
@@ -58,6 +60,26 @@ def fresh_activity(demo_db) -> Activity:
                 "category": "workshop",
                 "starts_at": datetime.combine(TODAY, time(22, 0)),
                 "ends_at": datetime.combine(TODAY, time(23, 0)),
+                "place": "outside",
+                "location": "Médiathèque",
+            },
+        )
+
+
+@pytest.fixture
+def tomorrow_activity(demo_db) -> Activity:
+    """An activity tomorrow afternoon (signing up does not depend on the hour tests run)."""
+    with store.connect(demo_db) as db:
+        return store.create(
+            db,
+            "test",
+            Activity,
+            {
+                "habitat_id": 1,
+                "title": "Atelier tricot",
+                "category": "workshop",
+                "starts_at": datetime.combine(TODAY + timedelta(days=1), time(15, 0)),
+                "ends_at": datetime.combine(TODAY + timedelta(days=1), time(16, 0)),
                 "place": "outside",
                 "location": "Médiathèque",
             },
@@ -193,9 +215,15 @@ def test_resident_sees_the_calendar_and_only_their_own_participation(page_as, de
     me = accounts[Role.RESIDENT].resident_id
     app = page_as(Screen.COLLECTIVE, Role.RESIDENT)
     assert not app.exception
-    assert [t.label for t in app.tabs] == ["Calendrier des activités", "Ma participation"]
+    assert [t.label for t in app.tabs] == [
+        "Les activités",
+        "Calendrier des activités",
+        "Ma participation",
+        "Les règles de la maison",
+    ]
     assert not app.get("form_submit_button"), "no write form"
     assert not app.get("button_group")
+    app = _open(app, "Calendrier des activités")
     with store.connect(demo_db) as db:
         others = [r for r in store.find(db, Resident, include_archived=True) if r.id != me]
         mine = store.get(db, Resident, me)
@@ -439,3 +467,56 @@ def test_a_family_member_cannot_cancel_bookings(page_as):
     app = _open(page_as(Screen.COLLECTIVE, Role.RESIDENT), "Réservations des espaces")
     assert not app.exception
     assert not [b for b in app.get("form_submit_button") if b.label == "Annuler la réservation"]
+
+
+def test_a_resident_signs_up_for_an_activity_then_withdraws(
+    page_as, demo_db, accounts, tomorrow_activity
+):
+    me = accounts[Role.RESIDENT].resident_id
+    app = page_as(Screen.COLLECTIVE, Role.RESIDENT)
+    assert "appuyez sur **Je m'inscris**" in texts(app)
+    app = app.button(key=f"signup.{tomorrow_activity.id}").click().run()
+
+    assert not app.exception
+    assert "C'est noté : vous êtes inscrit·e à « Atelier tricot »." in texts(app)
+    with store.connect(demo_db) as db:
+        (registration,) = store.find(db, Registration, "activity_id = ?", [tomorrow_activity.id])
+    assert registration.resident_id == me
+    app = app.button(key=f"withdraw.{tomorrow_activity.id}").click().run()
+    assert "vous n'êtes plus inscrit·e" in texts(app)
+    app = app.button(key=f"signup.{tomorrow_activity.id}").click().run()  # and back again
+    with store.connect(demo_db) as db:
+        rows = store.find(
+            db, Registration, "activity_id = ?", [tomorrow_activity.id], include_archived=True
+        )
+        actions = [e.action for e in store.history(db, "registration", rows[0].id)]
+    assert [r.archived_at for r in rows] == [None], "one row, signed up again"
+    assert actions == ["create", "archive", "restore"]
+    # The animator sees who signed up, in the calendar and when taking attendance.
+    app = page_as(Screen.COLLECTIVE, Role.ANIMATOR)
+    week = app.dataframe[0].value
+    assert list(week[week["Activité"] == "Atelier tricot"]["Inscrits"]) == [1]
+
+
+def test_a_resident_signs_up_only_themselves_and_only_for_what_is_to_come(
+    demo_db, accounts, tomorrow_activity, monkeypatch
+):
+    monkeypatch.setenv("HABITAT_TODAY", TODAY.isoformat())
+    with store.connect(demo_db) as db:
+        resident = user_of(db, store.get(db, Account, accounts[Role.RESIDENT].id))
+        other = next(r.id for r in _current(demo_db) if r.id != resident.resident_id)
+        with pytest.raises(Forbidden):
+            collective.sign_up(db, resident, tomorrow_activity.id, other)
+        past = store.find(db, Activity, "starts_at < ?", [TODAY.isoformat()], limit=1)[0]
+        with pytest.raises(store.InvalidRecord) as refused:
+            collective.sign_up(db, resident, past.id, resident.resident_id)
+        assert "on ne s'y inscrit plus" in refused.value.message_fr
+        assert store.find(db, Registration) == []
+
+
+def test_a_resident_reads_the_house_rules_in_plain_words_without_forms(page_as):
+    app = _open(page_as(Screen.COLLECTIVE, Role.RESIDENT), "Les règles de la maison")
+    assert not app.exception
+    assert "Dans la maison, chacun a son logement." in texts(app)
+    assert "Règles de vie" in texts(app)
+    assert not app.get("form_submit_button")

@@ -75,7 +75,7 @@ WRITE: dict[Role, frozenset[str] | None] = {
     Role.HOST: frozenset(),
     Role.PROVIDER: frozenset({"liaison_note"}),
     Role.FAMILY: frozenset({"liaison_note"}),
-    Role.RESIDENT: frozenset(),
+    Role.RESIDENT: frozenset({"registration"}),  # their own, see `collective.sign_up`
     Role.PROMOTER: frozenset(),
 }
 

@@ -22,6 +22,7 @@ from habitat.store.entities import (
     HouseRule,
     Id,
     Presence,
+    Registration,
 )
 from habitat.store.errors import InvalidRecord
 from habitat.store.queries_collective import MonthlyAttendance
@@ -209,6 +210,84 @@ def cancel_activity(
     return records.update(
         db, user, Activity, activity_id, version, {"cancelled_reason": reason.strip()}
     )
+
+
+@checked
+def sign_up(
+    db: sqlite_utils.Database, user: User, activity_id: Id, resident_id: Id
+) -> Registration:
+    """Sign a resident up for an activity to come (again, if they had withdrawn).
+
+    Raises:
+        Forbidden: the role may not, or a resident signs someone else up.
+        InvalidRecord: the activity has started or is cancelled (nothing written).
+    """
+    with store.transaction(db):
+        found = store.find(
+            db,
+            Registration,
+            "activity_id = ? AND resident_id = ?",
+            [activity_id, resident_id],
+            include_archived=True,
+        )
+        if not found:
+            return records.create(
+                db, user, Registration, {"activity_id": activity_id, "resident_id": resident_id}
+            )
+        registration = found[0]
+        if registration.archived_at is None:
+            return registration
+        records.require_own_registration(user, registration)
+        return store.unarchive(
+            db, user.actor, Registration, _id(registration), registration.version
+        )
+
+
+@checked
+def withdraw(db: sqlite_utils.Database, user: User, registration_id: Id, version: int) -> None:
+    """Withdraw a registration (kept, archived): the resident will not come after all.
+
+    Raises:
+        Forbidden: the role may not, or it is someone else's registration.
+        Conflict: it changed since it was read (nothing written).
+    """
+    registration = store.get(db, Registration, registration_id)
+    records.require_own_registration(user, registration)
+    store.archive(db, user.actor, Registration, registration_id, version)
+
+
+@checked
+def my_registrations(
+    db: sqlite_utils.Database, user: User, activity_ids: list[Id]
+) -> dict[int, Registration]:
+    """The signed-in resident's current registrations among these activities."""
+    if user.resident_id is None or not activity_ids:
+        return {}
+    marks = ",".join("?" for _ in activity_ids)
+    return {
+        r.activity_id: r
+        for r in store.find(
+            db,
+            Registration,
+            f"resident_id = ? AND activity_id IN ({marks})",
+            [user.resident_id, *activity_ids],
+        )
+    }
+
+
+def registered(db: sqlite_utils.Database, activity_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The residents signed up for each of these activities."""
+    out: dict[int, set[int]] = {i: set() for i in activity_ids}
+    if out:
+        marks = ",".join("?" for _ in out)
+        for r in store.find(db, Registration, f"activity_id IN ({marks})", list(out)):
+            out[r.activity_id].add(r.resident_id)
+    return out
+
+
+def _id(record: Registration) -> int:
+    assert record.id is not None  # read from the store
+    return record.id
 
 
 def adopt_house_rule(

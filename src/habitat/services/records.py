@@ -14,7 +14,7 @@ import sqlite_utils
 from habitat import store
 from habitat.services.access import Forbidden, User, may_write, note_refusal
 from habitat.services.arguments import checked
-from habitat.store.entities import Id, LiaisonNote
+from habitat.store.entities import Id, LiaisonNote, Registration, Role
 from habitat.store.record import Record
 
 R = TypeVar("R", bound=Record)
@@ -31,6 +31,13 @@ def _check(db: sqlite_utils.Database, user: User, model: type[Record], data: Map
     """Whether the user may write this record; the fields the rules read are validated first."""
     if not may_write(user, model.table):
         raise _refuse(user, model)
+    if model is Registration and user.role is Role.RESIDENT:
+        values = store.parse_fields(Registration, data, ("resident_id",))
+        if values["resident_id"] != user.resident_id:
+            raise Forbidden(
+                f"{user.actor} may only sign themselves up",
+                "Vous pouvez vous inscrire vous-même, pas une autre personne.",
+            )
     if model is LiaisonNote:
         values = store.parse_fields(
             LiaisonNote, data, ("audience", "resident_ids", "audience_resident_id")
@@ -81,6 +88,21 @@ def update(
     if model is LiaisonNote and not user.is_animator and not mine:
         raise _refuse(user, model)
     return store.update(db, user.actor, model, record_id, version, changes)
+
+
+def require_own_registration(user: User, registration: Registration) -> None:
+    """A registration is changed by the animator, or by the resident it is for.
+
+    Raises:
+        Forbidden: anyone else.
+    """
+    if not may_write(user, Registration.table) or (
+        user.role is Role.RESIDENT and registration.resident_id != user.resident_id
+    ):
+        raise Forbidden(
+            f"{user.actor} may not change registration {registration.id}",
+            "Vous ne pouvez pas modifier l'inscription d'une autre personne.",
+        )
 
 
 @checked

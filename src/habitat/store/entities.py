@@ -520,6 +520,17 @@ class Attendance(Record):
     status: Presence
 
 
+class Registration(Record):
+    """A resident signed up for an activity still to come (attendance is taken on the day)."""
+
+    table: ClassVar[str] = "registration"
+    label_fr: ClassVar[str] = "inscription"
+    references: ClassVar[dict[str, str]] = {"activity_id": "activity", "resident_id": "resident"}
+
+    activity_id: Id
+    resident_id: Id
+
+
 class Booking(Record):
     """A booking of a common space."""
 
@@ -932,6 +943,7 @@ RECORDS: dict[str, type[Record]] = {
         PlanReview,
         Activity,
         Attendance,
+        Registration,
         Booking,
         PresenceShift,
         PresencePattern,

@@ -503,6 +503,20 @@ def m008_activity_cancellation(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE activity ADD COLUMN cancelled_reason TEXT")
 
 
+@migrations()
+def m010_activity_registration(db: sqlite_utils.Database) -> None:
+    """Residents sign up for activities to come (one registration per resident and activity)."""
+    _record_table(
+        db,
+        "registration",
+        """
+        activity_id INTEGER NOT NULL REFERENCES activity(id),
+        resident_id INTEGER NOT NULL REFERENCES resident(id),
+        UNIQUE (activity_id, resident_id)""",
+    )
+    db.execute("CREATE INDEX idx_registration_resident_id ON registration (resident_id)")
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

@@ -8,7 +8,7 @@ when one is read, so a rule about "today" never makes a stored record unreadable
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlite_utils
 
@@ -20,6 +20,7 @@ from habitat.store.entities import (
     Carer,
     CouncilDecision,
     PlanReview,
+    Registration,
     Resident,
     RiskAgreement,
     Tension,
@@ -52,6 +53,8 @@ def check(db: sqlite_utils.Database, record: Record) -> None:
         _check_after_plan_start(db, record)
     if isinstance(record, Attendance):
         _check_activity_started(db, record)
+    if isinstance(record, Registration) and record.archived_at is None:
+        _check_activity_to_come(db, record)
 
 
 #: Dates that say something happened: none of them can be after today.
@@ -145,6 +148,32 @@ def _check_activity_change(db: sqlite_utils.Database, activity: Activity) -> Non
                 f"l'activité a eu lieu le {_fr_day(day.isoformat())} : seule sa description "
                 "se complète encore",
             )
+
+
+def _check_activity_to_come(db: sqlite_utils.Database, registration: Registration) -> None:
+    """One signs up for an activity that has not started and is not cancelled."""
+    row = db.execute(
+        "SELECT starts_at, cancelled_reason FROM activity WHERE id = ?",
+        [registration.activity_id],
+    ).fetchone()
+    if row is None:
+        return
+    if row[1] is not None:
+        raise InvalidRecord.one(
+            registration.label_fr,
+            "activity_id",
+            "the activity was cancelled",
+            f"l'activité est annulée ({row[1]})",
+        )
+    starts = datetime.fromisoformat(row[0])
+    today = clock.today()
+    if starts.date() < today or (starts.date() == today and starts.time() <= clock.now().time()):
+        raise InvalidRecord.one(
+            registration.label_fr,
+            "activity_id",
+            "the activity has started",
+            "l'activité a déjà commencé : on ne s'y inscrit plus",
+        )
 
 
 def _check_activity_started(db: sqlite_utils.Database, attendance: Attendance) -> None:

@@ -24,6 +24,8 @@ from habitat.store.messages import field_label
 from habitat.store.record import Record
 
 FLASH = "ui.flash"
+#: A refusal shown once, at the top of the next rerun (an action without a form).
+FLASH_ERROR = "ui.flash_error"
 #: The same values sent again this soon after a save are a double click: not saved twice.
 REPEAT_S = 5.0
 #: Held from the double-click check to the end of the write (the two runs are two threads).
@@ -50,6 +52,9 @@ def show_flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
         st.success(message, icon="✅")
+    refusal = st.session_state.pop(FLASH_ERROR, None)
+    if refusal:
+        st.error(refusal)
 
 
 def opened_version(form: str, record: Record) -> int:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 import streamlit as st
 
 from habitat import store
 from habitat.services import collective, records
-from habitat.services.access import may_write, visible_resident_ids
+from habitat.services.access import Forbidden, may_write, visible_resident_ids
 from habitat.store import queries
 from habitat.store.entities import (
     Activity,
@@ -55,8 +57,10 @@ def render(ctx: shell.Context) -> None:
     if visible is not None:
         # A resident: the activities and their own participation, nothing about others.
         sections = {
+            "Les activités": _my_activities,
             "Calendrier des activités": _calendar,
             "Ma participation": lambda ctx: _participation(ctx, visible),
+            "Les règles de la maison": _my_house,
         }
     else:
         sections = {
@@ -72,6 +76,85 @@ def render(ctx: shell.Context) -> None:
         if tab.open:
             with tab:
                 section(ctx)
+
+
+# --- A resident's own view: signing up, the house's rules in plain words ------------
+
+#: A resident sees the activities of the next two weeks to sign up for.
+SIGN_UP_DAYS = 14
+
+
+def _my_activities(ctx: shell.Context) -> None:
+    """The activities to come, each with "Je m'inscris" or "Je me désinscris"."""
+    resident_id = ctx.user.resident_id
+    st.markdown(
+        "Voici les activités des deux prochaines semaines. "
+        "Pour y aller, appuyez sur **Je m'inscris**. "
+        "Vous pouvez changer d'avis jusqu'au début de l'activité."
+    )
+    lines = [
+        x
+        for x in activities_between(
+            ctx.db, ctx.habitat.id, ctx.today, ctx.today + timedelta(days=SIGN_UP_DAYS)
+        )
+        if not x.activity.cancelled
+    ]
+    if not lines or resident_id is None:
+        st.info("Pas d'activité prévue pour le moment.")
+        return
+    mine = collective.my_registrations(ctx.db, ctx.user, [x.activity.id for x in lines])
+    for line in lines:
+        activity = line.activity
+        with st.container(border=True):
+            st.markdown(
+                f"**{fmt.plain(activity.title)}**  \n"
+                f"{fmt.fr_long_date(activity.starts_at.date()).capitalize()}, "
+                f"de {fmt.fr_time(activity.starts_at)} à {fmt.fr_time(activity.ends_at)}  \n"
+                f"Lieu : {fmt.plain(_where(line))}"
+            )
+            registration = mine.get(activity.id)
+            if registration is None:
+                if st.button("Je m'inscris", key=f"signup.{activity.id}", type="primary"):
+                    _act(
+                        partial(collective.sign_up, ctx.db, ctx.user, activity.id, resident_id),
+                        f"C'est noté : vous êtes inscrit·e à « {activity.title} ».",
+                    )
+            else:
+                st.success("Vous êtes inscrit·e.", icon="✅")
+                if st.button("Je me désinscris", key=f"withdraw.{activity.id}"):
+                    _act(
+                        partial(
+                            collective.withdraw,
+                            ctx.db,
+                            ctx.user,
+                            registration.id,
+                            registration.version,
+                        ),
+                        f"C'est noté : vous n'êtes plus inscrit·e à « {activity.title} ».",
+                    )
+
+
+def _act(action: Callable[[], object], success: str) -> None:
+    """Run a resident's sign-up or withdrawal, then show the result in plain words."""
+    try:
+        action()
+    except (store.StoreError, Forbidden) as refusal:
+        st.session_state[forms.FLASH_ERROR] = refusal.message_fr
+    else:
+        forms.flash(success)
+    st.rerun()
+
+
+def _my_house(ctx: shell.Context) -> None:
+    """The shared-life project and the house rules, introduced in plain words."""
+    st.markdown(
+        "Dans la maison, chacun a son logement. "
+        "Nous partageons aussi des espaces et des moments. "
+        "Le **projet de vie sociale et partagée** dit ce que nous voulons vivre ensemble. "
+        "Les **règles de vie** disent comment bien vivre ensemble. "
+        "Les habitants les décident ensemble, au conseil des habitants."
+    )
+    _rules(ctx)
 
 
 # --- Week navigation -----------------------------------------------------------------
@@ -126,6 +209,7 @@ def _where(line: ActivityLine) -> str:
 def _calendar(ctx: shell.Context) -> None:
     monday = _week_navigation(ctx)
     lines = _week_activities(ctx, monday)
+    signed_up = collective.registered(ctx.db, [x.activity.id for x in lines])
     if lines:
         tables.show(
             {
@@ -145,6 +229,7 @@ def _calendar(ctx: shell.Context) -> None:
                 ],
                 "Type": [fr(x.activity.category) for x in lines],
                 "Lieu": [_where(x) for x in lines],
+                "Inscrits": [len(signed_up[x.activity.id]) for x in lines],
                 "Présents": [f"{x.present} / {x.recorded}" if x.recorded else "—" for x in lines],
             }
         )
@@ -402,10 +487,12 @@ def _attendance_form(
         on_click=_all_present,
         args=(form, [r.id for r in ordered]),
     )
+    signed_up = collective.registered(ctx.db, [activity.id])[activity.id]
     with st.form(form):
         for resident in ordered:
             st.segmented_control(
-                fmt.plain(resident.full_name),
+                fmt.plain(resident.full_name)
+                + (" (inscrit·e)" if resident.id in signed_up else ""),
                 options(Presence),
                 format_func=enum_fmt(Presence),
                 key=f"{form}.{resident.id}",
