@@ -12,16 +12,26 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 
 from habitat import store
 from habitat.services import imports
 from habitat.services.imports import Kind
-from habitat.store.entities import Habitat, Resident
+from habitat.store.entities import (
+    Activity,
+    Attendance,
+    Dwelling,
+    Habitat,
+    Resident,
+    Tension,
+    TensionStatus,
+)
 
 from .conftest import ROOT, SERVE, Server, free_port, wait_healthy
-from .test_journeys import eventually, open_page, page_text, see, settle
+from .test_journeys import choose, eventually, key, open_page, page_text, see, settle, type_date
 
 USERNAME = "c.martin"
 PASSWORD = "import-habitat-2026"
@@ -38,16 +48,22 @@ def _habitat(*args: str, stdin: str | None = None) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def real_habitat(tmp_path_factory) -> Iterator[Server]:
-    """A server on a new, real habitat's database: one animator, one habitat, no one else."""
-    folder = tmp_path_factory.mktemp("import")
+def _empty_database(folder) -> Path:
+    """A database as a real habitat starts: `habitat db init`, one animator account."""
     db = folder / "habitat.db"
     _habitat("db", "init", "--db", str(db))
     _habitat(
         "users", "add", USERNAME, "--name", "Claire Martin", "--role", "animator",
         "--password-stdin", "--db", str(db), stdin=PASSWORD + "\n",
     )  # fmt: skip
+    return db
+
+
+@pytest.fixture(scope="module")
+def real_habitat(tmp_path_factory) -> Iterator[Server]:
+    """A server on a new, real habitat's database: one animator, one habitat, no one else."""
+    folder = tmp_path_factory.mktemp("import")
+    db = _empty_database(folder)
     with store.connect(db) as conn:
         store.create(
             conn,
@@ -60,6 +76,17 @@ def real_habitat(tmp_path_factory) -> Iterator[Server]:
                 "dwellings": 8,
             },
         )
+    yield from _serve(db, folder)
+
+
+@pytest.fixture
+def empty_habitat(tmp_path_factory) -> Iterator[Server]:
+    """A server on a database with one animator account and nothing else."""
+    folder = tmp_path_factory.mktemp("day-one")
+    yield from _serve(_empty_database(folder), folder)
+
+
+def _serve(db: Path, folder: Path) -> Iterator[Server]:
     port, log = free_port(), folder / "server.log"
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -140,3 +167,112 @@ def test_animator_imports_residents_fixing_one_bad_row(real_habitat, page):
     with store.connect(real_habitat.db) as db:
         saved = sorted((r.full_name, r.gir) for r in store.find(db, Resident))
     assert saved == [("Marcel Roux", 4), ("Odette Fournier", 2)]
+
+
+# --- Day one: from an empty database to the habitat's first week ----------------------
+
+
+def _sign_in(page, server) -> None:
+    page.goto(server.url)
+    page.get_by_label("Identifiant").fill(USERNAME)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se déconnecter").wait_for()
+
+
+def _fill(page, name: str, value: str, kind: str = "input") -> None:
+    key(page, name).locator(kind).fill(value)
+
+
+def _save(page, button: str, confirmation: str) -> None:
+    page.get_by_role("button", name=button).click()
+    see(page, confirmation)
+
+
+def test_a_real_habitat_from_an_empty_database_to_its_first_week(empty_habitat, page):
+    """Must not happen: a dead end, an English word, a traceback, a duplicate, demo data."""
+    _sign_in(page, empty_habitat)
+    page.get_by_role("heading", name="Mise en place de l'habitat").wait_for()
+    settle(page)
+
+    # 1. The set-up assistant, step by step.
+    _fill(page, "setup.habitat.name", "Les Tilleuls")
+    _fill(page, "setup.habitat.host_organisation", "CCAS de Saintes")
+    _fill(page, "setup.habitat.address", "4 rue des Tilleuls, 17100 Saintes")
+    _fill(page, "setup.habitat.dwellings", "3")
+    _save(page, "Enregistrer", "Habitat enregistré")
+    page.get_by_role("heading", name="Les logements").wait_for()
+    settle(page)
+    _save(page, "Enregistrer les logements", "3 logement(s) enregistré(s).")
+    page.get_by_role("heading", name="Les espaces communs").wait_for()
+    settle(page)
+    _save(page, "Enregistrer les espaces", "Espaces communs enregistrés.")
+    page.get_by_role("heading", name="La convention AVP").wait_for()
+    settle(page)
+    type_date(page, "setup.avp.avp_start", "01/01/2026")
+    type_date(page, "setup.avp.avp_end", "31/12/2028")
+    _fill(page, "setup.avp.animator_hours_per_week", "20")
+    _save(page, "Enregistrer la convention", "enregistrée")
+    _fill(page, "setup.project.text", "Vivre chacun chez soi, et ensemble.", "textarea")
+    _fill(page, "setup.project.adopted_by", "Conseil d'administration du CCAS")
+    _save(page, "Enregistrer cette version", "Projet de vie sociale et partagée enregistré.")
+    _fill(page, "setup.pattern.person", "Claire Martin")
+    _save(page, "Ajouter au planning", "Créneau ajouté au planning hebdomadaire.")
+    see(page, "est en place")
+
+    # 2. Its first residents, from a file with one bad row fixed.
+    _open_import(page)
+    first = "Odette;Fournier;1938;personne âgée;2;;Logement 1;;01/09/2026;choisie"
+    bad = "Marcel;Roux;1941;personne âgée;8;;Logement 2;;02/09/2026;"
+    _upload(page, _file(first, bad))
+    see(page, "1 habitant à créer, 0 déjà présent, 1 ligne refusée.")
+    _upload(page, _file(first, bad.replace(";8;", ";4;")))
+    see(page, "2 habitants à créer, 0 déjà présent, 0 ligne refusée.")
+    _save(page, "Importer 2 habitants", "2 habitants importés")
+
+    with store.connect(empty_habitat.db) as db:
+        residents = {r.full_name: r for r in store.find(db, Resident)}
+        dwellings = [d.name for d in store.find(db, Dwelling)]
+    assert sorted(residents) == ["Marcel Roux", "Odette Fournier"]
+    assert dwellings == ["Logement 1", "Logement 2", "Logement 3"]
+    assert "Traceback" not in page_text(page)
+
+    # 3. A first activity, today, and who came (everyone, in one tap).
+    open_page(page, "collective", "Vie collective")
+    page.get_by_text("Nouvelle activité").click()
+    _fill(page, "activity.new.title", "Goûter de bienvenue")
+    _save(page, "Ajouter l'activité", "Activité ajoutée au calendrier.")
+    with store.connect(empty_habitat.db) as db:
+        (activity,) = store.find(db, Activity)
+    assert activity.starts_at.date() == date.today()
+    page.get_by_role("tab", name="Présences").click()
+    choose(
+        page,
+        "collective.attendance.activity",
+        f"{date.today():%d/%m/%Y} 14h00 · Goûter de bienvenue (à relever)",
+    )
+    page.get_by_role("button", name="Tous présents").click()
+    settle(page)
+    _save(page, "Enregistrer les présences", "Présences enregistrées : Goûter de bienvenue.")
+    with store.connect(empty_habitat.db) as db:
+        came = {a.resident_id: a.status for a in store.find(db, Attendance)}
+    assert came == {r.id: "present" for r in residents.values()}
+
+    # 4. A tension logged, then closed today.
+    open_page(page, "tensions", "Tensions")
+    page.get_by_text("Signaler une tension").click()
+    choose(page, "tension.new.resident_ids", "Odette Fournier")
+    _fill(page, "tension.new.description", "Bruit dans le salon après 22h.", "textarea")
+    _save(page, "Enregistrer la tension", "Tension enregistrée.")
+    with store.connect(empty_habitat.db) as db:
+        (tension,) = store.find(db, Tension)
+    form = f"tension.{tension.id}"
+    key(page, f"{form}.status").wait_for()
+    settle(page)
+    choose(page, f"{form}.status", "close")
+    type_date(page, f"{form}.resolved_on", f"{date.today():%d/%m/%Y}")
+    _save(page, "Enregistrer le suivi", "Tension close.")
+    with store.connect(empty_habitat.db) as db:
+        (closed,) = store.find(db, Tension)
+    assert (closed.status, closed.resolved_on) == (TensionStatus.CLOSED, date.today())
+    assert "Traceback" not in page_text(page)
