@@ -6,8 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import collective, records
+from habitat.services import collective, reads, records
 from habitat.services.access import may_write, visible_resident_ids
 from habitat.store import queries
 from habitat.store.entities import (
@@ -160,12 +159,7 @@ def _calendar(ctx: shell.Context) -> None:
 
 
 def _spaces(ctx: shell.Context) -> dict[int, CommonSpace]:
-    return {
-        s.id: s
-        for s in store.find(
-            ctx.db, CommonSpace, "habitat_id = ?", [ctx.habitat.id], order_by="name"
-        )
-    }
+    return {s.id: s for s in reads.common_spaces(ctx.db, ctx.user, ctx.habitat.id)}
 
 
 def _when(form: str, default_day: date, start: time, end: time) -> tuple[datetime, datetime]:
@@ -341,9 +335,7 @@ def _attendance(ctx: shell.Context) -> None:
     activity = by_id[chosen].activity
     rows = {
         row.resident_id: row
-        for row in store.find(
-            ctx.db, Attendance, "activity_id = ?", [activity.id], include_archived=True
-        )
+        for row in reads.activity_attendance(ctx.db, ctx.user, ctx.habitat.id, activity.id)
     }
     residents = {
         r.id: r
@@ -644,13 +636,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
 def _rules(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, HouseRule.table)
     st.subheader("Projet de vie sociale et partagée")
-    versions = store.find(
-        ctx.db,
-        SharedLifeProject,
-        "habitat_id = ?",
-        [ctx.habitat.id],
-        order_by="number DESC",
-    )
+    versions = reads.project_versions(ctx.db, ctx.user, ctx.habitat.id)
     if versions:
         current = versions[0]
         st.caption(
@@ -674,7 +660,7 @@ def _rules(ctx: shell.Context) -> None:
             _project_form(ctx, versions[0] if versions else None)
 
     st.subheader("Règles de vie")
-    rules = store.find(ctx.db, HouseRule, "habitat_id = ?", [ctx.habitat.id], order_by="title")
+    rules = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id)
     for rule in rules:
         with st.container(border=True):
             st.markdown(f"**{fmt.plain(rule.title)}**")
@@ -684,14 +670,7 @@ def _rules(ctx: shell.Context) -> None:
             )
     if not rules:
         st.info("Aucune règle de vie n'est encore enregistrée.")
-    former = store.find(
-        ctx.db,
-        HouseRule,
-        "habitat_id = ? AND archived_at IS NOT NULL",
-        [ctx.habitat.id],
-        order_by="title, adopted_on DESC",
-        include_archived=True,
-    )
+    former = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id, former=True)
     if former:
         with st.expander(f"Versions précédentes des règles ({len(former)})"):
             tables.show(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import collective, records
+from habitat.services import collective, reads, records
 from habitat.services.access import may_write
 from habitat.store import queries
 from habitat.store.entities import CouncilDecision, CouncilMeeting, DecisionStatus, Resident
@@ -150,14 +149,7 @@ def _decision_form(ctx: shell.Context, decision: CouncilDecision) -> None:
 
 def _meetings(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, CouncilMeeting.table)
-    meetings = store.find(
-        ctx.db,
-        CouncilMeeting,
-        "habitat_id = ?",
-        [ctx.habitat.id],
-        order_by="held_on DESC",
-        limit=MEETINGS_SHOWN,
-    )
+    meetings = reads.council_meetings(ctx.db, ctx.user, ctx.habitat.id, MEETINGS_SHOWN)
     if writer:
         with st.expander(
             "Nouvelle réunion", expanded=bool(st.session_state.get(f"{NEW_MEETING}:errors"))
@@ -181,7 +173,7 @@ def _meetings(ctx: shell.Context) -> None:
     meeting = by_id[chosen]
     names = residents_by_id(ctx.db, meeting.attendee_ids)
     _meeting_view(meeting, names)
-    decisions = store.find(ctx.db, CouncilDecision, "meeting_id = ?", [meeting.id])
+    decisions = reads.meeting_decisions(ctx.db, ctx.user, ctx.habitat.id, meeting.id)
     st.subheader("Décisions")
     if decisions:
         tables.show(

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import records
+from habitat.services import reads, records
 from habitat.services.access import may_write, visible_resident_ids
 from habitat.store import queries
 from habitat.store.entities import Arrangement, Provider, ProviderKind
@@ -69,19 +68,12 @@ def _directory(ctx: shell.Context) -> None:
         key="providers.filter.kind",
     )
     archived = right.checkbox("Archivés aussi", key="providers.filter.archived")
-    clauses, params = ["habitat_id = ?"], [ctx.habitat.id]
-    if arrangement:
-        clauses.append("arrangement = ?")
-        params.append(arrangement)
-    if kind:
-        clauses.append("kind = ?")
-        params.append(kind)
-    providers = store.find(
+    providers = reads.provider_directory(
         ctx.db,
-        Provider,
-        " AND ".join(clauses),
-        params,
-        order_by="arrangement, name",
+        ctx.user,
+        ctx.habitat.id,
+        arrangement=arrangement,
+        kind=kind,
         include_archived=archived,
     )
     if providers:
@@ -95,9 +87,7 @@ def _directory(ctx: shell.Context) -> None:
         "Ajouter un intervenant", expanded=bool(st.session_state.get(f"{NEW}:errors"))
     ):
         _provider_form(ctx, NEW, None)
-    everyone = store.find(
-        ctx.db, Provider, "habitat_id = ?", [ctx.habitat.id], order_by="name", include_archived=True
-    )
+    everyone = reads.providers(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
     if everyone:
         st.subheader("Modifier un intervenant")
         by_id = {p.id: p for p in everyone}

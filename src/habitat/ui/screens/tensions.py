@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import records
+from habitat.services import reads, records
 from habitat.services.access import may_write
 from habitat.store import queries_follow_up as follow_up
 from habitat.store.entities import Resident, Severity, Tension, TensionKind, TensionStatus
@@ -25,12 +24,7 @@ def render(ctx: shell.Context) -> None:
     """The tensions screen."""
     forms.show_flash()
     st.title("Tensions")
-    residents = {
-        r.id: r
-        for r in store.find(
-            ctx.db, Resident, "habitat_id = ?", [ctx.habitat.id], order_by="last_name"
-        )
-    }
+    residents = {r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id)}
     writer = may_write(ctx.user, Tension.table)
     if writer:
         _new_form(ctx, residents)

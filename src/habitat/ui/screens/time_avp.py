@@ -6,13 +6,12 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from habitat import store
 from habitat.domain import WEEKDAYS_FR, SupportFunction
-from habitat.services import reports, timesheet
+from habitat.services import reads, reports, timesheet
 from habitat.services.access import may_write
 from habitat.store import queries
 from habitat.store import queries_follow_up as follow_up
-from habitat.store.entities import ActivityCategory, Resident, TensionKind, TimeEntry
+from habitat.store.entities import ActivityCategory, TensionKind, TimeEntry
 from habitat.ui import charts, fmt, forms, shell, tables
 from habitat.ui.labels import fr, options
 
@@ -193,9 +192,7 @@ def _report(ctx: shell.Context, year: int) -> None:
     report = queries.avp_report(ctx.db, ctx.habitat.id, year)
     pseudonyms = {
         r.id: r.pseudonym
-        for r in store.find(
-            ctx.db, Resident, "habitat_id = ?", [ctx.habitat.id], include_archived=True
-        )
+        for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
     }
     a, b, c, d = st.columns(4)
     a.metric("Journées de présence", f"{report.resident_days:,}".replace(",", " "))
