@@ -1,6 +1,7 @@
 """The layers hold: no SQL in the screens, none run by the services (issue 11).
 
-The screens read and write through `habitat.services`; the services ask the store's
+The screens read and write through `habitat.services` (which apply each role's
+scope), never the store's query modules; the services ask the store's
 functions (`store.find`, `store/queries*.py`) and never run a statement themselves.
 Each module is parsed, not imported, so a new file is checked the day it is added.
 """
@@ -72,6 +73,36 @@ def _store_finds(tree: ast.AST) -> list[str]:
     ]
 
 
+def _store_reads(tree: ast.AST) -> list[tuple[int, str]]:
+    """Calls that hand a connection to the store's query modules (`queries*.f(ctx.db, ...)`)."""
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("habitat.store"):
+            for alias in node.names:
+                module = f"{node.module}.{alias.name}"
+                if "queries" in module:
+                    bound.add(alias.asname or alias.name)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        first = node.args[0]
+        hands_db = (isinstance(first, ast.Name) and first.id == "db") or (
+            isinstance(first, ast.Attribute) and first.attr == "db"
+        )
+        target = node.func.value if isinstance(node.func, ast.Attribute) else node.func
+        if hands_db and isinstance(target, ast.Name) and target.id in bound:
+            found.append((node.lineno, ast.unparse(node.func)))
+    return found
+
+
+@pytest.mark.parametrize("path", UI, ids=_name)
+def test_screens_read_through_services(path):
+    """A screen reads through `habitat.services` (scope applied there), not the store's queries."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert not _store_reads(tree), f"{_name(path)} reads the store directly: {_store_reads(tree)}"
+
+
 @pytest.mark.parametrize("path", UI, ids=_name)
 def test_screens_run_no_sql(path):
     """A screen describes the page: every read and write is one call into a service."""
@@ -102,3 +133,11 @@ def test_the_checks_see_sql():
     assert [what for _, what in _calls(screen)] == ["store.find(", ".execute("]
     assert len(_sql_strings(screen)) == 3
     assert not _sql_strings(ast.parse("TITLE = 'Habitants que vous accompagnez'"))
+    direct = ast.parse(
+        "from habitat.store import queries\n"
+        "from habitat.store.queries_collective import open_decisions\n"
+        "queries.dashboard(ctx.db, 1, day)\n"
+        "open_decisions(ctx.db, 1)\n"
+        "queries.overlapping_visits(visits)\n"
+    )
+    assert [what for _, what in _store_reads(direct)] == ["queries.dashboard", "open_decisions"]

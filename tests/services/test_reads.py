@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,10 @@ from habitat.services import reads
 from habitat.services.access import Forbidden, User, user_of, visible_resident_ids
 from habitat.store.entities import Account, Activity, CouncilMeeting, Provider, Resident, Role
 
+#: The demo's last day, its last week and its last year (the windows the reads are asked).
+DAY = demo.DEFAULT_END
+WEEK = (DAY - timedelta(days=6), DAY)
+YEAR = (DAY - timedelta(days=365), DAY)
 #: Roles drawn for a user; family, provider and resident get a random person each.
 ROLES = (Role.ANIMATOR, Role.HOST, Role.FAMILY, Role.PROVIDER, Role.RESIDENT)
 
@@ -67,20 +72,40 @@ def _user(role: Role, habitat_id: int, team: dict[Role, User], person: int) -> U
     )
 
 
-def _resident_links(db, user: User, habitat_id: int, activity: int, meeting: int) -> set[int]:
+def _resident_links(
+    db, user: User, habitat_id: int, activity: int, meeting: int, resident: int
+) -> set[int]:
     """The resident ids every read hands this user (a refused read hands none)."""
     linked: set[int] = set()
+    everyone = list(range(1, 200))
     calls: list[Callable[[], set[int]]] = [
         lambda: {r.id for r in reads.residents(db, user, habitat_id)},
         lambda: {r.id for r in reads.residents(db, user, habitat_id, include_archived=True)},
-        lambda: {
-            r.id
-            for part in reads.resident_list(db, user, habitat_id, demo.DEFAULT_END)
-            for r in part
-        },
+        lambda: {r.id for part in reads.resident_list(db, user, habitat_id, DAY) for r in part},
         lambda: {a.resident_id for a in reads.activity_attendance(db, user, habitat_id, activity)},
         lambda: {i for m in reads.council_meetings(db, user, habitat_id) for i in m.attendee_ids},
         lambda: {a.resident_id for a in reads.accounts(db, user, habitat_id) if a.resident_id},
+        lambda: {r.id for r in reads.current_residents(db, user, habitat_id, DAY)},
+        lambda: {r.id for r in reads.living_residents(db, user, habitat_id, DAY)},
+        lambda: set(reads.residents_by_id(db, user, habitat_id, everyone)),
+        lambda: {m.resident_id for m in reads.monthly_attendance(db, user, habitat_id, *YEAR)},
+        lambda: {v.resident_id for v in reads.visits(db, user, habitat_id, *WEEK)},
+        lambda: {c.resident_id for c in reads.carers(db, user, habitat_id)},
+        lambda: (
+            {x.booking.resident_id for x in reads.bookings(db, user, habitat_id, *YEAR)} - {None}
+        ),
+        lambda: {c.resident_id for c in reads.carers(db, user, habitat_id, archived=True)},
+        lambda: {i for t in reads.tensions(db, user, habitat_id) for i in t.resident_ids},
+        lambda: {
+            i for t in reads.tensions(db, user, habitat_id, closed=True) for i in t.resident_ids
+        },
+        lambda: {reads.resident_file(db, user, habitat_id, resident).resident.id},
+        lambda: {resident} if reads.file_history(db, user, habitat_id, resident) else set(),
+        lambda: (
+            {resident}
+            if reads.resident_participation(db, user, habitat_id, resident, YEAR[0])
+            else set()
+        ),
     ]
     # The reads below carry no resident: they only have to answer or be refused.
     plain: list[Callable[[], object]] = [
@@ -90,6 +115,14 @@ def _resident_links(db, user: User, habitat_id: int, activity: int, meeting: int
         lambda: reads.project_versions(db, user, habitat_id),
         lambda: reads.house_rules(db, user, habitat_id, former=True),
         lambda: reads.meeting_decisions(db, user, habitat_id, meeting),
+        lambda: reads.open_decisions(db, user, habitat_id),
+        lambda: reads.activities(db, user, habitat_id, *WEEK),
+        lambda: reads.dashboard(db, user, habitat_id, DAY),
+        lambda: reads.tension_counts(db, user, habitat_id, DAY, "quarter"),
+        lambda: reads.time_years(db, user, habitat_id),
+        lambda: reads.time_by_month(db, user, habitat_id, *YEAR),
+        lambda: reads.time_entries(db, user, habitat_id, DAY.year),
+        lambda: reads.avp_budget(db, user, habitat_id, DAY.year, DAY),
     ]
     for call in calls:
         try:
@@ -115,7 +148,8 @@ def test_no_read_shows_a_resident_outside_the_scope(demo_read, team, people, dat
     habitat_id = people["habitat_id"]
     user = _user(role, habitat_id, team, person)
 
-    linked = _resident_links(demo_read, user, habitat_id, activity, meeting)
+    resident = data.draw(st.sampled_from(people["residents"]), label="resident")
+    linked = _resident_links(demo_read, user, habitat_id, activity, meeting, resident)
 
     visible = visible_resident_ids(demo_read, user)
     allowed = set(people["residents"]) if visible is None else visible

@@ -8,7 +8,6 @@ import streamlit as st
 
 from habitat.services import collective, reads, records
 from habitat.services.access import may_write, visible_resident_ids
-from habitat.store import queries
 from habitat.store.entities import (
     Activity,
     ActivityCategory,
@@ -21,13 +20,7 @@ from habitat.store.entities import (
     Resident,
     SharedLifeProject,
 )
-from habitat.store.queries_collective import (
-    ActivityLine,
-    activities_between,
-    bookings_between,
-    monthly_attendance,
-    residents_by_id,
-)
+from habitat.store.queries_collective import ActivityLine
 from habitat.ui import fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
@@ -109,7 +102,7 @@ def _week_navigation(ctx: shell.Context) -> date:
 
 
 def _week_activities(ctx: shell.Context, monday: date) -> list[ActivityLine]:
-    return activities_between(ctx.db, ctx.habitat.id, monday, monday + timedelta(days=7))
+    return reads.activities(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
 
 
 def _where(line: ActivityLine) -> str:
@@ -312,7 +305,9 @@ def _attendance(ctx: shell.Context) -> None:
     start = ctx.today - timedelta(days=ATTENDANCE_DAYS - 1)
     lines = [
         x
-        for x in activities_between(ctx.db, ctx.habitat.id, start, ctx.today + timedelta(days=1))
+        for x in reads.activities(
+            ctx.db, ctx.user, ctx.habitat.id, start, ctx.today + timedelta(days=1)
+        )
         if not x.activity.cancelled
     ]
     st.caption(
@@ -339,9 +334,13 @@ def _attendance(ctx: shell.Context) -> None:
     }
     residents = {
         r.id: r
-        for r in queries.current_residents(ctx.db, ctx.habitat.id, activity.starts_at.date())
+        for r in reads.current_residents(
+            ctx.db, ctx.user, ctx.habitat.id, activity.starts_at.date()
+        )
     }
-    residents |= residents_by_id(ctx.db, [i for i in rows if i not in residents])
+    residents |= reads.residents_by_id(
+        ctx.db, ctx.user, ctx.habitat.id, [i for i in rows if i not in residents]
+    )
     if not may_write(ctx.user, Attendance.table):
         _attendance_table(residents, rows)
         return
@@ -422,14 +421,12 @@ def _month_label(key: str) -> str:
 
 def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
     start, end = collective.participation_window(ctx.today)
-    monthly = monthly_attendance(ctx.db, ctx.habitat.id, start, end, visible)
-    current = [
-        r.id
-        for r in queries.current_residents(ctx.db, ctx.habitat.id, ctx.today)
-        if visible is None or r.id in visible
-    ]
+    monthly = reads.monthly_attendance(ctx.db, ctx.user, ctx.habitat.id, start, end)
+    current = [r.id for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)]
     summary = collective.participation(monthly, current)
-    residents = residents_by_id(ctx.db, [p.resident_id for p in summary])
+    residents = reads.residents_by_id(
+        ctx.db, ctx.user, ctx.habitat.id, [p.resident_id for p in summary]
+    )
     names = {i: r.full_name for i, r in residents.items()}
     st.caption(
         f"Activités du {fmt.fr_date(start)} au {fmt.fr_date(ctx.today)} "
@@ -526,9 +523,12 @@ def _bookings(ctx: shell.Context) -> None:
         f"Réservations de la semaine du {fmt.fr_long_date(monday)} "
         "(changez de semaine dans le calendrier)."
     )
-    lines = bookings_between(ctx.db, ctx.habitat.id, monday, monday + timedelta(days=7))
-    residents = residents_by_id(
-        ctx.db, [x.booking.resident_id for x in lines if x.booking.resident_id]
+    lines = reads.bookings(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
+    residents = reads.residents_by_id(
+        ctx.db,
+        ctx.user,
+        ctx.habitat.id,
+        [x.booking.resident_id for x in lines if x.booking.resident_id],
     )
     if lines:
         tables.show(
@@ -590,7 +590,9 @@ def _cancel_booking(ctx: shell.Context, bookings: list[Booking]) -> None:
 def _booking_form(ctx: shell.Context, monday: date) -> None:
     form = NEW_BOOKING
     spaces = _spaces(ctx)
-    residents = {r.id: r for r in queries.current_residents(ctx.db, ctx.habitat.id, ctx.today)}
+    residents = {
+        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+    }
     forms.status(form, ["space_id", "resident_id", "booked_by", "purpose", "starts_at", "ends_at"])
     with st.form(form):
         space_id = st.selectbox(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat.store import queries
+from habitat.services import reads
 from habitat.store.entities import Severity
 from habitat.ui import fmt, forms, shell, tables
 from habitat.ui.labels import fr
@@ -14,7 +14,7 @@ _AGES = {"week": "moins de 7 jours", "month": "8 à 30 jours", "older": "plus de
 
 def render(ctx: shell.Context) -> None:
     """The dashboard screen."""
-    board = queries.dashboard(ctx.db, ctx.habitat.id, ctx.today)
+    board = reads.dashboard(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
     names = {r.id: f"{r.first_name} {r.last_name}" for r in board.residents}
     forms.show_flash()
     st.title("Tableau de bord")

@@ -30,8 +30,13 @@ def render(ctx: shell.Context) -> None:
         _new_form(ctx, residents)
 
     kinds, severities, resident_id = _filters(residents)
-    opened = follow_up.open_tensions(
-        ctx.db, ctx.habitat.id, kinds=kinds, severities=severities, resident_id=resident_id
+    opened = reads.tensions(
+        ctx.db,
+        ctx.user,
+        ctx.habitat.id,
+        kinds=kinds,
+        severities=severities,
+        resident_id=resident_id,
     )
     st.subheader(f"Tensions ouvertes ({len(opened)})")
     if opened:
@@ -43,9 +48,11 @@ def render(ctx: shell.Context) -> None:
 
     st.subheader("Tensions closes")
     shown = st.session_state.setdefault(CLOSED_SHOWN, follow_up.TENSIONS_PAGE)
-    closed = follow_up.closed_tensions(
+    closed = reads.tensions(
         ctx.db,
+        ctx.user,
         ctx.habitat.id,
+        closed=True,
         kinds=kinds,
         severities=severities,
         resident_id=resident_id,
@@ -255,7 +262,7 @@ def _chart(ctx: shell.Context) -> None:
         horizontal=True,
         key="tensions.chart.period",
     )
-    counts = follow_up.tension_counts(ctx.db, ctx.habitat.id, ctx.today, by=by)
+    counts = reads.tension_counts(ctx.db, ctx.user, ctx.habitat.id, ctx.today, by)
     st.caption(f"Tensions survenues ces {follow_up.CHART_MONTHS} derniers mois, {_PERIODS[by]}.")
     if not counts:
         st.info("Aucune tension sur la période.")
