@@ -13,6 +13,7 @@ from enum import StrEnum
 import sqlite_utils
 
 from habitat.services.arguments import checked
+from habitat.store import queries_scope
 from habitat.store.entities import Account, Audience, Id, Role
 
 
@@ -122,20 +123,14 @@ class User:
 
 def user_of(db: sqlite_utils.Database, account: Account) -> User:
     """The user an account signs in as, with the habitat their role is tied to."""
-    habitat_id = None
     if account.provider_id is not None:
-        row = db.execute("SELECT habitat_id FROM provider WHERE id = ?", [account.provider_id])
-        habitat_id = (row.fetchone() or [None])[0]
+        habitat_id = queries_scope.provider_habitat_id(db, account.provider_id)
     elif account.resident_id is not None:
-        row = db.execute("SELECT habitat_id FROM resident WHERE id = ?", [account.resident_id])
-        habitat_id = (row.fetchone() or [None])[0]
+        habitat_id = queries_scope.resident_habitat_id(db, account.resident_id)
     elif account.role is Role.PROMOTER:
         habitat_id = None  # a promoter is tied to no habitat and sees none
     else:
-        row = db.execute(
-            "SELECT id FROM habitat WHERE archived_at IS NULL ORDER BY id LIMIT 1"
-        ).fetchone()
-        habitat_id = row[0] if row else None
+        habitat_id = queries_scope.first_habitat_id(db)
     return User(
         account_id=account.id,
         username=account.username,
@@ -170,15 +165,7 @@ def require(user: User | None, screen: Screen) -> User:
 
 def served_resident_ids(db: sqlite_utils.Database, provider_id: int) -> set[int]:
     """Residents a provider serves: an intervention of theirs in a current plan."""
-    rows = db.execute(
-        "SELECT DISTINCT p.resident_id FROM intervention i"
-        " JOIN support_plan p ON p.id = i.plan_id"
-        " JOIN resident r ON r.id = p.resident_id"
-        " WHERE i.provider_id = ? AND i.archived_at IS NULL AND p.archived_at IS NULL"
-        " AND r.archived_at IS NULL",
-        [provider_id],
-    )
-    return {row[0] for row in rows}
+    return queries_scope.served_resident_ids(db, provider_id)
 
 
 def visible_resident_ids(db: sqlite_utils.Database, user: User) -> set[int] | None:
@@ -195,8 +182,8 @@ def may_see_resident(db: sqlite_utils.Database, user: User, resident_id: Id) -> 
     """Whether the user may open this resident's file."""
     visible = visible_resident_ids(db, user)
     if visible is None:
-        row = db.execute("SELECT habitat_id FROM resident WHERE id = ?", [resident_id]).fetchone()
-        return row is not None and row[0] == user.habitat_id
+        habitat_id = queries_scope.resident_habitat_id(db, resident_id)
+        return habitat_id is not None and habitat_id == user.habitat_id
     return resident_id in visible
 
 

@@ -42,6 +42,16 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def keeper(path: str | Path) -> sqlite3.Connection:
+    """A connection held open for a server's life, so WAL is not checkpointed at every close.
+
+    It is never used to read or write; any thread may hold it.
+    """
+    conn = sqlite3.connect(str(path), check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    return conn
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A write transaction, `BEGIN IMMEDIATE`: the write lock is taken up front.

@@ -20,6 +20,7 @@ import streamlit as st
 from habitat import store
 from habitat.services.access import User
 from habitat.services.auth import current_user
+from habitat.store.db import keeper
 
 #: Where the app's database lives unless HABITAT_DB says otherwise.
 DEFAULT_DB = Path("data/habitat.db")
@@ -43,9 +44,7 @@ def db_path() -> Path:
 def _keeper(path: str) -> sqlite3.Connection:
     # One connection held open for the server's life: closing the last connection
     # of a WAL database forces a checkpoint, which would cost every rerun ~30 ms.
-    conn = sqlite3.connect(path, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode = WAL")
-    return conn
+    return keeper(path)
 
 
 @contextmanager

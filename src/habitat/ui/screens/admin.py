@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from habitat import store
-from habitat.services import admin
+from habitat.services import admin, reads
 from habitat.services.auth import PASSWORD_MIN
 from habitat.store.entities import Account, Provider, Resident, Role
 from habitat.ui import fmt, forms, session, shell
@@ -31,20 +31,9 @@ def render(ctx: shell.Context) -> None:
     accounts, backups, personal = st.tabs(
         ["Comptes et rôles", "Sauvegarde et restauration", "Données personnelles (RGPD)"]
     )
-    providers = {
-        p.id: p
-        for p in store.find(ctx.db, Provider, "habitat_id = ?", [ctx.habitat.id], order_by="name")
-    }
+    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat.id)}
     residents = {
-        r.id: r
-        for r in store.find(
-            ctx.db,
-            Resident,
-            "habitat_id = ?",
-            [ctx.habitat.id],
-            order_by="last_name, first_name",
-            include_archived=True,
-        )
+        r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
     }
     with accounts:
         _accounts(ctx, providers, residents)
@@ -69,7 +58,7 @@ def _state(account: Account) -> str:
 def _accounts(
     ctx: shell.Context, providers: dict[int, Provider], residents: dict[int, Resident]
 ) -> None:
-    accounts = store.find(ctx.db, Account, order_by="role, username", include_archived=True)
+    accounts = reads.accounts(ctx.db, ctx.user, ctx.habitat.id)
 
     def scope(account: Account) -> str:
         if account.provider_id is not None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from habitat.services import records
+from habitat.services import reads, records
 from habitat.services.residents import optional
-from habitat.store import queries_residents
 from habitat.store.entities import Carer, Relation, Resident
 from habitat.ui import fields, fmt, forms
 from habitat.ui.labels import fr
@@ -175,7 +174,7 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
     """Archived carers, and (for the animator) a form to bring one back."""
     archived = [
         c
-        for c in queries_residents.habitat_carers(ctx.db, ctx.habitat.id, archived=True)
+        for c in reads.carers(ctx.db, ctx.user, ctx.habitat.id, archived=True)
         if c.resident_id in residents
     ]
     if not archived:

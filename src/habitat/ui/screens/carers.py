@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from habitat.services import access
+from habitat.services import access, reads
 from habitat.services.carers import TOP_FAMILY_WARNING, family_help
-from habitat.store import queries, queries_residents
 from habitat.store.entities import Carer, Resident
 from habitat.ui import fmt, forms, shell
 from habitat.ui.screens import carer_forms
@@ -21,15 +20,11 @@ def render(ctx: shell.Context) -> None:
     forms.show_flash()
     st.title("Proches")
     st.caption(f"{ctx.habitat.name} · familles et proches aidants des habitants")
-    residents = queries_residents.residents_living(ctx.db, ctx.habitat.id, ctx.today)
+    residents = reads.living_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
     by_id = {r.id: r for r in residents}
-    carers = [
-        c
-        for c in queries_residents.habitat_carers(ctx.db, ctx.habitat.id)
-        if c.resident_id in by_id
-    ]
+    carers = [c for c in reads.carers(ctx.db, ctx.user, ctx.habitat.id) if c.resident_id in by_id]
     writer = access.may_write(ctx.user, Carer.table)
-    present = queries.current_residents(ctx.db, ctx.habitat.id, ctx.today)
+    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
     _concentration(carers, {r.id: r for r in present})
     _carers_table(carers, by_id)
     if writer:

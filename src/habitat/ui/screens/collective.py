@@ -8,10 +8,8 @@ from functools import partial
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import collective, records
+from habitat.services import collective, reads, records
 from habitat.services.access import Forbidden, may_write, visible_resident_ids
-from habitat.store import queries
 from habitat.store.entities import (
     Activity,
     ActivityCategory,
@@ -24,13 +22,8 @@ from habitat.store.entities import (
     Resident,
     SharedLifeProject,
 )
-from habitat.store.queries_collective import (
-    ActivityLine,
-    activities_between,
-    bookings_between,
-    monthly_attendance,
-    residents_by_id,
-)
+from habitat.store.errors import StoreError
+from habitat.store.queries_collective import ActivityLine
 from habitat.ui import fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
@@ -94,8 +87,8 @@ def _my_activities(ctx: shell.Context) -> None:
     )
     lines = [
         x
-        for x in activities_between(
-            ctx.db, ctx.habitat.id, ctx.today, ctx.today + timedelta(days=SIGN_UP_DAYS)
+        for x in reads.activities(
+            ctx.db, ctx.user, ctx.habitat.id, ctx.today, ctx.today + timedelta(days=SIGN_UP_DAYS)
         )
         if not x.activity.cancelled
     ]
@@ -138,7 +131,7 @@ def _act(action: Callable[[], object], success: str) -> None:
     """Run a resident's sign-up or withdrawal, then show the result in plain words."""
     try:
         action()
-    except (store.StoreError, Forbidden) as refusal:
+    except (StoreError, Forbidden) as refusal:
         st.session_state[forms.FLASH_ERROR] = refusal.message_fr
     else:
         forms.flash(success)
@@ -193,7 +186,7 @@ def _week_navigation(ctx: shell.Context) -> date:
 
 
 def _week_activities(ctx: shell.Context, monday: date) -> list[ActivityLine]:
-    return activities_between(ctx.db, ctx.habitat.id, monday, monday + timedelta(days=7))
+    return reads.activities(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
 
 
 def _where(line: ActivityLine) -> str:
@@ -245,12 +238,7 @@ def _calendar(ctx: shell.Context) -> None:
 
 
 def _spaces(ctx: shell.Context) -> dict[int, CommonSpace]:
-    return {
-        s.id: s
-        for s in store.find(
-            ctx.db, CommonSpace, "habitat_id = ?", [ctx.habitat.id], order_by="name"
-        )
-    }
+    return {s.id: s for s in reads.common_spaces(ctx.db, ctx.user, ctx.habitat.id)}
 
 
 def _when(form: str, default_day: date, start: time, end: time) -> tuple[datetime, datetime]:
@@ -403,7 +391,9 @@ def _attendance(ctx: shell.Context) -> None:
     start = ctx.today - timedelta(days=ATTENDANCE_DAYS - 1)
     lines = [
         x
-        for x in activities_between(ctx.db, ctx.habitat.id, start, ctx.today + timedelta(days=1))
+        for x in reads.activities(
+            ctx.db, ctx.user, ctx.habitat.id, start, ctx.today + timedelta(days=1)
+        )
         if not x.activity.cancelled
     ]
     st.caption(
@@ -426,15 +416,17 @@ def _attendance(ctx: shell.Context) -> None:
     activity = by_id[chosen].activity
     rows = {
         row.resident_id: row
-        for row in store.find(
-            ctx.db, Attendance, "activity_id = ?", [activity.id], include_archived=True
-        )
+        for row in reads.activity_attendance(ctx.db, ctx.user, ctx.habitat.id, activity.id)
     }
     residents = {
         r.id: r
-        for r in queries.current_residents(ctx.db, ctx.habitat.id, activity.starts_at.date())
+        for r in reads.current_residents(
+            ctx.db, ctx.user, ctx.habitat.id, activity.starts_at.date()
+        )
     }
-    residents |= residents_by_id(ctx.db, [i for i in rows if i not in residents])
+    residents |= reads.residents_by_id(
+        ctx.db, ctx.user, ctx.habitat.id, [i for i in rows if i not in residents]
+    )
     if not may_write(ctx.user, Attendance.table):
         _attendance_table(residents, rows)
         return
@@ -517,15 +509,13 @@ def _month_label(key: str) -> str:
 
 def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
     start, end = collective.participation_window(ctx.today)
-    monthly = monthly_attendance(ctx.db, ctx.habitat.id, start, end, visible)
-    present = [
-        r
-        for r in queries.current_residents(ctx.db, ctx.habitat.id, ctx.today)
-        if visible is None or r.id in visible
-    ]
+    monthly = reads.monthly_attendance(ctx.db, ctx.user, ctx.habitat.id, start, end)
+    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
     arrived = collective.newcomers({r.id: r.entry_date for r in present}, ctx.today)
     summary = collective.participation(monthly, [r.id for r in present], arrived)
-    residents = residents_by_id(ctx.db, [p.resident_id for p in summary])
+    residents = reads.residents_by_id(
+        ctx.db, ctx.user, ctx.habitat.id, [p.resident_id for p in summary]
+    )
     names = {i: r.full_name for i, r in residents.items()}
     st.caption(
         f"Activités du {fmt.fr_date(start)} au {fmt.fr_date(ctx.today)} "
@@ -625,9 +615,12 @@ def _bookings(ctx: shell.Context) -> None:
         f"Réservations de la semaine du {fmt.fr_long_date(monday)} "
         "(changez de semaine dans le calendrier)."
     )
-    lines = bookings_between(ctx.db, ctx.habitat.id, monday, monday + timedelta(days=7))
-    residents = residents_by_id(
-        ctx.db, [x.booking.resident_id for x in lines if x.booking.resident_id]
+    lines = reads.bookings(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
+    residents = reads.residents_by_id(
+        ctx.db,
+        ctx.user,
+        ctx.habitat.id,
+        [x.booking.resident_id for x in lines if x.booking.resident_id],
     )
     if lines:
         tables.show(
@@ -689,7 +682,9 @@ def _cancel_booking(ctx: shell.Context, bookings: list[Booking]) -> None:
 def _booking_form(ctx: shell.Context, monday: date) -> None:
     form = NEW_BOOKING
     spaces = _spaces(ctx)
-    residents = {r.id: r for r in queries.current_residents(ctx.db, ctx.habitat.id, ctx.today)}
+    residents = {
+        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+    }
     forms.status(form, ["space_id", "resident_id", "booked_by", "purpose", "starts_at", "ends_at"])
     with st.form(form):
         space_id = st.selectbox(
@@ -735,13 +730,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
 def _rules(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, HouseRule.table)
     st.subheader("Projet de vie sociale et partagée")
-    versions = store.find(
-        ctx.db,
-        SharedLifeProject,
-        "habitat_id = ?",
-        [ctx.habitat.id],
-        order_by="number DESC",
-    )
+    versions = reads.project_versions(ctx.db, ctx.user, ctx.habitat.id)
     if versions:
         current = versions[0]
         st.caption(
@@ -765,7 +754,7 @@ def _rules(ctx: shell.Context) -> None:
             _project_form(ctx, versions[0] if versions else None)
 
     st.subheader("Règles de vie")
-    rules = store.find(ctx.db, HouseRule, "habitat_id = ?", [ctx.habitat.id], order_by="title")
+    rules = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id)
     for rule in rules:
         with st.container(border=True):
             st.markdown(f"**{fmt.plain(rule.title)}**")
@@ -775,14 +764,7 @@ def _rules(ctx: shell.Context) -> None:
             )
     if not rules:
         st.info("Aucune règle de vie n'est encore enregistrée.")
-    former = store.find(
-        ctx.db,
-        HouseRule,
-        "habitat_id = ? AND archived_at IS NOT NULL",
-        [ctx.habitat.id],
-        order_by="title, adopted_on DESC",
-        include_archived=True,
-    )
+    former = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id, former=True)
     if former:
         with st.expander(f"Versions précédentes des règles ({len(former)})"):
             tables.show(

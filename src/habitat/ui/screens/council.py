@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import collective, records
+from habitat.services import collective, reads, records
 from habitat.services.access import may_write
-from habitat.store import queries
 from habitat.store.entities import CouncilDecision, CouncilMeeting, DecisionStatus, Resident
-from habitat.store.queries_collective import OpenDecision, open_decisions, residents_by_id
+from habitat.store.queries_collective import OpenDecision
 from habitat.ui import fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
@@ -42,7 +40,7 @@ def _optional(text: str | None) -> str | None:
 
 
 def _follow_up(ctx: shell.Context) -> None:
-    pending = open_decisions(ctx.db, ctx.habitat.id)
+    pending = reads.open_decisions(ctx.db, ctx.user, ctx.habitat.id)
     if not pending:
         st.success("Toutes les décisions du conseil sont faites ou abandonnées.")
         return
@@ -150,14 +148,7 @@ def _decision_form(ctx: shell.Context, decision: CouncilDecision) -> None:
 
 def _meetings(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, CouncilMeeting.table)
-    meetings = store.find(
-        ctx.db,
-        CouncilMeeting,
-        "habitat_id = ?",
-        [ctx.habitat.id],
-        order_by="held_on DESC",
-        limit=MEETINGS_SHOWN,
-    )
+    meetings = reads.council_meetings(ctx.db, ctx.user, ctx.habitat.id, MEETINGS_SHOWN)
     if writer:
         with st.expander(
             "Nouvelle réunion", expanded=bool(st.session_state.get(f"{NEW_MEETING}:errors"))
@@ -179,9 +170,9 @@ def _meetings(ctx: shell.Context) -> None:
         key="council.meeting",
     )
     meeting = by_id[chosen]
-    names = residents_by_id(ctx.db, meeting.attendee_ids)
+    names = reads.residents_by_id(ctx.db, ctx.user, ctx.habitat.id, meeting.attendee_ids)
     _meeting_view(meeting, names)
-    decisions = store.find(ctx.db, CouncilDecision, "meeting_id = ?", [meeting.id])
+    decisions = reads.meeting_decisions(ctx.db, ctx.user, ctx.habitat.id, meeting.id)
     st.subheader("Décisions")
     if decisions:
         tables.show(
@@ -222,9 +213,11 @@ def _meeting_view(meeting: CouncilMeeting, names: dict[int, Resident]) -> None:
 
 
 def _attendee_choices(ctx: shell.Context, meeting: CouncilMeeting | None) -> dict[int, str]:
-    residents = {r.id: r for r in queries.current_residents(ctx.db, ctx.habitat.id, ctx.today)}
+    residents = {
+        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+    }
     if meeting is not None:
-        residents |= residents_by_id(ctx.db, meeting.attendee_ids)
+        residents |= reads.residents_by_id(ctx.db, ctx.user, ctx.habitat.id, meeting.attendee_ids)
     ordered = sorted(residents.values(), key=lambda r: (r.last_name, r.first_name))
     return {r.id: r.full_name for r in ordered}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from habitat.services import reads
 from habitat.services.access import Screen, can_read
 from habitat.store import queries
 from habitat.store.entities import Severity
@@ -52,7 +53,7 @@ def _alerts(ctx: shell.Context, alerts: list[queries.Alert]) -> None:
 
 def render(ctx: shell.Context) -> None:
     """The dashboard screen."""
-    board = queries.dashboard(ctx.db, ctx.habitat.id, ctx.today)
+    board = reads.dashboard(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
     names = {r.id: f"{r.first_name} {r.last_name}" for r in board.residents}
     forms.show_flash()
     st.title("Tableau de bord")

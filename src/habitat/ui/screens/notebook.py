@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import notebook
-from habitat.services.access import may_write, visible_resident_ids
+from habitat.services import notebook, reads
+from habitat.services.access import may_write
 from habitat.store import queries
 from habitat.store.entities import Audience, LiaisonNote, Resident, Role
 from habitat.ui import fmt, forms, shell
@@ -28,12 +27,7 @@ def render(ctx: shell.Context) -> None:
     user, db = ctx.user, ctx.db
     forms.show_flash()
     st.title("Cahier de liaison")
-    visible = visible_resident_ids(db, user)
-    residents = {
-        r.id: r
-        for r in store.find(db, Resident, "habitat_id = ?", [ctx.habitat.id], order_by="last_name")
-        if visible is None or r.id in visible
-    }
+    residents = {r.id: r for r in reads.residents(db, user, ctx.habitat.id)}
     if user.role is Role.FAMILY:
         relative = residents.get(user.resident_id)
         st.caption(

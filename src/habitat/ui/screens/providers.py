@@ -6,12 +6,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import records
-from habitat.services.access import may_write, visible_resident_ids
+from habitat.services import reads, records
+from habitat.services.access import may_write
 from habitat.store import queries
 from habitat.store.entities import Arrangement, Provider, ProviderKind
-from habitat.store.queries_collective import residents_by_id
 from habitat.ui import fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
@@ -69,19 +67,12 @@ def _directory(ctx: shell.Context) -> None:
         key="providers.filter.kind",
     )
     archived = right.checkbox("Archivés aussi", key="providers.filter.archived")
-    clauses, params = ["habitat_id = ?"], [ctx.habitat.id]
-    if arrangement:
-        clauses.append("arrangement = ?")
-        params.append(arrangement)
-    if kind:
-        clauses.append("kind = ?")
-        params.append(kind)
-    providers = store.find(
+    providers = reads.provider_directory(
         ctx.db,
-        Provider,
-        " AND ".join(clauses),
-        params,
-        order_by="arrangement, name",
+        ctx.user,
+        ctx.habitat.id,
+        arrangement=arrangement,
+        kind=kind,
         include_archived=archived,
     )
     if providers:
@@ -95,9 +86,7 @@ def _directory(ctx: shell.Context) -> None:
         "Ajouter un intervenant", expanded=bool(st.session_state.get(f"{NEW}:errors"))
     ):
         _provider_form(ctx, NEW, None)
-    everyone = store.find(
-        ctx.db, Provider, "habitat_id = ?", [ctx.habitat.id], order_by="name", include_archived=True
-    )
+    everyone = reads.providers(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
     if everyone:
         st.subheader("Modifier un intervenant")
         by_id = {p.id: p for p in everyone}
@@ -222,17 +211,14 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
 
 def _week(ctx: shell.Context) -> None:
     start, end = ctx.today, ctx.today + timedelta(days=6)
-    visible = visible_resident_ids(ctx.db, ctx.user)
-    visits = [
-        v
-        for v in queries.visits(ctx.db, ctx.habitat.id, start, end)
-        if visible is None or v.resident_id in visible
-    ]
+    visits = reads.visits(ctx.db, ctx.user, ctx.habitat.id, start, end)
     st.caption(f"Semaine du {fmt.fr_long_date(start)} au {fmt.fr_long_date(end)}")
     if not visits:
         st.info("Aucune intervention prévue cette semaine.")
         return
-    residents = residents_by_id(ctx.db, {v.resident_id for v in visits})
+    residents = reads.residents_by_id(
+        ctx.db, ctx.user, ctx.habitat.id, sorted({v.resident_id for v in visits})
+    )
     names = {i: r.full_name for i, r in residents.items()}
     overlaps = queries.overlapping_visits(visits)
     overlapping = {id(v) for pair in overlaps for v in pair}

@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from habitat.services import access
+from habitat.services import reads
 from habitat.services.residents import (
     attendance_rate,
     changed_fields,
     file_parts,
     weekdays_fr,
 )
-from habitat.store import queries, queries_residents
 from habitat.store.entities import RECORDS
 from habitat.store.queries import ResidentFile
 from habitat.ui import fmt, forms
@@ -45,8 +44,7 @@ def show(ctx: Context, resident_id: int, writer: bool) -> None:
         resident_id: the resident (refused if outside the user's scope).
         writer: whether to show the animator's forms.
     """
-    access.require_resident(ctx.db, ctx.user, resident_id)
-    file = queries.resident_file(ctx.db, resident_id)
+    file = reads.resident_file(ctx.db, ctx.user, ctx.habitat.id, resident_id)
     parts = file_parts(ctx.user.role)
     st.divider()
     st.header(fmt.plain(file.resident.full_name))
@@ -205,7 +203,7 @@ def _plan(ctx: Context, file: ResidentFile, details: bool, writer: bool) -> None
 
 def _participation(ctx: Context, file: ResidentFile) -> None:
     since = ctx.today - timedelta(days=PARTICIPATION_DAYS)
-    recent = queries_residents.participation(ctx.db, ctx.habitat.id, file.resident.id, since)
+    recent = reads.resident_participation(ctx.db, ctx.user, ctx.habitat.id, file.resident.id, since)
     st.subheader("Participation aux activités collectives")
     if not file.attendance:
         st.info("Aucune présence enregistrée aux activités.")
@@ -268,7 +266,7 @@ def _when(stamp: str) -> str:
 
 
 def _history(ctx: Context, resident_id: int) -> None:
-    entries = queries_residents.file_history(ctx.db, resident_id)
+    entries = reads.file_history(ctx.db, ctx.user, ctx.habitat.id, resident_id)
     st.subheader("Historique de la fiche")
     if not entries:
         st.caption("Aucune modification enregistrée.")

@@ -6,9 +6,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from habitat import store
 from habitat.domain import Public
-from habitat.services import records, setup
+from habitat.services import reads, records, setup
 from habitat.services.residents import optional, weekdays_fr
 from habitat.store.entities import (
     EntryMode,
@@ -18,7 +17,6 @@ from habitat.store.entities import (
     NeedDomain,
     PlanNeed,
     PlanReview,
-    Provider,
     Resident,
     RiskAgreement,
     SupportLevel,
@@ -216,10 +214,7 @@ def _need_form(ctx: Context, rid: int, plan: SupportPlan) -> None:
 
 def _intervention_form(ctx: Context, rid: int, plan: SupportPlan) -> None:
     form = f"intervention.{rid}"
-    providers = {
-        p.id: p
-        for p in store.find(ctx.db, Provider, "habitat_id = ?", [ctx.habitat.id], order_by="name")
-    }
+    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat.id)}
     st.markdown("**Ajouter une intervention**")
     if not providers:
         st.info("Enregistrez d'abord un intervenant (page Intervenants).")

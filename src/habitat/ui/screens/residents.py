@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
-from habitat import store
-from habitat.services import access
-from habitat.store import queries_residents
+from habitat.services import access, reads
 from habitat.store.entities import Resident, Role
 from habitat.ui import fmt, forms, shell
 from habitat.ui.labels import fr
@@ -32,20 +28,8 @@ def render(ctx: shell.Context) -> None:
     forms.show_flash()
     st.title("Habitants")
     st.caption(ctx.habitat.name)
-    visible = access.visible_resident_ids(ctx.db, ctx.user)
     writer = access.may_write(ctx.user, Resident.table)
-    if visible is None:
-        listed = queries_residents.residents_living(ctx.db, ctx.habitat.id, ctx.today)
-        former = queries_residents.former_residents(ctx.db, ctx.habitat.id, ctx.today)
-    else:
-        listed = store.find(
-            ctx.db,
-            Resident,
-            "habitat_id = ? AND id IN (SELECT value FROM json_each(?))",
-            [ctx.habitat.id, json.dumps(sorted(visible))],
-            order_by="last_name, first_name",
-        )
-        former = []
+    listed, former = reads.resident_list(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
     _list(ctx, listed, former)
     if writer:
         resident_forms.add_resident(ctx)

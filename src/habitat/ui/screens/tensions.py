@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from habitat import store
-from habitat.services import records
+from habitat.services import reads, records
 from habitat.services.access import may_write
 from habitat.store import queries_follow_up as follow_up
 from habitat.store.entities import Resident, Severity, Tension, TensionKind, TensionStatus
@@ -25,19 +24,19 @@ def render(ctx: shell.Context) -> None:
     """The tensions screen."""
     forms.show_flash()
     st.title("Tensions")
-    residents = {
-        r.id: r
-        for r in store.find(
-            ctx.db, Resident, "habitat_id = ?", [ctx.habitat.id], order_by="last_name"
-        )
-    }
+    residents = {r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id)}
     writer = may_write(ctx.user, Tension.table)
     if writer:
         _new_form(ctx, residents)
 
     kinds, severities, resident_id = _filters(residents)
-    opened = follow_up.open_tensions(
-        ctx.db, ctx.habitat.id, kinds=kinds, severities=severities, resident_id=resident_id
+    opened = reads.tensions(
+        ctx.db,
+        ctx.user,
+        ctx.habitat.id,
+        kinds=kinds,
+        severities=severities,
+        resident_id=resident_id,
     )
     st.subheader(f"Tensions ouvertes ({len(opened)})")
     if opened:
@@ -49,9 +48,11 @@ def render(ctx: shell.Context) -> None:
 
     st.subheader("Tensions closes")
     shown = st.session_state.setdefault(CLOSED_SHOWN, follow_up.TENSIONS_PAGE)
-    closed = follow_up.closed_tensions(
+    closed = reads.tensions(
         ctx.db,
+        ctx.user,
         ctx.habitat.id,
+        closed=True,
         kinds=kinds,
         severities=severities,
         resident_id=resident_id,
@@ -261,7 +262,7 @@ def _chart(ctx: shell.Context) -> None:
         horizontal=True,
         key="tensions.chart.period",
     )
-    counts = follow_up.tension_counts(ctx.db, ctx.habitat.id, ctx.today, by=by)
+    counts = reads.tension_counts(ctx.db, ctx.user, ctx.habitat.id, ctx.today, by)
     st.caption(f"Tensions survenues ces {follow_up.CHART_MONTHS} derniers mois, {_PERIODS[by]}.")
     if not counts:
         st.info("Aucune tension sur la période.")

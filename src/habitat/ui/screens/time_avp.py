@@ -6,13 +6,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from habitat import store
 from habitat.domain import WEEKDAYS_FR, SupportFunction
-from habitat.services import reports, timesheet
+from habitat.services import reads, reports, timesheet
 from habitat.services.access import may_write
-from habitat.store import queries
 from habitat.store import queries_follow_up as follow_up
-from habitat.store.entities import ActivityCategory, Resident, TensionKind, TimeEntry
+from habitat.store.entities import ActivityCategory, TensionKind, TimeEntry
 from habitat.ui import charts, fmt, forms, shell, tables
 from habitat.ui.labels import fr, options
 
@@ -27,7 +25,7 @@ def render(ctx: shell.Context) -> None:
     """The time and AVP screen."""
     forms.show_flash()
     st.title("Temps et AVP")
-    years = follow_up.time_years(ctx.db, ctx.habitat.id)
+    years = reads.time_years(ctx.db, ctx.user, ctx.habitat.id)
     if ctx.today.year not in years:
         years = sorted({ctx.today.year, *years}, reverse=True)
     year = st.selectbox("Année", years, key="time.year")
@@ -40,7 +38,7 @@ def render(ctx: shell.Context) -> None:
 
 def _budget(ctx: shell.Context, year: int) -> None:
     st.subheader("Budget AVP")
-    budget = follow_up.avp_budget(ctx.db, ctx.habitat.id, year, ctx.today)
+    budget = reads.avp_budget(ctx.db, ctx.user, ctx.habitat.id, year, ctx.today)
     a, b, c, d = st.columns(4)
     a.metric("AVP par habitant et par an", f"{budget.amount_per_resident:,.0f} €".replace(",", " "))
     b.metric("Habitants", budget.residents)
@@ -73,7 +71,9 @@ def _budget(ctx: shell.Context, year: int) -> None:
 
 def _time(ctx: shell.Context, year: int) -> None:
     st.subheader("Temps par fonction de soutien")
-    months = follow_up.time_by_month(ctx.db, ctx.habitat.id, date(year, 1, 1), date(year, 12, 31))
+    months = reads.time_by_month(
+        ctx.db, ctx.user, ctx.habitat.id, date(year, 1, 1), date(year, 12, 31)
+    )
     totals = follow_up.hours_by_function(months)
     labels = [fr(f) for f in SupportFunction]
     left, right = st.columns(2)
@@ -106,8 +106,8 @@ def _time(ctx: shell.Context, year: int) -> None:
         format_func=lambda f: "Toutes" if f is None else fr(SupportFunction(f)),
         key="time.filter.function",
     )
-    entries = follow_up.time_entries(
-        ctx.db, ctx.habitat.id, year, function=function, limit=ENTRIES_SHOWN
+    entries = reads.time_entries(
+        ctx.db, ctx.user, ctx.habitat.id, year, function=function, limit=ENTRIES_SHOWN
     )
     st.caption(f"Saisies de l'année, les {ENTRIES_SHOWN} plus récentes au plus.")
     if entries:
@@ -190,12 +190,10 @@ def _week_grid(ctx: shell.Context) -> None:
 
 def _report(ctx: shell.Context, year: int) -> None:
     st.subheader(f"Rapport d'activité {year} pour le département")
-    report = queries.avp_report(ctx.db, ctx.habitat.id, year)
+    report = reads.avp_report(ctx.db, ctx.user, ctx.habitat.id, year)
     pseudonyms = {
         r.id: r.pseudonym
-        for r in store.find(
-            ctx.db, Resident, "habitat_id = ?", [ctx.habitat.id], include_archived=True
-        )
+        for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
     }
     a, b, c, d = st.columns(4)
     a.metric("Journées de présence", f"{report.resident_days:,}".replace(",", " "))
