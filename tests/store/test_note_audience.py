@@ -108,7 +108,9 @@ def test_only_a_note_for_providers_names_a_provider(fresh_db, factories, provide
         store.create(fresh_db, "alice", LiaisonNote, data)
 
     assert refused.value.by_field() == {
-        "audience_provider_id": "seule une note destinée aux intervenants s'adresse à un intervenant"
+        "audience_provider_id": (
+            "seule une note destinée aux intervenants s'adresse à un intervenant"
+        )
     }
     assert _count(fresh_db) == before
 

@@ -6,11 +6,12 @@ from datetime import datetime
 
 import sqlite_utils
 
+from habitat import store
 from habitat.services import records
 from habitat.services.access import Forbidden, User, note_scope
 from habitat.services.arguments import checked
 from habitat.store import queries, queries_follow_up
-from habitat.store.entities import Audience, Id, LiaisonNote, Role
+from habitat.store.entities import Audience, Id, LiaisonNote, Provider, Role
 
 
 def _now() -> datetime:
@@ -106,6 +107,20 @@ def authors(db: sqlite_utils.Database, user: User, habitat_id: Id) -> list[str]:
         resident_ids=scope.resident_ids,
         provider_id=scope.provider_id,
     )
+
+
+@checked
+def provider_names(db: sqlite_utils.Database, user: User, habitat_id: Id) -> dict[int, str]:
+    """The habitat's providers by id, by name: those a note may be addressed to.
+
+    Organisations, not people: every notebook reader may see whom a note went to.
+
+    Raises:
+        Forbidden: the role has no notebook.
+    """
+    note_scope(db, user)
+    providers = store.find(db, Provider, "habitat_id = ?", [habitat_id], order_by="name")
+    return {p.id: p.name for p in providers}
 
 
 def audiences_for(user: User) -> list[str]:
