@@ -17,7 +17,7 @@ from habitat.services.access import (
     served_resident_ids,
     visible_resident_ids,
 )
-from habitat.store.entities import Audience, LiaisonNote, Resident, Role, Tension
+from habitat.store.entities import Audience, LiaisonNote, Provider, Resident, Role, Tension
 
 
 def _residents(db):
@@ -132,7 +132,43 @@ def test_note_scope_by_role(demo_conn, users):
     assert note_scope(demo_conn, users[Role.ANIMATOR]).audiences is None
     provider = note_scope(demo_conn, users[Role.PROVIDER])
     assert provider.audiences == ("providers",) and provider.resident_ids
+    assert provider.provider_id == users[Role.PROVIDER].provider_id
     family = note_scope(demo_conn, users[Role.FAMILY])
     assert family.family_of == users[Role.FAMILY].resident_id
     with pytest.raises(Forbidden):
         note_scope(demo_conn, users[Role.RESIDENT])
+
+
+def test_a_provider_serving_nobody_still_reads_the_notes_addressed_to_it(demo_conn, users):
+    from dataclasses import replace
+
+    from habitat.services import notebook
+
+    provider = users[Role.PROVIDER]
+    other = next(
+        p.id
+        for p in store.find(demo_conn, Provider)
+        if p.id != provider.provider_id and not served_resident_ids(demo_conn, p.id)
+    )
+    resident = _residents(demo_conn)[0]
+    for minute, target in enumerate((other, provider.provider_id)):
+        store.create(
+            demo_conn,
+            "animator:test",
+            LiaisonNote,
+            {
+                "habitat_id": provider.habitat_id,
+                "author": "Équipe",
+                "written_at": datetime(2040, 1, 1, 9, minute),
+                "body": f"Pour l'intervenant {target}",
+                "audience": "providers",
+                "audience_provider_id": target,
+                "resident_ids": [resident],
+            },
+        )
+    idle = replace(provider, provider_id=other)
+
+    assert [n.body for n in notebook.read_notes(demo_conn, idle, idle.habitat_id)] == [
+        f"Pour l'intervenant {other}"
+    ]
+    assert notebook.authors(demo_conn, idle, idle.habitat_id) == ["Équipe"]

@@ -13,7 +13,15 @@ from datetime import date
 import pytest
 
 from habitat import demo, store
-from habitat.store.entities import RECORDS, Account, Carer, LiaisonNote, PresenceShift, Resident
+from habitat.store.entities import (
+    RECORDS,
+    Account,
+    Carer,
+    LiaisonNote,
+    PresenceShift,
+    Provider,
+    Resident,
+)
 from habitat.store.gdpr import (
     collect,
     erase_resident,
@@ -506,3 +514,33 @@ def test_an_erasure_can_rename_only_erased_accounts_in_the_audit_log(demo_db):
     demo_db.execute("DELETE FROM erasure_in_progress")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         demo_db.execute("UPDATE audit_log SET actor = 'family:erased-8' WHERE id = 3")
+
+
+def test_a_notes_provider_target_is_an_id_erasure_keeps_and_export_explains(demo_db):
+    """`liaison_note.audience_provider_id` names an organisation, not a person: a key."""
+    assert ("audience_provider_id", "provider") in foreign_keys(demo_db)["liaison_note"]
+    assert "audience_provider_id" not in LiaisonNote.text_fields()
+    resident = store.find(demo_db, Resident, "exit_date IS NULL")[0]
+    provider = store.find(demo_db, Provider)[0]
+    note = store.create(
+        demo_db,
+        "a",
+        LiaisonNote,
+        {
+            "habitat_id": resident.habitat_id,
+            "author": "Équipe",
+            "written_at": "2030-01-01T09:00",
+            "body": f"Traitement de {resident.first_name} modifié.",
+            "audience": "providers",
+            "audience_provider_id": provider.id,
+            "resident_ids": [resident.id],
+        },
+    )
+
+    records = collect(demo_db, resident.id)
+    assert provider.id in {row["id"] for row in records.context["provider"]}
+
+    erase_resident(demo_db, "a", resident.id, "droit à l'effacement")
+    erased = store.get(demo_db, LiaisonNote, note.id)
+    assert erased.body == ERASED
+    assert erased.audience_provider_id == provider.id

@@ -9,7 +9,7 @@ import pytest
 from habitat import store
 from habitat.services import notebook, records
 from habitat.services.access import Forbidden, Screen, served_resident_ids, user_of
-from habitat.store.entities import Account, LiaisonNote, Resident, Role
+from habitat.store.entities import Account, LiaisonNote, Provider, Resident, Role
 from habitat.ui import fmt
 
 from .conftest import texts
@@ -223,3 +223,98 @@ def test_filtering_by_author_shows_only_their_notes(page_as, demo_db):
     headers = [m.value for m in app.markdown if m.value.startswith("**")]
     assert headers
     assert all(h.split(" · ")[1] == fmt.plain(authors[0]) for h in headers)
+
+
+# --- To whom a note goes: one provider by name, a family about its resident only -------
+
+
+def _provider_names(db) -> dict[int, str]:
+    return {p.id: p.name for p in store.find(db, Provider, "habitat_id = 1", order_by="name")}
+
+
+def test_the_provider_select_shows_only_for_a_note_to_providers(page_as, demo_db):
+    app = page_as(Screen.NOTEBOOK, Role.ANIMATOR)
+    assert not [s for s in app.selectbox if s.key == f"{FORM}.audience_provider_id"]
+
+    app = app.selectbox(key=f"{FORM}.audience").select("providers").run()
+
+    select = app.selectbox(key=f"{FORM}.audience_provider_id")
+    assert select.label == "Intervenant destinataire"
+    with store.connect(demo_db) as db:
+        names = _provider_names(db)
+    assert select.options == ["Tous les intervenants de ces habitants", *names.values()]
+
+
+def test_a_note_for_one_provider_says_so_and_only_that_provider_reads_it(
+    page_as, accounts, demo_db
+):
+    provider = accounts[Role.PROVIDER]
+    with store.connect(demo_db) as db:
+        names = _provider_names(db)
+        other = next(p for p in names if p != provider.provider_id)
+        served = sorted(served_resident_ids(db, provider.provider_id))
+    app = page_as(Screen.NOTEBOOK, Role.ANIMATOR)
+    app = app.selectbox(key=f"{FORM}.audience").select("providers").run()
+
+    app.text_area(key=f"{FORM}.body").input("Changement de traitement, à voir avec le SAMSAH.")
+    app.selectbox(key=f"{FORM}.audience_provider_id").select(other)
+    app.multiselect(key=f"{FORM}.resident_ids").set_value([served[0]])
+    app = _submit(app)
+
+    assert not app.exception
+    assert "Note enregistrée." in texts(app)
+    with store.connect(demo_db) as db:
+        note = max(store.find(db, LiaisonNote), key=lambda n: n.id)
+    assert (note.audience, note.audience_provider_id) == ("providers", other)
+    header = next(m.value for m in app.markdown if m.value.startswith("**"))
+    assert f"pour : {fmt.plain(names[other])}  \n" in header
+    # The provider serving that resident, but not the one addressed, does not read it.
+    shown = texts(page_as(Screen.NOTEBOOK, Role.PROVIDER))
+    assert "Changement de traitement" not in shown
+
+
+def test_a_note_for_all_providers_says_so(page_as, demo_db):
+    when = datetime(2030, 1, 1, 9, 0)
+    with store.connect(demo_db) as db:
+        resident = store.find(db, Resident, limit=1)[0].id
+        _write(db, "Pour tous les intervenants", "providers", None, [resident], when)
+
+    app = page_as(Screen.NOTEBOOK, Role.ANIMATOR)
+
+    header = next(m.value for m in app.markdown if m.value.startswith("**"))
+    assert "pour : tous les intervenants de ces habitants" in header
+
+
+def test_a_family_note_about_another_resident_is_refused_under_the_residents(page_as, demo_db):
+    with store.connect(demo_db) as db:
+        count = db.execute("SELECT COUNT(*) FROM liaison_note").fetchone()[0]
+        present = [r.id for r in store.find(db, Resident, "exit_date IS NULL")]
+    app = page_as(Screen.NOTEBOOK, Role.ANIMATOR)
+    app = app.selectbox(key=f"{FORM}.audience").select("family").run()
+    family_of = app.selectbox(key=f"{FORM}.audience_resident_id").value
+    other = next(i for i in present if i != family_of)
+
+    app.text_area(key=f"{FORM}.body").input("Nouvelles d'un autre habitant.")
+    app.multiselect(key=f"{FORM}.resident_ids").set_value([other])
+    app = _submit(app)
+
+    assert error_under(app, f"{FORM}.resident_ids") == (
+        "Habitants concernés : une note destinée à la famille d'un habitant"
+        " ne concerne que cet habitant"
+    )
+    with store.connect(demo_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM liaison_note").fetchone()[0] == count
+
+
+def test_a_family_note_naming_no_resident_concerns_that_families_resident(page_as, demo_db):
+    app = page_as(Screen.NOTEBOOK, Role.ANIMATOR)
+    app = app.selectbox(key=f"{FORM}.audience").select("family").run()
+    family_of = app.selectbox(key=f"{FORM}.audience_resident_id").value
+
+    app.text_area(key=f"{FORM}.body").input("Bonne semaine à tous.")
+    app = _submit(app)
+
+    assert "Note enregistrée." in texts(app)
+    with store.connect(demo_db) as db:
+        note = max(store.find(db, LiaisonNote), key=lambda n: n.id)
+    assert (note.audience_resident_id, note.resident_ids) == (family_of, [family_of])

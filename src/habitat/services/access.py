@@ -203,18 +203,28 @@ def require_resident(db: sqlite_utils.Database, user: User, resident_id: Id) -> 
 
 @dataclass(frozen=True)
 class NoteScope:
-    """Which liaison notes a user reads: by audience, resident and family."""
+    """Which liaison notes a user reads: by audience, resident, family and provider.
+
+    Attributes:
+        audiences: the audiences read (None: all).
+        family_of: only notes addressed to this resident's family.
+        resident_ids: only notes concerning one of these residents (None: any)...
+        provider_id: ...or, for a provider, notes addressed to this provider by name;
+            notes addressed to another provider by name are never read.
+    """
 
     audiences: tuple[str, ...] | None
     family_of: int | None
     resident_ids: frozenset[int] | None
+    provider_id: int | None = None
 
 
 def note_scope(db: sqlite_utils.Database, user: User) -> NoteScope:
     """The liaison notes the user may read.
 
-    The team reads every note; a provider reads notes for providers about the
-    residents they serve; a family reads the notes addressed to it.
+    The team reads every note; a provider reads the notes for all providers about
+    the residents they serve and those addressed to it by name; a family reads the
+    notes addressed to it (which concern its relative only).
 
     Raises:
         Forbidden: residents have no notebook.
@@ -223,7 +233,7 @@ def note_scope(db: sqlite_utils.Database, user: User) -> NoteScope:
         return NoteScope(None, None, None)
     if user.role is Role.PROVIDER:
         served = frozenset(served_resident_ids(db, user.provider_id))
-        return NoteScope((Audience.PROVIDERS.value,), None, served)
+        return NoteScope((Audience.PROVIDERS.value,), None, served, user.provider_id)
     if user.role is Role.FAMILY:
         return NoteScope((Audience.FAMILY.value,), user.resident_id, None)
     raise Forbidden(f"{user.role} has no notebook", "Votre rôle ne donne pas accès au cahier.")

@@ -6,11 +6,12 @@ from datetime import datetime
 
 import sqlite_utils
 
+from habitat import store
 from habitat.services import records
 from habitat.services.access import Forbidden, User, note_scope
 from habitat.services.arguments import checked
 from habitat.store import queries, queries_follow_up
-from habitat.store.entities import Audience, Id, LiaisonNote, Role
+from habitat.store.entities import Audience, Id, LiaisonNote, Provider, Role
 
 
 def _now() -> datetime:
@@ -32,8 +33,10 @@ def read_notes(
 ) -> list[LiaisonNote]:
     """One page of the notes the user may read, newest first, filtered.
 
-    The team reads every note; a provider the notes for providers about residents
-    they serve; a family the notes addressed to it.
+    The team reads every note; a provider the notes for all providers about
+    residents they serve and those addressed to it by name; a family the notes
+    addressed to it. The scope comes from `note_scope` and is applied here, for
+    every screen.
 
     Args:
         db: the database.
@@ -55,25 +58,27 @@ def read_notes(
         if audiences is not None and audience not in audiences:
             return []
         audiences = (audience,)
-    if scope.resident_ids is not None:
-        if resident_id is None:
-            if not scope.resident_ids:
-                return []
-            return queries_follow_up.notes_about(
-                db,
-                habitat_id,
-                scope.resident_ids,
-                audiences=audiences,
-                author=author,
-                before=before,
-                before_id=before_id,
-                limit=limit,
-            )
-        if resident_id not in scope.resident_ids:
-            raise Forbidden(
-                f"{user.actor} may not read notes about resident {resident_id}",
-                "Vous n'avez pas accès aux notes de cet habitant.",
-            )
+    if (
+        resident_id is not None
+        and scope.resident_ids is not None
+        and resident_id not in scope.resident_ids
+    ):
+        raise Forbidden(
+            f"{user.actor} may not read notes about resident {resident_id}",
+            "Vous n'avez pas accès aux notes de cet habitant.",
+        )
+    if resident_id is None and scope.resident_ids is not None:
+        return queries_follow_up.notes_about(
+            db,
+            habitat_id,
+            scope.resident_ids,
+            audiences=audiences,
+            provider_id=scope.provider_id,
+            author=author,
+            before=before,
+            before_id=before_id,
+            limit=limit,
+        )
     return queries.notebook(
         db,
         habitat_id,
@@ -81,6 +86,7 @@ def read_notes(
         author=author,
         audiences=audiences,
         family_of=scope.family_of,
+        provider_id=scope.provider_id,
         before=before,
         before_id=before_id,
         limit=limit,
@@ -93,15 +99,28 @@ def authors(db: sqlite_utils.Database, user: User, habitat_id: Id) -> list[str]:
     scope = note_scope(db, user)
     if scope.audiences is None:
         return queries_follow_up.note_authors(db, habitat_id)
-    if scope.resident_ids is not None and not scope.resident_ids:
-        return []
     return queries_follow_up.recent_authors(
         db,
         habitat_id,
         audiences=scope.audiences,
         family_of=scope.family_of,
         resident_ids=scope.resident_ids,
+        provider_id=scope.provider_id,
     )
+
+
+@checked
+def provider_names(db: sqlite_utils.Database, user: User, habitat_id: Id) -> dict[int, str]:
+    """The habitat's providers by id, by name: those a note may be addressed to.
+
+    Organisations, not people: every notebook reader may see whom a note went to.
+
+    Raises:
+        Forbidden: the role has no notebook.
+    """
+    note_scope(db, user)
+    providers = store.find(db, Provider, "habitat_id = ?", [habitat_id], order_by="name")
+    return {p.id: p.name for p in providers}
 
 
 def audiences_for(user: User) -> list[str]:
@@ -125,12 +144,15 @@ def write_note(
     resident_ids: list[Id],
     audience: str,
     family_of: Id | None = None,
+    provider_id: Id | None = None,
     now: datetime | None = None,
 ) -> LiaisonNote:
     """Write a note signed by the user, at the current time (never taken from the form).
 
     A family writes about its relative only, in its family's thread: its note's
     residents, audience and family are those of its account, whatever was sent.
+    A note for providers goes to `provider_id` only, or to all providers serving
+    the residents concerned when None.
 
     Raises:
         Forbidden: the user may not write this note (a resident they do not serve...).
@@ -144,6 +166,8 @@ def write_note(
         )
     if audience != Audience.FAMILY.value:
         family_of = None
+    if audience != Audience.PROVIDERS.value:
+        provider_id = None
     return records.create(
         db,
         user,
@@ -156,6 +180,7 @@ def write_note(
             "body": body,
             "audience": audience,
             "audience_resident_id": family_of,
+            "audience_provider_id": provider_id,
             "resident_ids": resident_ids,
         },
     )

@@ -681,6 +681,7 @@ class LiaisonNote(Record):
     references: ClassVar[dict[str, str]] = {
         "habitat_id": "habitat",
         "audience_resident_id": "resident",
+        "audience_provider_id": "provider",
         "author_account_id": "account",
     }
     # The author is copied from the writing account's display name.
@@ -699,6 +700,9 @@ class LiaisonNote(Record):
     body: LongText
     audience: Audience = Audience.TEAM
     audience_resident_id: Id | None = None
+    # A note for providers goes to this one provider, or to all providers serving
+    # the residents it concerns when None.
+    audience_provider_id: Id | None = None
     resident_ids: ResidentIds = Field(default_factory=list)
 
     @field_validator("resident_ids")
@@ -706,12 +710,37 @@ class LiaisonNote(Record):
     def _distinct(cls, ids: list[int]) -> list[int]:
         return _unique(ids)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _family_note_concerns_its_resident(cls, data: Any) -> Any:
+        """A note for resident X's family that names no resident concerns X.
+
+        Need-to-know: such a note concerns X and X only, so an empty list is read as
+        [X] (and stored so); any other list is refused by `_family`.
+        """
+        if (
+            isinstance(data, dict)
+            and data.get("audience") in (Audience.FAMILY, Audience.FAMILY.value)
+            and data.get("audience_resident_id") is not None
+            and not data.get("resident_ids")
+        ):
+            return {**data, "resident_ids": [data["audience_resident_id"]]}
+        return data
+
     @model_validator(mode="after")
     def _family(self) -> LiaisonNote:
         if (self.audience is Audience.FAMILY) != (self.audience_resident_id is not None):
             raise ValueError(
                 "audience_resident_id: a note for a family names the resident whose family it is"
                 " (and only such a note does)"
+            )
+        if self.audience is Audience.FAMILY and self.resident_ids != [self.audience_resident_id]:
+            raise ValueError(
+                "resident_ids: a note for a resident's family concerns that resident only"
+            )
+        if self.audience_provider_id is not None and self.audience is not Audience.PROVIDERS:
+            raise ValueError(
+                "audience_provider_id: only a note for providers is addressed to one provider"
             )
         return self
 

@@ -96,6 +96,7 @@ FIELD_LABELS: dict[str, str] = {
     "body": "Note",
     "audience": "Destinataires",
     "audience_resident_id": "Famille de",
+    "audience_provider_id": "Intervenant destinataire",
     "resident_ids": "Habitants concernés",
     "severity": "Gravité",
     "occurred_on": "Survenue le",
@@ -176,6 +177,12 @@ _OWN_REASONS: dict[str, str] = {
     "a shift lasts at most 24 hours": "un créneau dure au plus 24 heures",
     "a note for a family names the resident whose family it is (and only such a note does)": (
         "une note destinée à une famille indique l'habitant concerné (et elle seule)"
+    ),
+    "a note for a resident's family concerns that resident only": (
+        "une note destinée à la famille d'un habitant ne concerne que cet habitant"
+    ),
+    "only a note for providers is addressed to one provider": (
+        "seule une note destinée aux intervenants s'adresse à un intervenant"
     ),
     "a closed tension has a resolution date, an open one none": (
         "une tension close a une date de résolution, une tension ouverte n'en a pas"

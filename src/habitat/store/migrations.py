@@ -504,6 +504,30 @@ def m008_activity_cancellation(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m009_note_for_one_provider(db: sqlite_utils.Database) -> None:
+    """A note for providers may go to one named provider; a family's note concerns its resident.
+
+    Notes already addressed to a family but concerning another resident (which the
+    family could read) are narrowed to the team: nothing is lost, the family stops
+    reading about someone else. Their version moves on so that an open form sees it.
+    """
+    db.execute(
+        "ALTER TABLE liaison_note ADD COLUMN audience_provider_id INTEGER REFERENCES provider(id)"
+    )
+    db.execute(
+        "CREATE INDEX idx_liaison_note_audience_provider_id ON liaison_note"
+        " (audience_provider_id, written_at) WHERE audience_provider_id IS NOT NULL"
+    )
+    db.execute(
+        """UPDATE liaison_note SET audience = 'team', audience_resident_id = NULL,
+        version = version + 1
+        WHERE audience = 'family' AND EXISTS (
+          SELECT 1 FROM liaison_note_resident l WHERE l.note_id = liaison_note.id
+          AND l.resident_id IS NOT liaison_note.audience_resident_id)"""
+    )
+
+
+@migrations()
 def m010_activity_registration(db: sqlite_utils.Database) -> None:
     """Residents sign up for activities to come (one registration per resident and activity)."""
     _record_table(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -520,6 +521,8 @@ def notebook(
     author: str | None = None,
     audiences: tuple[str, ...] | None = None,
     family_of: int | None = None,
+    resident_scope: Iterable[int] | None = None,
+    provider_id: int | None = None,
     before: datetime | None = None,
     before_id: int | None = None,
     limit: int = NOTES_PAGE,
@@ -533,6 +536,8 @@ def notebook(
         author: only notes by this author.
         audiences: only notes for these audiences (for example ("providers",)).
         family_of: only notes addressed to this resident's family.
+        resident_scope: a reader's residents (see `note_scope_clauses`).
+        provider_id: the provider reading (see `note_scope_clauses`).
         before: only notes written before this time (the last shown note's).
         before_id: with `before`, the last shown note's id: notes written at the
             same time with a smaller id come next (none is skipped between pages).
@@ -549,12 +554,11 @@ def notebook(
     if author is not None:
         clauses.append("n.author = ?")
         params.append(author)
-    if audiences is not None:
-        clauses.append(f"n.audience IN ({','.join('?' for _ in audiences)})")
-        params.extend(audiences)
-    if family_of is not None:
-        clauses.append("n.audience_resident_id = ?")
-        params.append(family_of)
+    scope_clauses, scope_params = note_scope_clauses(
+        audiences, family_of, resident_scope, provider_id
+    )
+    clauses += scope_clauses
+    params += scope_params
     clauses_before, params_before = before_clause(order, before, before_id)
     clauses += clauses_before
     params += params_before
@@ -564,6 +568,57 @@ def notebook(
         params,
     )
     return from_rows(db, LiaisonNote, list(rows))
+
+
+def _marks(values: Iterable) -> str:
+    return ",".join("?" for _ in values) or "NULL"
+
+
+def note_scope_clauses(
+    audiences: Iterable[str] | None,
+    family_of: int | None,
+    resident_ids: Iterable[int] | None,
+    provider_id: int | None = None,
+) -> tuple[list[str], list]:
+    """The SQL conditions (on `liaison_note n`) of a reader's scope, and their parameters.
+
+    Args:
+        audiences: only notes for these audiences (None: any).
+        family_of: only notes addressed to this resident's family.
+        resident_ids: only notes concerning one of these residents (None: any).
+        provider_id: a provider reading: notes addressed to another provider by
+            name are left out, and those addressed to it by name are read even
+            about residents outside `resident_ids`.
+    """
+    clauses: list[str] = []
+    params: list = []
+    if audiences is not None:
+        audiences = list(audiences)
+        clauses.append(f"n.audience IN ({_marks(audiences)})")
+        params.extend(audiences)
+    if family_of is not None:
+        clauses.append("n.audience_resident_id = ?")
+        params.append(family_of)
+    concerned = None
+    if resident_ids is not None:
+        ids = sorted(resident_ids)
+        concerned = (
+            "EXISTS (SELECT 1 FROM liaison_note_resident l WHERE l.note_id = n.id"
+            f" AND l.resident_id IN ({_marks(ids)}))"
+        )
+    if provider_id is None:
+        if concerned is not None:
+            clauses.append(concerned)
+            params.extend(ids)
+    else:
+        clauses.append(
+            "(n.audience_provider_id = ? OR (n.audience_provider_id IS NULL"
+            + (f" AND {concerned}))" if concerned is not None else "))")
+        )
+        params.append(provider_id)
+        if concerned is not None:
+            params.extend(ids)
+    return clauses, params
 
 
 def before_clause(

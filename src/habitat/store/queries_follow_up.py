@@ -11,7 +11,12 @@ import sqlite_utils
 
 from habitat.domain import SupportFunction
 from habitat.store.entities import Habitat, LiaisonNote, Tension, TimeEntry
-from habitat.store.queries import NOTES_PAGE, before_clause, current_residents
+from habitat.store.queries import (
+    NOTES_PAGE,
+    before_clause,
+    current_residents,
+    note_scope_clauses,
+)
 from habitat.store.repository import find, from_rows, get
 
 #: The notebook's author filter of a provider or a family lists the authors of this
@@ -51,28 +56,6 @@ def note_authors(db: sqlite_utils.Database, habitat_id: int) -> list[str]:
     )
 
 
-def _scope_clauses(
-    audiences: tuple[str, ...] | None,
-    family_of: int | None,
-    resident_ids: Iterable[int] | None,
-) -> tuple[list[str], list]:
-    clauses, params = [], []
-    if audiences is not None:
-        clauses.append(f"n.audience IN ({_marks(audiences)})")
-        params.extend(audiences)
-    if family_of is not None:
-        clauses.append("n.audience_resident_id = ?")
-        params.append(family_of)
-    if resident_ids is not None:
-        ids = sorted(resident_ids)
-        clauses.append(
-            "EXISTS (SELECT 1 FROM liaison_note_resident l WHERE l.note_id = n.id"
-            f" AND l.resident_id IN ({_marks(ids)}))"
-        )
-        params.extend(ids)
-    return clauses, params
-
-
 def recent_authors(
     db: sqlite_utils.Database,
     habitat_id: int,
@@ -80,9 +63,10 @@ def recent_authors(
     audiences: tuple[str, ...] | None = None,
     family_of: int | None = None,
     resident_ids: Iterable[int] | None = None,
+    provider_id: int | None = None,
 ) -> list[str]:
     """Authors of the most recent notes within a reader's scope (`AUTHORS_WINDOW` notes)."""
-    clauses, params = _scope_clauses(audiences, family_of, resident_ids)
+    clauses, params = note_scope_clauses(audiences, family_of, resident_ids, provider_id)
     where = " AND ".join(["n.habitat_id = ?", "n.archived_at IS NULL", *clauses])
     rows = db.execute(
         f"SELECT DISTINCT author FROM (SELECT n.author FROM liaison_note n WHERE {where}"
@@ -98,6 +82,7 @@ def notes_about(
     resident_ids: Iterable[int],
     *,
     audiences: tuple[str, ...] | None = None,
+    provider_id: int | None = None,
     author: str | None = None,
     before: datetime | None = None,
     before_id: int | None = None,
@@ -105,17 +90,21 @@ def notes_about(
 ) -> list[LiaisonNote]:
     """Notes concerning at least one of `resident_ids`, newest first (a provider's notebook).
 
+    With `provider_id`, notes addressed by name to that provider come too, and those
+    addressed by name to another provider never do.
+
     Args:
         db: the database.
         habitat_id: the habitat.
         resident_ids: the residents (for a provider: those they serve).
         audiences: only notes for these audiences.
+        provider_id: the provider reading.
         author: only notes by this author.
         before: only notes written before this time (the last shown note's).
         before_id: the last shown note's id (notes at the same time come next).
         limit: page size.
     """
-    clauses, params = _scope_clauses(audiences, None, resident_ids)
+    clauses, params = note_scope_clauses(audiences, None, resident_ids, provider_id)
     clauses = ["n.habitat_id = ?", "n.archived_at IS NULL", *clauses]
     params = [habitat_id, *params]
     if author is not None:

@@ -15,6 +15,8 @@ from habitat.ui.labels import fr
 FORM = "notebook.new"
 #: The (time, id) of the last note of each page shown so far (the first page has none).
 CURSORS = "notebook.cursors"
+#: The provider select's first choice: a note for every provider of the residents concerned.
+ALL_PROVIDERS = "Tous les intervenants de ces habitants"
 FILTERS = ("notebook.filter.resident", "notebook.filter.author", "notebook.filter.audience")
 
 
@@ -40,8 +42,9 @@ def render(ctx: shell.Context) -> None:
             "Les notes destinées aux intervenants, au sujet des habitants que vous accompagnez."
         )
 
+    providers = notebook.provider_names(db, user, ctx.habitat.id)
     if may_write(user, LiaisonNote.table):
-        _write_form(ctx, residents)
+        _write_form(ctx, residents, providers)
 
     st.subheader("Notes")
     resident_id, author, audience = _filters(ctx, residents)
@@ -59,7 +62,7 @@ def render(ctx: shell.Context) -> None:
     if not notes:
         st.info("Aucune note pour ces critères.")
     for note in notes:
-        _show(note, residents)
+        _show(note, residents, providers)
     left, right = st.columns(2)
     if cursors and left.button(
         "Notes plus récentes", key="notebook.newer", icon=":material/arrow_upward:"
@@ -106,10 +109,19 @@ def _filters(
     return resident_id, author, audience
 
 
-def _show(note: LiaisonNote, residents: dict[int, Resident]) -> None:
-    audience = fr(note.audience)
+def _addressee(note: LiaisonNote, residents: dict[int, Resident], providers: dict[int, str]) -> str:
+    """To whom the note was addressed, in words."""
     if note.audience is Audience.FAMILY and note.audience_resident_id in residents:
-        audience = f"famille de {residents[note.audience_resident_id].full_name}"
+        return f"famille de {residents[note.audience_resident_id].full_name}"
+    if note.audience is Audience.PROVIDERS:
+        if note.audience_provider_id is None:
+            return ALL_PROVIDERS.lower()
+        return providers.get(note.audience_provider_id, "un intervenant")
+    return fr(note.audience)
+
+
+def _show(note: LiaisonNote, residents: dict[int, Resident], providers: dict[int, str]) -> None:
+    audience = _addressee(note, residents, providers)
     concerned = [residents[i].full_name for i in note.resident_ids if i in residents]
     header = (
         f"**{fmt.fr_datetime(note.written_at)}** · {fmt.plain(note.author)}"
@@ -124,19 +136,32 @@ def _show(note: LiaisonNote, residents: dict[int, Resident]) -> None:
         st.markdown(fmt.plain(note.body))
 
 
-def _write_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
+def _write_form(
+    ctx: shell.Context, residents: dict[int, Resident], providers: dict[int, str]
+) -> None:
     user = ctx.user
     current = {
         r.id: r
         for r in residents.values()
         if r.entry_date <= ctx.today and (r.exit_date is None or r.exit_date > ctx.today)
     }
+    fields = ["body", "resident_ids", "audience", "audience_resident_id", "audience_provider_id"]
     with st.expander("Écrire une note", expanded=bool(st.session_state.get(f"{FORM}:errors"))):
-        forms.status(FORM, ["body", "resident_ids", "audience", "audience_resident_id"])
+        forms.status(FORM, fields)
+        audience, family_of = Audience.FAMILY.value, user.resident_id
+        if user.role is not Role.FAMILY:
+            # Outside the form: choosing the audience shows the select that goes with it.
+            audience = st.selectbox(
+                "Destinataires",
+                notebook.audiences_for(user),
+                format_func=enum_fmt(Audience),
+                key=f"{FORM}.audience",
+            )
+            forms.field_error(FORM, "audience")
         with st.form(FORM):
             body = st.text_area("Note", key=f"{FORM}.body", max_chars=20_000)
             forms.field_error(FORM, "body")
-            chosen, audience, family_of = [], Audience.FAMILY.value, user.resident_id
+            chosen, provider_id = [], None
             if user.role is Role.FAMILY:
                 relative = residents.get(user.resident_id)
                 st.caption(
@@ -145,6 +170,24 @@ def _write_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                     + ", à l'équipe de l'habitat."
                 )
             else:
+                family_of = None
+                if audience == Audience.FAMILY.value:
+                    family_of = st.selectbox(
+                        "Famille de",
+                        list(current),
+                        format_func=lambda i: current[i].full_name,
+                        key=f"{FORM}.audience_resident_id",
+                        help="La note ne concerne que cet habitant.",
+                    )
+                    forms.field_error(FORM, "audience_resident_id")
+                if audience == Audience.PROVIDERS.value:
+                    provider_id = st.selectbox(
+                        "Intervenant destinataire",
+                        [None, *providers],
+                        format_func=lambda i: ALL_PROVIDERS if i is None else providers[i],
+                        key=f"{FORM}.audience_provider_id",
+                    )
+                    forms.field_error(FORM, "audience_provider_id")
                 chosen = st.multiselect(
                     "Habitants concernés",
                     list(current),
@@ -153,24 +196,12 @@ def _write_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                     help=(
                         "Les habitants que vous accompagnez."
                         if user.role is Role.PROVIDER
+                        else "Vide : l'habitant dont la famille reçoit la note."
+                        if audience == Audience.FAMILY.value
                         else None
                     ),
                 )
                 forms.field_error(FORM, "resident_ids")
-                choices = notebook.audiences_for(user)
-                audience = st.selectbox(
-                    "Destinataires", choices, format_func=enum_fmt(Audience), key=f"{FORM}.audience"
-                )
-                forms.field_error(FORM, "audience")
-                family_of = None
-                if user.role is Role.ANIMATOR:
-                    family_of = st.selectbox(
-                        "Famille de (si la note est destinée à une famille)",
-                        [None, *current],
-                        format_func=lambda i: "—" if i is None else current[i].full_name,
-                        key=f"{FORM}.audience_resident_id",
-                    )
-                    forms.field_error(FORM, "audience_resident_id")
             if st.form_submit_button("Enregistrer la note", type="primary"):
                 _first_page()
                 forms.submit(
@@ -183,6 +214,7 @@ def _write_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                         resident_ids=chosen,
                         audience=audience,
                         family_of=family_of,
+                        provider_id=provider_id,
                     ),
                     "Note enregistrée.",
                 )
