@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from habitat import store
-from habitat.services import records
+from habitat.services import notebook, records
 from habitat.services.access import (
     Forbidden,
     Screen,
@@ -113,7 +113,7 @@ def test_family_writes_about_its_relative_only(demo_conn, users):
         records.create(demo_conn, family, LiaisonNote, _note([mine], Audience.TEAM, mine))
 
 
-def test_nobody_but_the_author_or_the_animator_rewrites_a_note(demo_conn, users):
+def test_a_note_is_never_rewritten_its_author_rectifies_it(demo_conn, users):
     family = users[Role.FAMILY]
     mine = family.resident_id
     note = records.create(
@@ -122,10 +122,27 @@ def test_nobody_but_the_author_or_the_animator_rewrites_a_note(demo_conn, users)
         LiaisonNote,
         {**_note([mine], Audience.FAMILY, mine), "author_account_id": family.account_id},
     )
-    records.update(demo_conn, family, LiaisonNote, note.id, note.version, {"body": "corrigé"})
-    theirs = store.find(demo_conn, LiaisonNote, "audience = 'family'", limit=1)[0]
+    for user in (family, users[Role.ANIMATOR]):
+        with pytest.raises(Forbidden) as refused:
+            records.update(demo_conn, user, LiaisonNote, note.id, note.version, {"body": "x"})
+        assert refused.value.message_fr == (
+            "Une note du cahier ne se modifie pas : ajoutez une rectification."
+        )
+    fixed = notebook.rectify(demo_conn, family, note.id, "Pardon : c'était mardi, pas lundi.")
+    assert fixed.rectifies_note_id == note.id
+    assert (fixed.audience, fixed.audience_resident_id, fixed.resident_ids) == (
+        note.audience,
+        note.audience_resident_id,
+        note.resident_ids,
+    )
+    assert store.get(demo_conn, LiaisonNote, note.id) == note, "the note stays as written"
+    theirs = store.find(
+        demo_conn, LiaisonNote, "audience = 'family' AND author_account_id IS NOT ?",
+        [family.account_id], limit=1,
+    )[0]  # fmt: skip
     with pytest.raises(Forbidden):
-        records.update(demo_conn, family, LiaisonNote, theirs.id, theirs.version, {"body": "x"})
+        notebook.rectify(demo_conn, family, theirs.id, "x")
+    assert notebook.rectify(demo_conn, users[Role.ANIMATOR], theirs.id, "Précision.").id
 
 
 def test_note_scope_by_role(demo_conn, users):

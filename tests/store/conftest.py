@@ -86,6 +86,16 @@ def _residents(db: sqlite_utils.Database, count: int) -> list[int]:
     return ids
 
 
+def _future_activity(db: sqlite_utils.Database) -> int:
+    """An activity in 2099, created once (registrations are for what is to come)."""
+    row = db.execute("SELECT id FROM activity WHERE starts_at >= '2099'").fetchone()
+    if row:
+        return row[0]
+    data = {**FACTORIES["activity"](db), "starts_at": "2099-05-02T14:00"}
+    data["ends_at"] = "2099-05-02T16:00"
+    return store.create(db, ACTOR, RECORDS["activity"], data).id
+
+
 #: Unique values (user names) differ from one factory call to the next.
 _SERIAL = itertools.count(1)
 
@@ -208,6 +218,11 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "activity_id": _first(db, "activity"),
         "resident_id": _first(db, "resident"),
         "status": "present",
+    },
+    # Residents sign up for what is still to come: an activity far ahead.
+    "registration": lambda db: {
+        "activity_id": _future_activity(db),
+        "resident_id": _residents(db, 1)[0],
     },
     "booking": lambda db: {
         "space_id": _first(db, "common_space"),

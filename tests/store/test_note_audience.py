@@ -157,3 +157,57 @@ def test_the_migration_narrows_an_old_family_note_about_someone_else_to_the_team
     assert (narrowed.audience, narrowed.audience_resident_id) == ("team", None)
     assert narrowed.resident_ids == [other]
     assert narrowed.version == bad.version + 1
+
+
+def test_a_rectification_goes_to_the_same_readers_about_the_same_residents(
+    fresh_db, factories, two_residents
+):
+    first, second = two_residents
+    note = store.create(
+        fresh_db,
+        "alice",
+        LiaisonNote,
+        _note(
+            factories, fresh_db, audience="family", audience_resident_id=first, resident_ids=[first]
+        ),
+    )
+    elsewhere = [
+        {"audience": "team", "audience_resident_id": None},
+        {"audience": "family", "audience_resident_id": second, "resident_ids": [second]},
+    ]
+    for changes in elsewhere:
+        before = _count(fresh_db)
+        with pytest.raises(store.InvalidRecord) as refused:
+            store.create(
+                fresh_db,
+                "alice",
+                LiaisonNote,
+                _note(
+                    factories,
+                    fresh_db,
+                    **{
+                        "audience": "family",
+                        "audience_resident_id": first,
+                        "resident_ids": [first],
+                        **changes,
+                    },
+                    rectifies_note_id=note.id,
+                ),
+            )
+        assert list(refused.value.by_field()) == ["rectifies_note_id"]
+        assert _count(fresh_db) == before
+    kept = store.create(
+        fresh_db,
+        "alice",
+        LiaisonNote,
+        _note(
+            factories,
+            fresh_db,
+            audience="family",
+            audience_resident_id=first,
+            resident_ids=[first],
+            body="Rectification : le rendez-vous est jeudi.",
+            rectifies_note_id=note.id,
+        ),
+    )
+    assert kept.rectifies_note_id == note.id

@@ -318,3 +318,36 @@ def test_a_family_note_naming_no_resident_concerns_that_families_resident(page_a
     with store.connect(demo_db) as db:
         note = max(store.find(db, LiaisonNote), key=lambda n: n.id)
     assert (note.audience_resident_id, note.resident_ids) == (family_of, [family_of])
+
+
+def test_a_note_is_rectified_never_rewritten_and_both_show_the_link(page_as, demo_db):
+    app = page_as(Screen.NOTEBOOK, Role.ANIMATOR)
+    app.text_area(key=f"{FORM}.body").input("Rendez-vous chez le dentiste lundi.")
+    app = _submit(app)
+    with store.connect(demo_db) as db:
+        (note,) = store.find(db, LiaisonNote, "body = ?", ["Rendez-vous chez le dentiste lundi."])
+    app.selectbox(key="notebook.rectify.note").select(note.id)
+
+    app = _submit(app, "Ajouter la rectification")
+    assert error_under(app, "notebook.rectify.body") == "Note : ne peut pas être vide"
+    app.text_area(key="notebook.rectify.body").input("Pardon : c'est mardi, pas lundi.")
+    app = _submit(app, "Ajouter la rectification")
+
+    assert not app.exception
+    assert "Rectification ajoutée." in texts(app)
+    with store.connect(demo_db) as db:
+        assert store.get(db, LiaisonNote, note.id) == note, "the note stays as written"
+        (fixed,) = store.find(db, LiaisonNote, "rectifies_note_id = ?", [note.id])
+    assert fixed.body == "Pardon : c'est mardi, pas lundi."
+    shown = texts(app)
+    assert f"Rectifie la note du {fmt.fr_datetime(note.written_at)}" in shown
+    assert f"Rectifiée le {fmt.fr_datetime(fixed.written_at)}" in shown
+
+
+def test_a_provider_may_rectify_only_its_own_notes(page_as, accounts, demo_db):
+    app = page_as(Screen.NOTEBOOK, Role.PROVIDER)
+    with store.connect(demo_db) as db:
+        own = _notes_by(db, accounts[Role.PROVIDER].id)
+    labels = {f"{fmt.fr_datetime(n.written_at)} · {n.body[:60]}" for n in own}
+    offered = [s for s in app.selectbox if s.key == "notebook.rectify.note"]
+    assert own and offered and set(offered[0].options) <= labels

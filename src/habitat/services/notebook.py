@@ -184,3 +184,74 @@ def write_note(
             "resident_ids": resident_ids,
         },
     )
+
+
+def may_rectify(user: User, note: LiaisonNote) -> bool:
+    """Whether the user may rectify this note: its author, or the animator."""
+    return user.is_animator or (
+        note.author_account_id is not None and note.author_account_id == user.account_id
+    )
+
+
+@checked
+def rectify(
+    db: sqlite_utils.Database,
+    user: User,
+    note_id: Id,
+    body: str,
+    *,
+    now: datetime | None = None,
+) -> LiaisonNote:
+    """Correct a note by a later note that rectifies it, for the same readers.
+
+    The note itself stays as it was written (a record); the rectification, signed
+    by the user at the current time, goes to the same audience about the same
+    residents, and both show the link.
+
+    Raises:
+        Forbidden: the user is neither the note's author nor the animator.
+        InvalidRecord: an empty rectification (nothing written).
+    """
+    original = store.get(db, LiaisonNote, note_id)
+    if not may_rectify(user, original):
+        raise Forbidden(
+            f"{user.actor} may not rectify note {note_id}",
+            "Seul l'auteur de la note, ou l'animateur·rice, peut la rectifier.",
+        )
+    return records.create(
+        db,
+        user,
+        LiaisonNote,
+        {
+            "habitat_id": original.habitat_id,
+            "author": user.display_name,
+            "author_account_id": user.account_id,
+            "written_at": now or _now(),
+            "body": body,
+            "audience": original.audience,
+            "audience_resident_id": original.audience_resident_id,
+            "audience_provider_id": original.audience_provider_id,
+            "resident_ids": original.resident_ids,
+            "rectifies_note_id": original.id,
+        },
+    )
+
+
+def links(
+    db: sqlite_utils.Database, notes: list[LiaisonNote]
+) -> tuple[dict[int, LiaisonNote], dict[int, list[LiaisonNote]]]:
+    """For notes the user reads: the notes they rectify, and their rectifications.
+
+    A rectification and its note have the same readers (a store rule), so what this
+    returns is readable by whoever reads `notes`.
+    """
+    shown = {n.id for n in notes}
+    originals = {
+        n.rectifies_note_id: store.get(db, LiaisonNote, n.rectifies_note_id)
+        for n in notes
+        if n.rectifies_note_id is not None
+    }
+    later: dict[int, list[LiaisonNote]] = {}
+    for rectification in queries_follow_up.rectifications_of(db, sorted(i for i in shown if i)):
+        later.setdefault(rectification.rectifies_note_id, []).append(rectification)
+    return originals, later

@@ -83,10 +83,13 @@ def update(
     """
     current = store.get(db, model, record_id)
     _check(db, user, model, {**current.model_dump(), **changes})
-    # A note belongs to its author: others add a note, they do not rewrite one.
-    mine = getattr(current, "author_account_id", None) == user.account_id
-    if model is LiaisonNote and not user.is_animator and not mine:
-        raise _refuse(user, model)
+    # A note of the liaison notebook is a record: it is rectified by a later note
+    # (`notebook.rectify`), never rewritten.
+    if model is LiaisonNote:
+        raise Forbidden(
+            f"{user.actor} may not rewrite note {record_id}",
+            "Une note du cahier ne se modifie pas : ajoutez une rectification.",
+        )
     return store.update(db, user.actor, model, record_id, version, changes)
 
 

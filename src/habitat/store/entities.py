@@ -683,6 +683,7 @@ class LiaisonNote(Record):
         "audience_resident_id": "resident",
         "audience_provider_id": "provider",
         "author_account_id": "account",
+        "rectifies_note_id": "liaison_note",
     }
     # The author is copied from the writing account's display name.
     names: ClassVar[dict[str, str | None]] = {"author": "author_account_id"}
@@ -703,6 +704,8 @@ class LiaisonNote(Record):
     # A note for providers goes to this one provider, or to all providers serving
     # the residents it concerns when None.
     audience_provider_id: Id | None = None
+    # A note is never rewritten: a later note rectifies it, for the same readers.
+    rectifies_note_id: Id | None = None
     resident_ids: ResidentIds = Field(default_factory=list)
 
     @field_validator("resident_ids")

@@ -84,6 +84,7 @@ FIELD_LABELS: dict[str, str] = {
     "space_id": "Espace commun",
     "location": "Adresse ou lieu",
     "cancelled_reason": "Motif d'annulation",
+    "rectifies_note_id": "Note rectifiée",
     "activity_id": "Activité",
     "status": "Statut",
     "booked_by": "Réservé par",

@@ -541,6 +541,18 @@ def m010_activity_registration(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_registration_resident_id ON registration (resident_id)")
 
 
+@migrations()
+def m011_note_rectification(db: sqlite_utils.Database) -> None:
+    """A note is corrected by a later note that rectifies it (never rewritten in place)."""
+    db.execute(
+        "ALTER TABLE liaison_note ADD COLUMN rectifies_note_id INTEGER REFERENCES liaison_note(id)"
+    )
+    db.execute(
+        "CREATE INDEX idx_liaison_note_rectifies_note_id ON liaison_note (rectifies_note_id)"
+        " WHERE rectifies_note_id IS NOT NULL"
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

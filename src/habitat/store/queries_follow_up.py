@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -347,4 +348,17 @@ def avp_budget(db: sqlite_utils.Database, habitat_id: int, year: int, today: dat
         planned(last),
         planned(to_date),
         float(used),
+    )
+
+
+def rectifications_of(db: sqlite_utils.Database, note_ids: list[int]) -> list[LiaisonNote]:
+    """The current notes rectifying any of these notes, oldest first."""
+    if not note_ids:
+        return []
+    return find(
+        db,
+        LiaisonNote,
+        "rectifies_note_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(note_ids)],
+        order_by="written_at, id",
     )

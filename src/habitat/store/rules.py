@@ -19,6 +19,7 @@ from habitat.store.entities import (
     Booking,
     Carer,
     CouncilDecision,
+    LiaisonNote,
     PlanReview,
     Registration,
     Resident,
@@ -53,6 +54,8 @@ def check(db: sqlite_utils.Database, record: Record) -> None:
         _check_after_plan_start(db, record)
     if isinstance(record, Attendance):
         _check_activity_started(db, record)
+    if isinstance(record, LiaisonNote) and record.rectifies_note_id is not None:
+        _check_rectification(db, record)
     if isinstance(record, Registration) and record.archived_at is None:
         _check_activity_to_come(db, record)
 
@@ -148,6 +151,38 @@ def _check_activity_change(db: sqlite_utils.Database, activity: Activity) -> Non
                 f"l'activité a eu lieu le {_fr_day(day.isoformat())} : seule sa description "
                 "se complète encore",
             )
+
+
+def _check_rectification(db: sqlite_utils.Database, note: LiaisonNote) -> None:
+    """A rectification goes to the readers of the note it rectifies, no one else."""
+    original = next(
+        db.query("SELECT * FROM liaison_note WHERE id = ?", [note.rectifies_note_id]), None
+    )
+    if original is None:
+        return
+    links = [
+        row[0]
+        for row in db.execute(
+            "SELECT resident_id FROM liaison_note_resident WHERE note_id = ? ORDER BY resident_id",
+            [original["id"]],
+        )
+    ]
+    same = (
+        original["habitat_id"] == note.habitat_id
+        and original["audience"] == note.audience.value
+        and original["audience_resident_id"] == note.audience_resident_id
+        and original["audience_provider_id"] == note.audience_provider_id
+        and links == sorted(note.resident_ids)
+        and original["id"] != note.id
+    )
+    if not same:
+        raise InvalidRecord.one(
+            note.label_fr,
+            "rectifies_note_id",
+            "a rectification goes to the same readers, about the same residents",
+            "une rectification s'adresse aux mêmes destinataires, au sujet des mêmes "
+            "habitants, que la note qu'elle rectifie",
+        )
 
 
 def _check_activity_to_come(db: sqlite_utils.Database, registration: Registration) -> None:

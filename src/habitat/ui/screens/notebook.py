@@ -13,6 +13,7 @@ from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr
 
 FORM = "notebook.new"
+RECTIFY = "notebook.rectify"
 #: The (time, id) of the last note of each page shown so far (the first page has none).
 CURSORS = "notebook.cursors"
 #: The provider select's first choice: a note for every provider of the residents concerned.
@@ -61,8 +62,12 @@ def render(ctx: shell.Context) -> None:
     )
     if not notes:
         st.info("Aucune note pour ces critères.")
+    originals, later = notebook.links(db, notes)
     for note in notes:
-        _show(note, residents, providers)
+        _show(note, residents, providers, originals.get(note.rectifies_note_id), later)
+    mine = [n for n in notes if notebook.may_rectify(user, n)]
+    if mine and may_write(user, LiaisonNote.table):
+        _rectify_form(ctx, mine)
     left, right = st.columns(2)
     if cursors and left.button(
         "Notes plus récentes", key="notebook.newer", icon=":material/arrow_upward:"
@@ -120,7 +125,43 @@ def _addressee(note: LiaisonNote, residents: dict[int, Resident], providers: dic
     return fr(note.audience)
 
 
-def _show(note: LiaisonNote, residents: dict[int, Resident], providers: dict[int, str]) -> None:
+def _rectify_form(ctx: shell.Context, notes: list[LiaisonNote]) -> None:
+    """Correct one of one's notes shown above by a rectification (the note stays)."""
+    by_id = {n.id: n for n in notes}
+    with st.expander(
+        "Rectifier une de mes notes", expanded=bool(st.session_state.get(f"{RECTIFY}:errors"))
+    ):
+        st.caption(
+            "Une note du cahier ne se modifie pas : la rectification s'ajoute, pour les mêmes "
+            "destinataires, et les deux notes renvoient l'une à l'autre."
+        )
+        forms.status(RECTIFY, ["body"])
+        with st.form(RECTIFY):
+            chosen = st.selectbox(
+                "Note à rectifier",
+                list(by_id),
+                format_func=lambda i: (
+                    f"{fmt.fr_datetime(by_id[i].written_at)} · {by_id[i].body[:60]}"
+                ),
+                key=f"{RECTIFY}.note",
+            )
+            body = st.text_area("Rectification", key=f"{RECTIFY}.body")
+            forms.field_error(RECTIFY, "body")
+            if st.form_submit_button("Ajouter la rectification", type="primary"):
+                forms.submit(
+                    RECTIFY,
+                    lambda: notebook.rectify(ctx.db, ctx.user, chosen, body),
+                    "Rectification ajoutée.",
+                )
+
+
+def _show(
+    note: LiaisonNote,
+    residents: dict[int, Resident],
+    providers: dict[int, str],
+    original: LiaisonNote | None = None,
+    later: dict[int, list[LiaisonNote]] | None = None,
+) -> None:
     audience = _addressee(note, residents, providers)
     concerned = [residents[i].full_name for i in note.resident_ids if i in residents]
     header = (
@@ -131,6 +172,18 @@ def _show(note: LiaisonNote, residents: dict[int, Resident], providers: dict[int
         # On the header's second line, not a caption of its own: 50 notes a page, and
         # every element costs a rerun time.
         header += "  \n:gray[Au sujet de : " + fmt.plain(", ".join(concerned)) + "]"
+    if original is not None:
+        header += (
+            f"  \n:orange[Rectifie la note du {fmt.fr_datetime(original.written_at)}"
+            f" de {fmt.plain(original.author)}]"
+        )
+    rectified = (later or {}).get(note.id, [])
+    if rectified:
+        header += (
+            "  \n:orange[Rectifiée le "
+            + ", ".join(fmt.fr_datetime(r.written_at) for r in rectified)
+            + " : voir la rectification]"
+        )
     with st.container(border=True):
         st.markdown(header)
         st.markdown(fmt.plain(note.body))
