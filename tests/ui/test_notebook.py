@@ -351,3 +351,21 @@ def test_a_provider_may_rectify_only_its_own_notes(page_as, accounts, demo_db):
     labels = {f"{fmt.fr_datetime(n.written_at)} · {n.body[:60]}" for n in own}
     offered = [s for s in app.selectbox if s.key == "notebook.rectify.note"]
     assert own and offered and set(offered[0].options) <= labels
+
+
+def test_after_a_save_the_form_is_empty_so_the_next_note_keeps_no_resident(page_as, demo_db):
+    app = page_as(Screen.NOTEBOOK, Role.ANIMATOR)
+    resident = app.multiselect(key=f"{FORM}.resident_ids").options[0]
+    app.multiselect(key=f"{FORM}.resident_ids").select(resident)
+    app.text_area(key=f"{FORM}.body").input("Chute sans gravité ce matin.")
+    app = _submit(app)
+
+    assert "Note enregistrée." in texts(app)
+    assert app.multiselect(key=f"{FORM}.resident_ids").value == []
+    assert app.text_area(key=f"{FORM}.body").value == ""
+    # The next note, written at once, concerns nobody unless chosen again.
+    app.text_area(key=f"{FORM}.body").input("Réunion des familles jeudi.")
+    app = _submit(app)
+    with store.connect(demo_db) as db:
+        (note,) = store.find(db, LiaisonNote, "body = ?", ["Réunion des familles jeudi."])
+    assert note.resident_ids == []
