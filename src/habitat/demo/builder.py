@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
+from habitat import clock
 from habitat.demo.draft import french_date, plain_ascii, years_before
 from habitat.demo.journal import Journal
 from habitat.demo.life import CollectiveLife
@@ -119,6 +120,7 @@ class DemoSummary:
     plan_review: int = 0
     activity: int = 0
     attendance: int = 0
+    registration: int = 0
     booking: int = 0
     presence_shift: int = 0
     presence_pattern: int = 0
@@ -264,7 +266,8 @@ def populate(
                 rows = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 if rows:
                     raise NotEmpty(_db_name(db), rows, table)
-            _Demo(db, random.Random(seed), end or DEFAULT_END, years, scale, actor).write()
+            with clock.as_of(end or DEFAULT_END):
+                _Demo(db, random.Random(seed), end or DEFAULT_END, years, scale, actor).write()
             return DemoSummary.count(db)
     finally:
         db.execute(f"PRAGMA cache_size = {previous_cache}")

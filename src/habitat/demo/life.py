@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 
 from habitat.demo.draft import Draft, at, day_span, overlaps, public_holidays
@@ -30,6 +31,7 @@ from habitat.store.entities import (
     Presence,
     PresenceRole,
     PresenceShift,
+    Registration,
 )
 
 
@@ -86,7 +88,13 @@ class CollectiveLife(Draft):
             )
         )
         if start.date() > self.end:
-            return  # planned, nobody has attended yet
+            # Planned: nobody has attended yet; some have signed up (drawn apart from
+            # the history's own draws, so the rest of the demo stays as it was).
+            signups = random.Random(activity_id)
+            for person in self._present(self.end):
+                if signups.random() < person.propensity * 0.6:
+                    self._put(Registration(activity_id=activity_id, resident_id=person.id))
+            return
         for person in self._present(start.date()):
             chance = person.propensity
             if kind.mobile_only and (
