@@ -188,7 +188,11 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
         forms.status(RESTORE, ["carer"])
         with st.form(RESTORE):
             picked = st.selectbox(
-                "Proche", list(by_id), format_func=lambda i: name(by_id[i]), key=f"{RESTORE}.carer"
+                "Proche",
+                list(by_id),
+                format_func=lambda i: name(by_id[i]),
+                key=f"{RESTORE}.carer",
+                placeholder="Choisir…",
             )
             if st.form_submit_button("Rétablir", key=f"{RESTORE}:save"):
                 carer = by_id[picked]

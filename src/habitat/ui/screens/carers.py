@@ -107,6 +107,7 @@ def _carers_table(carers: list[Carer], residents: dict[int, Resident]) -> None:
         options,
         format_func=lambda i: "Tous les habitants" if i == ALL else _name(residents[i]),
         key=FILTER,
+        placeholder="Choisir…",
     )
     shown = carers if chosen == ALL else [c for c in carers if c.resident_id == chosen]
     if shown:

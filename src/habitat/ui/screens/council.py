@@ -80,6 +80,7 @@ def _follow_up(ctx: shell.Context) -> None:
             list(by_id),
             format_func=lambda i: _decision_title(by_id[i]),
             key="council.follow_up.decision",
+            placeholder="Choisir…",
         )
         _decision_form(ctx, by_id[chosen].decision)
 
@@ -177,6 +178,7 @@ def _meetings(ctx: shell.Context) -> None:
             + (" (à venir)" if by_id[i].held_on > ctx.today else "")
         ),
         key="council.meeting",
+        placeholder="Choisir…",
     )
     meeting = by_id[chosen]
     names = residents_by_id(ctx.db, meeting.attendee_ids)
@@ -258,6 +260,8 @@ def _meeting_form(ctx: shell.Context, form: str, meeting: CouncilMeeting | None)
             default=[i for i in meeting.attendee_ids if i in choices] if meeting else [],
             format_func=lambda i: choices[i],
             key=f"{form}.attendee_ids",
+            placeholder="Choisir…",
+            select_all=False,
         )
         forms.field_error(form, "attendee_ids")
         others = st.text_input(

@@ -161,11 +161,17 @@ def _write_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                         if user.role is Role.PROVIDER
                         else None
                     ),
+                    placeholder="Choisir…",
+                    select_all=False,
                 )
                 forms.field_error(FORM, "resident_ids")
                 choices = notebook.audiences_for(user)
                 audience = st.selectbox(
-                    "Destinataires", choices, format_func=enum_fmt(Audience), key=f"{FORM}.audience"
+                    "Destinataires",
+                    choices,
+                    format_func=enum_fmt(Audience),
+                    key=f"{FORM}.audience",
+                    placeholder="Choisir…",
                 )
                 forms.field_error(FORM, "audience")
                 family_of = None
@@ -175,6 +181,7 @@ def _write_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                         [None, *current],
                         format_func=lambda i: "—" if i is None else current[i].full_name,
                         key=f"{FORM}.audience_resident_id",
+                        placeholder="Choisir…",
                     )
                     forms.field_error(FORM, "audience_resident_id")
             if st.form_submit_button("Enregistrer la note", type="primary"):

@@ -106,6 +106,7 @@ def _directory(ctx: shell.Context) -> None:
             list(by_id),
             format_func=lambda i: by_id[i].name + (" (archivé)" if by_id[i].archived_at else ""),
             key="providers.edit",
+            placeholder="Choisir…",
         )
         _provider_form(ctx, f"provider.{chosen}", by_id[chosen])
 
@@ -147,6 +148,7 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
                 index=kinds.index(provider.kind.value) if provider else 0,
                 format_func=enum_fmt(ProviderKind),
                 key=f"{form}.kind",
+                placeholder="Choisir…",
             )
             forms.field_error(form, "kind")
         with right:
@@ -284,6 +286,7 @@ def _week(ctx: shell.Context) -> None:
         ordered,
         format_func=lambda i: names.get(i, "—"),
         key="providers.week.resident",
+        placeholder="Choisir…",
     )
     mine = [v for v in visits if v.resident_id == chosen]
     columns = {

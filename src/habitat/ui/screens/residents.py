@@ -106,6 +106,7 @@ def _pick(choices: list[Resident], left: set[int], added: int | None) -> Residen
                 by_id[i].full_name + (" (ancien·ne habitant·e)" if i in left else "")
             ),
             key=SELECTED,
+            placeholder="Choisir…",
         )
         chosen = by_id[picked]
     shown = st.session_state.get(SHOWN)

@@ -122,11 +122,19 @@ def _new_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
         forms.status(NEW, fields)
         with st.form(NEW):
             kind = st.selectbox(
-                "Type", options(TensionKind), format_func=enum_fmt(TensionKind), key=f"{NEW}.kind"
+                "Type",
+                options(TensionKind),
+                format_func=enum_fmt(TensionKind),
+                key=f"{NEW}.kind",
+                placeholder="Choisir…",
             )
             forms.field_error(NEW, "kind")
             severity = st.selectbox(
-                "Gravité", options(Severity), format_func=enum_fmt(Severity), key=f"{NEW}.severity"
+                "Gravité",
+                options(Severity),
+                format_func=enum_fmt(Severity),
+                key=f"{NEW}.severity",
+                placeholder="Choisir…",
             )
             forms.field_error(NEW, "severity")
             occurred_on = st.date_input(
@@ -138,6 +146,8 @@ def _new_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                 list(current),
                 format_func=lambda i: current[i].full_name,
                 key=f"{NEW}.resident_ids",
+                placeholder="Choisir…",
+                select_all=False,
             )
             forms.field_error(NEW, "resident_ids")
             others = st.text_input(
@@ -181,6 +191,7 @@ def _follow_up_form(
             f" · {by_id[i].description[:60]}"
         ),
         key="tensions.pick",
+        placeholder="Choisir…",
     )
     tension = by_id[chosen]
     form = f"tension.{tension.id}"
@@ -210,6 +221,7 @@ def _follow_up_form(
             index=options(Severity).index(tension.severity.value),
             format_func=enum_fmt(Severity),
             key=f"{form}.severity",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "severity")
         actions = st.text_area("Actions menées", value=tension.actions or "", key=f"{form}.actions")
@@ -221,6 +233,7 @@ def _follow_up_form(
             index=statuses.index(tension.status.value),
             format_func=enum_fmt(TensionStatus),
             key=f"{form}.status",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "status")
         resolved_on = st.date_input(
