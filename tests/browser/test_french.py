@@ -18,8 +18,9 @@ from .conftest import sign_in
 from .test_journeys import open_page, settle
 
 #: English Streamlit's frontend draws by default (placeholders, the multiselect's
-#: bulk option, folded chips, the date format, table toolbars, the status widget),
-#: matched as whole words with their case: none of them is a French word.
+#: bulk option, the folded menu, date formats and parts, table and chart toolbars,
+#: the status widget, file uploads), matched as whole words with their case: none
+#: is a French word. Icons' names (`upload`, `logout`) are drawn as icons, not words.
 ENGLISH = [
     "Choose an option",
     "Choose options",
@@ -65,6 +66,16 @@ ENGLISH = [
     "Decrement",
     "dd",
     "yyyy",
+    "day",
+    "month",
+    "year",
+    "hour",
+    "per file",
+    "Upload",
+    "file upload",
+    "Vega visualization",
+    "X-axis",
+    "Y-axis",
 ]
 PATTERN = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![\w/])")
 

@@ -96,6 +96,10 @@ WORDS: dict[str, str] = {
     "Print": "Imprimer",
     "Settings": "Réglages",
     "Connecting": "Connexion…",
+    # File uploads and charts.
+    "Upload": "Choisir un fichier",
+    "file upload": "envoi de fichier",
+    "Vega visualization": "Graphique",
     "Please wait...": "Veuillez patienter…",
 }
 
@@ -105,6 +109,14 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Select (\d+) matches$", "Sélectionner les $1"),
     (r"^Help for (.+)$", "Aide : $1"),
     (r"^Remove (.+)$", "Retirer $1"),
+    (r"^(\d+(?:\.\d+)?)\s?KB per file$", "$1 ko par fichier"),
+    (r"^(\d+(?:\.\d+)?)\s?MB per file$", "$1 Mo par fichier"),
+    (r"^(\d+(?:\.\d+)?)\s?GB per file$", "$1 Go par fichier"),
+    # The parts of a date or time input, read aloud with the field's label.
+    (r"^day, (.+)$", "jour, $1"),
+    (r"^month, (.+)$", "mois, $1"),
+    (r"^year, (.+)$", "année, $1"),
+    (r"^hour, (.+)$", "heure, $1"),
 ]
 
 #: Watches the page and translates each text and attribute as Streamlit (re)draws it.

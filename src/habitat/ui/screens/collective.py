@@ -29,7 +29,7 @@ from habitat.store.queries_collective import (
     monthly_attendance,
     residents_by_id,
 )
-from habitat.ui import fmt, forms, shell, tables
+from habitat.ui import charts, fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
@@ -486,6 +486,7 @@ def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
     st.vega_lite_chart(
         frame,
         {
+            "config": charts.FRENCH,
             "mark": {"type": "rect"},
             "encoding": {
                 "x": {

@@ -12,7 +12,7 @@ from habitat.services.access import may_write, visible_resident_ids
 from habitat.store import queries
 from habitat.store.entities import Arrangement, Provider, ProviderKind
 from habitat.store.queries_collective import residents_by_id
-from habitat.ui import fmt, forms, shell, tables
+from habitat.ui import charts, fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
@@ -300,7 +300,9 @@ def _week(ctx: shell.Context) -> None:
         "Chevauchement": ["oui" if id(v) in overlapping else "" for v in mine],
     }
     st.vega_lite_chart(
-        tables.arrow(columns), _week_chart([labels[d] for d in days]), width="stretch"
+        tables.arrow(columns),
+        charts.french(_week_chart([labels[d] for d in days])),
+        width="stretch",
     )
     tables.show({k: v for k, v in columns.items() if k not in ("Début", "Fin")})
 
