@@ -77,7 +77,7 @@ def test_a_page_opened_by_the_browser_is_rewritten_uncompressed():
     ids=["not-asked-for-html", "not-html"],
 )
 def test_anything_else_passes_untouched(accept, content_type):
-    messages, _ = served(accept, b"<html lang=\"en\"></head>", content_type)
+    messages, _ = served(accept, b'<html lang="en"></head>', content_type)
     assert b"".join(m.get("body", b"") for m in messages) == b'<html lang="en"></head>'
 
 
