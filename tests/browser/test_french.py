@@ -2,7 +2,9 @@
 
 One browser page per role, one visit per page of its menu: the visible text and
 the words inputs show (placeholders, labels read aloud, tooltips) are searched
-for English that Streamlit's frontend draws by default.
+for English that Streamlit's frontend draws by default, and for numbers written
+with a decimal point. Tables draw their cells on a canvas (their hidden copy for
+screen readers keeps the raw `71.2`): `tables.frame` formats their decimals.
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ ENGLISH = [
 ]
 PATTERN = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![\w/])")
 
+#: A number with a decimal point (`12.5`) where a French reader expects `12,5`.
+DECIMAL_POINT = re.compile(r"(?<![\w.,/:])\d+\.\d+(?![\w.,/:])")
+
 #: The visible text, then the words elements show as placeholder or tooltip, or say aloud.
 SHOWN = """() => [
     document.body.innerText,
@@ -103,9 +108,18 @@ def menu(role: Role) -> list[tuple[str, str]]:
 
 def english_in(text: str) -> list[str]:
     """Each English word found, with a little of what surrounds it."""
+    return _around(PATTERN, text)
+
+
+def decimal_points_in(text: str) -> list[str]:
+    """Each number written with a decimal point, with a little of what surrounds it."""
+    return _around(DECIMAL_POINT, text)
+
+
+def _around(pattern: re.Pattern, text: str) -> list[str]:
     return [
         text[max(0, m.start() - 30) : m.end() + 30].replace("\n", " ⏎ ")
-        for m in PATTERN.finditer(text)
+        for m in pattern.finditer(text)
     ]
 
 
@@ -114,11 +128,13 @@ def test_english_in_finds_whole_words_only():
     assert english_in("View 3 more") == ["View 3 more", "View 3 more"]
     assert english_in("Clearance, Reviewed, encore, Stopper, 01/12/2026") == []
     assert english_in("JJ/MM/AAAA") == []
+    assert decimal_points_in("12.5 h") == ["12.5 h"]
+    assert decimal_points_in("12,5 h, 01/12/2026, 7h30, v1.2.3, 10:30.5") == []
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
 def test_every_page_of_the_role_is_in_french(server, page, role):
-    """Must not happen: an English word Streamlit draws, or the page not declared French."""
+    """Must not happen: English Streamlit draws, `12.5` for 12,5, or a page not declared French."""
     sign_in(page, server, role.value)
     found: dict[str, list[str]] = {}
     for number, (path, title) in enumerate(menu(role)):
@@ -128,6 +144,9 @@ def test_every_page_of_the_role_is_in_french(server, page, role):
             page.get_by_role("heading", name=title, exact=True).wait_for()
             settle(page)
         assert page.evaluate("document.documentElement.lang") == "fr", path
-        if english := english_in(page.evaluate(SHOWN)):
+        shown = page.evaluate(SHOWN)
+        if english := english_in(shown):
             found[path] = english
+        if points := decimal_points_in(shown):
+            found[f"{path} (decimal point)"] = points
     assert found == {}

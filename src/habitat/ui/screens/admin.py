@@ -12,7 +12,7 @@ from habitat import store
 from habitat.services import admin
 from habitat.services.auth import PASSWORD_MIN
 from habitat.store.entities import Account, Provider, Resident, Role
-from habitat.ui import fmt, forms, session, shell
+from habitat.ui import fmt, forms, session, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
@@ -81,7 +81,7 @@ def _accounts(
         return ""
 
     st.subheader("Comptes")
-    st.dataframe(
+    tables.frame(
         pd.DataFrame(
             {
                 "Identifiant": [a.username for a in accounts],

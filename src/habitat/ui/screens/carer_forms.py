@@ -9,7 +9,7 @@ from habitat.services import records
 from habitat.services.residents import optional
 from habitat.store import queries_residents
 from habitat.store.entities import Carer, Relation, Resident
-from habitat.ui import fields, fmt, forms
+from habitat.ui import fields, fmt, forms, tables
 from habitat.ui.labels import fr
 from habitat.ui.shell import Context
 
@@ -181,7 +181,7 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
     if not archived:
         return
     with st.expander(f"Proches archivés ({len(archived)})", expanded=fields.is_open(RESTORE)):
-        st.dataframe(table(archived, residents), hide_index=True)
+        tables.frame(table(archived, residents), hide_index=True)
         if not writer:
             return
         by_id = {c.id: c for c in archived}
