@@ -132,6 +132,16 @@ def test_english_in_finds_whole_words_only():
     assert decimal_points_in("12,5 h, 01/12/2026, 7h30, v1.2.3, 10:30.5") == []
 
 
+def test_the_sign_in_page_is_in_french(server, page):
+    """Must not happen: English on the page everyone sees first."""
+    page.goto(server.url)
+    page.get_by_role("button", name="Se connecter").wait_for()
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    shown = page.evaluate(SHOWN)
+    assert english_in(shown) + decimal_points_in(shown) == []
+
+
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
 def test_every_page_of_the_role_is_in_french(server, page, role):
     """Must not happen: English Streamlit draws, `12.5` for 12,5, or a page not declared French."""
