@@ -16,7 +16,9 @@ from habitat.ui.french import WORDS, FrenchPage, frenchify, script
 STREAMLIT_INDEX = (resources.files("streamlit") / "static" / "index.html").read_bytes()
 
 
-def served(accept: bytes, body: bytes, content_type: bytes = b"text/html") -> tuple[list, dict]:
+def served(
+    accept: bytes, body: bytes, content_type: bytes = b"text/html", status: int = 200
+) -> tuple[list, dict]:
     """What FrenchPage sends for one GET, and the request headers the app behind it got."""
     seen: dict = {}
 
@@ -25,7 +27,7 @@ def served(accept: bytes, body: bytes, content_type: bytes = b"text/html") -> tu
         await send(
             {
                 "type": "http.response.start",
-                "status": 200,
+                "status": status,
                 "headers": [
                     (b"content-type", content_type),
                     (b"content-length", str(len(body)).encode()),
@@ -72,12 +74,16 @@ def test_a_page_opened_by_the_browser_is_rewritten_uncompressed():
 
 
 @pytest.mark.parametrize(
-    ("accept", "content_type"),
-    [(b"*/*", b"text/html"), (b"text/html", b"application/javascript")],
-    ids=["not-asked-for-html", "not-html"],
+    ("accept", "content_type", "status"),
+    [
+        (b"*/*", b"text/html", 200),
+        (b"text/html", b"application/javascript", 200),
+        (b"text/html", b"text/html", 304),
+    ],
+    ids=["not-asked-for-html", "not-html", "not-modified"],
 )
-def test_anything_else_passes_untouched(accept, content_type):
-    messages, _ = served(accept, b'<html lang="en"></head>', content_type)
+def test_anything_else_passes_untouched(accept, content_type, status):
+    messages, _ = served(accept, b'<html lang="en"></head>', content_type, status)
     assert b"".join(m.get("body", b"") for m in messages) == b'<html lang="en"></head>'
 
 

@@ -208,7 +208,7 @@ class FrenchPage:
         async def rewrite(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                if _is_html(message):
+                if message["status"] == 200 and _is_html(message):
                     start = message
                     return
             elif message["type"] == "http.response.body" and start is not None:

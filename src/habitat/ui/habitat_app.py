@@ -1,7 +1,8 @@
 """What `habitat serve` runs: the app script (`app.py`) served behind `FrenchPage`.
 
 `streamlit run` finds the `st.App` below and serves it (Starlette, uvicorn), with
-the same flags and settings as a plain script.
+the same flags and settings as a plain script. It imports this file as a top-level
+module named after it: hence a name no installed package has.
 """
 
 import streamlit as st
