@@ -130,6 +130,12 @@ def test_simulate_demo_and_serve_from_the_installed_wheel(installed):
             except OSError:
                 time.sleep(0.5)
         assert answer == "ok", log.read_text()
+        # The page is served French from the installed package too (habitat.ui.french).
+        opened = urllib.request.Request(
+            f"http://127.0.0.1:{port}/", headers={"Accept": "text/html"}
+        )
+        with urllib.request.urlopen(opened, timeout=10) as response:
+            assert b'<html lang="fr">' in response.read()
     finally:
         server.terminate()
         server.wait(timeout=30)

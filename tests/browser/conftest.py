@@ -153,8 +153,8 @@ def sign_in(page, server: Server, role: str) -> None:
     """Open the app and sign in as the demo account of `role`; wait for the first page."""
     username = demo_usernames(server)[role]
     page.goto(server.url)
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_label("Identifiant", exact=True).fill(username)
+    page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name="Se déconnecter").wait_for()
 

@@ -137,8 +137,8 @@ def _open_import(page) -> None:
 def test_animator_imports_residents_fixing_one_bad_row(real_habitat, page):
     """Must not happen: a write before the confirmation, a bad row saved, a duplicate."""
     page.goto(real_habitat.url)
-    page.get_by_label("Identifiant").fill(USERNAME)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Identifiant", exact=True).fill(USERNAME)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name="Se déconnecter").wait_for()
     _open_import(page)

@@ -29,8 +29,8 @@ def test_serve_creates_the_demo_database_and_answers_health(server):
 def test_login_page_then_wrong_password_is_refused(server, page):
     page.goto(server.url)
     page.get_by_role("heading", name="Connexion").wait_for()
-    page.get_by_label("Identifiant").fill(demo_usernames(server)["animator"])
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD + "x")
+    page.get_by_label("Identifiant", exact=True).fill(demo_usernames(server)["animator"])
+    page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD + "x")
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for()
     # Must not happen: any screen of the habitat behind a failed sign-in.

@@ -32,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from habitat.cli.db import demo
     from habitat.clock import today
-    from habitat.ui.serving import APP, streamlit_flags
+    from habitat.ui.serving import SERVED, streamlit_flags
 
     if not 0 < args.port < 65536:
         return fail("serve", f"--port: must be 1-65535, got {args.port}")
@@ -56,7 +56,7 @@ def _serve(args: argparse.Namespace) -> int:
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(SERVED),
         "--server.port",
         str(args.port),
         "--server.address",

@@ -12,18 +12,20 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import sqlite_utils
 
 from habitat import store
-from habitat.domain import AVP_MAX, FAMILY_HOURS_MAX
+from habitat.domain import AVP_MAX, FAMILY_HOURS_MAX, SupportFunction
 from habitat.scenario import Scenario, ScenarioError, scenario_from_data
 from habitat.services import records
 from habitat.services.access import Forbidden, Screen, User, require
 from habitat.services.explore import SHOCK_NAMES, SHOCKS, ShockChoice
 from habitat.services.results import scenario_from_yaml, scenario_yaml
-from habitat.store.entities import SavedScenario, ScenarioOrigin
+from habitat.store.entities import Arrangement, ProviderKind, SavedScenario, ScenarioOrigin
+from habitat.store.labels import LABELS
 from habitat.store.pseudonymise import pseudonymised
 
 #: A disabled resident's support-needs level read as the GIR whose daily help hours
@@ -223,6 +225,16 @@ def from_extract(extract: Mapping[str, Any], as_of: date, days: int = 365) -> Ha
     return HabitatScenario(scenario, dict(extract), taken, rows, as_of)
 
 
+def _fr(kind: type[StrEnum], value: str) -> str:
+    """An enumeration's value as the screens say it in French (the value if unknown)."""
+    return LABELS[kind].get(value, value)
+
+
+def _decimal(value: float) -> str:
+    """`11.29` as a French reader writes it: `11,29`."""
+    return f"{value:g}".replace(".", ",")
+
+
 def _taken(extract, scenario: Scenario, planned, weekly_avp) -> list[Taken]:
     habitat = extract["habitat"]
     providers = extract["providers"]
@@ -241,7 +253,8 @@ def _taken(extract, scenario: Scenario, planned, weekly_avp) -> list[Taken]:
         ),
         Taken(
             "Heures AVP réalisées par semaine, par fonction (91 derniers jours)",
-            ", ".join(f"{k} {v:g}" for k, v in weekly_avp.items()) or "—",
+            ", ".join(f"{_fr(SupportFunction, k)} {_decimal(v)}" for k, v in weekly_avp.items())
+            or "—",
             "à titre d'information" if planned else "heures de l'animateur·rice",
         ),
         Taken(
@@ -256,7 +269,11 @@ def _taken(extract, scenario: Scenario, planned, weekly_avp) -> list[Taken]:
         ),
         Taken(
             "Intervenants (type et choisi par)",
-            ", ".join(f"{p['code']} {p['kind']} ({p['arrangement']})" for p in providers) or "—",
+            ", ".join(
+                f"{p['code']} {_fr(ProviderKind, p['kind'])} ({_fr(Arrangement, p['arrangement'])})"
+                for p in providers
+            )
+            or "—",
             "intervenants de l'habitat ; les habitants servis par les leurs les gardent",
         ),
         Taken(

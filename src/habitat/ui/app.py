@@ -47,4 +47,5 @@ with st.sidebar:
     if st.button("Se déconnecter", key="app.sign_out", icon=":material/logout:"):
         session.sign_out()
         st.rerun()
-st.navigation(navigation.pages_for(user, setting_up=setting_up)).run()
+# Expanded: every page in the menu, no folded "View N more" (English) below the tenth.
+st.navigation(navigation.pages_for(user, setting_up=setting_up), expanded=True).run()

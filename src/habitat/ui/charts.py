@@ -12,6 +12,39 @@ from collections.abc import Mapping, Sequence
 import pyarrow as pa
 import streamlit as st
 
+from habitat.domain import MONTHS_FR, WEEKDAYS_FR
+
+#: Vega-Lite's settings for a French reader: decimal comma, thin space between
+#: thousands, French days and months; no generated ARIA descriptions of axes and
+#: marks (Vega writes them in English, "X-axis titled ... for a linear scale").
+FRENCH: dict = {
+    "locale": {
+        "number": {
+            "decimal": ",",
+            "thousands": "\u202f",
+            "grouping": [3],
+            "currency": ["", "\u00a0€"],
+        },
+        "time": {
+            "dateTime": "%A %e %B %Y à %X",
+            "date": "%d/%m/%Y",
+            "time": "%Hh%M",
+            "periods": ["", ""],
+            "days": [*WEEKDAYS_FR[6:], *WEEKDAYS_FR[:6]],
+            "shortDays": [d[:3] + "." for d in (*WEEKDAYS_FR[6:], *WEEKDAYS_FR[:6])],
+            "months": list(MONTHS_FR),
+            "shortMonths": [m if len(m) <= 4 else m[:4] + "." for m in MONTHS_FR],
+        },
+    },
+    "aria": False,
+}
+
+
+def french(spec: dict) -> dict:
+    """The Vega-Lite `spec` with the French settings (`FRENCH`) as its `config`."""
+    return {**spec, "config": {**FRENCH, **spec.get("config", {})}}
+
+
 #: A chart's table: category (one bar each, in order) -> series (a colour each) -> value.
 Table = Mapping[str, Mapping[str, float]]
 
@@ -68,7 +101,7 @@ def bars(
             "legend": {"orient": "bottom", "columns": 2, "labelLimit": 300},
         }
     spec = {"mark": {"type": "bar"}, "encoding": encoding}
-    st.vega_lite_chart(values, spec, width="stretch")
+    st.vega_lite_chart(values, french(spec), width="stretch")
 
 
 #: A band chart draws at most this many days per series: more points than pixels
@@ -146,4 +179,4 @@ def bands(
             },
         ],
     }
-    st.vega_lite_chart(values, spec, width="stretch")
+    st.vega_lite_chart(values, french(spec), width="stretch")

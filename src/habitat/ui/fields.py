@@ -106,6 +106,7 @@ def choice(
         index=index,
         format_func=lambda v: "—" if v is None else format_func(v),
         key=_key(form, field),
+        placeholder="Choisir…",
     )
     forms.field_error(form, field)
     return picked
@@ -134,6 +135,8 @@ def several(
         default=[v for v in value if v in options],
         format_func=format_func,
         key=_key(form, field),
+        placeholder="Choisir…",
+        select_all=False,
     )
     forms.field_error(form, field)
     return picked

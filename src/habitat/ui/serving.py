@@ -9,6 +9,8 @@ from pathlib import Path
 
 #: The app's entry script, shipped inside the package (the checkout's app.py runs it too).
 APP = Path(str(resources.files("habitat.ui") / "app.py"))
+#: What `habitat serve` runs: `APP` behind the middleware that serves the page in French.
+SERVED = Path(str(resources.files("habitat.ui") / "habitat_app.py"))
 #: The production settings, one file: `habitat serve` passes them as flags, and the
 #: checkout's `.streamlit/config.toml` (read by `streamlit run app.py`) links to it.
 SETTINGS = "streamlit_config.toml"

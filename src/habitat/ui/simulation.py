@@ -141,9 +141,14 @@ def show_story(key: str, scenario: Scenario, seed: int) -> None:
             [None, *told.residents()],
             format_func=lambda r: "Tous" if r is None else f"Logement {r}",
             key=f"{key}:story.resident",
+            placeholder="Choisir…",
         )
         families = right.multiselect(
-            "Sortes d'événements", list(story.FAMILIES_FR), key=f"{key}:story.kinds"
+            "Sortes d'événements",
+            list(story.FAMILIES_FR),
+            key=f"{key}:story.kinds",
+            placeholder="Choisir…",
+            select_all=False,
         )
         events = told.filtered(resident, families)
         st.caption(f"{len(events)} événements sur {told.scenario.days} jours.")

@@ -29,4 +29,29 @@ def arrow(columns: Columns) -> pa.Table:
 
 def show(columns: Columns, **options: Any) -> None:
     """A read-only table without index; `options` go to `st.dataframe`."""
-    st.dataframe(arrow(columns), hide_index=True, **options)
+    frame(arrow(columns), **options)
+
+
+def frame(data: Any, **options: Any) -> None:
+    """A read-only table (an Arrow table or a DataFrame) without index, numbers the French way.
+
+    Decimal columns are shown with the reader's own separators (`localized`: a
+    decimal comma in a French browser) rather than Streamlit's `12.5`, and a
+    missing value as "—" rather than Streamlit's English "None". A column the
+    caller configures in `column_config` keeps the caller's settings.
+    """
+    config = {name: st.column_config.NumberColumn(format="localized") for name in _decimals(data)}
+    options["column_config"] = {**config, **options.get("column_config", {})}
+    options.setdefault("placeholder", "—")
+    options.setdefault("hide_index", True)
+    st.dataframe(data, **options)
+
+
+def _decimals(data: Any) -> list[str]:
+    """The names of the table's columns of decimal numbers."""
+    if isinstance(data, pa.Table):
+        return [field.name for field in data.schema if pa.types.is_floating(field.type)]
+    dtypes = getattr(data, "dtypes", None)  # a pandas DataFrame
+    if dtypes is None:
+        return []
+    return [str(name) for name, dtype in dtypes.items() if dtype.kind == "f"]

@@ -12,7 +12,7 @@ from habitat import store
 from habitat.services import admin, reads
 from habitat.services.auth import PASSWORD_MIN
 from habitat.store.entities import Account, Provider, Resident, Role
-from habitat.ui import fmt, forms, session, shell
+from habitat.ui import fmt, forms, session, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
@@ -70,7 +70,7 @@ def _accounts(
         return ""
 
     st.subheader("Comptes")
-    st.dataframe(
+    tables.frame(
         pd.DataFrame(
             {
                 "Identifiant": [a.username for a in accounts],
@@ -105,7 +105,11 @@ def _new_account(
             display_name = st.text_input("Nom affiché", key=f"{NEW}.display_name", max_chars=200)
             forms.field_error(NEW, "display_name")
             role = st.selectbox(
-                "Rôle", options(Role), format_func=enum_fmt(Role), key=f"{NEW}.role"
+                "Rôle",
+                options(Role),
+                format_func=enum_fmt(Role),
+                key=f"{NEW}.role",
+                placeholder="Choisir…",
             )
             forms.field_error(NEW, "role")
             provider_id = st.selectbox(
@@ -113,6 +117,7 @@ def _new_account(
                 [None, *providers],
                 format_func=lambda i: "—" if i is None else providers[i].name,
                 key=f"{NEW}.provider_id",
+                placeholder="Choisir…",
             )
             forms.field_error(NEW, "provider_id")
             resident_id = st.selectbox(
@@ -120,6 +125,7 @@ def _new_account(
                 [None, *current],
                 format_func=lambda i: "—" if i is None else current[i].full_name,
                 key=f"{NEW}.resident_id",
+                placeholder="Choisir…",
             )
             forms.field_error(NEW, "resident_id")
             password = st.text_input(
@@ -157,6 +163,7 @@ def _manage_account(ctx: shell.Context, accounts: list[Account]) -> None:
         list(by_id),
         format_func=lambda i: f"{by_id[i].username} · {by_id[i].display_name} · {_state(by_id[i])}",
         key="admin.account.pick",
+        placeholder="Choisir…",
     )
     if chosen is None:
         return
@@ -283,7 +290,13 @@ def _personal_data(ctx: shell.Context, residents: dict[int, Resident]) -> None:
         archived = " (archivé)" if r.archived_at is not None else ""
         return f"{r.full_name} · {r.pseudonym}{archived}"
 
-    chosen = st.selectbox("Habitant", list(residents), format_func=name, key="admin.gdpr.resident")
+    chosen = st.selectbox(
+        "Habitant",
+        list(residents),
+        format_func=name,
+        key="admin.gdpr.resident",
+        placeholder="Choisir…",
+    )
     if st.button("Préparer l'export", key="admin.export", icon=":material/folder_zip:"):
         st.session_state[EXPORT] = (chosen, *admin.export_resident(ctx.db, ctx.user, chosen))
     ready = st.session_state.get(EXPORT)

@@ -8,7 +8,7 @@ import streamlit as st
 from habitat.services import reads, records
 from habitat.services.residents import optional
 from habitat.store.entities import Carer, Relation, Resident
-from habitat.ui import fields, fmt, forms
+from habitat.ui import fields, fmt, forms, tables
 from habitat.ui.labels import fr
 from habitat.ui.shell import Context
 
@@ -180,14 +180,18 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
     if not archived:
         return
     with st.expander(f"Proches archivés ({len(archived)})", expanded=fields.is_open(RESTORE)):
-        st.dataframe(table(archived, residents), hide_index=True)
+        tables.frame(table(archived, residents), hide_index=True)
         if not writer:
             return
         by_id = {c.id: c for c in archived}
         forms.status(RESTORE, ["carer"])
         with st.form(RESTORE):
             picked = st.selectbox(
-                "Proche", list(by_id), format_func=lambda i: name(by_id[i]), key=f"{RESTORE}.carer"
+                "Proche",
+                list(by_id),
+                format_func=lambda i: name(by_id[i]),
+                key=f"{RESTORE}.carer",
+                placeholder="Choisir…",
             )
             if st.form_submit_button("Rétablir", key=f"{RESTORE}:save"):
                 carer = by_id[picked]

@@ -8,7 +8,7 @@ import streamlit as st
 from habitat.services import access, reads
 from habitat.services.carers import TOP_FAMILY_WARNING, family_help
 from habitat.store.entities import Carer, Resident
-from habitat.ui import fmt, forms, shell
+from habitat.ui import fmt, forms, shell, tables
 from habitat.ui.screens import carer_forms
 
 FILTER = "carers.resident"
@@ -80,7 +80,7 @@ def _concentration(carers: list[Carer], present: dict[int, Resident]) -> None:
         names = ", ".join(_name(present[i]) for i in help_.residents_without_carer)
         st.info(f"Habitants sans proche enregistré : {fmt.plain(names)}.")
     if help_.hours_by_family:
-        st.dataframe(
+        tables.frame(
             pd.DataFrame(
                 {
                     "Famille de": [_name(present[i]) for i, _ in help_.hours_by_family],
@@ -102,9 +102,10 @@ def _carers_table(carers: list[Carer], residents: dict[int, Resident]) -> None:
         options,
         format_func=lambda i: "Tous les habitants" if i == ALL else _name(residents[i]),
         key=FILTER,
+        placeholder="Choisir…",
     )
     shown = carers if chosen == ALL else [c for c in carers if c.resident_id == chosen]
     if shown:
-        st.dataframe(carer_forms.table(shown, residents), hide_index=True)
+        tables.frame(carer_forms.table(shown, residents), hide_index=True)
     else:
         st.info("Aucun proche enregistré.")

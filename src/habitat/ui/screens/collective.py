@@ -24,7 +24,7 @@ from habitat.store.entities import (
 )
 from habitat.store.errors import StoreError
 from habitat.store.queries_collective import ActivityLine
-from habitat.ui import fmt, forms, shell, tables
+from habitat.ui import charts, fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
@@ -275,6 +275,7 @@ def _activity_inputs(
         index=categories.index(current.category.value) if current else 0,
         format_func=enum_fmt(ActivityCategory),
         key=f"{form}.category",
+        placeholder="Choisir…",
     )
     forms.field_error(form, "category")
     if current is None:
@@ -298,6 +299,7 @@ def _activity_inputs(
         index=space_ids.index(current.space_id) if current and current.space_id in spaces else 0,
         format_func=lambda i: "Aucun" if i is None else spaces[i].name,
         key=f"{form}.space_id",
+        placeholder="Choisir…",
     )
     forms.field_error(form, "space_id")
     location = st.text_input(
@@ -354,6 +356,7 @@ def _change_activity(ctx: shell.Context, lines: list[ActivityLine]) -> None:
         list(coming),
         format_func=lambda i: f"{fmt.fr_datetime(coming[i].starts_at)} · {coming[i].title}",
         key="activity.pick",
+        placeholder="Choisir…",
     )
     activity = coming[chosen]
     form = f"activity.{activity.id}"
@@ -412,6 +415,7 @@ def _attendance(ctx: shell.Context) -> None:
             + (f" ({by_id[i].recorded} réponses)" if by_id[i].recorded else " (à relever)")
         ),
         key="collective.attendance.activity",
+        placeholder="Choisir…",
     )
     activity = by_id[chosen].activity
     rows = {
@@ -559,6 +563,7 @@ def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
     st.vega_lite_chart(
         frame,
         {
+            "config": charts.FRENCH,
             "mark": {"type": "rect"},
             "encoding": {
                 "x": {
@@ -668,6 +673,7 @@ def _cancel_booking(ctx: shell.Context, bookings: list[Booking]) -> None:
                 f" · {coming[i].booked_by}"
             ),
             key=f"{form}.booking",
+            placeholder="Choisir…",
         )
         if st.form_submit_button("Annuler la réservation"):
             booking = coming[chosen]
@@ -692,6 +698,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
             list(spaces),
             format_func=lambda i: spaces[i].name,
             key=f"{form}.space_id",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "space_id")
         resident_id = st.selectbox(
@@ -701,6 +708,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
                 "Aucun (réservation collective)" if i is None else residents[i].full_name
             ),
             key=f"{form}.resident_id",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "resident_id")
         booked_by = st.text_input(forms.label("booked_by"), key=f"{form}.booked_by")
@@ -830,6 +838,7 @@ def _rule_form(ctx: shell.Context, rules: dict[int, HouseRule]) -> None:
             "Nouvelle règle" if i is None else f"Nouvelle version : {rules[i].title}"
         ),
         key="house_rule.replaces",
+        placeholder="Choisir…",
     )
     replaced = rules.get(replaced_id)
     form = f"house_rule.{replaced_id or 'new'}"

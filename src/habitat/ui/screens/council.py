@@ -78,6 +78,7 @@ def _follow_up(ctx: shell.Context) -> None:
             list(by_id),
             format_func=lambda i: _decision_title(by_id[i]),
             key="council.follow_up.decision",
+            placeholder="Choisir…",
         )
         _decision_form(ctx, by_id[chosen].decision)
 
@@ -168,6 +169,7 @@ def _meetings(ctx: shell.Context) -> None:
             + (" (à venir)" if by_id[i].held_on > ctx.today else "")
         ),
         key="council.meeting",
+        placeholder="Choisir…",
     )
     meeting = by_id[chosen]
     names = reads.residents_by_id(ctx.db, ctx.user, ctx.habitat.id, meeting.attendee_ids)
@@ -251,6 +253,8 @@ def _meeting_form(ctx: shell.Context, form: str, meeting: CouncilMeeting | None)
             default=[i for i in meeting.attendee_ids if i in choices] if meeting else [],
             format_func=lambda i: choices[i],
             key=f"{form}.attendee_ids",
+            placeholder="Choisir…",
+            select_all=False,
         )
         forms.field_error(form, "attendee_ids")
         others = st.text_input(
@@ -299,6 +303,7 @@ def _new_decision_form(ctx: shell.Context, meeting: CouncilMeeting) -> None:
             options(DecisionStatus),
             format_func=enum_fmt(DecisionStatus),
             key=f"{form}.status",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "owner")
         forms.field_error(form, "due_on")

@@ -37,6 +37,7 @@ def render(ctx: shell.Context) -> None:
         on_change=_load_base,
         args=(files,),
         help="Un scénario fourni remplit le formulaire ; vous pouvez ensuite le modifier.",
+        placeholder="Choisir…",
     )
     if f"{FORM}.name" not in st.session_state:
         _fill(explore.ProjectForm())
@@ -119,6 +120,8 @@ def _form() -> tuple[Scenario, int, int] | None:
             list(explore.DISABILITIES_FR),
             format_func=explore.DISABILITIES_FR.get,
             key=f"{FORM}.disabilities",
+            placeholder="Choisir…",
+            select_all=False,
         )
         forms.field_error(FORM, "disabilities")
         st.caption("Répartition des niveaux d'autonomie (GIR 1 : le plus dépendant), en %")
@@ -138,6 +141,7 @@ def _form() -> tuple[Scenario, int, int] | None:
             avp_options,
             format_func=lambda v: f"{v:,.0f} €".replace(",", " "),
             key=f"{FORM}.avp",
+            placeholder="Choisir…",
         )
         with a:
             forms.field_error(FORM, "avp_per_resident_eur")

@@ -94,6 +94,7 @@ def _filters(
             format_func=lambda i: "Tous" if i is None else residents[i].full_name,
             key=FILTERS[0],
             on_change=_first_page,
+            placeholder="Choisir…",
         )
     author = columns[1].selectbox(
         "Auteur",
@@ -101,6 +102,7 @@ def _filters(
         format_func=lambda a: "Tous" if a is None else a,
         key=FILTERS[1],
         on_change=_first_page,
+        placeholder="Choisir…",
     )
     audience = None
     if user.role in (Role.ANIMATOR, Role.HOST):
@@ -110,6 +112,7 @@ def _filters(
             format_func=lambda a: "Tous" if a is None else fr(Audience(a)),
             key=FILTERS[2],
             on_change=_first_page,
+            placeholder="Choisir…",
         )
     return resident_id, author, audience
 
@@ -144,6 +147,7 @@ def _rectify_form(ctx: shell.Context, notes: list[LiaisonNote]) -> None:
                     f"{fmt.fr_datetime(by_id[i].written_at)} · {by_id[i].body[:60]}"
                 ),
                 key=f"{RECTIFY}.note",
+                placeholder="Choisir…",
             )
             body = st.text_area("Rectification", key=f"{RECTIFY}.body")
             forms.field_error(RECTIFY, "body")
@@ -209,6 +213,7 @@ def _write_form(
                 notebook.audiences_for(user),
                 format_func=enum_fmt(Audience),
                 key=f"{FORM}.audience",
+                placeholder="Choisir…",
             )
             forms.field_error(FORM, "audience")
         with st.form(FORM):
@@ -231,6 +236,7 @@ def _write_form(
                         format_func=lambda i: current[i].full_name,
                         key=f"{FORM}.audience_resident_id",
                         help="La note ne concerne que cet habitant.",
+                        placeholder="Choisir…",
                     )
                     forms.field_error(FORM, "audience_resident_id")
                 if audience == Audience.PROVIDERS.value:
@@ -239,6 +245,7 @@ def _write_form(
                         [None, *providers],
                         format_func=lambda i: ALL_PROVIDERS if i is None else providers[i],
                         key=f"{FORM}.audience_provider_id",
+                        placeholder="Choisir…",
                     )
                     forms.field_error(FORM, "audience_provider_id")
                 chosen = st.multiselect(
@@ -253,6 +260,8 @@ def _write_form(
                         if audience == Audience.FAMILY.value
                         else None
                     ),
+                    placeholder="Choisir…",
+                    select_all=False,
                 )
                 forms.field_error(FORM, "resident_ids")
             if st.form_submit_button("Enregistrer la note", type="primary"):

@@ -10,7 +10,7 @@ from habitat.services import reads, records
 from habitat.services.access import may_write
 from habitat.store import queries
 from habitat.store.entities import Arrangement, Provider, ProviderKind
-from habitat.ui import fmt, forms, shell, tables
+from habitat.ui import charts, fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
@@ -59,12 +59,14 @@ def _directory(ctx: shell.Context) -> None:
         [None, *options(Arrangement)],
         format_func=lambda v: "Tous" if v is None else fr(Arrangement(v)),
         key="providers.filter.arrangement",
+        placeholder="Choisir…",
     )
     kind = middle.selectbox(
         "Type",
         [None, *options(ProviderKind)],
         format_func=lambda v: "Tous" if v is None else fr(ProviderKind(v)),
         key="providers.filter.kind",
+        placeholder="Choisir…",
     )
     archived = right.checkbox("Archivés aussi", key="providers.filter.archived")
     providers = reads.provider_directory(
@@ -95,6 +97,7 @@ def _directory(ctx: shell.Context) -> None:
             list(by_id),
             format_func=lambda i: by_id[i].name + (" (archivé)" if by_id[i].archived_at else ""),
             key="providers.edit",
+            placeholder="Choisir…",
         )
         _provider_form(ctx, f"provider.{chosen}", by_id[chosen])
 
@@ -136,6 +139,7 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
                 index=kinds.index(provider.kind.value) if provider else 0,
                 format_func=enum_fmt(ProviderKind),
                 key=f"{form}.kind",
+                placeholder="Choisir…",
             )
             forms.field_error(form, "kind")
         with right:
@@ -270,6 +274,7 @@ def _week(ctx: shell.Context) -> None:
         ordered,
         format_func=lambda i: names.get(i, "—"),
         key="providers.week.resident",
+        placeholder="Choisir…",
     )
     mine = [v for v in visits if v.resident_id == chosen]
     columns = {
@@ -283,7 +288,9 @@ def _week(ctx: shell.Context) -> None:
         "Chevauchement": ["oui" if id(v) in overlapping else "" for v in mine],
     }
     st.vega_lite_chart(
-        tables.arrow(columns), _week_chart([labels[d] for d in days]), width="stretch"
+        tables.arrow(columns),
+        charts.french(_week_chart([labels[d] for d in days])),
+        width="stretch",
     )
     tables.show({k: v for k, v in columns.items() if k not in ("Début", "Fin")})
 

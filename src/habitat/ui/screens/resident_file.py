@@ -16,7 +16,7 @@ from habitat.services.residents import (
 )
 from habitat.store.entities import RECORDS
 from habitat.store.queries import ResidentFile
-from habitat.ui import fmt, forms
+from habitat.ui import fmt, forms, tables
 from habitat.ui.labels import fr
 from habitat.ui.screens import resident_forms
 from habitat.ui.shell import Context
@@ -98,7 +98,7 @@ def _identity(ctx: Context, file: ResidentFile, show_carers: bool, writer: bool)
     if show_carers:
         st.subheader("Famille et proches")
         if file.carers:
-            st.dataframe(
+            tables.frame(
                 pd.DataFrame(
                     {
                         "Proche": [f"{c.first_name} {c.last_name}" for c in file.carers],
@@ -146,13 +146,13 @@ def _plan(ctx: Context, file: ResidentFile, details: bool, writer: bool) -> None
         }
         if details:
             needs["Description"] = [n.description for n in file.needs]
-        st.dataframe(pd.DataFrame(needs), hide_index=True)
+        tables.frame(pd.DataFrame(needs), hide_index=True)
     else:
         st.caption("Aucun besoin enregistré.")
     st.markdown("**Interventions**")
     if file.interventions:
         provider = {i: p.name for i, p in file.providers.items()}
-        st.dataframe(
+        tables.frame(
             pd.DataFrame(
                 {
                     "Intervenant": [provider.get(i.provider_id, "—") for i in file.interventions],
@@ -170,7 +170,7 @@ def _plan(ctx: Context, file: ResidentFile, details: bool, writer: bool) -> None
     if details:
         st.markdown("**Choix convenus entre autonomie et sécurité**")
         if file.agreements:
-            st.dataframe(
+            tables.frame(
                 pd.DataFrame(
                     {
                         "Choix convenu": [a.what for a in file.agreements],
@@ -185,7 +185,7 @@ def _plan(ctx: Context, file: ResidentFile, details: bool, writer: bool) -> None
             st.caption("Aucun accord enregistré.")
         st.markdown("**Révisions**")
         if file.reviews:
-            st.dataframe(
+            tables.frame(
                 pd.DataFrame(
                     {
                         "Revu le": [fmt.fr_date(v.reviewed_on) for v in file.reviews],
@@ -213,7 +213,7 @@ def _participation(ctx: Context, file: ResidentFile) -> None:
     a.metric("Présent·e (12 mois)", recent.get("present", 0))
     b.metric("Taux de présence (12 mois)", f"{rate:.0%}" if rate is not None else "—")
     c.metric("Taux depuis l'entrée", f"{overall:.0%}" if overall is not None else "—")
-    st.dataframe(
+    tables.frame(
         pd.DataFrame(
             {
                 "Statut": ["présent", "absent", "excusé"],
@@ -230,7 +230,7 @@ def _participation(ctx: Context, file: ResidentFile) -> None:
 def _notes_and_tensions(file: ResidentFile) -> None:
     st.subheader("Notes récentes du cahier de liaison")
     if file.notes:
-        st.dataframe(
+        tables.frame(
             pd.DataFrame(
                 {
                     "Écrit le": [fmt.fr_datetime(n.written_at) for n in file.notes],
@@ -245,7 +245,7 @@ def _notes_and_tensions(file: ResidentFile) -> None:
         st.caption("Aucune note.")
     st.subheader("Tensions")
     if file.tensions:
-        st.dataframe(
+        tables.frame(
             pd.DataFrame(
                 {
                     "Survenue le": [fmt.fr_date(t.occurred_on) for t in file.tensions],
@@ -272,7 +272,7 @@ def _history(ctx: Context, resident_id: int) -> None:
         st.caption("Aucune modification enregistrée.")
         return
     st.caption(f"Les {len(entries)} dernières modifications, les plus récentes d'abord.")
-    st.dataframe(
+    tables.frame(
         pd.DataFrame(
             {
                 "Quand": [_when(e.at) for e in entries],

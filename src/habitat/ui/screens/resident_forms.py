@@ -313,7 +313,11 @@ def _archive_part_form(ctx: Context, file: ResidentFile) -> None:
     forms.status(form, ["item"])
     with st.form(form):
         picked = st.selectbox(
-            "Élément", list(items), format_func=lambda k: items[k][1], key=f"{form}.item"
+            "Élément",
+            list(items),
+            format_func=lambda k: items[k][1],
+            key=f"{form}.item",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "item")
         if st.form_submit_button("Archiver", key=f"{form}:save"):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from habitat.services import access, reads
 from habitat.store.entities import Resident, Role
-from habitat.ui import fmt, forms, shell
+from habitat.ui import fmt, forms, shell, tables
 from habitat.ui.labels import fr
 from habitat.ui.screens import resident_file, resident_forms
 
@@ -67,10 +67,10 @@ def _list(ctx: shell.Context, listed: list[Resident], former: list[Resident]) ->
     if coming:
         st.caption(f"dont {coming} arrivée(s) prévue(s), comptée(s) à part.")
     if listed:
-        st.dataframe(_table(listed, left=False), hide_index=True)
+        tables.frame(_table(listed, left=False), hide_index=True)
     if former:
         with st.expander(f"Anciens habitants et fiches archivées ({len(former)})"):
-            st.dataframe(_table(former, left=True), hide_index=True)
+            tables.frame(_table(former, left=True), hide_index=True)
 
 
 def _pick(choices: list[Resident], left: set[int], added: int | None) -> Resident:
@@ -90,6 +90,7 @@ def _pick(choices: list[Resident], left: set[int], added: int | None) -> Residen
                 by_id[i].full_name + (" (ancien·ne habitant·e)" if i in left else "")
             ),
             key=SELECTED,
+            placeholder="Choisir…",
         )
         chosen = by_id[picked]
     shown = st.session_state.get(SHOWN)

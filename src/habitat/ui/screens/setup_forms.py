@@ -238,6 +238,7 @@ def pattern_form(ctx: shell.Context, form: str, then: Then = _nothing) -> None:
             format_func=lambda day: setup.WEEKDAYS_FR[day],
             placeholder="Choisissez un ou plusieurs jours",
             key=f"{form}.days",
+            select_all=False,
         )
         forms.field_error(form, "weekday")
         left, right = st.columns(2)

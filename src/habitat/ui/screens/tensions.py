@@ -72,16 +72,27 @@ def render(ctx: shell.Context) -> None:
 def _filters(residents: dict[int, Resident]) -> tuple[list[str], list[str], int | None]:
     a, b, c = st.columns(3)
     kinds = a.multiselect(
-        "Type", options(TensionKind), format_func=enum_fmt(TensionKind), key="tensions.filter.kind"
+        "Type",
+        options(TensionKind),
+        format_func=enum_fmt(TensionKind),
+        key="tensions.filter.kind",
+        placeholder="Choisir…",
+        select_all=False,
     )
     severities = b.multiselect(
-        "Gravité", options(Severity), format_func=enum_fmt(Severity), key="tensions.filter.severity"
+        "Gravité",
+        options(Severity),
+        format_func=enum_fmt(Severity),
+        key="tensions.filter.severity",
+        placeholder="Choisir…",
+        select_all=False,
     )
     resident_id = c.selectbox(
         "Habitant",
         [None, *residents],
         format_func=lambda i: "Tous" if i is None else residents[i].full_name,
         key="tensions.filter.resident",
+        placeholder="Choisir…",
     )
     return kinds, severities, resident_id
 
@@ -123,11 +134,19 @@ def _new_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
         forms.status(NEW, fields)
         with st.form(NEW):
             kind = st.selectbox(
-                "Type", options(TensionKind), format_func=enum_fmt(TensionKind), key=f"{NEW}.kind"
+                "Type",
+                options(TensionKind),
+                format_func=enum_fmt(TensionKind),
+                key=f"{NEW}.kind",
+                placeholder="Choisir…",
             )
             forms.field_error(NEW, "kind")
             severity = st.selectbox(
-                "Gravité", options(Severity), format_func=enum_fmt(Severity), key=f"{NEW}.severity"
+                "Gravité",
+                options(Severity),
+                format_func=enum_fmt(Severity),
+                key=f"{NEW}.severity",
+                placeholder="Choisir…",
             )
             forms.field_error(NEW, "severity")
             occurred_on = st.date_input(
@@ -139,6 +158,8 @@ def _new_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                 list(current),
                 format_func=lambda i: current[i].full_name,
                 key=f"{NEW}.resident_ids",
+                placeholder="Choisir…",
+                select_all=False,
             )
             forms.field_error(NEW, "resident_ids")
             others = st.text_input(
@@ -182,6 +203,7 @@ def _follow_up_form(
             f" · {by_id[i].description[:60]}"
         ),
         key="tensions.pick",
+        placeholder="Choisir…",
     )
     tension = by_id[chosen]
     form = f"tension.{tension.id}"
@@ -211,6 +233,7 @@ def _follow_up_form(
             index=options(Severity).index(tension.severity.value),
             format_func=enum_fmt(Severity),
             key=f"{form}.severity",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "severity")
         actions = st.text_area("Actions menées", value=tension.actions or "", key=f"{form}.actions")
@@ -222,6 +245,7 @@ def _follow_up_form(
             index=statuses.index(tension.status.value),
             format_func=enum_fmt(TensionStatus),
             key=f"{form}.status",
+            placeholder="Choisir…",
         )
         forms.field_error(form, "status")
         resolved_on = st.date_input(

@@ -28,7 +28,7 @@ def render(ctx: shell.Context) -> None:
     years = reads.time_years(ctx.db, ctx.user, ctx.habitat.id)
     if ctx.today.year not in years:
         years = sorted({ctx.today.year, *years}, reverse=True)
-    year = st.selectbox("Année", years, key="time.year")
+    year = st.selectbox("Année", years, key="time.year", placeholder="Choisir…")
     if may_write(ctx.user, TimeEntry.table):
         _week_grid(ctx)
     _budget(ctx, year)
@@ -105,6 +105,7 @@ def _time(ctx: shell.Context, year: int) -> None:
         [None, *options(SupportFunction)],
         format_func=lambda f: "Toutes" if f is None else fr(SupportFunction(f)),
         key="time.filter.function",
+        placeholder="Choisir…",
     )
     entries = reads.time_entries(
         ctx.db, ctx.user, ctx.habitat.id, year, function=function, limit=ENTRIES_SHOWN

@@ -157,6 +157,7 @@ def _saved(ctx: shell.Context, habitat: what_if.HabitatScenario) -> None:
         saved,
         format_func=lambda s: f"{s.name} ({fmt.fr_date(s.as_of)})",
         key=f"{REPLAY}.chosen",
+        placeholder="Choisir…",
     )
     if st.button("Relancer et comparer à l'habitat aujourd'hui", key=f"{REPLAY}.run"):
         again = what_if.load_saved(chosen)

@@ -1,0 +1,14 @@
+"""What `habitat serve` runs: the app script (`app.py`) served behind `FrenchPage`.
+
+`streamlit run` finds the `st.App` below and serves it (Starlette, uvicorn), with
+the same flags and settings as a plain script. It imports this file as a top-level
+module named after it: hence a name no installed package has.
+"""
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+from habitat.ui.french import FrenchPage
+from habitat.ui.serving import APP
+
+app = st.App(APP, middleware=[Middleware(FrenchPage)])
