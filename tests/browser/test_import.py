@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from habitat import store
 from habitat.services import imports
@@ -174,8 +175,8 @@ def test_animator_imports_residents_fixing_one_bad_row(real_habitat, page):
 
 def _sign_in(page, server) -> None:
     page.goto(server.url)
-    page.get_by_label("Identifiant").fill(USERNAME)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Identifiant", exact=True).fill(USERNAME)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name="Se déconnecter").wait_for()
 
@@ -240,6 +241,8 @@ def test_a_real_habitat_from_an_empty_database_to_its_first_week(empty_habitat, 
     # 3. A first activity, today, and who came (everyone, in one tap).
     open_page(page, "collective", "Vie collective")
     page.get_by_text("Nouvelle activité").click()
+    key(page, "activity.new.title").locator("input").wait_for()
+    settle(page)
     _fill(page, "activity.new.title", "Goûter de bienvenue")
     _save(page, "Ajouter l'activité", "Activité ajoutée au calendrier.")
     with store.connect(empty_habitat.db) as db:
@@ -252,6 +255,11 @@ def test_a_real_habitat_from_an_empty_database_to_its_first_week(empty_habitat, 
         f"{date.today():%d/%m/%Y} 14h00 · Goûter de bienvenue (à relever)",
     )
     page.get_by_role("button", name="Tous présents").click()
+    for resident in residents.values():
+        radio = key(page, f"attendance.{activity.id}.{resident.id}").get_by_role(
+            "radio", name="présent"
+        )
+        expect(radio).to_have_attribute("aria-checked", "true")
     settle(page)
     _save(page, "Enregistrer les présences", "Présences enregistrées : Goûter de bienvenue.")
     with store.connect(empty_habitat.db) as db:
