@@ -222,7 +222,7 @@ def test_resident_sees_the_calendar_and_only_their_own_participation(page_as, de
         "Les règles de la maison",
     ]
     assert not app.get("form_submit_button"), "no write form"
-    assert not app.get("button_group")
+    assert [g.key for g in app.get("button_group")] == ["collective.my_signups"]
     app = _open(app, "Calendrier des activités")
     with store.connect(demo_db) as db:
         others = [r for r in store.find(db, Resident, include_archived=True) if r.id != me]
@@ -474,17 +474,19 @@ def test_a_resident_signs_up_for_an_activity_then_withdraws(
 ):
     me = accounts[Role.RESIDENT].resident_id
     app = page_as(Screen.COLLECTIVE, Role.RESIDENT)
-    assert "appuyez sur **Je m'inscris**" in texts(app)
-    app = app.button(key=f"signup.{tomorrow_activity.id}").click().run()
+    assert "Touchez une activité pour vous y inscrire." in texts(app)
+    signups = app.button_group(key="collective.my_signups")
+    app = signups.select(tomorrow_activity.id).run()
 
-    assert not app.exception
+    assert not app.exception, [e.stack_trace for e in app.exception]
     assert "C'est noté : vous êtes inscrit·e à « Atelier tricot »." in texts(app)
     with store.connect(demo_db) as db:
         (registration,) = store.find(db, Registration, "activity_id = ?", [tomorrow_activity.id])
     assert registration.resident_id == me
-    app = app.button(key=f"withdraw.{tomorrow_activity.id}").click().run()
-    assert "vous n'êtes plus inscrit·e" in texts(app)
-    app = app.button(key=f"signup.{tomorrow_activity.id}").click().run()  # and back again
+    assert tomorrow_activity.id in app.button_group(key="collective.my_signups").value
+    app = app.button_group(key="collective.my_signups").unselect(tomorrow_activity.id).run()
+    assert "vous n'êtes plus inscrit·e à « Atelier tricot »" in texts(app)
+    app = app.button_group(key="collective.my_signups").select(tomorrow_activity.id).run()
     with store.connect(demo_db) as db:
         rows = store.find(
             db, Registration, "activity_id = ?", [tomorrow_activity.id], include_archived=True

@@ -15,6 +15,8 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from habitat.ui import phone
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -178,9 +180,14 @@ def script() -> str:
 
 
 def frenchify(html: bytes) -> bytes:
-    """Streamlit's index.html declared French, with the translating script in its head."""
+    """Streamlit's index.html declared French, with the page's scripts in its head.
+
+    The scripts: the translation of Streamlit's words, and the phone's menu that
+    folds once a page is chosen (`habitat.ui.phone`).
+    """
     html = _HTML_LANG.sub(b'<html lang="fr"', html, count=1)
-    return html.replace(b"</head>", script().encode() + b"</head>", 1)
+    scripts = script() + phone.script()
+    return html.replace(b"</head>", scripts.encode() + b"</head>", 1)
 
 
 class FrenchPage:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 import streamlit as st
 
@@ -19,6 +17,7 @@ from habitat.store.entities import (
     HouseRule,
     Place,
     Presence,
+    Registration,
     Resident,
     SharedLifeProject,
 )
@@ -77,12 +76,22 @@ def render(ctx: shell.Context) -> None:
 SIGN_UP_DAYS = 14
 
 
+MY_SIGNUPS = "collective.my_signups"
+#: The sign-ups as last drawn (a change since then is the resident's own).
+SIGNUPS_SHOWN = "collective.my_signups:shown"
+
+
 def _my_activities(ctx: shell.Context) -> None:
-    """The activities to come, each with "Je m'inscris" or "Je me désinscris"."""
+    """The activities to come as one set of buttons: a touch signs up, another withdraws.
+
+    One widget for the fortnight (an element per activity would cost a rerun ~1 ms
+    each): the chosen buttons are the activities the resident is signed up for.
+    """
     resident_id = ctx.user.resident_id
     st.markdown(
         "Voici les activités des deux prochaines semaines. "
-        "Pour y aller, appuyez sur **Je m'inscris**. "
+        "**Touchez une activité pour vous y inscrire.** "
+        "Touchez-la encore pour vous désinscrire. "
         "Vous pouvez changer d'avis jusqu'au début de l'activité."
     )
     lines = [
@@ -95,47 +104,71 @@ def _my_activities(ctx: shell.Context) -> None:
     if not lines or resident_id is None:
         st.info("Pas d'activité prévue pour le moment.")
         return
-    mine = collective.my_registrations(ctx.db, ctx.user, [x.activity.id for x in lines])
-    for line in lines:
-        activity = line.activity
-        with st.container(border=True):
-            st.markdown(
-                f"**{fmt.plain(activity.title)}**  \n"
-                f"{fmt.fr_long_date(activity.starts_at.date()).capitalize()}, "
-                f"de {fmt.fr_time(activity.starts_at)} à {fmt.fr_time(activity.ends_at)}  \n"
-                f"Lieu : {fmt.plain(_where(line))}"
-            )
-            registration = mine.get(activity.id)
-            if registration is None:
-                if st.button("Je m'inscris", key=f"signup.{activity.id}", type="primary"):
-                    _act(
-                        partial(collective.sign_up, ctx.db, ctx.user, activity.id, resident_id),
-                        f"C'est noté : vous êtes inscrit·e à « {activity.title} ».",
-                    )
-            else:
-                st.success("Vous êtes inscrit·e.", icon="✅")
-                if st.button("Je me désinscris", key=f"withdraw.{activity.id}"):
-                    _act(
-                        partial(
-                            collective.withdraw,
-                            ctx.db,
-                            ctx.user,
-                            registration.id,
-                            registration.version,
-                        ),
-                        f"C'est noté : vous n'êtes plus inscrit·e à « {activity.title} ».",
-                    )
+    by_id = {x.activity.id: x for x in lines}
+    mine = collective.my_registrations(ctx.db, ctx.user, list(by_id))
+    chosen = st.session_state.get(MY_SIGNUPS)
+    # The resident touched the buttons since they were drawn from these very records
+    # (not someone else's change meanwhile): sign up and withdraw accordingly.
+    touched = (
+        chosen is not None
+        and st.session_state.get(SIGNUPS_SHOWN) == sorted(mine)
+        and set(chosen) != set(mine)
+    )
+    if touched:
+        _apply_signups(ctx, resident_id, set(chosen), mine, by_id)
+        mine = collective.my_registrations(ctx.db, ctx.user, list(by_id))
+    st.session_state[MY_SIGNUPS] = st.session_state[SIGNUPS_SHOWN] = sorted(mine)
+    forms.show_flash()
+    st.pills(
+        "Mes inscriptions",
+        list(by_id),
+        selection_mode="multi",
+        format_func=lambda i: _signup_label(by_id[i]),
+        key=MY_SIGNUPS,
+    )
+    if mine:
+        st.caption(
+            "Vous êtes inscrit·e à : "
+            + ", ".join(fmt.plain(by_id[i].activity.title) for i in sorted(mine))
+            + "."
+        )
 
 
-def _act(action: Callable[[], object], success: str) -> None:
-    """Run a resident's sign-up or withdrawal, then show the result in plain words."""
+def _signup_label(line: ActivityLine) -> str:
+    activity = line.activity
+    day = fmt.fr_long_date(activity.starts_at.date()).split(" ")
+    return (
+        f"{day[0].capitalize()} {activity.starts_at:%d/%m}, {fmt.fr_time(activity.starts_at)} · "
+        f"{activity.title} · {_where(line)}"
+    )
+
+
+def _apply_signups(
+    ctx: shell.Context,
+    resident_id: int,
+    chosen: set[int],
+    mine: dict[int, Registration],
+    by_id: dict[int, ActivityLine],
+) -> None:
+    """Sign up for what was just chosen, withdraw from what was just left (in plain words)."""
+    said = []
     try:
-        action()
+        for activity_id in sorted(chosen - set(mine)):
+            collective.sign_up(ctx.db, ctx.user, activity_id, resident_id)
+            said.append(f"vous êtes inscrit·e à « {by_id[activity_id].activity.title} »")
+        for activity_id in sorted(set(mine) - chosen):
+            registration = mine[activity_id]
+            collective.withdraw(ctx.db, ctx.user, _id(registration), registration.version)
+            said.append(f"vous n'êtes plus inscrit·e à « {by_id[activity_id].activity.title} »")
     except (StoreError, Forbidden) as refusal:
         st.session_state[forms.FLASH_ERROR] = refusal.message_fr
-    else:
-        forms.flash(success)
-    st.rerun()
+    if said:
+        forms.flash("C'est noté : " + " ; ".join(said) + ".")
+
+
+def _id(record: Registration) -> int:
+    assert record.id is not None  # read from the store
+    return record.id
 
 
 def _my_house(ctx: shell.Context) -> None:
