@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from habitat import store
-from habitat.store.entities import LiaisonNote, Provider, Resident
+from habitat.store.entities import Habitat, LiaisonNote, Provider, Resident
 from habitat.store.migrations import m009_note_for_one_provider
 
 
@@ -211,3 +211,34 @@ def test_a_rectification_goes_to_the_same_readers_about_the_same_residents(
         ),
     )
     assert kept.rectifies_note_id == note.id
+
+
+def test_a_note_goes_to_a_provider_of_its_own_habitat_only(fresh_db, factories, resident):
+    elsewhere = store.create(
+        fresh_db, "alice", Habitat, {**factories["habitat"](fresh_db), "name": "Les Lilas"}
+    )
+    other = store.create(
+        fresh_db,
+        "alice",
+        Provider,
+        {**factories["provider"](fresh_db), "habitat_id": elsewhere.id, "name": "SSIAD des Lilas"},
+    )
+    before = _count(fresh_db)
+    with pytest.raises(store.InvalidRecord) as refused:
+        store.create(
+            fresh_db,
+            "alice",
+            LiaisonNote,
+            _note(
+                factories,
+                fresh_db,
+                audience="providers",
+                audience_resident_id=None,
+                audience_provider_id=other.id,
+                resident_ids=[resident.id],
+            ),
+        )
+    assert refused.value.by_field() == {
+        "audience_provider_id": "« SSIAD des Lilas » n'intervient pas dans cet habitat"
+    }
+    assert _count(fresh_db) == before

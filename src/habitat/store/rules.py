@@ -56,6 +56,8 @@ def check(db: sqlite_utils.Database, record: Record) -> None:
         _check_activity_started(db, record)
     if isinstance(record, LiaisonNote) and record.rectifies_note_id is not None:
         _check_rectification(db, record)
+    if isinstance(record, LiaisonNote) and record.audience_provider_id is not None:
+        _check_note_provider(db, record)
     if isinstance(record, Registration) and record.archived_at is None:
         _check_activity_to_come(db, record)
 
@@ -151,6 +153,20 @@ def _check_activity_change(db: sqlite_utils.Database, activity: Activity) -> Non
                 f"l'activité a eu lieu le {_fr_day(day.isoformat())} : seule sa description "
                 "se complète encore",
             )
+
+
+def _check_note_provider(db: sqlite_utils.Database, note: LiaisonNote) -> None:
+    """A note goes to a provider of its own habitat, never to another habitat's."""
+    row = db.execute(
+        "SELECT habitat_id, name FROM provider WHERE id = ?", [note.audience_provider_id]
+    ).fetchone()
+    if row is not None and row[0] != note.habitat_id:
+        raise InvalidRecord.one(
+            note.label_fr,
+            "audience_provider_id",
+            "the provider works for another habitat",
+            f"« {row[1]} » n'intervient pas dans cet habitat",
+        )
 
 
 def _check_rectification(db: sqlite_utils.Database, note: LiaisonNote) -> None:
