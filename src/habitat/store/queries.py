@@ -316,6 +316,15 @@ def _fr_hours(hours: float) -> str:
     return f"{hours:.1f}".replace(".", ",").removesuffix(",0") + " h"
 
 
+def _review_alert(kind: str, what: str, name: str, due: str, today: str, resident_id: int) -> Alert:
+    """A review coming within the notice, or late: named, dated, leading to the file."""
+    late = due < today
+    when = f"depuis le {_fr_date(due)} (en retard)." if late else f"le {_fr_date(due)}."
+    return Alert(
+        kind, f"{name} : {what} à revoir {when}", resident_id, screen="residents", overdue=late
+    )
+
+
 def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit]) -> list[Alert]:
     alerts = []
     ids = [r.id for r in board.residents]
@@ -347,19 +356,14 @@ def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit
         f" AND review_due <= ? AND resident_id IN ({marks}) ORDER BY review_due",
         [notice, *ids],
     ):
-        late = row["review_due"] < today
         alerts.append(
-            Alert(
+            _review_alert(
                 "plan_review",
-                f"{names[row['resident_id']]} : projet d'accompagnement à revoir "
-                + (
-                    f"depuis le {_fr_date(row['review_due'])} (en retard)."
-                    if late
-                    else f"le {_fr_date(row['review_due'])}."
-                ),
+                "projet d'accompagnement",
+                names[row["resident_id"]],
+                row["review_due"],
+                today,
                 row["resident_id"],
-                screen="residents",
-                overdue=late,
             )
         )
     for row in db.query(
@@ -369,19 +373,14 @@ def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit
         f" AND s.resident_id IN ({marks}) ORDER BY a.review_on",
         [notice, *ids],
     ):
-        late = row["review_on"] < today
         alerts.append(
-            Alert(
+            _review_alert(
                 "risk_review",
-                f"{names[row['resident_id']]} : accord autonomie-sécurité à revoir "
-                + (
-                    f"depuis le {_fr_date(row['review_on'])} (en retard)."
-                    if late
-                    else f"le {_fr_date(row['review_on'])}."
-                ),
+                "accord autonomie-sécurité",
+                names[row["resident_id"]],
+                row["review_on"],
+                today,
                 row["resident_id"],
-                screen="residents",
-                overdue=late,
             )
         )
     if board.gaps_week:
