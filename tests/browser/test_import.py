@@ -24,8 +24,10 @@ from habitat.services.imports import Kind
 from habitat.store.entities import (
     Activity,
     Attendance,
+    Audience,
     Dwelling,
     Habitat,
+    LiaisonNote,
     Resident,
     Tension,
     TensionStatus,
@@ -266,7 +268,28 @@ def test_a_real_habitat_from_an_empty_database_to_its_first_week(empty_habitat, 
         came = {a.resident_id: a.status for a in store.find(db, Attendance)}
     assert came == {r.id: "present" for r in residents.values()}
 
-    # 4. A tension logged, then closed today.
+    # 4. A reload in the middle keeps the session and the page; then a note to one family.
+    open_page(page, "notebook", "Cahier de liaison")
+    page.reload()
+    page.get_by_role("button", name="Se déconnecter").wait_for()
+    page.get_by_role("heading", name="Cahier de liaison").wait_for()
+    assert page.url.endswith("/notebook")
+    settle(page)
+    page.get_by_text("Écrire une note").click()
+    choose(page, "notebook.new.audience", "famille")
+    choose(page, "notebook.new.audience_resident_id", "Odette Fournier")
+    _fill(page, "notebook.new.body", "Odette a bien profité du goûter.", "textarea")
+    _save(page, "Enregistrer la note", "Note enregistrée.")
+    with store.connect(empty_habitat.db) as db:
+        (note,) = store.find(db, LiaisonNote)
+    odette = residents["Odette Fournier"].id
+    assert (note.audience, note.audience_resident_id, note.resident_ids) == (
+        Audience.FAMILY,
+        odette,
+        [odette],
+    )
+
+    # 5. A tension logged, then closed today.
     open_page(page, "tensions", "Tensions")
     page.get_by_text("Signaler une tension").click()
     choose(page, "tension.new.resident_ids", "Odette Fournier")

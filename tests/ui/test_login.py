@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from streamlit.testing.v1 import AppTest
 
-from habitat.services.auth import DEMO_PASSWORD, MAX_FAILURES
-from habitat.store.entities import Role
+from habitat import store
+from habitat.services.auth import DEMO_PASSWORD, MAX_FAILURES, set_password
+from habitat.store.entities import Account, Role
 from habitat.ui import session
 
 from .conftest import APP, TIMEOUT, sign_in, texts
@@ -64,3 +66,38 @@ def test_missing_database_says_how_to_create_it(monkeypatch, tmp_path):
     app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert "Base de données introuvable" in texts(app)
     assert not (tmp_path / "none.db").exists()
+
+
+def _web_sessions(db_path) -> list[tuple]:
+    with sqlite3.connect(db_path) as raw:
+        return raw.execute("SELECT account_id, ended_at, end_reason FROM web_session").fetchall()
+
+
+def test_signing_in_starts_a_server_session_and_signing_out_ends_it(accounts, demo_db):
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    app = _login(app, accounts[Role.ANIMATOR].username, DEMO_PASSWORD)
+    [(account_id, ended, _)] = _web_sessions(demo_db)
+    assert account_id == accounts[Role.ANIMATOR].id and ended is None
+    assert app.session_state[session.WEB_SESSION]
+    app.button(key="app.sign_out").click().run()
+    [(_, ended, reason)] = _web_sessions(demo_db)
+    assert ended is not None and reason == "signed out"
+    assert session.ACCOUNT not in app.session_state
+
+
+def test_a_wrong_password_starts_no_session(accounts, demo_db):
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    _login(app, accounts[Role.ANIMATOR].username, "pas le bon mot de passe")
+    assert _web_sessions(demo_db) == []
+
+
+def test_a_session_ended_elsewhere_signs_the_page_out(accounts, demo_db):
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    app = _login(app, accounts[Role.FAMILY].username, DEMO_PASSWORD)
+    with store.connect(demo_db) as db:
+        account = store.get(db, Account, accounts[Role.FAMILY].id)
+        set_password(db, "animator:test", account.id, account.version, "un mot de passe neuf")
+    app.run()
+    assert "Votre session a expiré : reconnectez-vous." in texts(app)
+    assert session.ACCOUNT not in app.session_state
+    assert not app.dataframe

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from habitat import store
-from habitat.services import auth
+from habitat.services import auth, sessions
 from habitat.services.access import Forbidden, User
 from habitat.services.arguments import checked
 from habitat.store import gdpr
@@ -143,7 +143,7 @@ def unlock(db: sqlite_utils.Database, user: User, account_id: Id, version: int) 
 
 @checked
 def archive_account(db: sqlite_utils.Database, user: User, account_id: Id, version: int) -> Account:
-    """Close an account (kept, and restorable); one's own account stays open.
+    """Close an account (kept, and restorable), ending its sessions; one's own stays open.
 
     Raises:
         Forbidden: the user is not the animator, or it is their own account.
@@ -155,7 +155,10 @@ def archive_account(db: sqlite_utils.Database, user: User, account_id: Id, versi
             f"{user.actor} may not archive their own account",
             "Vous ne pouvez pas archiver votre propre compte.",
         )
-    return store.archive(db, user.actor, Account, account_id, version)
+    with store.transaction(db):
+        account = store.archive(db, user.actor, Account, account_id, version)
+        sessions.end_for_account(db, user.actor, account_id, sessions.ACCOUNT_CLOSED)
+    return account
 
 
 @checked

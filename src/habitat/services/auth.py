@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from habitat import clock, store
+from habitat.services import sessions
 from habitat.services.access import User, user_of
 from habitat.store.entities import Account, Role
 from habitat.store.errors import InvalidRecord
@@ -204,22 +205,33 @@ def add_user(
 
 
 def set_password(
-    db: sqlite_utils.Database, actor: str, account_id: int, version: int, password: str
+    db: sqlite_utils.Database,
+    actor: str,
+    account_id: int,
+    version: int,
+    password: str,
+    keep_session: int | None = None,
 ) -> Account:
-    """Replace an account's password; also unlocks it.
+    """Replace an account's password; also unlocks it, and ends its sessions.
+
+    Whoever knew the old password is signed out everywhere; `keep_session` is the
+    session of a person changing their own password, which goes on.
 
     Raises:
         InvalidRecord: the password is too short or too long.
         Conflict: the account changed since it was read.
     """
-    return store.update(
-        db,
-        actor,
-        Account,
-        account_id,
-        version,
-        {"password_hash": hash_password(password), "failed_logins": 0, "locked_until": None},
-    )
+    with store.transaction(db):
+        account = store.update(
+            db,
+            actor,
+            Account,
+            account_id,
+            version,
+            {"password_hash": hash_password(password), "failed_logins": 0, "locked_until": None},
+        )
+        sessions.end_for_account(db, actor, account_id, sessions.NEW_PASSWORD, keep_session)
+    return account
 
 
 def set_demo_passwords(db: sqlite_utils.Database, actor: str = "demo") -> list[Account]:

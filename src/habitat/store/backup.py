@@ -7,13 +7,14 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
 from habitat.files import set_plain_mode
-from habitat.store import audit
+from habitat.store import audit, sessions
 from habitat.store.audit import Action
 from habitat.store.db import connect, transaction
 from habitat.store.errors import BadBackup
@@ -199,6 +200,8 @@ def _replace_content(
         source.close()
     with transaction(db):
         audit.log(db, actor, "database", 0, Action.RESTORE, after={"from": str(backup_path)})
+        # The backup's open sessions would sign in again whoever had signed out since.
+        sessions.end_all(db, actor, sessions.RESTORED, time.time())
     return keep
 
 

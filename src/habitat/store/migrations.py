@@ -553,6 +553,33 @@ def m011_note_rectification(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m012_web_session(db: sqlite_utils.Database) -> None:
+    """Signed-in sessions on the server, so that a reload keeps the person signed in.
+
+    The browser holds a random token in an HttpOnly cookie; the table keeps only its
+    SHA-256 (as it keeps only the claim's, the one-time secret the page trades for
+    the cookie). A session is ended, never deleted: sign-out, expiry, a new
+    password and a restore each say so in `end_reason`.
+    """
+    db.execute(
+        """CREATE TABLE web_session (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        claim_hash TEXT UNIQUE,
+        claim_expires_at REAL,
+        token_hash TEXT UNIQUE,
+        started_at REAL NOT NULL,
+        last_seen_at REAL NOT NULL,
+        ended_at REAL,
+        end_reason TEXT
+        ) STRICT"""
+    )
+    db.execute(
+        "CREATE INDEX idx_web_session_account_id ON web_session (account_id) WHERE ended_at IS NULL"
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

@@ -38,14 +38,21 @@ def sign_in_page() -> None:
         login.render(db)
 
 
+# A signed-in page hands its new session to the browser's cookie; a signed-out one
+# clears it.
+session.hand_over_cookie()
+
 if user is None:
-    st.navigation([st.Page(sign_in_page, title="Connexion", url_path="connexion")]).run()
+    st.navigation(navigation.signed_out_pages(sign_in_page)).run()
     st.stop()
 
 with st.sidebar:
     st.caption(f"{user.display_name} · {ROLE_FR[user.role]}")
     if st.button("Se déconnecter", key="app.sign_out", icon=":material/logout:"):
-        session.sign_out()
+        with session.database() as db:
+            session.sign_out(db, user)
         st.rerun()
+menu = navigation.pages_for(user, setting_up=setting_up)
+hidden = navigation.unavailable_pages(user, setting_up=setting_up)
 # Expanded: every page in the menu, no folded "View N more" (English) below the tenth.
-st.navigation(navigation.pages_for(user, setting_up=setting_up), expanded=True).run()
+st.navigation([*menu, *hidden], expanded=True).run()

@@ -27,5 +27,5 @@ def render(db: sqlite_utils.Database) -> None:
         except SignInRefused as refusal:
             st.error(refusal.message_fr, icon="🔒")
         else:
-            session.sign_in(user)
+            session.sign_in(db, user)
             st.rerun()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -32,6 +33,10 @@ PAGES: list[tuple[Screen, str, str, str]] = [
 ]
 
 
+#: The sign-in page's url path.
+SIGN_IN = "connexion"
+
+
 def page_file(screen: Screen) -> Path:
     """The file of a screen's page."""
     return PAGES_DIR / next(name for s, name, _, _ in PAGES if s is screen)
@@ -54,8 +59,51 @@ def pages_for(user: User, *, setting_up: bool = False) -> list[st.Page]:
             default=screen is Screen.SETUP,
         )
         for screen, name, title, icon in PAGES
-        if can_read(user, screen) and (screen is not Screen.SETUP or setting_up)
+        if _in_menu(user, screen, setting_up)
     ]
+
+
+def _in_menu(user: User, screen: Screen, setting_up: bool) -> bool:
+    return can_read(user, screen) and (screen is not Screen.SETUP or setting_up)
+
+
+def signed_out_pages(sign_in: Callable[[], None]) -> list[st.Page]:
+    """Before signing in: the sign-in page, at its own address and at every page's.
+
+    A bookmarked or reloaded address (`/tensions`) shows the sign-in form, not
+    Streamlit's English "Page not found", and stays in the address bar: once
+    signed in, the same address is the page itself (a page is known by its path).
+    """
+    return [
+        st.Page(sign_in, title="Connexion", url_path=SIGN_IN, default=True),
+        *(
+            st.Page(sign_in, title="Connexion", url_path=screen.value, visibility="hidden")
+            for screen, _, _, _ in PAGES
+        ),
+    ]
+
+
+def unavailable_pages(user: User, *, setting_up: bool = False) -> list[st.Page]:
+    """Signed in: every page's address outside the menu, each saying so in French.
+
+    An address the role may not open (a colleague's link, an old bookmark) or the
+    set-up assistant once finished shows a French sentence and the way back,
+    instead of Streamlit's English "Page not found". (The sign-in page's address is
+    left out: the rerun that follows signing in there opens the menu's first page.)
+    """
+    return [
+        st.Page(_unavailable, title=title, url_path=screen.value, visibility="hidden")
+        for screen, _, title, _ in PAGES
+        if not _in_menu(user, screen, setting_up)
+    ]
+
+
+def _unavailable() -> None:
+    st.title("Page non disponible")
+    st.info(
+        "Cette page n'est pas ouverte à votre compte, ou plus utile ici. "
+        "Choisissez une page dans le menu."
+    )
 
 
 def link(screen: Screen, label: str, icon: str | None = None) -> None:

@@ -8,7 +8,7 @@ from habitat import store
 from habitat.services.access import ROLE_FR, Forbidden
 from habitat.services.auth import PASSWORD_MIN, SignInRefused, authenticate, set_password
 from habitat.store.entities import Account
-from habitat.ui import forms, shell
+from habitat.ui import forms, session, shell
 
 FORM = "account.password"
 
@@ -50,4 +50,6 @@ def _change(ctx: shell.Context, current: str, new: str, again: str) -> None:
     account = store.get(ctx.db, Account, ctx.user.account_id)
     if account.id != ctx.user.account_id:  # pragma: no cover - defensive
         raise Forbidden("other account", "Compte d'un autre utilisateur.")
-    set_password(ctx.db, ctx.user.actor, account.id, account.version, new)
+    # Signed out everywhere else; this session goes on.
+    keep = st.session_state.get(session.WEB_SESSION)
+    set_password(ctx.db, ctx.user.actor, account.id, account.version, new, keep_session=keep)
