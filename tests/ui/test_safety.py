@@ -35,13 +35,23 @@ def test_serve_passes_the_checkout_config_as_flags():
 
 
 def test_no_page_renders_raw_html():
+    # One exception: the session's hand-over script (`session.post_script`), tested below.
     calls = ("unsafe_allow_html=True", "st.html(", "components.html(")
     offenders = [
         path.relative_to(ROOT)
         for path in [*UI.rglob("*.py"), ROOT / "app.py"]
-        if any(call in path.read_text() for call in calls)
+        if path != UI / "session.py" and any(call in path.read_text() for call in calls)
     ]
     assert offenders == []
+    assert (UI / "session.py").read_text().count("st.html(") == 1
+
+
+def test_the_hand_over_script_cannot_be_broken_out_of():
+    from habitat.ui.session import post_script
+
+    script = post_script("/_habitat/session/claim", "</script><img src=x onerror=alert(1)>")
+    assert script.count("<") == 2  # <script> and </script>, nothing in between
+    assert script.startswith("<script>fetch(") and script.endswith(");</script>")
 
 
 def test_simulation_store_and_services_never_import_streamlit():

@@ -185,9 +185,16 @@ def session_route(action: str) -> str:
 
 
 def _post(path: str, body: str) -> None:
-    options: dict[str, object] = {"method": "POST", "credentials": "same-origin", "body": body}
-    options["headers"] = {"Content-Type": "text/plain"}
-    st.html(
-        f"<script>fetch({json.dumps(path)}, {json.dumps(options)});</script>",
-        unsafe_allow_javascript=True,
-    )
+    st.html(post_script(path, body), unsafe_allow_javascript=True)
+
+
+def post_script(path: str, body: str) -> str:
+    """The script that posts `body` to `path` (values JSON-encoded, `<` escaped)."""
+    options = {
+        "method": "POST",
+        "credentials": "same-origin",
+        "headers": {"Content-Type": "text/plain"},
+        "body": body,
+    }
+    encoded = [json.dumps(value).replace("<", "\\u003c") for value in (path, options)]
+    return f"<script>fetch({encoded[0]}, {encoded[1]});</script>"
