@@ -71,7 +71,7 @@ def test_a_statistic_the_model_cannot_measure_says_why(run_cli, monkeypatch):
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (("--replications", "0"), "--replications must be between 1 and 10000, got 0"),
+        (("--replications", "0"), "--replications must be between 1 and 2000, got 0"),
         (("--seed", "-1"), "--seed must be 0 or more, got -1"),
         (("--days", "soon"), "--days must be a whole number, got 'soon'"),
         (("--format", "xml"), "argument --format: invalid choice: 'xml'"),

@@ -16,6 +16,9 @@ from habitat.cli.options import positive, seed
 DEFAULT_SEED = 2026
 #: Replications by default: enough for the intervals of a share pooled over habitats.
 DEFAULT_REPLICATIONS = 200
+#: At most this many: the run keeps each dwelling's state every day (about 6 bytes per
+#: dwelling-day-replication, 60 MB for 7 dwellings x 730 days x 2,000) and the event log.
+MAX_REPLICATIONS = 2000
 #: Columns of the printed table, with their headers.
 SHOWN = {
     "id": "pattern",
@@ -40,7 +43,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     validate.add_argument(
         "--replications",
         "-r",
-        type=positive("--replications", 10_000),
+        type=positive("--replications", MAX_REPLICATIONS),
         default=DEFAULT_REPLICATIONS,
         help=f"replications of each scenario (default {DEFAULT_REPLICATIONS})",
     )
@@ -82,6 +85,7 @@ def _validate(args: argparse.Namespace) -> int:
     from habitat.evidence import EvidenceError, load_evidence
     from habitat.experiment.statistics import STATISTICS
     from habitat.experiment.validation import manifest, run_evidence, table
+    from habitat.files import write_atomically
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         return fail("validate", f"--out: {args.out} is a file, not a folder")
@@ -124,11 +128,12 @@ def _validate(args: argparse.Namespace) -> int:
         )
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(args.out / "validation.csv", index=False)
+        write_atomically(args.out / "validation.csv", lambda p: frame.to_csv(p, index=False))
         record = manifest(verdicts, args.evidence, args.replications, args.seed, args.days)
         record["seconds"] = round(seconds, 1)
-        (args.out / "manifest.json").write_text(
-            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+        write_atomically(
+            args.out / "manifest.json", lambda p: Path(p).write_text(text, encoding="utf-8")
         )
         if args.format == "table":
             print(f"written: {args.out / 'validation.csv'}, {args.out / 'manifest.json'}")
