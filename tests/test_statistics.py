@@ -185,3 +185,18 @@ def test_every_share_is_within_0_and_1_on_a_real_run(small_observation, horizon,
     assert kept.size == 0 or (kept >= 0).all()
     if measure.people is not None:
         assert (kept <= 1).all()
+
+
+def test_a_calibration_can_run_the_evidence_on_its_own_scenario(baseline_scenario):
+    from habitat.evidence import load_evidence
+    from habitat.experiment.validation import run_evidence
+
+    entries = [e for e in load_evidence("patterns", frozenset(STATISTICS)) if "avp" in e.id]
+    richer = baseline_scenario.model_copy(
+        update={
+            "habitat": baseline_scenario.habitat.model_copy(update={"avp_per_resident_eur": 10000})
+        }
+    )
+    shipped = run_evidence(entries, 2, 3, days=20)[0]
+    changed = run_evidence(entries, 2, 3, days=20, scenario_of=lambda _: richer)[0]
+    assert changed.model_median > shipped.model_median

@@ -9,7 +9,7 @@ published interval.
 from __future__ import annotations
 
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
@@ -20,7 +20,7 @@ import pandas as pd
 from habitat.evidence import Evidence
 from habitat.experiment.observe import Observation, observe
 from habitat.experiment.statistics import STATISTICS, Measure, NotMeasurable
-from habitat.scenario import load_scenario
+from habitat.scenario import Scenario, load_scenario
 from habitat.sim.output import VERSIONED_PACKAGES, git_commit, package_versions
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "interval",
     "manifest",
     "run_evidence",
+    "shipped_scenario",
     "verdict",
 ]
 
@@ -139,13 +140,18 @@ def check(entry: Evidence, observation: Observation, rng: np.random.Generator) -
     )
 
 
-def _shipped(scenario: str) -> Any:
+def shipped_scenario(scenario: str) -> Scenario:
+    """The shipped scenario with this id (its file's stem in src/habitat/scenarios/)."""
     path = resources.files("habitat") / "scenarios" / f"{scenario}.yaml"
     return load_scenario(str(path))
 
 
 def run_evidence(
-    entries: Sequence[Evidence], replications: int, seed: int, days: int | None = None
+    entries: Sequence[Evidence],
+    replications: int,
+    seed: int,
+    days: int | None = None,
+    scenario_of: Callable[[str], Scenario] | None = None,
 ) -> list[Verdict]:
     """Run each entry's scenario once (at its entries' longest horizon) and compare.
 
@@ -154,16 +160,20 @@ def run_evidence(
         replications: replications of each scenario.
         seed: seed of every run and of the resampling.
         days: cap on every horizon (a quick check); None keeps the entries'.
+        scenario_of: the scenario to run for an entry's scenario id; by default the
+            shipped file. A calibration passes the same scenario with candidate
+            parameters.
 
     Returns:
         One verdict per entry, in order.
     """
+    scenario_of = scenario_of or shipped_scenario
     horizons: dict[str, int] = {}
     for entry in entries:
         horizon = entry.horizon_days if days is None else min(entry.horizon_days, days)
         horizons[entry.scenario] = max(horizons.get(entry.scenario, 0), horizon)
     observations = {
-        scenario: observe(_shipped(scenario), replications, seed, horizon)
+        scenario: observe(scenario_of(scenario), replications, seed, horizon)
         for scenario, horizon in horizons.items()
     }
     rng = np.random.default_rng(seed)
