@@ -82,7 +82,8 @@ GLOSSARY: dict[str, str] = {
     "Solde AVP": "L'AVP reçue moins l'AVP dépensée depuis le début ; négatif, c'est un "
     "déficit pour l'organisme porteur.",
     "GIR": "Le niveau d'autonomie d'une personne âgée (grille AGGIR), de 1 (très "
-    "dépendante) à 6 (autonome). Les habitats accueillent surtout des GIR 3 à 6.",
+    "dépendante) à 6 (autonome) ; pour une personne handicapée, le simulateur prend le "
+    "niveau équivalent. Les habitats accueillent surtout des GIR 3 à 6.",
     "Choc": "Un événement programmé un jour donné (une famille qui se retire, une absence, "
     "une hospitalisation…), pour voir comment l'habitat y résiste.",
 }

@@ -143,6 +143,8 @@ def downloads(key: str, runs: Runs, scenario: Scenario) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Télécharger les résultats (CSV)",
+        help="Pour un tableur : chaque indicateur jour par jour (médiane, 5 % et 95 % des "
+        "simulations), en français, virgule décimale.",
         data=results.results_csv(runs.results),
         file_name=f"{file_name(scenario.name)}_resultats.csv",
         mime="text/csv",
@@ -156,7 +158,8 @@ def downloads(key: str, runs: Runs, scenario: Scenario) -> None:
         mime="application/x-yaml",
         key=f"{key}:yaml",
         icon=":material/download:",
-        help="Le fichier que `habitat simulate FICHIER --seed …` lance tel quel.",
+        help="Tous les réglages du scénario, à garder ou à transmettre : avec la même graine, "
+        "il redonne exactement ces résultats (commande `habitat simulate`).",
     )
 
 

@@ -370,4 +370,6 @@ def _comparison() -> None:
         mime="text/csv",
         key="explorer.compare:csv",
         icon=":material/download:",
+        help="Pour un tableur : chaque indicateur jour par jour et par scénario (médiane, 5 % "
+        "et 95 % des simulations), en français, virgule décimale.",
     )
