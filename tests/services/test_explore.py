@@ -185,7 +185,7 @@ def test_results_csv_has_every_metric_every_day_and_no_formula(small_run):
     lines = text.lstrip("\ufeff").splitlines()
     head = lines[0].split(";")
     assert head[:4] == ["Scénario", "Graine", "Simulations", "Jour"]
-    assert "Aide individuelle non couverte (heures ce jour) : médiane" in head
+    assert "Aide individuelle non couverte (h sur les 7 derniers jours) : médiane" in head
     assert "Usure de l'animateur·rice (0 à 1) : 95 %" in head
     assert len(head) == 4 + 3 * 35
     assert len(lines) == 1 + scenario.days
@@ -195,6 +195,10 @@ def test_results_csv_has_every_metric_every_day_and_no_formula(small_run):
     assert not any("." in cell for cell in cells)
     assert any("," in cell for cell in cells)
     assert not any(word in lines[0] for word in ("median", "metric", "day", "h/day"))
+    # Hours as the charts show them: the last 7 days, so day 30 agrees with the band.
+    column = head.index("Aide individuelle non couverte (h sur les 7 derniers jours) : médiane")
+    band = results.bands(result)["unmet_individual_hours"].median
+    assert lines[30].split(";")[column] == results.csv_number(band[29])
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)

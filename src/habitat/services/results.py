@@ -127,12 +127,14 @@ METRIC_FR: dict[str, str] = {
     "pooled_hours": "Aide individuelle mise en commun",
 }
 
-#: The metrics' units in French, for one day of one simulation (the CSV is day by day).
+#: The metrics' units in French, as the CSV gives them day by day: hours summed over the
+#: last 7 days (hours a week, as the charts and the comparison say them), the rest as
+#: the day's value.
 UNIT_FR: dict[str, str] = {
     "people": "habitants",
     "residents": "habitants",
     "0-1": "0 à 1",
-    "h/day": "heures ce jour",
+    "h/day": "h sur les 7 derniers jours",
     "outings/day": "sorties ce jour",
     "conflicts": "conflits",
     "disputes": "désaccords",
@@ -159,9 +161,12 @@ class Band:
 def daily(result: SimulationResult, chart: Chart) -> np.ndarray:
     """The metric's values (days, replications), as a 7-day sum for weekly charts."""
     values = result.values[:, METRIC_INDEX[chart.metric], :].astype(np.float64)
-    if not chart.weekly:
-        return values
-    total = np.cumsum(values, axis=0)
+    return last_7_days(values) if chart.weekly else values
+
+
+def last_7_days(values: np.ndarray) -> np.ndarray:
+    """Daily values (days first) summed over each day and the 6 before (fewer at the start)."""
+    total = np.cumsum(values, axis=0, dtype=np.float64)
     total[7:] = total[7:] - total[:-7]
     return total
 
@@ -364,11 +369,16 @@ def _change(c: Compared, before: float, after: float) -> str:
     return f"{c.subject} {'passent' if c.plural else 'passe'} {span}"
 
 
+#: Units the CSV sums over the last 7 days: a person counts hours of help by the week.
+_WEEKLY_UNITS = {"h/day"}
+
+
 def results_csv(results: Mapping[str, SimulationResult]) -> str:
     """Every metric, day by day: median, 5 % and 95 % over the simulations, per scenario.
 
     As French Excel opens it: UTF-8 with a BOM, `;` between cells, decimal commas,
-    French headers (each metric's label and unit). One row per scenario and day.
+    French headers (each metric's label and unit). One row per scenario and day;
+    hours are summed over the last 7 days, as the charts show them.
     Scenario names are typed by people: cells a spreadsheet would run as formulas are
     neutralised.
     """
@@ -382,8 +392,11 @@ def results_csv(results: Mapping[str, SimulationResult]) -> str:
         )
         head += [f"{title} : médiane", f"{title} : 5 %", f"{title} : 95 %"]
     writer.writerow(head)
+    hours = [i for i, metric in enumerate(METRICS) if metric.unit in _WEEKLY_UNITS]
     for name, result in results.items():
         low, median, high = np.percentile(result.values, [5.0, 50.0, 95.0], axis=2)
+        weekly = np.percentile(last_7_days(result.values[:, hours, :]), [5.0, 50.0, 95.0], axis=2)
+        low[:, hours], median[:, hours], high[:, hours] = weekly
         stacked = np.stack([median, low, high], axis=2).reshape(result.days, -1)
         safe = neutralise(name)
         for day, row in enumerate(stacked, start=1):
