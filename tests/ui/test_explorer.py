@@ -219,3 +219,17 @@ def test_what_if_runs_leave_no_stop_button_and_sum_up_the_shock(page_as):
     assert f"{what_if.FORM}:stop" not in [b.key for b in app.button]
     assert "par rapport à « Habitat au 30/06/2026 »" in texts(app)
     assert app.expander[0].label == "Comprendre les termes"
+
+
+def test_what_if_refuses_a_negative_seed_and_says_the_records_in_french(page_as):
+    app = page_as(Screen.WHAT_IF, Role.ANIMATOR)
+    taken = app.dataframe[0].value.to_string() + app.dataframe[1].value.to_string()
+    assert "personne âgée" in taken and "entre habitants" in taken
+    # Must not happen: the records' codes or a decimal point on a French screen.
+    assert not [code for code in ("elderly", "between_residents", "moderate") if code in taken]
+    app.checkbox(key=f"{what_if.FORM}.shock_on.animator_absence").check()
+    app.number_input(key=f"{what_if.FORM}.seed").set_value(-1)
+    app = _submit(_small(app, what_if.FORM))
+    assert not app.exception
+    assert "ne peut pas être négative" in [e.value for e in app.error]
+    assert what_if.RUNS not in app.session_state
