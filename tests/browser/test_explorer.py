@@ -50,9 +50,21 @@ def test_promoter_simulates_compares_and_downloads_a_yaml_the_cli_runs(server, p
 
     _simulate(page, "Projet Tilleuls", "28")
     page.get_by_text("Dans 9 simulations sur 10, l'aide individuelle non couverte").wait_for()
+    # Must not happen: a stop button left when the run is over, a count shown "8.00".
+    assert page.get_by_role("button", name="Arrêter la simulation").count() == 0
+    assert page.get_by_label("Logements", exact=True).input_value() == "8"
+    assert page.get_by_label("Durée simulée (jours)", exact=True).input_value() == "90"
     _simulate(page, "Variante peu animée", "8")
     page.get_by_role("button", name="Comparer sur les mêmes tirages").click()
     page.get_by_role("heading", name="2 scénarios, 20 simulations, graine 2026").wait_for()
+    page.get_by_text("Avec « Variante peu animée », par rapport à « Projet Tilleuls »").wait_for()
+    assert page.get_by_role("button", name="Arrêter la simulation").count() == 0
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la comparaison (CSV)").click()
+    table = download.value.path().read_bytes().decode("utf-8")
+    assert table.startswith("\ufeffScénario;Graine;Simulations;Jour;Habitants présents")
+    assert ";Variante peu animée;" not in table and "\r\nVariante peu animée;2026;20;1;" in table
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger le scénario (YAML)").click()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from habitat import load_scenario
 from habitat.services import explore, results, story
 from habitat.services.explore import InvalidForm, ProjectForm, ShockChoice
+from habitat.sim.metrics import METRICS
 
 from ..conftest import SCENARIO_FILES, SCENARIOS
 
@@ -83,7 +85,17 @@ def test_the_form_becomes_the_scenario_it_says():
             "le jour 120 est après la fin de la simulation (100 jours)",
         ),
         (ProjectForm(share_by_default_pct=120), "share_by_default_pct", "entre 0 et 100"),
-        (ProjectForm(gir_pct={g: 0 for g in range(1, 7)}), "gir_pct", "au moins une part"),
+        (ProjectForm(gir_pct={g: 0 for g in range(1, 7)}), "gir_pct", "elle doit faire 100 %"),
+        (
+            ProjectForm(gir_pct={3: 20, 4: 40, 5: 30}),
+            "gir_pct",
+            "la répartition des GIR fait 90 % au total : elle doit faire 100 %",
+        ),
+        (
+            ProjectForm(gir_pct={3: 20.5, 4: 40, 5: 50}),
+            "gir_pct",
+            "la répartition des GIR fait 110,5 % au total",
+        ),
         (ProjectForm(avp_per_resident_eur=12_000), "avp_per_resident_eur", "au plus 10000"),
         (ProjectForm(dwellings=0), "dwellings", "au moins 1"),
         (ProjectForm(name=""), "name", "ne peut pas être vide"),
@@ -169,10 +181,24 @@ def test_comparison_runs_every_scenario_on_the_same_seeds():
 def test_results_csv_has_every_metric_every_day_and_no_formula(small_run):
     scenario, result = small_run
     text = results.results_csv({"=HYPERLINK(1)": result})
+    assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
-    assert lines[0].split(";")[:5] == ["scenario", "seed", "replications", "day", "metric"]
-    assert len(lines) == 1 + scenario.days * 35
+    head = lines[0].split(";")
+    assert head[:4] == ["Scénario", "Graine", "Simulations", "Jour"]
+    assert "Aide individuelle non couverte (h sur les 7 derniers jours) : médiane" in head
+    assert "Usure de l'animateur·rice (0 à 1) : 95 %" in head
+    assert len(head) == 4 + 3 * 35
+    assert len(lines) == 1 + scenario.days
     assert all(line.startswith("'=HYPERLINK(1)") for line in lines[1:])
+    cells = [cell for line in lines[1:] for cell in line.split(";")[4:]]
+    # Must not happen: a decimal point French Excel reads as text, or an English header.
+    assert not any("." in cell for cell in cells)
+    assert any("," in cell for cell in cells)
+    assert not any(word in lines[0] for word in ("median", "metric", "day", "h/day"))
+    # Hours as the charts show them: the last 7 days, so day 30 agrees with the band.
+    column = head.index("Aide individuelle non couverte (h sur les 7 derniers jours) : médiane")
+    band = results.bands(result)["unmet_individual_hours"].median
+    assert lines[30].split(";")[column] == results.csv_number(band[29])
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
@@ -210,3 +236,79 @@ def test_the_story_is_french_and_filters_by_resident_and_kind():
     assert mine["sentence"].str.contains(f"logement {one}").all()
     health = told.filtered(families=["Santé et autonomie"])
     assert set(health["family"]) == {"Santé et autonomie"}
+
+
+@pytest.fixture(scope="module")
+def project_and_thin_variant():
+    project = explore.scenario_from_form(ProjectForm(days=60))
+    thin = explore.scenario_from_form(ProjectForm(days=60, animator_hours_per_week=6))
+    first, second = explore.run_all([project, thin], 10, SEED)
+    return {"Projet": first, "Peu d'animation": second}
+
+
+def test_the_comparison_is_summed_up_in_french_from_the_results(project_and_thin_variant):
+    (sentence,) = results.comparison_summary(project_and_thin_variant)
+    assert sentence.startswith("Avec « Peu d'animation », par rapport à « Projet » : ")
+    participation = {
+        name: np.median(result.per_replication()["participation_rate"])
+        for name, result in project_and_thin_variant.items()
+    }
+    fall = 1 - participation["Peu d'animation"] / participation["Projet"]
+    assert f"la participation aux activités baisse de {fall:.0%}".replace("%", "\u00a0%") in (
+        sentence
+    )
+    # Hours of help are said by the week, as in the charts and the reading.
+    unmet = "les besoins d'aide individuelle non couverts"
+    assert unmet in sentence
+    assert "h par jour" not in sentence and "h/jour" not in sentence
+
+
+def test_the_same_results_compared_change_almost_nothing(project_and_thin_variant):
+    same = project_and_thin_variant["Projet"]
+    (sentence,) = results.comparison_summary({"Projet": same, "Copie": same})
+    assert "ne changent presque pas" in sentence
+    assert "augment" not in sentence and "baisse" not in sentence
+    assert results.comparison_summary({"Projet": same}) == []
+
+
+def test_the_comparison_table_says_hours_by_the_week(project_and_thin_variant):
+    table = results.comparison(project_and_thin_variant)
+    labels = table["Indicateur"]
+    assert "Aide individuelle non couverte (h par semaine, moyenne)" in labels
+    assert not any("jour" in label for label in labels)
+    row = labels.index("Aide individuelle non couverte (h par semaine, moyenne)")
+    per_day = np.median(
+        project_and_thin_variant["Projet"].per_replication()["unmet_individual_hours"]
+    )
+    assert table["Projet"][row].startswith(
+        f"{7 * per_day:.1f}".replace(".", ",").removesuffix(",0")
+    )
+    # Counts are whole numbers.
+    row = labels.index("Nouveaux conflits (total)")
+    assert "," not in table["Projet"][row]
+
+
+def test_every_metric_has_a_french_label_and_unit():
+    assert set(results.METRIC_FR) == {m.name for m in METRICS}
+    assert {m.unit for m in METRICS} <= set(results.UNIT_FR)
+
+
+def test_every_shipped_scenario_has_a_french_title_and_fills_a_valid_form():
+    files = explore.scenario_files()
+    assert set(files) == {path.stem for path in SCENARIO_FILES} == set(explore.SHIPPED_FR)
+    for scenario_id, path in files.items():
+        shown = explore.shipped_fr(scenario_id)
+        assert shown.title and shown.summary and len(shown.title) <= 80
+        form = explore.form_from_scenario(load_scenario(path))
+        # The GIR mix of a file, rounded for the form, still adds up to 100 %.
+        explore.scenario_from_form(form, load_scenario(path))
+
+
+def test_csv_numbers_have_a_decimal_comma():
+    assert [results.csv_number(v) for v in (2.5, 7.0, -1234.5678, -0.0001, 0.1)] == [
+        "2,5",
+        "7",
+        "-1234,568",
+        "0",
+        "0,1",
+    ]

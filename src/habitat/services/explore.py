@@ -112,6 +112,10 @@ DISABILITIES_FR: dict[str, str] = {
     "sensory": "handicap sensoriel",
 }
 
+#: How far from 100 % a GIR mix may add up: the form's shares of a scenario file are
+#: rounded to 0.1 %, six of them may miss 100 by 0.3.
+GIR_TOLERANCE_PCT = 0.5
+
 #: AVP tiers seen in departments' rules (DOMAIN.md §6), euros per resident per year.
 AVP_TIERS = (5000.0, 7500.0, 10000.0)
 
@@ -220,10 +224,21 @@ def scenario_from_form(form: ProjectForm, base: Scenario | None = None) -> Scena
     if not form.disabilities and form.share_elderly_pct < 100:
         # An empty mix is refused by the scenario too; say it in the form's words.
         raise InvalidForm({"disabilities": "choisissez au moins un handicap représenté"})
+    refused = {}
+    total = sum(float(v) for v in form.gir_pct.values())
+    if abs(total - 100.0) > GIR_TOLERANCE_PCT:
+        # The scenario would rescale any mix silently; a promoter means what they typed.
+        refused["gir_pct"] = (
+            f"la répartition des GIR fait {_number(str(round(total, 1)))} % au total : "
+            "elle doit faire 100 %"
+        )
     try:
-        return scenario_from_data(data, source="formulaire")
+        scenario = scenario_from_data(data, source="formulaire")
     except ScenarioError as error:
-        raise InvalidForm(_translate(error, form)) from None
+        raise InvalidForm({**_translate(error, form), **refused}) from None
+    if refused:
+        raise InvalidForm(refused)
+    return scenario
 
 
 def _field_of(path: str, form: ProjectForm) -> str:
@@ -332,23 +347,94 @@ def form_from_scenario(scenario: Scenario) -> ProjectForm:
     )
 
 
-def scenario_files(folder: Path = SCENARIOS_DIR) -> dict[str, Path]:
-    """The shipped scenario files by their scenario name (files that do not load are left out).
+@dataclass(frozen=True)
+class ShippedFr:
+    """How a shipped scenario file is presented to a promoter: a French title and summary."""
 
+    title: str
+    summary: str
+
+
+#: The shipped scenario files by id (their file name, kept stable: tests, docs and the
+#: command line name them), as the explorer shows them. The files' own `name` stays
+#: the one `habitat simulate` prints.
+SHIPPED_FR: dict[str, ShippedFr] = {
+    "elderly_baseline": ShippedFr(
+        "Habitat de référence : 7 personnes âgées en centre-ville",
+        "7 personnes âgées, surtout en GIR 4 et 5, dans 7 logements ; AVP de 7 500 € par "
+        "habitant, animation 28 h par semaine, familles moyennement présentes, un tiers des "
+        "habitants garde ses intervenants. Le point de comparaison des autres scénarios.",
+    ),
+    "thin_animator": ShippedFr(
+        "Animation réduite : 10,5 h par semaine",
+        "L'habitat de référence avec une animation à 10,5 h par semaine au lieu de 28 et "
+        "l'AVP la plus basse (5 000 €) : la vie collective manque de moyens. À prévoir : moins "
+        "d'activités, des conflits réglés plus lentement, un·e animateur·rice usé·e.",
+    ),
+    "own_providers": ShippedFr(
+        "Les habitants gardent leurs propres intervenants",
+        "L'habitat de référence où 9 habitants sur 10 gardent l'aide à domicile et les soins "
+        "qu'ils avaient avant d'entrer : plus d'intervenants à coordonner, plus de défauts "
+        "de coordination et de conflits.",
+    ),
+    "mixed_disabilities": ShippedFr(
+        "Habitat mixte : personnes âgées et handicap psychique ou intellectuel",
+        "9 habitants, un peu moins de la moitié âgés, les autres avec un handicap psychique "
+        "ou intellectuel ; plus d'entrées faute d'autre choix, AVP de 10 000 €, animation "
+        "35 h par semaine, 6 activités par semaine. À prévoir : plus de conflits à réguler.",
+    ),
+    "rural_poor_access": ShippedFr(
+        "Habitat rural, loin des commerces et des transports",
+        "6 personnes âgées dans un village sans commerce à pied ni transport en commun : les "
+        "sorties dépendent de l'animateur·rice ; AVP la plus basse (5 000 €).",
+    ),
+    "two_involved_families": ShippedFr(
+        "Un habitat qui repose sur deux familles très présentes",
+        "7 habitants : deux familles donnent 15 et 12 h par semaine et participent aux "
+        "décisions, trois une heure ou deux, deux habitants n'ont pas de famille. Tout va "
+        "bien tant que ces deux familles tiennent.",
+    ),
+    "family_withdrawal_day90": ShippedFr(
+        "La famille la plus présente se retire au 90e jour",
+        "Le même habitat reposant sur deux familles ; au 90e jour, la plus impliquée "
+        "(15 h par semaine) déménage. À comparer avec le scénario précédent.",
+    ),
+    "shocks_year": ShippedFr(
+        "Une année difficile : tous les chocs",
+        "L'habitat de référence (8 logements) traverse, au fil de l'année : l'arrêt d'un "
+        "intervenant sans relais (jour 60), une hospitalisation (jour 120), trois semaines "
+        "sans animateur·rice (jour 150), l'arrivée d'un habitant en GIR 2 (jour 200) et le "
+        "retrait d'une famille (jour 250).",
+    ),
+}
+
+
+def shipped_fr(scenario_id: str, scenario: Scenario | None = None) -> ShippedFr:
+    """A shipped file's French title and summary (a file added without one: its own name)."""
+    if scenario_id in SHIPPED_FR:
+        return SHIPPED_FR[scenario_id]
+    return ShippedFr(scenario.name if scenario is not None else scenario_id, "")
+
+
+def scenario_files(folder: Path = SCENARIOS_DIR) -> dict[str, Path]:
+    """The shipped scenario files by id: the file name without `.yaml`.
+
+    Files that do not load are left out; `shipped_fr` gives the title a person reads.
     Read again only when a file is added, removed or changed (the page asks on every rerun).
     """
     paths = sorted(folder.glob("*.yaml"))
-    return dict(_named_files(tuple((p, p.stat().st_mtime_ns) for p in paths)))
+    return dict(_loadable(tuple((p, p.stat().st_mtime_ns) for p in paths)))
 
 
 @functools.lru_cache(maxsize=8)
-def _named_files(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, Path], ...]:
+def _loadable(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, Path], ...]:
     found = []
     for path, _ in files:
         try:
-            found.append((load_scenario(path).name, path))
+            load_scenario(path)
         except ScenarioError:
             continue
+        found.append((path.stem, path))
     return tuple(found)
 
 

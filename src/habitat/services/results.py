@@ -1,4 +1,9 @@
-"""A run's results for people: bands over time, readings in French, CSV and YAML downloads."""
+"""A run's results for people: bands over time, readings in French, CSV and YAML downloads.
+
+Every quantity has one unit wherever a person reads it: hours of help in hours a
+week (charts, reading, comparison), counts as whole numbers; the terms a promoter
+meets are explained in `GLOSSARY`.
+"""
 
 from __future__ import annotations
 
@@ -30,13 +35,117 @@ CHARTS: tuple[Chart, ...] = (
     Chart("unmet_individual_hours", "Aide individuelle non couverte", "h par semaine", True),
     Chart("quality_of_life", "Qualité de vie moyenne des habitants", "0 à 1"),
     Chart("conflicts_open", "Conflits en cours", "conflits"),
-    Chart("participation_rate", "Participation aux activités (7 derniers jours)", "part"),
+    Chart("participation_rate", "Participation aux activités (7 derniers jours)", "0 à 1"),
     Chart("animator_strain", "Usure de l'animateur·rice", "0 à 1"),
     Chart("family_care_hours", "Aide donnée par les familles", "h par semaine", True),
     Chart("residents", "Habitants présents", "habitants"),
     Chart("avp_balance_eur", "Solde AVP cumulé", "€"),
 )
 CHART_OF: dict[str, Chart] = {c.metric: c for c in CHARTS}
+
+#: The words a promoter meets on the simulation screens, explained without jargon
+#: (tooltips and the "Comprendre les termes" expander).
+GLOSSARY: dict[str, str] = {
+    "Simulations": "Le nombre de fois que l'habitat est simulé (on parle aussi de "
+    "réplications). Chaque simulation tire au hasard d'autres habitants et d'autres "
+    "événements ; plus il y en a, plus les résultats sont sûrs, et plus le calcul est long.",
+    "Graine": "Un numéro qui fixe le hasard : avec la même graine et les mêmes réglages, "
+    "on retrouve exactement les mêmes résultats (ici comme avec le fichier YAML téléchargé). "
+    "Changez-la pour voir d'autres tirages.",
+    "Mêmes tirages": "Les scénarios comparés sont simulés avec la même graine : ils vivent "
+    "les mêmes événements tant que leurs réglages ne les font pas diverger, et les "
+    "différences viennent donc des réglages, pas du hasard.",
+    "Médiane": "La valeur du milieu : la moitié des simulations font mieux, l'autre moitié "
+    "fait moins bien.",
+    "Intervalle à 90 %": "La zone colorée des graphiques et les valeurs entre crochets : "
+    "9 simulations sur 10 tombent dedans (on écarte les 5 % les plus hautes et les 5 % "
+    "les plus basses).",
+    "Usure": "La fatigue accumulée de l'animateur·rice, de 0 (reposé·e) à 1 (épuisé·e). "
+    "Elle monte quand on lui demande plus d'heures qu'il ou elle n'en a, redescend "
+    "sinon ; au-delà de 0,7, arrêts maladie et départs deviennent probables.",
+    "Aide individuelle non couverte": "Les heures d'aide à la personne (toilette, repas, "
+    "soins…) dont un habitant avait besoin chez lui et que personne n'a données.",
+    "Qualité de vie": "Une note de 0 à 1 par habitant, moyenne de l'habitat : elle baisse "
+    "avec la dépendance et l'aide qui manque, monte avec la vie collective.",
+    "Participation": "La part des habitants présents qui ont pris part à au moins une "
+    "activité collective dans les 7 derniers jours (0 à 1 : 0,6 = 6 sur 10).",
+    "Rupture de parcours": "Une cassure dans l'accompagnement d'un habitant : retour "
+    "d'hôpital sans que rien ne soit prêt, intervenant qui s'arrête sans relais, départ "
+    "forcé, perte d'une famille très présente.",
+    "Défaut de coordination": "Une intervention manquée ou en doublon faute d'accord "
+    "entre les intervenants de l'habitant et ceux de l'habitat.",
+    "Intervenants": "Les services à domicile (aide à domicile, soins infirmiers…). Un "
+    "habitant peut garder les siens ou passer par ceux choisis par l'habitat ; plus il y "
+    "a d'intervenants différents, plus il faut coordonner.",
+    "AVP": "L'aide à la vie partagée, versée par le département pour chaque habitant : "
+    "elle finance surtout le temps de l'animateur·rice et les activités.",
+    "Solde AVP": "L'AVP reçue moins l'AVP dépensée depuis le début ; négatif, c'est un "
+    "déficit pour l'organisme porteur.",
+    "GIR": "Le niveau d'autonomie d'une personne âgée (grille AGGIR), de 1 (très "
+    "dépendante) à 6 (autonome) ; pour une personne handicapée, le simulateur prend le "
+    "niveau équivalent. Les habitats accueillent surtout des GIR 3 à 6.",
+    "Choc": "Un événement programmé un jour donné (une famille qui se retire, une absence, "
+    "une hospitalisation…), pour voir comment l'habitat y résiste.",
+}
+
+#: Every daily metric in French, with its unit: the CSV's headers.
+METRIC_FR: dict[str, str] = {
+    "residents": "Habitants présents",
+    "quality_of_life": "Qualité de vie moyenne",
+    "unmet_individual_hours": "Aide individuelle non couverte",
+    "unmet_collective_hours": "Heures collectives non couvertes",
+    "participation_rate": "Participation aux activités (7 derniers jours)",
+    "outings": "Sorties dans le quartier",
+    "conflicts_new": "Nouveaux conflits",
+    "conflicts_open": "Conflits en cours",
+    "conflicts_resolved": "Conflits réglés",
+    "autonomy_safety_disputes": "Désaccords autonomie / sécurité en cours",
+    "coordination_failures": "Défauts de coordination",
+    "family_care_hours": "Aide donnée par les familles",
+    "family_withdrawals": "Familles qui se retirent",
+    "animator_workload_ratio": "Charge de l'animateur·rice (heures demandées / disponibles)",
+    "animator_strain": "Usure de l'animateur·rice",
+    "ruptures": "Ruptures de parcours",
+    "exits": "Départs (décès ou établissement)",
+    "avp_spent_eur": "AVP dépensée",
+    "avp_income_eur": "AVP reçue",
+    "avp_balance_eur": "Solde AVP cumulé",
+    "entries": "Arrivées",
+    "hospitalised": "Habitants hospitalisés",
+    "gir12_residents": "Habitants en GIR 1 ou 2",
+    "activities_held": "Activités tenues",
+    "animator_hours_available": "Heures d'animation disponibles",
+    "animator_hours_worked": "Heures d'animation données",
+    "demand_premises_hours": "Gestion des locaux : heures demandées",
+    "delivered_premises_hours": "Gestion des locaux : heures données",
+    "demand_collective_organisation_hours": "Organisation collective : heures demandées",
+    "delivered_collective_organisation_hours": "Organisation collective : heures données",
+    "demand_collective_presence_hours": "Présence collective : heures souhaitées",
+    "delivered_collective_presence_hours": "Présence collective : heures données",
+    "demand_individual_hours": "Aide individuelle : heures nécessaires",
+    "delivered_individual_hours": "Aide individuelle : heures données",
+    "pooled_hours": "Aide individuelle mise en commun",
+}
+
+#: The metrics' units in French, as the CSV gives them day by day: hours summed over the
+#: last 7 days (hours a week, as the charts and the comparison say them), the rest as
+#: the day's value.
+UNIT_FR: dict[str, str] = {
+    "people": "habitants",
+    "residents": "habitants",
+    "0-1": "0 à 1",
+    "h/day": "h sur les 7 derniers jours",
+    "outings/day": "sorties ce jour",
+    "conflicts": "conflits",
+    "disputes": "désaccords",
+    "failures": "défauts",
+    "families": "familles",
+    "ruptures": "ruptures",
+    "activities": "activités",
+    "ratio": "rapport",
+    "EUR/day": "€ ce jour",
+    "EUR": "€",
+}
 
 
 @dataclass(frozen=True)
@@ -52,9 +161,12 @@ class Band:
 def daily(result: SimulationResult, chart: Chart) -> np.ndarray:
     """The metric's values (days, replications), as a 7-day sum for weekly charts."""
     values = result.values[:, METRIC_INDEX[chart.metric], :].astype(np.float64)
-    if not chart.weekly:
-        return values
-    total = np.cumsum(values, axis=0)
+    return last_7_days(values) if chart.weekly else values
+
+
+def last_7_days(values: np.ndarray) -> np.ndarray:
+    """Daily values (days first) summed over each day and the 6 before (fewer at the start)."""
+    total = np.cumsum(values, axis=0, dtype=np.float64)
     total[7:] = total[7:] - total[:-7]
     return total
 
@@ -111,16 +223,16 @@ def _share(mask: np.ndarray) -> str:
 
 #: Key metrics of the comparison table, with the French words people read.
 COMPARED: tuple[tuple[str, str], ...] = (
-    ("unmet_individual_hours", "Aide individuelle non couverte (h/jour, moyenne)"),
-    ("quality_of_life", "Qualité de vie en fin de période (0-1)"),
-    ("participation_rate", "Participation aux activités (moyenne)"),
-    ("outings", "Sorties dans le quartier (par jour, moyenne)"),
+    ("unmet_individual_hours", "Aide individuelle non couverte (h par semaine, moyenne)"),
+    ("quality_of_life", "Qualité de vie en fin de période (0 à 1)"),
+    ("participation_rate", "Participation aux activités (0 à 1, moyenne)"),
+    ("outings", "Sorties dans le quartier (par semaine, moyenne)"),
     ("conflicts_new", "Nouveaux conflits (total)"),
     ("coordination_failures", "Défauts de coordination (total)"),
     ("family_withdrawals", "Familles qui se retirent (total)"),
     ("ruptures", "Ruptures de parcours (total)"),
     ("exits", "Départs (décès ou établissement, total)"),
-    ("animator_strain", "Usure de l'animateur·rice en fin de période (0-1)"),
+    ("animator_strain", "Usure de l'animateur·rice en fin de période (0 à 1)"),
     ("avp_balance_eur", "Solde AVP en fin de période (€)"),
 )
 
@@ -132,43 +244,172 @@ def comparison(results: Mapping[str, SimulationResult]) -> dict[str, list[str]]:
     """
     columns: dict[str, list[str]] = {"Indicateur": [label for _, label in COMPARED]}
     for name, result in results.items():
-        per = result.per_replication()
+        per = _per_replication(result)
         cells = []
         for metric, _ in COMPARED:
-            values = per[metric].to_numpy()
+            values = per[metric]
             low, median, high = np.percentile(values, [5.0, 50.0, 95.0])
-            digits = 0 if abs(median) >= 100 or metric in _COUNTS else 2
+            digits = (
+                0 if abs(median) >= 100 or metric in _COUNTS else 1 if metric in _PER_WEEK else 2
+            )
             cells.append(f"{_fr(median, digits)}  [{_fr(low, digits)} – {_fr(high, digits)}]")
         columns[name] = cells
     return columns
 
 
-_COUNTS = {m.name for m in METRICS if m.integer}
+_COUNTS = {m.name for m in METRICS if m.integer} - {"outings"}
+#: Daily means shown per week (a person counts help hours and outings by the week).
+_PER_WEEK = {"unmet_individual_hours", "outings"}
+
+
+def _per_replication(result: SimulationResult) -> dict[str, np.ndarray]:
+    """Each metric reduced over the run, per replication, in the units people read."""
+    per = result.per_replication()
+    return {
+        name: per[name].to_numpy(dtype=np.float64) * (7.0 if name in _PER_WEEK else 1.0)
+        for name in per.columns
+    }
+
+
+@dataclass(frozen=True)
+class Compared:
+    """A metric of the comparison summary, in words: subject, unit and what counts as a change."""
+
+    metric: str
+    subject: str  # "les besoins …", with its article
+    plural: bool
+    unit: str  # after a value: " h par semaine", " €", ""
+    digits: int
+    negligible: float  # an absolute difference below this is "about the same"
+    relative: bool = True  # say the change in % (not for a balance that can change sign)
+
+
+#: What the comparison summary talks about, in this order.
+SUMMARISED: tuple[Compared, ...] = (
+    Compared(
+        "unmet_individual_hours",
+        "les besoins d'aide individuelle non couverts",
+        True,
+        " h par semaine",
+        1,
+        0.1,
+    ),
+    Compared("quality_of_life", "la qualité de vie en fin de période", False, "", 2, 0.01),
+    Compared("participation_rate", "la participation aux activités", False, "", 2, 0.01),
+    Compared("conflicts_new", "les nouveaux conflits", True, "", 0, 0.5),
+    Compared("ruptures", "les ruptures de parcours", True, "", 0, 0.5),
+    Compared("animator_strain", "l'usure de l'animateur·rice", False, "", 2, 0.01),
+    Compared("avp_balance_eur", "le solde AVP", False, " €", 0, 50.0, relative=False),
+)
+#: A relative change below this share is "about the same".
+NEGLIGIBLE_SHARE = 0.05
+
+
+def comparison_summary(results: Mapping[str, SimulationResult]) -> list[str]:
+    """The comparison in plain French: each scenario against the first one, on the medians.
+
+    One sentence per scenario after the first, computed from the results, e.g. "Avec
+    « Variante », par rapport à « Projet » : les besoins d'aide individuelle non couverts
+    augmentent de 12 % (de 3,4 à 3,8 h par semaine) ; … ; ne changent presque pas :
+    les ruptures de parcours."
+    """
+    names = list(results)
+    if len(names) < 2:
+        return []
+    medians = {
+        name: {c.metric: float(np.median(per[c.metric])) for c in SUMMARISED}
+        for name, per in ((n, _per_replication(r)) for n, r in results.items())
+    }
+    reference = names[0]
+    out = []
+    for name in names[1:]:
+        changed, same = [], []
+        for c in SUMMARISED:
+            before, after = medians[reference][c.metric], medians[name][c.metric]
+            phrase = _change(c, before, after)
+            (changed if phrase else same).append(phrase or c.subject)
+        parts = changed[:]
+        if same:
+            verb = (
+                "ne changent presque pas"
+                if len(same) > 1 or _plural(same[0])
+                else ("ne change presque pas")
+            )
+            parts.append(f"{_join(same)} {verb}")
+        out.append(f"Avec « {name} », par rapport à « {reference} » : " + " ; ".join(parts) + ".")
+    return out
+
+
+def _plural(subject: str) -> bool:
+    return any(c.plural for c in SUMMARISED if c.subject == subject)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def _change(c: Compared, before: float, after: float) -> str:
+    """How a median moved, in words; "" when the change is negligible."""
+    difference = after - before
+    scale = max(abs(before), abs(after))
+    shown = _fr(before, c.digits), _fr(after, c.digits)
+    if (
+        shown[0] == shown[1]
+        or abs(difference) < c.negligible
+        or (c.relative and scale > 0 and abs(difference) / scale < NEGLIGIBLE_SHARE)
+    ):
+        return ""
+    up = difference > 0
+    verb = ("augmentent" if up else "baissent") if c.plural else ("augmente" if up else "baisse")
+    span = f"de {shown[0]} à {shown[1]}{c.unit}"
+    if c.relative and before != 0:
+        return f"{c.subject} {verb} de {abs(difference) / abs(before):.0%} ({span})".replace(
+            "%", "\u00a0%"
+        )
+    return f"{c.subject} {'passent' if c.plural else 'passe'} {span}"
+
+
+#: Units the CSV sums over the last 7 days: a person counts hours of help by the week.
+_WEEKLY_UNITS = {"h/day"}
 
 
 def results_csv(results: Mapping[str, SimulationResult]) -> str:
-    """Every metric, day by day: median, 5th and 95th percentile per scenario (CSV, `;`).
+    """Every metric, day by day: median, 5 % and 95 % over the simulations, per scenario.
 
+    As French Excel opens it: UTF-8 with a BOM, `;` between cells, decimal commas,
+    French headers (each metric's label and unit). One row per scenario and day;
+    hours are summed over the last 7 days, as the charts show them.
     Scenario names are typed by people: cells a spreadsheet would run as formulas are
     neutralised.
     """
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        ["scenario", "seed", "replications", "day", "metric", "unit", "median", "p5", "p95"]
-    )
+    head = ["Scénario", "Graine", "Simulations", "Jour"]
+    for metric in METRICS:
+        title = (
+            f"{METRIC_FR.get(metric.name, metric.name)} ({UNIT_FR.get(metric.unit, metric.unit)})"
+        )
+        head += [f"{title} : médiane", f"{title} : 5 %", f"{title} : 95 %"]
+    writer.writerow(head)
+    hours = [i for i, metric in enumerate(METRICS) if metric.unit in _WEEKLY_UNITS]
     for name, result in results.items():
         low, median, high = np.percentile(result.values, [5.0, 50.0, 95.0], axis=2)
-        days = np.arange(1, result.days + 1)
+        weekly = np.percentile(last_7_days(result.values[:, hours, :]), [5.0, 50.0, 95.0], axis=2)
+        low[:, hours], median[:, hours], high[:, hours] = weekly
+        stacked = np.stack([median, low, high], axis=2).reshape(result.days, -1)
         safe = neutralise(name)
-        for i, metric in enumerate(METRICS):
-            for d, m, lo, hi in zip(days, median[:, i], low[:, i], high[:, i], strict=True):
-                writer.writerow(
-                    [safe, result.seed, result.replications, int(d), metric.name, metric.unit,
-                     f"{m:.6g}", f"{lo:.6g}", f"{hi:.6g}"]
-                )  # fmt: skip
+        for day, row in enumerate(stacked, start=1):
+            writer.writerow(
+                [safe, result.seed, result.replications, day, *(csv_number(v) for v in row)]
+            )
     return buffer.getvalue()
+
+
+def csv_number(value: float) -> str:
+    """A number as French Excel reads it: decimal comma, no thousands separator, 3 decimals."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text.replace(".", ",")
 
 
 def scenario_yaml(

@@ -24,7 +24,15 @@ from habitat.services import records
 from habitat.services.access import Forbidden, Screen, User, require
 from habitat.services.explore import SHOCK_NAMES, SHOCKS, ShockChoice
 from habitat.services.results import scenario_from_yaml, scenario_yaml
-from habitat.store.entities import Arrangement, ProviderKind, SavedScenario, ScenarioOrigin
+from habitat.store.entities import (
+    Arrangement,
+    ProviderKind,
+    Public,
+    SavedScenario,
+    ScenarioOrigin,
+    SupportLevel,
+    TensionKind,
+)
 from habitat.store.labels import LABELS
 from habitat.store.pseudonymise import pseudonymised
 
@@ -177,9 +185,10 @@ def from_extract(extract: Mapping[str, Any], as_of: date, days: int = 365) -> Ha
         rows.append(
             {
                 "Habitant": member["label"],
-                "Public": resident["public"],
+                "Public": _fr(Public, resident["public"]),
                 "GIR": resident["gir"],
-                "Besoin d'accompagnement": resident["support_level"],
+                "Besoin d'accompagnement": resident["support_level"]
+                and _fr(SupportLevel, resident["support_level"]),
                 "GIR simulé": gir,
                 "Entré par défaut": resident["entered_by_default"],
                 "Aide des proches (h/semaine)": member["family_hours_per_week"],
@@ -278,19 +287,20 @@ def _taken(extract, scenario: Scenario, planned, weekly_avp) -> list[Taken]:
         ),
         Taken(
             "Activités par semaine (91 derniers jours)",
-            f"{activities['per_week']:g}",
+            _decimal(round(activities["per_week"], 1)),
             "activités collectives par semaine",
         ),
         Taken(
             "Participation aux activités",
             "—"
             if activities["participation_rate"] is None
-            else f"{activities['participation_rate']:.0%}",
+            else f"{100 * activities['participation_rate']:.0f} %",
             "à titre d'information (le modèle la calcule)",
         ),
         Taken(
             "Tensions par type (91 derniers jours)",
-            ", ".join(f"{k} {v}" for k, v in extract["tensions"].items()) or "aucune",
+            ", ".join(f"{_fr(TensionKind, k)} {v}" for k, v in extract["tensions"].items())
+            or "aucune",
             "à titre d'information (le modèle les simule)",
         ),
         Taken(

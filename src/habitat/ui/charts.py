@@ -104,6 +104,12 @@ def bars(
     st.vega_lite_chart(values, french(spec), width="stretch")
 
 
+#: One colour per compared scenario, told apart by everyone (Okabe-Ito, colour-blind
+#: safe): Streamlit's own palette starts with two blues, unreadable as two lines.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
+#: And a dash pattern each, for a printout in grey.
+DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4])
+
 #: A band chart draws at most this many days per series: more points than pixels
 #: only slow the browser down.
 BAND_POINTS = 400
@@ -140,11 +146,13 @@ def bands(
             "hi": pa.array(high, pa.float64()),
         }
     )
+    order = [str(n) for n in series]
     colour = {
         "field": "s",
         "type": "nominal",
         "title": None,
-        "sort": [str(n) for n in series],
+        "sort": order,
+        "scale": {"domain": order, "range": list(PALETTE[: len(order)])},
         "legend": {"orient": "bottom", "columns": 1, "labelLimit": 400}
         if len(series) > 1
         else None,
@@ -168,12 +176,24 @@ def bands(
                     "x": x,
                     "y": {"field": "m", "type": "quantitative", "title": value_title},
                     "color": colour,
+                    "strokeDash": {
+                        "field": "s",
+                        "type": "nominal",
+                        "sort": order,
+                        "scale": {"domain": order, "range": list(DASHES[: len(order)])},
+                        "legend": None,
+                    },
                     "tooltip": [
                         {"field": "s", "type": "nominal", "title": " "},
                         {"field": "d", "type": "quantitative", "title": "Jour"},
-                        {"field": "m", "type": "quantitative", "title": "Médiane", "format": ".2f"},
-                        {"field": "lo", "type": "quantitative", "title": "5 %", "format": ".2f"},
-                        {"field": "hi", "type": "quantitative", "title": "95 %", "format": ".2f"},
+                        {
+                            "field": "m",
+                            "type": "quantitative",
+                            "title": "Médiane",
+                            "format": ",.2~f",
+                        },
+                        {"field": "lo", "type": "quantitative", "title": "5 %", "format": ",.2~f"},
+                        {"field": "hi", "type": "quantitative", "title": "95 %", "format": ",.2~f"},
                     ],
                 },
             },

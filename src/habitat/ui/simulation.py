@@ -1,10 +1,12 @@
 """Widgets the simulation screens share: a run with progress and a stop, bands, downloads, story.
 
-A run happens inside the rerun that asked for it, with a progress bar the browser
-sees move and an "Arrêter" button: clicking it makes Streamlit rerun the page, which
-interrupts the running script at its next progress update, so the page never
-waits for the end of a run it no longer wants. Results are kept in session state,
-so later reruns (a filter, a download) show them without simulating again.
+A valid submit is noted (`request`) and the page reruns: the run happens in that
+fresh rerun (`requested`), drawn without the messages of an earlier refused submit.
+It shows a progress bar the browser sees move and an "Arrêter" button (both gone
+when the run ends): clicking it makes Streamlit rerun the page, which interrupts
+the running script at its next progress update, so the page never waits for the
+end of a run it no longer wants. Results are kept in session state, so later
+reruns (a filter, a download) show them without simulating again.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import streamlit as st
 from habitat.scenario import Scenario
 from habitat.services import explore, results, story
 from habitat.sim.run import SimulationResult
-from habitat.ui import charts, tables
+from habitat.ui import charts, fmt, tables
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,33 @@ def run(key: str, scenarios: Sequence[Scenario], replications: int, seed: int) -
     except explore.TooLarge as refusal:
         st.error(refusal.message_fr, icon="⏱️")
         return None
-    st.button("Arrêter la simulation", key=f"{key}:stop", icon=":material/stop_circle:")
+    stop = st.empty()
+    stop.button("Arrêter la simulation", key=f"{key}:stop", icon=":material/stop_circle:")
     bar = st.progress(0.0, text="Simulation en cours…")
 
     def progress(share: float) -> None:
-        bar.progress(min(share, 1.0), text=f"Simulation en cours… {share:.0%}")
+        bar.progress(min(share, 1.0), text=f"Simulation en cours… {100 * share:.0f} %")
 
     results = explore.run_all(scenarios, replications, seed, on_progress=progress)
     bar.empty()
+    stop.empty()  # nothing left to stop
     return Runs(dict(zip(unique_names(scenarios), results, strict=True)), seed, replications)
+
+
+def request(key: str, *what: object) -> None:
+    """Note a valid submit's run and rerun the page: the run happens in a fresh rerun.
+
+    The rerun that validated the submit has already drawn the last refusal's
+    messages; the fresh one draws the form without them.
+    """
+    st.session_state.pop(f"{key}:errors", None)
+    st.session_state[f"{key}:requested"] = what
+    st.rerun()
+
+
+def requested(key: str) -> tuple | None:
+    """The run a submit asked for (forgotten once read: a later rerun does not run it again)."""
+    return st.session_state.pop(f"{key}:requested", None)
 
 
 def stopped(key: str) -> bool:
@@ -82,10 +102,18 @@ def show_bands(runs: Runs, metrics: Sequence[str] | None = None) -> None:
     """Median and 90 % band over time of each key metric, two charts a row."""
     per_run = {name: results.bands(result) for name, result in runs.results.items()}
     shown = [c for c in results.CHARTS if metrics is None or c.metric in metrics]
+    st.caption(
+        "Sur chaque graphique, jour après jour : la ligne est la médiane des simulations, la "
+        "zone colorée l'intervalle où tombent 9 simulations sur 10.",
+        help=results.GLOSSARY["Intervalle à 90 %"],
+    )
     for i in range(0, len(shown), 2):
         for column, chart in zip(st.columns(2), shown[i : i + 2], strict=False):
             with column:
-                st.caption(f"**{chart.title}** ({chart.unit}) : médiane et 90 % des simulations")
+                st.caption(
+                    f"**{chart.title}** ({chart.unit})",
+                    help=results.GLOSSARY.get(_TERM_OF.get(chart.metric, ""), None),
+                )
                 charts.bands(
                     {
                         name: (b[chart.metric].median, b[chart.metric].low, b[chart.metric].high)
@@ -93,6 +121,16 @@ def show_bands(runs: Runs, metrics: Sequence[str] | None = None) -> None:
                     },
                     value_title=chart.unit,
                 )
+
+
+#: The glossary's entry of a chart, when its title holds a term to explain.
+_TERM_OF = {
+    "unmet_individual_hours": "Aide individuelle non couverte",
+    "quality_of_life": "Qualité de vie",
+    "participation_rate": "Participation",
+    "animator_strain": "Usure",
+    "avp_balance_eur": "Solde AVP",
+}
 
 
 def file_name(text: str) -> str:
@@ -105,6 +143,8 @@ def downloads(key: str, runs: Runs, scenario: Scenario) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Télécharger les résultats (CSV)",
+        help="Pour un tableur : chaque indicateur jour par jour (médiane, 5 % et 95 % des "
+        "simulations), en français, virgule décimale.",
         data=results.results_csv(runs.results),
         file_name=f"{file_name(scenario.name)}_resultats.csv",
         mime="text/csv",
@@ -118,7 +158,8 @@ def downloads(key: str, runs: Runs, scenario: Scenario) -> None:
         mime="application/x-yaml",
         key=f"{key}:yaml",
         icon=":material/download:",
-        help="Le fichier que `habitat simulate FICHIER --seed …` lance tel quel.",
+        help="Tous les réglages du scénario, à garder ou à transmettre : avec la même graine, "
+        "il redonne exactement ces résultats (commande `habitat simulate`).",
     )
 
 
@@ -159,9 +200,25 @@ def show_story(key: str, scenario: Scenario, seed: int) -> None:
 
 
 def comparison(runs: Runs) -> None:
-    """The side-by-side table of the key metrics (median and 90 % band)."""
-    st.caption("Médiane sur les simulations et, entre crochets, 90 % des simulations.")
+    """The comparison in plain French, then the side-by-side table of the key metrics."""
+    summary = results.comparison_summary(runs.results)
+    if summary:
+        st.markdown("\n".join(f"- {fmt.plain(line)}" for line in summary))
+        st.caption(
+            "En médiane sur les simulations ; une différence sous 5 % est dite « presque nulle »."
+        )
+    st.caption(
+        "Tableau : la médiane sur les simulations et, entre crochets, l'intervalle où tombent "
+        "9 simulations sur 10.",
+        help=results.GLOSSARY["Intervalle à 90 %"],
+    )
     tables.show(results.comparison(runs.results))
+
+
+def glossary() -> None:
+    """The words of the simulation screens, explained (an expander, closed)."""
+    with st.expander("Comprendre les termes", icon=":material/help:"):
+        st.markdown("\n".join(f"- **{term}** : {text}" for term, text in results.GLOSSARY.items()))
 
 
 def form_status(form: str, fields: Sequence[str]) -> None:
@@ -184,7 +241,12 @@ def pick_shocks(form: str, kinds: Sequence[str], defaults: Mapping[str, int]) ->
         left, right = st.columns([3, 1])
         on = left.checkbox(label, key=f"{form}.shock_on.{kind}")
         st.session_state.setdefault(f"{form}.shock_day.{kind}", int(defaults.get(kind, 90)))
-        day = right.number_input("Jour", step=1, key=f"{form}.shock_day.{kind}")
+        day = right.number_input(
+            "Jour",
+            step=1,
+            key=f"{form}.shock_day.{kind}",
+            help="Le jour de la simulation où l'événement arrive (1 : le premier jour).",
+        )
         forms.field_error(form, explore.shock_field(kind))
         if on:
             chosen.append(explore.ShockChoice(kind, int(day)))

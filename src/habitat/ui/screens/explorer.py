@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from habitat.scenario import Scenario, load_scenario
@@ -29,21 +31,27 @@ def render(ctx: shell.Context) -> None:
         "Aucune donnée personnelle n'est utilisée : les habitants sont tirés au hasard "
         "selon la composition indiquée."
     )
+    simulation.glossary()
     files = explore.scenario_files()
-    st.selectbox(
+    order = list(explore.SHIPPED_FR)
+    chosen = st.selectbox(
         "Point de départ",
-        [BLANK, *files],
+        [BLANK, *sorted(files, key=lambda i: (order.index(i) if i in order else len(order), i))],
+        format_func=lambda i: i if i == BLANK else explore.shipped_fr(i).title,
         key=BASE,
         on_change=_load_base,
         args=(files,),
         help="Un scénario fourni remplit le formulaire ; vous pouvez ensuite le modifier.",
         placeholder="Choisir…",
     )
+    if chosen in files and explore.shipped_fr(chosen).summary:
+        st.caption(explore.shipped_fr(chosen).summary)
     if f"{FORM}.name" not in st.session_state:
         _fill(explore.ProjectForm())
-    submitted = _form()
-    if submitted is not None:
-        scenario, replications, seed = submitted
+    _form()
+    asked = simulation.requested(FORM)
+    if asked is not None:
+        scenario, replications, seed = asked
         runs = simulation.run(FORM, [scenario], replications, seed)
         if runs is not None:
             st.session_state[RUNS] = (scenario, runs)
@@ -61,7 +69,12 @@ def _base(files: dict) -> Scenario | None:
 
 def _load_base(files: dict) -> None:
     base = _base(files)
-    _fill(explore.form_from_scenario(base) if base is not None else explore.ProjectForm())
+    if base is None:
+        _fill(explore.ProjectForm())
+    else:
+        # The form is named as the list shows the file, in French.
+        title = explore.shipped_fr(st.session_state[BASE], base).title
+        _fill(dataclasses.replace(explore.form_from_scenario(base), name=title))
     st.session_state.pop(f"{FORM}:errors", None)
 
 
@@ -76,35 +89,68 @@ def _fill(form: explore.ProjectForm) -> None:
             state[f"{FORM}.disabilities"] = list(form.disabilities)
         elif name == "avp_per_resident_eur":
             state[f"{FORM}.avp"] = float(form.avp_per_resident_eur)
+        elif name in WHOLE:
+            state[f"{FORM}.{name}"] = int(getattr(form, name))
+        elif name != "name":
+            state[f"{FORM}.{name}"] = float(getattr(form, name))
         else:
-            state[f"{FORM}.{name}"] = getattr(form, name)
+            state[f"{FORM}.{name}"] = form.name
     chosen = {s.kind: s.day for s in form.shocks}
     for kind in explore.SHOCKS:
         state[f"{FORM}.shock_on.{kind}"] = kind in chosen
         state[f"{FORM}.shock_day.{kind}"] = int(chosen.get(kind, min(90, form.days)))
 
 
+#: Fields counted in whole numbers: shown "8", never "8.00".
+WHOLE = {"dwellings", "residents", "days"}
+#: Other numbers shown as typed ("28", "10.5"): Streamlit's default is two decimals.
+AS_TYPED = "%g"
+
+
 def _number(label: str, field: str, *, step: float = 1.0, column=None, **options) -> float:
+    if field in WHOLE:
+        options = {"step": int(step), "format": "%d", **options}
+    else:
+        options = {"step": float(step), "format": AS_TYPED, **options}
     if column is None:
-        value = st.number_input(label, step=step, key=f"{FORM}.{field}", **options)
+        value = st.number_input(label, key=f"{FORM}.{field}", **options)
         forms.field_error(FORM, field)
         return value
     with column:
-        value = st.number_input(label, step=step, key=f"{FORM}.{field}", **options)
+        value = st.number_input(label, key=f"{FORM}.{field}", **options)
         forms.field_error(FORM, field)
     return value
 
 
-def _form() -> tuple[Scenario, int, int] | None:
-    """The form; on a valid submit, the scenario to run with its replications and seed."""
+def _form() -> None:
+    """The form; a valid submit asks for a run of its scenario (`simulation.request`)."""
     simulation.form_status(FORM, [*explore.FIELDS, *_SHOCK_FIELDS, "replications", "seed"])
     with st.form(FORM, border=True):
-        st.text_input("Nom du projet", key=f"{FORM}.name", max_chars=80)
+        st.text_input(
+            "Nom du projet",
+            key=f"{FORM}.name",
+            max_chars=80,
+            help="Le nom qui titre les résultats et la comparaison.",
+        )
         forms.field_error(FORM, "name")
         a, b, c = st.columns(3)
-        dwellings = _number("Logements", "dwellings", column=a)
-        residents = _number("Habitants à l'ouverture", "residents", column=b)
-        days = _number("Durée simulée (jours)", "days", column=c, step=30.0)
+        dwellings = _number(
+            "Logements", "dwellings", column=a, help="Logements privatifs de l'habitat."
+        )
+        residents = _number(
+            "Habitants à l'ouverture",
+            "residents",
+            column=b,
+            help="Au plus un habitant par logement ; un logement libre peut se remplir "
+            "pendant la simulation.",
+        )
+        days = _number(
+            "Durée simulée (jours)",
+            "days",
+            column=c,
+            step=30,
+            help="365 jours : une année de vie de l'habitat.",
+        )
 
         st.markdown("**Les habitants**")
         a, b = st.columns(2)
@@ -114,6 +160,8 @@ def _form() -> tuple[Scenario, int, int] | None:
             "share_by_default_pct",
             column=b,
             step=5.0,
+            help="Habitants venus faute d'autre solution plutôt que par choix : ils "
+            "participent moins et les tensions sont plus fréquentes.",
         )
         disabilities = st.multiselect(
             "Handicaps représentés parmi les autres habitants",
@@ -122,11 +170,21 @@ def _form() -> tuple[Scenario, int, int] | None:
             key=f"{FORM}.disabilities",
             placeholder="Choisir…",
             select_all=False,
+            help="Parmi les habitants qui ne sont pas des personnes âgées.",
         )
         forms.field_error(FORM, "disabilities")
-        st.caption("Répartition des niveaux d'autonomie (GIR 1 : le plus dépendant), en %")
+        st.caption(
+            "Répartition des niveaux d'autonomie, en % des habitants : le total doit faire "
+            "100 %. Le GIR va de 1 (le plus dépendant) à 6 (autonome)."
+        )
         gir = {
-            g: column.number_input(f"GIR {g}", step=5.0, key=f"{FORM}.gir.{g}")
+            g: column.number_input(
+                f"GIR {g}",
+                step=5.0,
+                format=AS_TYPED,
+                key=f"{FORM}.gir.{g}",
+                help=results.GLOSSARY["GIR"],
+            )
             for g, column in zip(range(1, 7), st.columns(6), strict=True)
         }
         forms.field_error(FORM, "gir_pct")
@@ -142,17 +200,43 @@ def _form() -> tuple[Scenario, int, int] | None:
             format_func=lambda v: f"{v:,.0f} €".replace(",", " "),
             key=f"{FORM}.avp",
             placeholder="Choisir…",
+            help=results.GLOSSARY["AVP"],
         )
         with a:
             forms.field_error(FORM, "avp_per_resident_eur")
-        animator = _number("Animation (h/semaine)", "animator_hours_per_week", column=b)
-        activities = _number("Activités par semaine", "activities_per_week", column=c)
+        animator = _number(
+            "Animation (h/semaine)",
+            "animator_hours_per_week",
+            column=b,
+            help="Heures de l'animateur·rice coordinateur·rice : 35 h = un temps plein.",
+        )
+        activities = _number(
+            "Activités par semaine",
+            "activities_per_week",
+            column=c,
+            help="Activités collectives proposées (repas partagé, sortie, atelier…).",
+        )
         a, b, c = st.columns(3)
         own = _number(
-            "Gardent leurs propres intervenants (%)", "share_own_providers_pct", column=a, step=5.0
+            "Gardent leurs propres intervenants (%)",
+            "share_own_providers_pct",
+            column=a,
+            step=5.0,
+            help=results.GLOSSARY["Intervenants"],
         )
-        family = _number("Aide d'une famille (h/semaine)", "family_hours_per_week", column=b)
-        no_family = _number("Sans famille (%)", "share_no_family_pct", column=c, step=5.0)
+        family = _number(
+            "Aide d'une famille (h/semaine)",
+            "family_hours_per_week",
+            column=b,
+            help="Heures données en moyenne chaque semaine par la famille d'un habitant.",
+        )
+        no_family = _number(
+            "Sans famille (%)",
+            "share_no_family_pct",
+            column=c,
+            step=5.0,
+            help="Part des habitants sans proche qui les aide.",
+        )
         _number(
             "Accessibilité du quartier (%)",
             "neighbourhood_access_pct",
@@ -160,7 +244,10 @@ def _form() -> tuple[Scenario, int, int] | None:
             help="0 : isolé, sans commerce ni transport ; 100 : centre-ville accessible.",
         )
 
-        st.markdown("**Ce qui peut arriver** (chocs programmés)")
+        st.markdown(
+            "**Ce qui peut arriver** (chocs programmés)",
+            help=results.GLOSSARY["Choc"],
+        )
         shocks = simulation.pick_shocks(FORM, list(explore.SHOCKS), {})
 
         st.markdown("**La simulation**")
@@ -170,8 +257,7 @@ def _form() -> tuple[Scenario, int, int] | None:
             value=DEFAULT_REPLICATIONS,
             step=10,
             key=f"{FORM}.replications",
-            help=f"De 1 à {explore.MAX_REPLICATIONS}. Chaque simulation tire d'autres habitants "
-            "et d'autres événements.",
+            help=f"De 1 à {explore.MAX_REPLICATIONS}. {results.GLOSSARY['Simulations']}",
         )
         with a:
             forms.field_error(FORM, "replications")
@@ -180,13 +266,12 @@ def _form() -> tuple[Scenario, int, int] | None:
             value=DEFAULT_SEED,
             step=1,
             key=f"{FORM}.seed",
-            help="La même graine "
-            "redonne les mêmes résultats, ici comme avec `habitat simulate --seed`.",
+            help=results.GLOSSARY["Graine"],
         )
         with b:
             forms.field_error(FORM, "seed")
         if not st.form_submit_button("Lancer la simulation", type="primary"):
-            return None
+            return
 
     form = explore.ProjectForm(
         name=st.session_state[f"{FORM}.name"],
@@ -219,8 +304,7 @@ def _form() -> tuple[Scenario, int, int] | None:
     if errors:
         st.session_state[f"{FORM}:errors"] = errors
         st.rerun()
-    st.session_state.pop(f"{FORM}:errors", None)
-    return scenario, int(replications), int(seed)
+    simulation.request(FORM, scenario, int(replications), int(seed))
 
 
 def _results(scenario: Scenario, runs: simulation.Runs) -> None:
@@ -262,6 +346,7 @@ def _comparison() -> None:
         key="explorer.compare",
         type="primary",
         disabled=len(kept) < 2,
+        help=results.GLOSSARY["Mêmes tirages"],
     ):
         replications = int(st.session_state.get(f"{FORM}.replications") or DEFAULT_REPLICATIONS)
         seed = int(st.session_state.get(f"{FORM}.seed") or DEFAULT_SEED)
@@ -285,4 +370,6 @@ def _comparison() -> None:
         mime="text/csv",
         key="explorer.compare:csv",
         icon=":material/download:",
+        help="Pour un tableur : chaque indicateur jour par jour et par scénario (médiane, 5 % "
+        "et 95 % des simulations), en français, virgule décimale.",
     )

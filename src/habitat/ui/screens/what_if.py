@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat.services import explore, what_if
+from habitat.services import explore, results, what_if
 from habitat.services.access import may_write
 from habitat.store.entities import SavedScenario
 from habitat.ui import fmt, forms, shell, simulation, tables
@@ -27,15 +27,17 @@ def render(ctx: shell.Context) -> None:
         "Un scénario construit à partir des données pseudonymisées de l'habitat : des codes "
         "et des nombres, jamais un nom, une date de naissance, des coordonnées ou un texte."
     )
+    simulation.glossary()
     try:
         habitat = what_if.from_records(ctx.db, ctx.user, ctx.today)
     except what_if.InconsistentRecords as refusal:
         st.error(refusal.message_fr, icon="⚠️")
         return
     _taken(habitat)
-    submitted = _form(habitat)
-    if submitted is not None:
-        baseline, shocked, replications, seed = submitted
+    _form(habitat)
+    asked = simulation.requested(FORM)
+    if asked is not None:
+        baseline, shocked, replications, seed = asked
         runs = simulation.run(FORM, [baseline, shocked], replications, seed)
         if runs is not None:
             st.session_state[RUNS] = (shocked, runs)
@@ -61,9 +63,10 @@ def _taken(habitat: what_if.HabitatScenario) -> None:
 
 
 def _form(habitat: what_if.HabitatScenario):
-    """Shocks and run settings; on a valid submit, the two scenarios and how to run them."""
+    """Shocks and run settings; a valid submit asks for a run of the two scenarios."""
     simulation.form_status(
-        FORM, ["days", "replications", *(explore.shock_field(k) for k in what_if.WHAT_IF_SHOCKS)]
+        FORM,
+        ["days", "replications", "seed", *(explore.shock_field(k) for k in what_if.WHAT_IF_SHOCKS)],
     )
     if not what_if.has_vacancy(habitat.scenario):
         st.caption(
@@ -72,20 +75,38 @@ def _form(habitat: what_if.HabitatScenario):
         )
     with st.form(FORM):
         st.markdown("**Et si…**")
-        days = st.number_input("Durée simulée (jours)", value=365, step=30, key=f"{FORM}.days")
+        days = st.number_input(
+            "Durée simulée (jours)",
+            value=365,
+            step=30,
+            key=f"{FORM}.days",
+            help="365 jours : une année de vie de l'habitat.",
+        )
         forms.field_error(FORM, "days")
         shocks = simulation.pick_shocks(
             FORM, what_if.WHAT_IF_SHOCKS, dict.fromkeys(what_if.WHAT_IF_SHOCKS, SHOCK_DAY)
         )
         a, b = st.columns(2)
         replications = a.number_input(
-            "Nombre de simulations", value=DEFAULT_REPLICATIONS, step=10, key=f"{FORM}.replications"
+            "Nombre de simulations",
+            value=DEFAULT_REPLICATIONS,
+            step=10,
+            key=f"{FORM}.replications",
+            help=f"De 1 à {explore.MAX_REPLICATIONS}. {results.GLOSSARY['Simulations']}",
         )
         with a:
             forms.field_error(FORM, "replications")
-        seed = b.number_input("Graine", value=DEFAULT_SEED, step=1, key=f"{FORM}.seed")
+        seed = b.number_input(
+            "Graine",
+            value=DEFAULT_SEED,
+            step=1,
+            key=f"{FORM}.seed",
+            help=results.GLOSSARY["Graine"],
+        )
+        with b:
+            forms.field_error(FORM, "seed")
         if not st.form_submit_button("Comparer à l'habitat aujourd'hui", type="primary"):
-            return None
+            return
     errors = {}
     if not shocks:
         errors["shock.family_withdrawal"] = "cochez au moins un événement"
@@ -93,6 +114,8 @@ def _form(habitat: what_if.HabitatScenario):
         errors["days"] = "entre 1 et 3 650 jours"
     if not 1 <= replications <= explore.MAX_REPLICATIONS:
         errors["replications"] = f"entre 1 et {explore.MAX_REPLICATIONS} simulations"
+    if seed < 0:
+        errors["seed"] = "ne peut pas être négative"
     baseline = shocked = None
     if not errors:
         baseline = habitat.scenario.with_days(int(days))
@@ -103,13 +126,15 @@ def _form(habitat: what_if.HabitatScenario):
     if errors:
         st.session_state[f"{FORM}:errors"] = errors
         st.rerun()
-    st.session_state.pop(f"{FORM}:errors", None)
-    return baseline, shocked, int(replications), int(max(seed, 0))
+    simulation.request(FORM, baseline, shocked, int(replications), int(seed))
 
 
 def _results(ctx: shell.Context, shocked, runs: simulation.Runs) -> None:
     st.header("Effet par rapport à l'habitat aujourd'hui", divider="green")
-    st.caption(f"Mêmes tirages (graine {runs.seed}) : seuls les événements ajoutés diffèrent.")
+    st.caption(
+        f"Mêmes tirages (graine {runs.seed}) : seuls les événements ajoutés diffèrent.",
+        help=results.GLOSSARY["Mêmes tirages"],
+    )
     simulation.comparison(runs)
     simulation.show_bands(runs)
     st.markdown(f"**Lecture : {fmt.plain(shocked.name)}**")
