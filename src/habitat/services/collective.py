@@ -239,7 +239,7 @@ def sign_up(
             return registration
         records.require_own_registration(user, registration)
         return store.unarchive(
-            db, user.actor, Registration, _id(registration), registration.version
+            db, user.actor, Registration, registration.stored_id, registration.version
         )
 
 
@@ -283,11 +283,6 @@ def registered(db: sqlite_utils.Database, activity_ids: Iterable[int]) -> dict[i
         for r in store.find(db, Registration, f"activity_id IN ({marks})", list(out)):
             out[r.activity_id].add(r.resident_id)
     return out
-
-
-def _id(record: Registration) -> int:
-    assert record.id is not None  # read from the store
-    return record.id
 
 
 def adopt_house_rule(

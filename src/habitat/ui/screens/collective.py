@@ -158,17 +158,12 @@ def _apply_signups(
             said.append(f"vous êtes inscrit·e à « {by_id[activity_id].activity.title} »")
         for activity_id in sorted(set(mine) - chosen):
             registration = mine[activity_id]
-            collective.withdraw(ctx.db, ctx.user, _id(registration), registration.version)
+            collective.withdraw(ctx.db, ctx.user, registration.stored_id, registration.version)
             said.append(f"vous n'êtes plus inscrit·e à « {by_id[activity_id].activity.title} »")
     except (StoreError, Forbidden) as refusal:
         st.session_state[forms.FLASH_ERROR] = refusal.message_fr
     if said:
         forms.flash("C'est noté : " + " ; ".join(said) + ".")
-
-
-def _id(record: Registration) -> int:
-    assert record.id is not None  # read from the store
-    return record.id
 
 
 def _my_house(ctx: shell.Context) -> None:
