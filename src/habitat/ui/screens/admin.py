@@ -31,9 +31,9 @@ def render(ctx: shell.Context) -> None:
     accounts, backups, personal = st.tabs(
         ["Comptes et rôles", "Sauvegarde et restauration", "Données personnelles (RGPD)"]
     )
-    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat.id)}
+    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat_id)}
     residents = {
-        r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
+        r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat_id, include_archived=True)
     }
     with accounts:
         _accounts(ctx, providers, residents)
@@ -58,7 +58,7 @@ def _state(account: Account) -> str:
 def _accounts(
     ctx: shell.Context, providers: dict[int, Provider], residents: dict[int, Resident]
 ) -> None:
-    accounts = reads.accounts(ctx.db, ctx.user, ctx.habitat.id)
+    accounts = reads.accounts(ctx.db, ctx.user, ctx.habitat_id)
 
     def scope(account: Account) -> str:
         if account.provider_id is not None:

@@ -174,7 +174,7 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
     """Archived carers, and (for the animator) a form to bring one back."""
     archived = [
         c
-        for c in reads.carers(ctx.db, ctx.user, ctx.habitat.id, archived=True)
+        for c in reads.carers(ctx.db, ctx.user, ctx.habitat_id, archived=True)
         if c.resident_id in residents
     ]
     if not archived:

@@ -97,7 +97,7 @@ def _my_activities(ctx: shell.Context) -> None:
     lines = [
         x
         for x in reads.activities(
-            ctx.db, ctx.user, ctx.habitat.id, ctx.today, ctx.today + timedelta(days=SIGN_UP_DAYS)
+            ctx.db, ctx.user, ctx.habitat_id, ctx.today, ctx.today + timedelta(days=SIGN_UP_DAYS)
         )
         if not x.activity.cancelled
     ]
@@ -214,7 +214,7 @@ def _week_navigation(ctx: shell.Context) -> date:
 
 
 def _week_activities(ctx: shell.Context, monday: date) -> list[ActivityLine]:
-    return reads.activities(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
+    return reads.activities(ctx.db, ctx.user, ctx.habitat_id, monday, monday + timedelta(days=7))
 
 
 def _where(line: ActivityLine) -> str:
@@ -266,7 +266,7 @@ def _calendar(ctx: shell.Context) -> None:
 
 
 def _spaces(ctx: shell.Context) -> dict[int, CommonSpace]:
-    return {s.id: s for s in reads.common_spaces(ctx.db, ctx.user, ctx.habitat.id)}
+    return {s.id: s for s in reads.common_spaces(ctx.db, ctx.user, ctx.habitat_id)}
 
 
 def _when(form: str, default_day: date, start: time, end: time) -> tuple[datetime, datetime]:
@@ -363,7 +363,7 @@ def _activity_form(ctx: shell.Context, monday: date) -> None:
             forms.submit(
                 form,
                 lambda: records.create(
-                    ctx.db, ctx.user, Activity, {"habitat_id": ctx.habitat.id, **data}
+                    ctx.db, ctx.user, Activity, {"habitat_id": ctx.habitat_id, **data}
                 ),
                 "Activité ajoutée au calendrier.",
             )
@@ -423,7 +423,7 @@ def _attendance(ctx: shell.Context) -> None:
     lines = [
         x
         for x in reads.activities(
-            ctx.db, ctx.user, ctx.habitat.id, start, ctx.today + timedelta(days=1)
+            ctx.db, ctx.user, ctx.habitat_id, start, ctx.today + timedelta(days=1)
         )
         if not x.activity.cancelled
     ]
@@ -448,16 +448,16 @@ def _attendance(ctx: shell.Context) -> None:
     activity = by_id[chosen].activity
     rows = {
         row.resident_id: row
-        for row in reads.activity_attendance(ctx.db, ctx.user, ctx.habitat.id, activity.id)
+        for row in reads.activity_attendance(ctx.db, ctx.user, ctx.habitat_id, activity.id)
     }
     residents = {
         r.id: r
         for r in reads.current_residents(
-            ctx.db, ctx.user, ctx.habitat.id, activity.starts_at.date()
+            ctx.db, ctx.user, ctx.habitat_id, activity.starts_at.date()
         )
     }
     residents |= reads.residents_by_id(
-        ctx.db, ctx.user, ctx.habitat.id, [i for i in rows if i not in residents]
+        ctx.db, ctx.user, ctx.habitat_id, [i for i in rows if i not in residents]
     )
     if not may_write(ctx.user, Attendance.table):
         _attendance_table(residents, rows)
@@ -541,12 +541,12 @@ def _month_label(key: str) -> str:
 
 def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
     start, end = collective.participation_window(ctx.today)
-    monthly = reads.monthly_attendance(ctx.db, ctx.user, ctx.habitat.id, start, end)
-    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+    monthly = reads.monthly_attendance(ctx.db, ctx.user, ctx.habitat_id, start, end)
+    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
     arrived = collective.newcomers({r.id: r.entry_date for r in present}, ctx.today)
     summary = collective.participation(monthly, [r.id for r in present], arrived)
     residents = reads.residents_by_id(
-        ctx.db, ctx.user, ctx.habitat.id, [p.resident_id for p in summary]
+        ctx.db, ctx.user, ctx.habitat_id, [p.resident_id for p in summary]
     )
     names = {i: r.full_name for i, r in residents.items()}
     st.caption(
@@ -648,11 +648,11 @@ def _bookings(ctx: shell.Context) -> None:
         f"Réservations de la semaine du {fmt.fr_long_date(monday)} "
         "(changez de semaine dans le calendrier)."
     )
-    lines = reads.bookings(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
+    lines = reads.bookings(ctx.db, ctx.user, ctx.habitat_id, monday, monday + timedelta(days=7))
     residents = reads.residents_by_id(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         [x.booking.resident_id for x in lines if x.booking.resident_id],
     )
     if lines:
@@ -717,7 +717,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
     form = NEW_BOOKING
     spaces = _spaces(ctx)
     residents = {
-        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
     }
     forms.status(form, ["space_id", "resident_id", "booked_by", "purpose", "starts_at", "ends_at"])
     with st.form(form):
@@ -766,7 +766,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
 def _rules(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, HouseRule.table)
     st.subheader("Projet de vie sociale et partagée")
-    versions = reads.project_versions(ctx.db, ctx.user, ctx.habitat.id)
+    versions = reads.project_versions(ctx.db, ctx.user, ctx.habitat_id)
     if versions:
         current = versions[0]
         st.caption(
@@ -790,7 +790,7 @@ def _rules(ctx: shell.Context) -> None:
             _project_form(ctx, versions[0] if versions else None)
 
     st.subheader("Règles de vie")
-    rules = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id)
+    rules = reads.house_rules(ctx.db, ctx.user, ctx.habitat_id)
     for rule in rules:
         with st.container(border=True):
             st.markdown(f"**{fmt.plain(rule.title)}**")
@@ -800,7 +800,7 @@ def _rules(ctx: shell.Context) -> None:
             )
     if not rules:
         st.info("Aucune règle de vie n'est encore enregistrée.")
-    former = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id, former=True)
+    former = reads.house_rules(ctx.db, ctx.user, ctx.habitat_id, former=True)
     if former:
         with st.expander(f"Versions précédentes des règles ({len(former)})"):
             tables.show(
@@ -845,7 +845,7 @@ def _project_form(ctx: shell.Context, current: SharedLifeProject | None) -> None
         text, adopted_on, adopted_by = _adoption(ctx, form, current.text if current else "")
         if st.form_submit_button("Adopter cette version", type="primary"):
             data = {
-                "habitat_id": ctx.habitat.id,
+                "habitat_id": ctx.habitat_id,
                 "number": int(number),
                 "text": text,
                 "adopted_on": adopted_on,
@@ -880,7 +880,7 @@ def _rule_form(ctx: shell.Context, rules: dict[int, HouseRule]) -> None:
         text, adopted_on, adopted_by = _adoption(ctx, form, replaced.text if replaced else "")
         if st.form_submit_button("Adopter", type="primary"):
             data = {
-                "habitat_id": ctx.habitat.id,
+                "habitat_id": ctx.habitat_id,
                 "title": title,
                 "text": text,
                 "adopted_on": adopted_on,

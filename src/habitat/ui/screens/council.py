@@ -40,7 +40,7 @@ def _optional(text: str | None) -> str | None:
 
 
 def _follow_up(ctx: shell.Context) -> None:
-    pending = reads.open_decisions(ctx.db, ctx.user, ctx.habitat.id)
+    pending = reads.open_decisions(ctx.db, ctx.user, ctx.habitat_id)
     if not pending:
         st.success("Toutes les décisions du conseil sont faites ou abandonnées.")
         return
@@ -149,7 +149,7 @@ def _decision_form(ctx: shell.Context, decision: CouncilDecision) -> None:
 
 def _meetings(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, CouncilMeeting.table)
-    meetings = reads.council_meetings(ctx.db, ctx.user, ctx.habitat.id, MEETINGS_SHOWN)
+    meetings = reads.council_meetings(ctx.db, ctx.user, ctx.habitat_id, MEETINGS_SHOWN)
     if writer:
         with st.expander(
             "Nouvelle réunion", expanded=bool(st.session_state.get(f"{NEW_MEETING}:errors"))
@@ -172,9 +172,9 @@ def _meetings(ctx: shell.Context) -> None:
         placeholder="Choisir…",
     )
     meeting = by_id[chosen]
-    names = reads.residents_by_id(ctx.db, ctx.user, ctx.habitat.id, meeting.attendee_ids)
+    names = reads.residents_by_id(ctx.db, ctx.user, ctx.habitat_id, meeting.attendee_ids)
     _meeting_view(meeting, names)
-    decisions = reads.meeting_decisions(ctx.db, ctx.user, ctx.habitat.id, meeting.id)
+    decisions = reads.meeting_decisions(ctx.db, ctx.user, ctx.habitat_id, meeting.id)
     st.subheader("Décisions")
     if decisions:
         tables.show(
@@ -216,10 +216,10 @@ def _meeting_view(meeting: CouncilMeeting, names: dict[int, Resident]) -> None:
 
 def _attendee_choices(ctx: shell.Context, meeting: CouncilMeeting | None) -> dict[int, str]:
     residents = {
-        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
     }
     if meeting is not None:
-        residents |= reads.residents_by_id(ctx.db, ctx.user, ctx.habitat.id, meeting.attendee_ids)
+        residents |= reads.residents_by_id(ctx.db, ctx.user, ctx.habitat_id, meeting.attendee_ids)
     ordered = sorted(residents.values(), key=lambda r: (r.last_name, r.first_name))
     return {r.id: r.full_name for r in ordered}
 
@@ -275,7 +275,7 @@ def _meeting_form(ctx: shell.Context, form: str, meeting: CouncilMeeting | None)
                 forms.submit(
                     form,
                     lambda: records.create(
-                        ctx.db, ctx.user, CouncilMeeting, {"habitat_id": ctx.habitat.id, **data}
+                        ctx.db, ctx.user, CouncilMeeting, {"habitat_id": ctx.habitat_id, **data}
                     ),
                     "Réunion du conseil enregistrée.",
                 )

@@ -30,7 +30,7 @@ def render(ctx: shell.Context) -> None:
     user, db = ctx.user, ctx.db
     forms.show_flash()
     st.title("Cahier de liaison")
-    residents = {r.id: r for r in reads.residents(db, user, ctx.habitat.id)}
+    residents = {r.id: r for r in reads.residents(db, user, ctx.habitat_id)}
     if user.role is Role.FAMILY:
         relative = residents.get(user.resident_id)
         st.caption(
@@ -43,7 +43,7 @@ def render(ctx: shell.Context) -> None:
             "Les notes destinées aux intervenants, au sujet des habitants que vous accompagnez."
         )
 
-    providers = notebook.provider_names(db, user, ctx.habitat.id)
+    providers = notebook.provider_names(db, user, ctx.habitat_id)
     if may_write(user, LiaisonNote.table):
         _write_form(ctx, residents, providers)
 
@@ -53,7 +53,7 @@ def render(ctx: shell.Context) -> None:
     notes = notebook.read_notes(
         db,
         user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         resident_id=resident_id,
         author=author,
         audience=audience,
@@ -98,7 +98,7 @@ def _filters(
         )
     author = columns[1].selectbox(
         "Auteur",
-        [None, *notebook.authors(ctx.db, user, ctx.habitat.id)],
+        [None, *notebook.authors(ctx.db, user, ctx.habitat_id)],
         format_func=lambda a: "Tous" if a is None else a,
         key=FILTERS[1],
         on_change=_first_page,
@@ -271,7 +271,7 @@ def _write_form(
                     lambda: notebook.write_note(
                         ctx.db,
                         user,
-                        ctx.habitat.id,
+                        ctx.habitat_id,
                         body=body,
                         resident_ids=chosen,
                         audience=audience,

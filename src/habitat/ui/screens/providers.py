@@ -39,7 +39,7 @@ def render(ctx: shell.Context) -> None:
     forms.show_flash()
     st.title("Intervenants")
     st.caption(
-        f"{fmt.plain(ctx.habitat.name)} · {MARK[Arrangement.OWN]} {fr(Arrangement.OWN)} · "
+        f"{fmt.plain(ctx.current_habitat.name)} · {MARK[Arrangement.OWN]} {fr(Arrangement.OWN)} · "
         f"{MARK[Arrangement.HABITAT]} {fr(Arrangement.HABITAT)}"
     )
     directory, week = st.tabs(["Annuaire", "Semaine des interventions"])
@@ -72,7 +72,7 @@ def _directory(ctx: shell.Context) -> None:
     providers = reads.provider_directory(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         arrangement=arrangement,
         kind=kind,
         include_archived=archived,
@@ -88,7 +88,7 @@ def _directory(ctx: shell.Context) -> None:
         "Ajouter un intervenant", expanded=bool(st.session_state.get(f"{NEW}:errors"))
     ):
         _provider_form(ctx, NEW, None)
-    everyone = reads.providers(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
+    everyone = reads.providers(ctx.db, ctx.user, ctx.habitat_id, include_archived=True)
     if everyone:
         st.subheader("Modifier un intervenant")
         by_id = {p.id: p for p in everyone}
@@ -183,7 +183,7 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
                 forms.submit(
                     form,
                     lambda: records.create(
-                        ctx.db, ctx.user, Provider, {"habitat_id": ctx.habitat.id, **data}
+                        ctx.db, ctx.user, Provider, {"habitat_id": ctx.habitat_id, **data}
                     ),
                     "Intervenant ajouté.",
                 )
@@ -215,13 +215,13 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
 
 def _week(ctx: shell.Context) -> None:
     start, end = ctx.today, ctx.today + timedelta(days=6)
-    visits = reads.visits(ctx.db, ctx.user, ctx.habitat.id, start, end)
+    visits = reads.visits(ctx.db, ctx.user, ctx.habitat_id, start, end)
     st.caption(f"Semaine du {fmt.fr_long_date(start)} au {fmt.fr_long_date(end)}")
     if not visits:
         st.info("Aucune intervention prévue cette semaine.")
         return
     residents = reads.residents_by_id(
-        ctx.db, ctx.user, ctx.habitat.id, sorted({v.resident_id for v in visits})
+        ctx.db, ctx.user, ctx.habitat_id, sorted({v.resident_id for v in visits})
     )
     names = {i: r.full_name for i, r in residents.items()}
     overlaps = queries.overlapping_visits(visits)

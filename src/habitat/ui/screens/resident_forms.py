@@ -73,7 +73,7 @@ _PARTS = {
 def _dwelling_input(ctx: Context, form: str, r: Resident | None) -> str | None:
     """The dwelling: a choice among the free ones when the habitat names its dwellings."""
     current = r.dwelling if r else None
-    offered = setup.dwelling_choices(ctx.db, ctx.habitat.id, current)
+    offered = setup.dwelling_choices(ctx.db, ctx.habitat_id, current)
     if offered is None:
         return optional(fields.text(form, "dwelling", current))
     if not offered:
@@ -137,7 +137,7 @@ def just_added() -> int | None:
 
 
 def _create_resident(ctx: Context, values: dict) -> None:
-    data = fields.given(values) | {"habitat_id": ctx.habitat.id}
+    data = fields.given(values) | {"habitat_id": ctx.habitat_id}
     resident = records.create(ctx.db, ctx.user, Resident, data)
     st.session_state[OPEN] = resident.id
 
@@ -214,7 +214,7 @@ def _need_form(ctx: Context, rid: int, plan: SupportPlan) -> None:
 
 def _intervention_form(ctx: Context, rid: int, plan: SupportPlan) -> None:
     form = f"intervention.{rid}"
-    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat.id)}
+    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat_id)}
     st.markdown("**Ajouter une intervention**")
     if not providers:
         st.info("Enregistrez d'abord un intervenant (page Intervenants).")

@@ -27,9 +27,9 @@ def render(ctx: shell.Context) -> None:
     added = resident_forms.just_added()
     forms.show_flash()
     st.title("Habitants")
-    st.caption(ctx.habitat.name)
+    st.caption(ctx.current_habitat.name)
     writer = access.may_write(ctx.user, Resident.table)
-    listed, former = reads.resident_list(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+    listed, former = reads.resident_list(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
     _list(ctx, listed, former)
     if writer:
         resident_forms.add_resident(ctx)

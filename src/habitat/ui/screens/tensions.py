@@ -24,7 +24,7 @@ def render(ctx: shell.Context) -> None:
     """The tensions screen."""
     forms.show_flash()
     st.title("Tensions")
-    residents = {r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id)}
+    residents = {r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat_id)}
     writer = may_write(ctx.user, Tension.table)
     if writer:
         _new_form(ctx, residents)
@@ -33,7 +33,7 @@ def render(ctx: shell.Context) -> None:
     opened = reads.tensions(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         kinds=kinds,
         severities=severities,
         resident_id=resident_id,
@@ -51,7 +51,7 @@ def render(ctx: shell.Context) -> None:
     closed = reads.tensions(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         closed=True,
         kinds=kinds,
         severities=severities,
@@ -176,7 +176,7 @@ def _new_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                         ctx.user,
                         Tension,
                         {
-                            "habitat_id": ctx.habitat.id,
+                            "habitat_id": ctx.habitat_id,
                             "kind": kind,
                             "severity": severity,
                             "occurred_on": occurred_on,
@@ -286,7 +286,7 @@ def _chart(ctx: shell.Context) -> None:
         horizontal=True,
         key="tensions.chart.period",
     )
-    counts = reads.tension_counts(ctx.db, ctx.user, ctx.habitat.id, ctx.today, by)
+    counts = reads.tension_counts(ctx.db, ctx.user, ctx.habitat_id, ctx.today, by)
     st.caption(f"Tensions survenues ces {follow_up.CHART_MONTHS} derniers mois, {_PERIODS[by]}.")
     if not counts:
         st.info("Aucune tension sur la période.")
