@@ -54,7 +54,7 @@ def _alerts(ctx: shell.Context, alerts: list[queries.Alert]) -> None:
 def render(ctx: shell.Context) -> None:
     """The dashboard screen."""
     board = reads.dashboard(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
-    names = {r.id: f"{r.first_name} {r.last_name}" for r in board.residents}
+    names = {r.stored_id: f"{r.first_name} {r.last_name}" for r in board.residents}
     forms.show_flash()
     st.title("Tableau de bord")
     st.caption(f"{ctx.current_habitat.name} · {fmt.fr_long_date(ctx.today)}")

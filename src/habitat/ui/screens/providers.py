@@ -73,8 +73,8 @@ def _directory(ctx: shell.Context) -> None:
         ctx.db,
         ctx.user,
         ctx.habitat_id,
-        arrangement=arrangement,
-        kind=kind,
+        arrangement=Arrangement(arrangement) if arrangement else None,
+        kind=ProviderKind(kind) if kind else None,
         include_archived=archived,
     )
     if providers:
@@ -91,7 +91,7 @@ def _directory(ctx: shell.Context) -> None:
     everyone = reads.providers(ctx.db, ctx.user, ctx.habitat_id, include_archived=True)
     if everyone:
         st.subheader("Modifier un intervenant")
-        by_id = {p.id: p for p in everyone}
+        by_id = {p.stored_id: p for p in everyone}
         chosen = st.selectbox(
             "Intervenant",
             list(by_id),
@@ -188,24 +188,28 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
                     "Intervenant ajouté.",
                 )
         elif st.form_submit_button("Enregistrer", type="primary"):
+            assert version is not None  # read with the provider
             forms.submit(
                 form,
-                lambda: records.update(ctx.db, ctx.user, Provider, provider.id, version, data),
+                lambda: records.update(
+                    ctx.db, ctx.user, Provider, provider.stored_id, version, data
+                ),
                 "Intervenant enregistré.",
             )
     if provider is None:
         return
+    assert version is not None  # read with the provider
     if provider.archived_at is None:
         if st.button("Archiver cet intervenant", key=f"{form}:archive"):
             forms.submit(
                 form,
-                lambda: records.archive(ctx.db, ctx.user, Provider, provider.id, version),
+                lambda: records.archive(ctx.db, ctx.user, Provider, provider.stored_id, version),
                 "Intervenant archivé : il reste dans l'historique.",
             )
     elif st.button("Rétablir cet intervenant", key=f"{form}:unarchive"):
         forms.submit(
             form,
-            lambda: records.unarchive(ctx.db, ctx.user, Provider, provider.id, version),
+            lambda: records.unarchive(ctx.db, ctx.user, Provider, provider.stored_id, version),
             "Intervenant rétabli.",
         )
 
@@ -277,7 +281,7 @@ def _week(ctx: shell.Context) -> None:
         placeholder="Choisir…",
     )
     mine = [v for v in visits if v.resident_id == chosen]
-    columns = {
+    columns: tables.Columns = {
         "Jour": [labels[v.day] for v in mine],
         "Début": [v.start_time.hour + v.start_time.minute / 60 for v in mine],
         "Fin": [v.end_time.hour + v.end_time.minute / 60 for v in mine],

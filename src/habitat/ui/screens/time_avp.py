@@ -17,7 +17,7 @@ from habitat.ui.labels import fr, options
 GRID = "time.week"
 #: Entries listed for the chosen year (the most recent first).
 ENTRIES_SHOWN = 100
-_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin")
+_MONTHS: tuple[str, ...] = ("janv.", "févr.", "mars", "avr.", "mai", "juin")
 _MONTHS += ("juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
@@ -108,7 +108,12 @@ def _time(ctx: shell.Context, year: int) -> None:
         placeholder="Choisir…",
     )
     entries = reads.time_entries(
-        ctx.db, ctx.user, ctx.habitat_id, year, function=function, limit=ENTRIES_SHOWN
+        ctx.db,
+        ctx.user,
+        ctx.habitat_id,
+        year,
+        function=SupportFunction(function) if function else None,
+        limit=ENTRIES_SHOWN,
     )
     st.caption(f"Saisies de l'année, les {ENTRIES_SHOWN} plus récentes au plus.")
     if entries:
@@ -193,7 +198,7 @@ def _report(ctx: shell.Context, year: int) -> None:
     st.subheader(f"Rapport d'activité {year} pour le département")
     report = reads.avp_report(ctx.db, ctx.user, ctx.habitat_id, year)
     pseudonyms = {
-        r.id: r.pseudonym
+        r.stored_id: r.pseudonym
         for r in reads.residents(ctx.db, ctx.user, ctx.habitat_id, include_archived=True)
     }
     a, b, c, d = st.columns(4)
