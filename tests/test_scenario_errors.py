@@ -171,3 +171,14 @@ def test_run_too_large_is_refused_with_a_smaller_suggestion(run_cli):
     status, _, err = run_cli("simulate", BASELINE, "-r", "100000", "--days", "3650", "-q")
     assert status == 2
     assert "too large for one run" in err and "use fewer replications" in err
+
+
+def test_the_literal_kinds_of_a_scenario_are_the_domain_s():
+    from typing import get_args
+
+    from habitat.domain import DISABILITY_KINDS, ProviderKind
+    from habitat.scenario import DisabilityKind
+    from habitat.scenario import ProviderKind as ProviderKindLiteral
+
+    assert get_args(DisabilityKind) == DISABILITY_KINDS
+    assert get_args(ProviderKindLiteral) == tuple(k.value for k in ProviderKind)

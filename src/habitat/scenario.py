@@ -25,8 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from habitat.domain import AVP_MAX, DISABILITY_KINDS, DWELLINGS_MAX, FAMILY_HOURS_MAX, Public
-from habitat.domain import ProviderKind as ProviderKindEnum
+from habitat.domain import AVP_MAX, DWELLINGS_MAX, FAMILY_HOURS_MAX, Public
 from habitat.yamlfile import YamlFileError, field_problems, load_yaml
 
 __all__ = [
@@ -54,7 +53,9 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-DisabilityKind = Literal[DISABILITY_KINDS]
+#: `DISABILITY_KINDS` spelled out, so that the type checker sees them too (a test holds
+#: the two equal).
+DisabilityKind = Literal["motor", "psychic", "intellectual", "autism", "sensory"]
 
 
 # --------------------------------------------------------------------------- habitat
@@ -104,13 +105,17 @@ class ResidentSpec(_Frozen):
     )
 
 
+def _disability_mix() -> dict[DisabilityKind, float]:
+    return {"motor": 1.0, "psychic": 1.0, "intellectual": 1.0}
+
+
 class PopulationGenerator(_Frozen):
     """Draws residents at random, independently in each replication."""
 
     count: int = Field(default=7, ge=1, le=MAX_DWELLINGS)
     share_elderly: Fraction = 1.0
     disability_mix: dict[DisabilityKind, Annotated[float, Field(ge=0.0)]] = Field(
-        default_factory=lambda: {"motor": 1.0, "psychic": 1.0, "intellectual": 1.0}
+        default_factory=_disability_mix
     )
     gir_distribution: dict[Gir, Annotated[float, Field(ge=0.0)]] = Field(
         default_factory=lambda: {3: 0.15, 4: 0.4, 5: 0.3, 6: 0.15}
@@ -140,7 +145,10 @@ class ResidentsSpec(_Frozen):
     @property
     def count(self) -> int:
         """Number of residents at the start."""
-        return len(self.members) if self.members is not None else self.generate.count
+        if self.members is not None:
+            return len(self.members)
+        assert self.generate is not None  # exactly one of the two (`_exactly_one`)
+        return self.generate.count
 
 
 # --------------------------------------------------------------------------- actors
@@ -164,7 +172,9 @@ class FamiliesSpec(_Frozen):
     )
 
 
-ProviderKind = Literal[tuple(k.value for k in ProviderKindEnum)]
+#: The values of `habitat.domain.ProviderKind`, spelled out for the type checker (a test
+#: holds the two equal).
+ProviderKind = Literal["home_help", "nursing", "savs", "samsah", "had", "gp", "other"]
 
 
 class HabitatProviderSpec(_Frozen):
@@ -226,11 +236,13 @@ class EntrySpec(_Frozen):
 # --------------------------------------------------------------------------- mechanisms
 
 
-def _by_gir(*values: float) -> tuple[float, ...]:
-    return tuple(values)
-
-
 GirTable = Annotated[tuple[float, float, float, float, float, float], Field()]
+
+
+def _by_gir(
+    gir1: float, gir2: float, gir3: float, gir4: float, gir5: float, gir6: float
+) -> tuple[float, float, float, float, float, float]:
+    return (gir1, gir2, gir3, gir4, gir5, gir6)
 
 
 class NeedsParams(_Frozen):
@@ -337,15 +349,22 @@ class DisputeParams(_Frozen):
     agreement_review_days: float = Field(default=180.0, gt=0.0)
 
 
+Regulation = Literal["none", "house_rules", "council"]
+
+
+def _rate_multipliers() -> dict[Regulation, float]:
+    return {"none": 1.0, "house_rules": 0.8, "council": 0.7}
+
+
+def _resolution_multipliers() -> dict[Regulation, float]:
+    return {"none": 0.8, "house_rules": 1.0, "council": 1.3}
+
+
 class RegulationParams(_Frozen):
     """Effect of the habitat's regulation practice on conflicts."""
 
-    rate_multiplier: dict[Literal["none", "house_rules", "council"], float] = Field(
-        default_factory=lambda: {"none": 1.0, "house_rules": 0.8, "council": 0.7}
-    )
-    resolution_multiplier: dict[Literal["none", "house_rules", "council"], float] = Field(
-        default_factory=lambda: {"none": 0.8, "house_rules": 1.0, "council": 1.3}
-    )
+    rate_multiplier: dict[Regulation, float] = Field(default_factory=_rate_multipliers)
+    resolution_multiplier: dict[Regulation, float] = Field(default_factory=_resolution_multipliers)
     council_hours_per_week: Hours = 1.5
 
 

@@ -432,3 +432,14 @@ def test_the_password_hash_never_reaches_the_audit_log(fresh_db):
     assert SECRET_HASH[::-1] not in raw
     assert "c2VsZGVtZXI" not in raw
     assert "password_hash" not in raw
+
+
+# --- Identity -------------------------------------------------------------------------
+
+
+def test_a_stored_record_has_its_id_and_an_unsaved_one_says_it_was_never_saved(fresh_db, resident):
+    assert resident.stored_id == resident.id == store.get(fresh_db, Resident, resident.id).stored_id
+
+    unsaved = resident.model_copy(update={"id": None})
+    with pytest.raises(ValueError, match="Resident has no id: it was never saved"):
+        unsaved.stored_id  # noqa: B018 (the property is what is tested)

@@ -64,8 +64,8 @@ def _import(args: argparse.Namespace) -> int:
         print(plan.summary_fr())
         for row in plan.table():
             print("\t".join(row.values()))
-        for refusal in plan.refusals:
-            print(refusal.message_fr)
+        for refused in plan.refusals:
+            print(refused.message_fr)
         new = len(plan.to_create)
         if not new:
             return EXIT_OK

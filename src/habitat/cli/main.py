@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from habitat.cli import db, gdpr, imports, research, serve, setup, simulate, users, validate
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_MISSING_EXTRA
@@ -22,7 +23,7 @@ DETAILED = "%(levelname)s %(name)s: %(message)s"
 class _Parser(argparse.ArgumentParser):
     """Bad flags exit with status 2 and one line naming the flag and the reason."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
@@ -62,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _CliHandler(logging.StreamHandler):
+    """The handler `configure_logging` adds (and takes back on the next call)."""
+
+
 def configure_logging(verbose: int = 0, silent: bool = False) -> None:
     """Send the `habitat` logger's records to the current stderr, at the level asked.
 
@@ -70,10 +75,9 @@ def configure_logging(verbose: int = 0, silent: bool = False) -> None:
         silent: warnings and errors only.
     """
     logger = logging.getLogger(LOGGER)
-    for handler in [h for h in logger.handlers if getattr(h, "_habitat_cli", False)]:
+    for handler in [h for h in logger.handlers if isinstance(h, _CliHandler)]:
         logger.removeHandler(handler)  # main() may run several times in one process
-    handler = logging.StreamHandler(sys.stderr)
-    handler._habitat_cli = True
+    handler = _CliHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(DETAILED if verbose else PLAIN))
     logger.addHandler(handler)
     if silent:

@@ -118,7 +118,7 @@ def _apply(args: argparse.Namespace, document: dict[str, Any]) -> int:
             return fail(COMMAND, f"{problem.field}: {problem.reason_fr}; nothing was written")
     left = [setup.STEPS[s] for s, done in progress.done.items() if not done]
     print(
-        f"habitat {progress.habitat.name!r} set up: {len(progress.dwellings)} dwellings, "
+        f"habitat {progress.recorded_habitat.name!r} set up: {len(progress.dwellings)} dwellings, "
         f"{len(progress.spaces)} common spaces, {len(progress.patterns)} weekly presence slots"
     )
     if left:

@@ -135,7 +135,7 @@ def _password(args: argparse.Namespace) -> int:
         if password is None:
             return fail("users password", "password: the two entries differ; nothing changed")
         try:
-            set_password(db, args.actor, found[0].id, found[0].version, password)
+            set_password(db, args.actor, found[0].stored_id, found[0].version, password)
         except store.InvalidRecord as error:
             return fail("users password", _fields(error))
     print(f"password of {args.username} changed")

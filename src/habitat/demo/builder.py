@@ -659,7 +659,7 @@ class _Demo(CollectiveLife, Journal):
             for what in rng.sample(pattern.risks, k=min(2, len(pattern.risks))):
                 agreed = min(started + timedelta(days=rng.randint(0, 60)), last_day)
                 every = timedelta(days=rng.choice((91, 182, 273, 365)))
-                renewals = []
+                renewals: list[date] = []
                 while agreed + every * (len(renewals) + 1) <= last_day:
                     renewals.append(agreed + every * (len(renewals) + 1))
                 if renewals and rng.random() < 0.75:

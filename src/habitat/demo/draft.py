@@ -44,7 +44,7 @@ def nearest(days: Sequence[date], target: date) -> date:
 
 def council_days(start: date, end: date) -> list[date]:
     """The council meets on the second Tuesday of each month but August; the last is ahead."""
-    days = []
+    days: list[date] = []
     month = date(start.year, start.month, 1)
     while not days or days[-1] <= end:
         held = month + timedelta(days=(1 - month.weekday()) % 7 + 7)

@@ -111,7 +111,7 @@ class Journal(Draft):
         day, hour = moment.date(), moment.hour
         year = min((day - self.start).days // 365, self.years - 1)
         aide = f"{' '.join(self.rng.choice(self.aides))} (SAAD)"
-        authors = [(aide, self.accounts["provider"])]
+        authors: list[tuple[str, int | None]] = [(aide, self.accounts["provider"])]
         weights = [25]
         if day in self.working_days and 9 <= hour < 17:
             authors.append((f"{' '.join(self.animator)} (animatrice)", self.accounts["animator"]))
@@ -163,6 +163,8 @@ class Journal(Draft):
         ending = rng.choice(NOTE_ENDINGS)
         if person.emergency_contact and rng.random() < 0.1:
             ending = " Famille prévenue par téléphone." if person.carers else " Contact prévenu."
+        # Set with the accounts: a resident profile of the demo signs in as a family.
+        assert self.family_author is not None
         kin, relative = self.family_author
         if roll < 0.27 and person.providers:
             body = rng.choice(NOTES_PROVIDERS).format(**self._situation(person))
@@ -255,7 +257,7 @@ class Journal(Draft):
             others_involved = f"{situation['c']} ({situation['rel']})"
         low, high = SETTLING_DAYS[severity]
         settled = day + timedelta(days=rng.randint(low, high))
-        actions = rng.choice(TENSION_ACTIONS[kind]).format(**situation)
+        actions: str | None = rng.choice(TENSION_ACTIONS[kind]).format(**situation)
         if settled <= self.end and rng.random() < 0.96:
             status, resolved = TensionStatus.CLOSED, settled
         else:

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -128,7 +129,7 @@ def check_workers(client: Any, timeout: float) -> dict[str, dict[str, Any]]:
 # --------------------------------------------------------------------------- the address
 
 
-def scheduler_address(scheduler: str | None, scheduler_file: Path | None) -> str:
+def scheduler_address(scheduler: str | None, scheduler_file: str | os.PathLike | None) -> str:
     """The scheduler's address, from `--scheduler` or from `--scheduler-file`.
 
     A scheduler file is the JSON a `dask scheduler --scheduler-file PATH` writes (on a
@@ -173,8 +174,9 @@ def security_for(address: str) -> Any:
     missing = [
         name
         for name, value in (
-            ("ca-file", security.tls_ca_file),
-            ("client.cert", security.tls_client_cert),
+            # Set from `Security.__slots__` by setattr: distributed declares no types for them.
+            ("ca-file", security.tls_ca_file),  # type: ignore[attr-defined]
+            ("client.cert", security.tls_client_cert),  # type: ignore[attr-defined]
         )
         if not value
     ]

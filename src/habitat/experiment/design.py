@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ def salib_problem(experiment: Experiment) -> dict:
     return {
         "num_vars": len(experiment.factors),
         "names": experiment.factor_names,
-        "bounds": [list(f.range) for f in experiment.factors],
+        "bounds": [list(f.bounds) for f in experiment.factors],
     }
 
 
@@ -56,7 +57,9 @@ def design_points(experiment: Experiment) -> pd.DataFrame:
     if kind == "grid":
         table = _grid(experiment.factors)
     elif kind == "territory":
-        table = _territory(experiment.factors, experiment.design.samples, sampler_seed)
+        samples = experiment.design.samples
+        assert samples is not None  # a territory design needs them (`Experiment`)
+        table = _territory(experiment.factors, samples, sampler_seed)
     else:
         table = _salib(experiment, sampler_seed)
     table.insert(0, "seed", [point_seed(experiment.seed, i) for i in range(len(table))])
@@ -82,7 +85,7 @@ def _grid(factors: list[Factor]) -> pd.DataFrame:
 
 def _territory(factors: list[Factor], samples: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    columns = {}
+    columns: dict[str, list[Any] | np.ndarray] = {}
     for factor in factors:
         if factor.levels is not None:
             labels = factor.labels
@@ -90,7 +93,7 @@ def _territory(factors: list[Factor], samples: int, seed: int) -> pd.DataFrame:
             picks = rng.choice(len(labels), size=samples, p=weights / weights.sum())
             columns[factor.label] = [labels[i] for i in picks]
         else:
-            low, high = factor.range
+            low, high = factor.bounds
             if factor.integer:
                 columns[factor.label] = rng.integers(
                     math.ceil(low), math.floor(high), size=samples, endpoint=True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import html
 from pathlib import Path
 
@@ -41,14 +42,14 @@ def write_report(analysis: Analysis) -> list[Path]:
     written: list[Path] = []
     for name, table in analysis.tables.items():
         path = folder / f"{name}.csv"
-        write_atomically(path, lambda p, t=table: t.to_csv(p, index=False))
+        write_atomically(path, functools.partial(table.to_csv, index=False))
         written.append(path)
 
     figures: list[tuple[str, str, Path]] = []  # (output, caption, path)
     for output in analysis.outputs:
         for caption, figure in _figures(analysis, output):
             path = folder / f"{caption.split(':')[0].replace(' ', '_')}_{output}.png"
-            write_atomically(path, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
+            write_atomically(path, functools.partial(figure.savefig, dpi=110, format="png"))
             plt.close(figure)
             figures.append((output, caption, path))
             written.append(path)

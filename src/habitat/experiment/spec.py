@@ -100,6 +100,17 @@ class Factor(_Strict):
         return self.name or self.paths[0]
 
     @property
+    def bounds(self) -> tuple[float, float]:
+        """The low and high end of a factor given as a range.
+
+        Raises:
+            ValueError: the factor has levels, not a range.
+        """
+        if self.range is None:
+            raise ValueError(f"factor {self.label!r} has levels, not a range")
+        return self.range
+
+    @property
     def labels(self) -> list[Any]:
         """The levels as they appear in the results (the labels of a mapping)."""
         return list(self.levels) if self.levels is not None else []
@@ -219,17 +230,18 @@ class Experiment(_Strict):
                     )
             if self.design.samples is not None:
                 raise ValueError("design.samples: a grid has no samples; it runs every combination")
-        if kind in SAMPLED_DESIGNS and self.design.samples is None:
-            raise ValueError(f"design.samples: a {kind} design needs a number of samples")
-        if kind == "sobol" and self.design.samples & (self.design.samples - 1):
-            n = self.design.samples
-            low = 1 << (n.bit_length() - 1)
-            raise ValueError(
-                f"design.samples: Sobol sampling needs a power of 2, got {n}; "
-                f"try {low} or {low * 2}"
-            )
-        if kind == "morris" and self.design.samples < 2:
-            raise ValueError("design.samples: Morris needs at least 2 trajectories")
+        n = self.design.samples
+        if kind in SAMPLED_DESIGNS:
+            if n is None:
+                raise ValueError(f"design.samples: a {kind} design needs a number of samples")
+            if kind == "sobol" and n & (n - 1):
+                low = 1 << (n.bit_length() - 1)
+                raise ValueError(
+                    f"design.samples: Sobol sampling needs a power of 2, got {n}; "
+                    f"try {low} or {low * 2}"
+                )
+            if kind == "morris" and n < 2:
+                raise ValueError("design.samples: Morris needs at least 2 trajectories")
         for i, factor in enumerate(self.factors):
             if factor.weights is not None and kind != "territory":
                 raise ValueError(
@@ -242,11 +254,22 @@ class Experiment(_Strict):
         """Factor column names, in order."""
         return [f.label for f in self.factors]
 
-    def base_scenario(self) -> Scenario:
-        """The base scenario of a resolved experiment (`scenario` is a mapping)."""
+    @property
+    def scenario_data(self) -> dict[str, Any]:
+        """The base scenario's data, once the experiment is resolved (see `load_experiment`).
+
+        Raises:
+            TypeError: `scenario` is still a file name.
+        """
         if not isinstance(self.scenario, dict):
             raise TypeError("resolve the experiment with load_experiment() first")
-        scenario = scenario_from_data(apply_overrides(self.scenario, self.overrides), "scenario")
+        return self.scenario
+
+    def base_scenario(self) -> Scenario:
+        """The base scenario of a resolved experiment (`scenario` is a mapping)."""
+        scenario = scenario_from_data(
+            apply_overrides(self.scenario_data, self.overrides), "scenario"
+        )
         if self.days is not None and self.days != scenario.days:
             scenario = scenario.with_days(self.days)
         return scenario

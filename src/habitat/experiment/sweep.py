@@ -298,7 +298,7 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
     for task in tasks:
         fixed = {path: value for path, value in task.values.items() if not batchable_path(path)}
         groups.setdefault(json.dumps(fixed, sort_keys=True, default=str), []).append(task)
-    pieces = []
+    pieces: list[list[PointTask]] = []
     for group in groups.values():
         count = math.ceil(len(group) / size)  # even pieces: 10 by 3 is 3, 3, 2, 2
         bounds = [len(group) * i // count for i in range(count + 1)]
@@ -313,33 +313,37 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
         pieces.remove(biggest)
         half = len(biggest) // 2
         pieces += [biggest[:half], biggest[half:]]
-    pieces = [(piece, _work(experiment, piece)) for piece in pieces]
+    weighed = [(piece, _work(experiment, piece)) for piece in pieces]
     # Pieces share a chunk only while it stays small: merging saves scheduling, not
     # work, and big chunks balance badly.
-    small = sum(work for _, work in pieces) / target / 4
+    small = sum(work for _, work in weighed) / target / 4
     packed: list[tuple[list[PointTask], float]] = []
-    for piece, work in sorted(pieces, key=lambda p: p[1], reverse=True):
+    for piece, work in sorted(weighed, key=lambda p: p[1], reverse=True):
         for i, (chunk, done) in enumerate(packed):  # first fit
             if done + work <= small and len(chunk) + len(piece) <= size:
                 packed[i] = (chunk + piece, done + work)
                 break
         else:
             packed.append((list(piece), work))
-    common = {
-        "scenario": experiment.scenario,
-        "replications": experiment.replications,
-        "summaries": tuple(experiment.outputs.summary_names),
-        "daily": tuple(experiment.outputs.daily),
-    }
+    scenario = experiment.scenario_data
+    summaries = tuple(experiment.outputs.summary_names)
+    daily = tuple(experiment.outputs.daily)
     packed.sort(key=lambda p: p[1], reverse=True)
     return [
-        Chunk(points=tuple(sorted(chunk, key=lambda t: t.point)), **common) for chunk, _ in packed
+        Chunk(
+            scenario=scenario,
+            replications=experiment.replications,
+            summaries=summaries,
+            daily=daily,
+            points=tuple(sorted(chunk, key=lambda t: t.point)),
+        )
+        for chunk, _ in packed
     ]
 
 
 def _work(experiment: Experiment, piece: list[PointTask]) -> float:
     """Rough cost of one batched run: dwellings x (columns + the Python work of a day)."""
-    base = experiment.scenario.get("habitat", {}).get("dwellings", 8)
+    base = experiment.scenario_data.get("habitat", {}).get("dwellings", 8)
     dwellings = piece[0].values.get("habitat.dwellings", base)
     return dwellings * (len(piece) * experiment.replications + PYTHON_COLUMNS)
 

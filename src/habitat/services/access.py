@@ -120,6 +120,28 @@ class User:
         """The animator-coordinator may do everything."""
         return self.role is Role.ANIMATOR
 
+    @property
+    def tied_provider_id(self) -> int:
+        """The provider a provider's account names (the store refuses one naming none).
+
+        Raises:
+            ValueError: the account is not a provider's.
+        """
+        if self.provider_id is None:
+            raise ValueError(f"{self.actor} names no provider")
+        return self.provider_id
+
+    @property
+    def tied_resident_id(self) -> int:
+        """The resident a family or resident account names (the store refuses one naming none).
+
+        Raises:
+            ValueError: the account is neither a family's nor a resident's.
+        """
+        if self.resident_id is None:
+            raise ValueError(f"{self.actor} names no resident")
+        return self.resident_id
+
 
 def user_of(db: sqlite_utils.Database, account: Account) -> User:
     """The user an account signs in as, with the habitat their role is tied to."""
@@ -132,7 +154,7 @@ def user_of(db: sqlite_utils.Database, account: Account) -> User:
     else:
         habitat_id = queries_scope.first_habitat_id(db)
     return User(
-        account_id=account.id,
+        account_id=account.stored_id,
         username=account.username,
         display_name=account.display_name,
         role=account.role,
@@ -173,8 +195,8 @@ def visible_resident_ids(db: sqlite_utils.Database, user: User) -> set[int] | No
     if user.role in (Role.ANIMATOR, Role.HOST):
         return None
     if user.role is Role.PROVIDER:
-        return served_resident_ids(db, user.provider_id)
-    return {user.resident_id}
+        return served_resident_ids(db, user.tied_provider_id)
+    return {user.tied_resident_id}
 
 
 @checked
@@ -232,7 +254,7 @@ def note_scope(db: sqlite_utils.Database, user: User) -> NoteScope:
     if user.role in (Role.ANIMATOR, Role.HOST):
         return NoteScope(None, None, None)
     if user.role is Role.PROVIDER:
-        served = frozenset(served_resident_ids(db, user.provider_id))
+        served = frozenset(served_resident_ids(db, user.tied_provider_id))
         return NoteScope((Audience.PROVIDERS.value,), None, served, user.provider_id)
     if user.role is Role.FAMILY:
         return NoteScope((Audience.FAMILY.value,), user.resident_id, None)
@@ -258,7 +280,7 @@ def note_refusal(
     if user.role is Role.PROVIDER:
         if audience not in (Audience.TEAM.value, Audience.PROVIDERS.value):
             return "un intervenant écrit à l'équipe ou aux intervenants"
-        served = served_resident_ids(db, user.provider_id)
+        served = served_resident_ids(db, user.tied_provider_id)
         if not resident_ids or not set(resident_ids) <= served:
             return "choisissez un ou des habitants que vous accompagnez"
         return None

@@ -46,9 +46,13 @@ class FamilyHelp:
     def concentrated(self) -> bool:
         """Whether the habitat rests heavily on a few families."""
         top, three = self.top_share, self.top_three_share
-        return top is not None and (
-            top >= TOP_FAMILY_WARNING
-            or (len(self.hours_by_family) > 3 and three >= TOP_THREE_WARNING)
+        return (
+            top is not None
+            and three is not None
+            and (
+                top >= TOP_FAMILY_WARNING
+                or (len(self.hours_by_family) > 3 and three >= TOP_THREE_WARNING)
+            )
         )
 
 

@@ -179,12 +179,12 @@ def take_attendance(
                 created += 1
                 continue
             if row.version != seen:
-                by = last_author(db, Attendance.table, row.id)
-                raise store.Conflict(Attendance.table, row.id, seen, row.version, by)
+                by = last_author(db, Attendance.table, row.stored_id)
+                raise store.Conflict(Attendance.table, row.stored_id, seen, row.version, by)
             if row.archived_at is not None:
-                row = records.unarchive(db, user, Attendance, row.id, row.version)
+                row = records.unarchive(db, user, Attendance, row.stored_id, row.version)
             if row.status is not status:
-                records.update(db, user, Attendance, row.id, row.version, {"status": status})
+                records.update(db, user, Attendance, row.stored_id, row.version, {"status": status})
                 updated += 1
     return AttendanceSaved(created, updated)
 
@@ -239,7 +239,7 @@ def sign_up(
             return registration
         records.require_own_registration(user, registration)
         return store.unarchive(
-            db, user.actor, Registration, _id(registration), registration.version
+            db, user.actor, Registration, registration.stored_id, registration.version
         )
 
 
@@ -285,11 +285,6 @@ def registered(db: sqlite_utils.Database, activity_ids: Iterable[int]) -> dict[i
     return out
 
 
-def _id(record: Registration) -> int:
-    assert record.id is not None  # read from the store
-    return record.id
-
-
 def adopt_house_rule(
     db: sqlite_utils.Database,
     user: User,
@@ -314,7 +309,7 @@ def adopt_house_rule(
         rule = records.create(db, user, HouseRule, data)
         if replaces is not None:
             version = replaces.version if replaces_version is None else replaces_version
-            records.archive(db, user, HouseRule, replaces.id, version)
+            records.archive(db, user, HouseRule, replaces.stored_id, version)
     return rule
 
 

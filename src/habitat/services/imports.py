@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -425,11 +425,12 @@ def preview(db: sqlite_utils.Database, user: User, kind: Kind, name: str, data: 
     sheet = read(name, data)
     positions, ignored = _match_header(spec, sheet)
     residents, carers, providers = people_on_record(db, user.habitat_id)
-    on_record = {
+    by_kind: dict[Kind, Sequence[Record]] = {
         Kind.RESIDENTS: residents,
         Kind.CARERS: carers,
         Kind.PROVIDERS: providers,
-    }[Kind(kind)]
+    }
+    on_record = by_kind[Kind(kind)]
     known = {_key(record): record for record in on_record}
     seen: dict[tuple, int] = {}
     rows, refusals = [], []
@@ -607,7 +608,7 @@ def _resident(residents: list[Resident], value: Any) -> int:
     text = _text(value).strip()
     by_pseudonym = [r for r in residents if r.pseudonym.casefold() == text.casefold()]
     if by_pseudonym:
-        return by_pseudonym[0].id
+        return by_pseudonym[0].stored_id
     wanted = _plain(text)
     named = [
         r
@@ -620,7 +621,7 @@ def _resident(residents: list[Resident], value: Any) -> int:
         raise _CellRefused(
             "aucun habitant de ce nom ni de ce pseudonyme : importez d'abord les habitants"
         )
-    return named[0].id
+    return named[0].stored_id
 
 
 def _key(record: Record) -> tuple:
@@ -630,7 +631,9 @@ def _key(record: Record) -> tuple:
     if isinstance(record, Carer):
         names = (_plain(record.first_name), _plain(record.last_name))
         return ("carer", record.resident_id, *names)
-    return ("provider", _plain(record.name))
+    if isinstance(record, Provider):
+        return ("provider", _plain(record.name))
+    raise TypeError(f"{type(record).__name__} is not imported from a file")
 
 
 # --- Writing --------------------------------------------------------------------------

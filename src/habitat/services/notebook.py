@@ -120,7 +120,7 @@ def provider_names(db: sqlite_utils.Database, user: User, habitat_id: Id) -> dic
     """
     note_scope(db, user)
     providers = store.find(db, Provider, "habitat_id = ?", [habitat_id], order_by="name")
-    return {p.id: p.name for p in providers}
+    return {p.stored_id: p.name for p in providers}
 
 
 def audiences_for(user: User) -> list[str]:
@@ -160,9 +160,9 @@ def write_note(
     """
     if user.role is Role.FAMILY:
         resident_ids, audience, family_of = (
-            [user.resident_id],
+            [user.tied_resident_id],
             Audience.FAMILY.value,
-            (user.resident_id),
+            user.tied_resident_id,
         )
     if audience != Audience.FAMILY.value:
         family_of = None
@@ -253,5 +253,7 @@ def links(
     }
     later: dict[int, list[LiaisonNote]] = {}
     for rectification in queries_follow_up.rectifications_of(db, sorted(i for i in shown if i)):
-        later.setdefault(rectification.rectifies_note_id, []).append(rectification)
+        original_id = rectification.rectifies_note_id
+        if original_id is not None:  # always: it is what `rectifications_of` looks up
+            later.setdefault(original_id, []).append(rectification)
     return originals, later

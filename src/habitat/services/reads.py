@@ -94,7 +94,7 @@ def _scope(
         Forbidden: not signed in, no such screen for the role, or another habitat.
     """
     if user is None or not any(access.can_read(user, s) for s in screens):
-        access.require(user, screens[0])  # raises, with the screen's own message
+        user = access.require(user, screens[0])  # raises, with the screen's own message
     if user.habitat_id != habitat_id:
         raise Forbidden(
             f"{user.actor} may not read habitat {habitat_id}",
@@ -478,14 +478,20 @@ def tensions(
         Forbidden: the user may not open the tensions' screen.
     """
     _scope(db, user, habitat_id, Screen.TENSIONS)
-    filters = {
-        "kinds": [k.value for k in kinds or ()],
-        "severities": [s.value for s in severities or ()],
-        "resident_id": resident_id,
-    }
+    kind_values = [k.value for k in kinds or ()]
+    severity_values = [s.value for s in severities or ()]
     if closed:
-        return queries_follow_up.closed_tensions(db, habitat_id, **filters, limit=limit)
-    return queries_follow_up.open_tensions(db, habitat_id, **filters)
+        return queries_follow_up.closed_tensions(
+            db,
+            habitat_id,
+            kinds=kind_values,
+            severities=severity_values,
+            resident_id=resident_id,
+            limit=limit,
+        )
+    return queries_follow_up.open_tensions(
+        db, habitat_id, kinds=kind_values, severities=severity_values, resident_id=resident_id
+    )
 
 
 @checked

@@ -67,6 +67,17 @@ class Progress:
     patterns: list[PresencePattern] = field(default_factory=list)
 
     @property
+    def recorded_habitat(self) -> Habitat:
+        """The habitat, for the steps and settings that open once it is recorded.
+
+        Raises:
+            ValueError: no habitat is recorded yet.
+        """
+        if self.habitat is None:
+            raise ValueError("no habitat is recorded yet: the first step comes first")
+        return self.habitat
+
+    @property
     def done(self) -> dict[str, bool]:
         """Step -> saved."""
         habitat = self.habitat
@@ -103,7 +114,7 @@ def progress(db: sqlite_utils.Database) -> Progress:
     habitat = current_habitat(db)
     if habitat is None:
         return Progress(None)
-    where, params = "habitat_id = ?", [habitat.id]
+    where, params = "habitat_id = ?", [habitat.stored_id]
     projects = store.find(db, SharedLifeProject, where, params, order_by="number DESC", limit=1)
     return Progress(
         habitat,
@@ -157,7 +168,7 @@ def save_habitat(
         if habitat is None:
             return records.create(db, user, Habitat, dict(data))
         changes = dict(data)
-        declared = store.find(db, Dwelling, "habitat_id = ?", [habitat.id])
+        declared = store.find(db, Dwelling, "habitat_id = ?", [habitat.stored_id])
         if declared and "dwellings" in changes and changes["dwellings"] != len(declared):
             names = ", ".join(d.name for d in declared[:5])
             raise _refuse(
@@ -168,7 +179,12 @@ def save_habitat(
                 "retirez-en à l'étape « Les logements »",
             )
         return records.update(
-            db, user, Habitat, habitat.id, habitat.version if version is None else version, changes
+            db,
+            user,
+            Habitat,
+            habitat.stored_id,
+            habitat.version if version is None else version,
+            changes,
         )
 
 
@@ -208,8 +224,10 @@ def save_dwellings(db: sqlite_utils.Database, user: User, names: Sequence[str]) 
         raise _refuse("logement", "dwelling_names", "bad list", " ; ".join(problems))
     with store.transaction(db):
         habitat = _habitat(db)
-        current = {d.name: d for d in store.find(db, Dwelling, "habitat_id = ?", [habitat.id])}
-        present = _present_dwellings(db, habitat.id)
+        current = {
+            d.name: d for d in store.find(db, Dwelling, "habitat_id = ?", [habitat.stored_id])
+        }
+        present = _present_dwellings(db, habitat.stored_id)
         left_out = sorted(set(current) - set(cleaned))
         occupied = [name for name in left_out if name in present]
         if occupied:
@@ -219,7 +237,7 @@ def save_dwellings(db: sqlite_utils.Database, user: User, names: Sequence[str]) 
                 "an occupied dwelling is left out",
                 f"« {occupied[0]} » est occupé : indiquez d'abord la sortie de son habitant·e",
             )
-        count = _present_count(db, habitat.id)
+        count = _present_count(db, habitat.stored_id)
         if len(cleaned) < count:
             raise _refuse(
                 "logement",
@@ -228,15 +246,15 @@ def save_dwellings(db: sqlite_utils.Database, user: User, names: Sequence[str]) 
                 f"{count} habitant·es sont présent·es : il faut au moins {count} logements",
             )
         for name in left_out:
-            records.archive(db, user, Dwelling, current[name].id, current[name].version)
+            records.archive(db, user, Dwelling, current[name].stored_id, current[name].version)
         for name in cleaned:
             if name not in current:
-                records.create(db, user, Dwelling, {"habitat_id": habitat.id, "name": name})
+                records.create(db, user, Dwelling, {"habitat_id": habitat.stored_id, "name": name})
         if habitat.dwellings != len(cleaned):
             records.update(
-                db, user, Habitat, habitat.id, habitat.version, {"dwellings": len(cleaned)}
+                db, user, Habitat, habitat.stored_id, habitat.version, {"dwellings": len(cleaned)}
             )
-        return store.find(db, Dwelling, "habitat_id = ?", [habitat.id])
+        return store.find(db, Dwelling, "habitat_id = ?", [habitat.stored_id])
 
 
 def _present_count(db: sqlite_utils.Database, habitat_id: int) -> int:
@@ -336,13 +354,15 @@ def save_spaces(
         raise _refuse("espace commun", "spaces", "too many", f"au plus {SPACES_MAX} espaces")
     with store.transaction(db):
         habitat = _habitat(db)
-        current = {s.name: s for s in store.find(db, CommonSpace, "habitat_id = ?", [habitat.id])}
+        current = {
+            s.name: s for s in store.find(db, CommonSpace, "habitat_id = ?", [habitat.stored_id])
+        }
         wanted: list[CommonSpace] = []
-        for n, space in enumerate(spaces, start=1):
-            if not isinstance(space, Mapping):
+        for n, line in enumerate(spaces, start=1):
+            if not isinstance(line, Mapping):
                 raise _refuse("espace commun", "spaces", "bad line", f"ligne {n} : illisible")
             try:
-                wanted.append(store.parse(CommonSpace, {**space, "habitat_id": habitat.id}))
+                wanted.append(store.parse(CommonSpace, {**line, "habitat_id": habitat.stored_id}))
             except InvalidRecord as refusal:
                 raise _lines("espace commun", "spaces", n, refusal) from None
         names = [space.name for space in wanted]
@@ -353,16 +373,21 @@ def save_spaces(
                 )
         for name, space in current.items():
             if name not in names:
-                records.archive(db, user, CommonSpace, space.id, space.version)
+                records.archive(db, user, CommonSpace, space.stored_id, space.version)
         for space in wanted:
             kept = current.get(space.name)
             if kept is None:
                 records.create(db, user, CommonSpace, space.model_dump(exclude={"id", "version"}))
             elif kept.capacity != space.capacity:
                 records.update(
-                    db, user, CommonSpace, kept.id, kept.version, {"capacity": space.capacity}
+                    db,
+                    user,
+                    CommonSpace,
+                    kept.stored_id,
+                    kept.version,
+                    {"capacity": space.capacity},
                 )
-        return store.find(db, CommonSpace, "habitat_id = ?", [habitat.id])
+        return store.find(db, CommonSpace, "habitat_id = ?", [habitat.stored_id])
 
 
 def spaces_from_lines(text: str) -> list[dict[str, Any]]:
@@ -419,7 +444,7 @@ def save_avp(
             db,
             user,
             Habitat,
-            habitat.id,
+            habitat.stored_id,
             habitat.version if version is None else version,
             dict(data),
         )
@@ -448,7 +473,7 @@ def save_project(
             db,
             user,
             SharedLifeProject,
-            {**data, "habitat_id": habitat.id, "number": number},
+            {**data, "habitat_id": habitat.stored_id, "number": number},
         )
 
 
@@ -461,7 +486,12 @@ def save_presence_hours(
         habitat = _habitat(db)
         changes = {k: data[k] for k in ("presence_from", "presence_to") if k in data}
         return records.update(
-            db, user, Habitat, habitat.id, habitat.version if version is None else version, changes
+            db,
+            user,
+            Habitat,
+            habitat.stored_id,
+            habitat.version if version is None else version,
+            changes,
         )
 
 
@@ -470,7 +500,7 @@ def add_pattern(db: sqlite_utils.Database, user: User, data: Mapping[str, Any]) 
     _animator(user)
     with store.transaction(db):
         habitat = _habitat(db)
-        return records.create(db, user, PresencePattern, {**data, "habitat_id": habitat.id})
+        return records.create(db, user, PresencePattern, {**data, "habitat_id": habitat.stored_id})
 
 
 def add_patterns(
@@ -517,10 +547,14 @@ def add_exception(
     _animator(user)
     with store.transaction(db):
         habitat = _habitat(db)
-        exception = store.parse(PresenceException, {**data, "habitat_id": habitat.id})
+        exception = store.parse(PresenceException, {**data, "habitat_id": habitat.stored_id})
         if exception.kind is ExceptionKind.CANCEL:
+            assert exception.pattern_id is not None  # a cancellation names its slot (parsed)
             pattern = store.get(db, PresencePattern, exception.pattern_id)
-            if pattern.habitat_id != habitat.id or pattern.weekday != exception.day.weekday():
+            if (
+                pattern.habitat_id != habitat.stored_id
+                or pattern.weekday != exception.day.weekday()
+            ):
                 raise _refuse(
                     exception.label_fr,
                     "pattern_id",
@@ -589,9 +623,14 @@ def apply(db: sqlite_utils.Database, user: User, document: Mapping[str, Any]) ->
     unknown = sorted(set(document) - known)
     if unknown:
         raise _refuse("habitat", unknown[0], "unknown section", "section inconnue")
-    dwellings = document.get("dwellings")
-    if isinstance(dwellings, int) and not isinstance(dwellings, bool):
-        dwellings = default_dwelling_names(dwellings)
+    given = document.get("dwellings")
+    # A count stands for that many default names; anything else is the document's, as
+    # typed in the file, and `save_dwellings` checks it.
+    dwellings: Any = (
+        default_dwelling_names(given)
+        if isinstance(given, int) and not isinstance(given, bool)
+        else given
+    )
 
     def habitat_section(section: Any) -> Habitat:
         data = _mapping("habitat", section)

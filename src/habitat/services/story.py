@@ -126,6 +126,7 @@ def tell(scenario: Scenario, seed: int) -> Story:
         seed: the seed of this one run (a run of its own, not one of a batch).
     """
     result = simulate(scenario, replications=1, seed=seed, record_events=True)
+    assert result.events is not None  # asked for with record_events
     rows = []
     for event in result.events.itertuples(index=False):
         family, pattern = KINDS_FR.get(event.kind, ("Autres", "{who} : " + event.what))

@@ -202,17 +202,14 @@ def save_week(
             if value == 0.0:
                 others = group
             else:
-                records.update(db, user, TimeEntry, _id(first), first.version, {"hours": value})
+                records.update(
+                    db, user, TimeEntry, first.stored_id, first.version, {"hours": value}
+                )
                 written += 1
             for entry in others:
-                records.archive(db, user, TimeEntry, _id(entry), entry.version)
+                records.archive(db, user, TimeEntry, entry.stored_id, entry.version)
                 written += 1
     return written
-
-
-def _id(entry: TimeEntry) -> int:
-    assert entry.id is not None  # read from the store
-    return entry.id
 
 
 def _versions(entries: tuple[TimeEntry, ...]) -> list[tuple[int | None, int]]:

@@ -113,10 +113,12 @@ class HabitatScenario:
     as_of: date
 
 
-def _check_reader(user: User) -> None:
+def _check_reader(user: User) -> int:
+    """Refuse a user who may not build a scenario; the id of their habitat."""
     require(user, Screen.WHAT_IF)
     if user.habitat_id is None:
         raise Forbidden("no habitat", "Aucun habitat n'est lié à votre compte.")
+    return user.habitat_id
 
 
 def from_records(
@@ -137,11 +139,11 @@ def from_records(
     """
     from habitat.services.setup import record_problems
 
-    _check_reader(user)
-    problems = record_problems(db, user.habitat_id, as_of)
+    habitat_id = _check_reader(user)
+    problems = record_problems(db, habitat_id, as_of)
     if problems:
         raise InconsistentRecords(problems)
-    extract = pseudonymised(db, user.habitat_id, as_of)
+    extract = pseudonymised(db, habitat_id, as_of)
     try:
         return from_extract(extract, as_of, days)
     except ScenarioError as error:

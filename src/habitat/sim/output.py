@@ -86,9 +86,10 @@ def write_results(
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "metrics.parquet"]
     write_atomically(written[0], lambda p: result.metrics.to_parquet(p, index=False))
-    if result.events is not None:
+    events = result.events
+    if events is not None:
         written.append(out / "events.csv")
-        write_atomically(written[-1], lambda p: result.events.to_csv(p, index=False))
+        write_atomically(written[-1], lambda p: events.to_csv(p, index=False))
     written.append(out / "manifest.json")
     text = json.dumps(manifest(result, source, list(overrides)), indent=2, ensure_ascii=False)
     write_atomically(written[-1], lambda p: Path(p).write_text(text + "\n", encoding="utf-8"))

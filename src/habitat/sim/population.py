@@ -70,6 +70,7 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
         profiles = spec_profiles(members)
         return Profiles(**{k: v[pick] for k, v in vars(profiles).items()})
     gen = scenario.residents.generate
+    assert gen is not None  # a scenario has members or a generator (`ResidentsSpec`)
     kinds = np.array([PUBLICS.index(k) for k in gen.disability_mix], dtype=np.int8)
     disability = kinds[_categorical(rng, list(gen.disability_mix.values()), n)]
     elderly = rng.random(n) < gen.share_elderly

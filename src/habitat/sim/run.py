@@ -138,7 +138,9 @@ def simulate(
     if days is not None and days != scenario.days:
         scenario = scenario.with_days(days)
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn fresh: one number (numpy types it wider)
+        seed = int(entropy % (2**63))
     if record_events is None:
         record_events = replications <= EVENTS_MAX_REPLICATIONS
     model = HabitatModel(

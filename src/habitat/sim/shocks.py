@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -93,7 +94,8 @@ def _hospitalisation(model: HabitatModel, shock: HospitalisationShock) -> None:
         model.resident(int(slot)).admit(chosen == slot, shock.duration_days + 1)
 
 
-_HANDLERS = {
+#: Each handler takes the model and its own kind of shock.
+_HANDLERS: dict[type, Callable[[HabitatModel, Any], None]] = {
     FamilyWithdrawalShock: _family_withdrawal,
     AnimatorAbsenceShock: _animator_absence,
     ProviderExitShock: _provider_exit,

@@ -64,7 +64,8 @@ def history(
     db: sqlite_utils.Database, entity: str | None = None, entity_id: int | None = None
 ) -> list[AuditEntry]:
     """The audit entries, oldest first, optionally for one entity or one record."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if entity is not None:
         where.append("entity = ?")
         params.append(entity)

@@ -657,6 +657,7 @@ class PresenceException(Record):
         for field in ("person", "role", "starts", "ends"):
             if getattr(self, field) is None:
                 raise ValueError(f"{field}: an added slot needs it")
+        assert self.starts is not None and self.ends is not None  # checked just above
         if self.ends <= self.starts:
             raise ValueError("ends: must be after the start")
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 #: French label of every field a form can show.
@@ -207,7 +208,7 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(top, field)
 
 
-def split_field(error: dict[str, Any]) -> tuple[str, str]:
+def split_field(error: Mapping[str, Any]) -> tuple[str, str]:
     """The field a pydantic error is about, and its reason in English.
 
     Model-level validators cannot set a location, so they start their message with
@@ -224,7 +225,7 @@ def split_field(error: dict[str, Any]) -> tuple[str, str]:
     return (loc or "(record)"), message
 
 
-def french_reason(error: dict[str, Any], reason: str) -> str:
+def french_reason(error: Mapping[str, Any], reason: str) -> str:
     """The French reason for one pydantic error."""
     kind = error["type"]
     ctx = error.get("ctx") or {}

@@ -39,13 +39,13 @@ def pseudonymised(db: sqlite_utils.Database, habitat_id: int, as_of: date) -> di
     """
     habitat = get(db, Habitat, habitat_id)
     residents = current_residents(db, habitat_id, as_of)
-    pseudonym = {r.id: r.pseudonym for r in residents}
+    pseudonym = {r.stored_id: r.pseudonym for r in residents}
     since = (as_of - timedelta(days=WINDOW_DAYS)).isoformat()
     until = as_of.isoformat()
     weeks = WINDOW_DAYS / 7
 
     providers = find(db, Provider, "habitat_id = ?", [habitat_id], order_by="id")
-    provider_code = {p.id: f"P{i + 1}" for i, p in enumerate(providers)}
+    provider_code = {p.stored_id: f"P{i + 1}" for i, p in enumerate(providers)}
     carers = [
         {
             "resident": pseudonym[row["resident_id"]],
@@ -125,7 +125,11 @@ def pseudonymised(db: sqlite_utils.Database, habitat_id: int, as_of: date) -> di
         ],
         "carers": carers,
         "providers": [
-            {"code": provider_code[p.id], "kind": p.kind.value, "arrangement": p.arrangement.value}
+            {
+                "code": provider_code[p.stored_id],
+                "kind": p.kind.value,
+                "arrangement": p.arrangement.value,
+            }
             for p in providers
         ],
         "interventions": [

@@ -136,12 +136,16 @@ def presence_slots(
 
 
 def _slot(habitat_id: int, source: PresencePattern | PresenceException, day: date) -> PresenceShift:
+    person, role, starts, ends = source.person, source.role, source.starts, source.ends
+    # An added exception holds all four: `PresenceException` refuses it otherwise.
+    if person is None or role is None or starts is None or ends is None:
+        raise ValueError(f"presence exception {source.id} is not a complete slot")
     return PresenceShift(
         habitat_id=habitat_id,
-        person=source.person,
-        role=source.role,
-        starts_at=datetime.combine(day, source.starts),
-        ends_at=datetime.combine(day, source.ends),
+        person=person,
+        role=role,
+        starts_at=datetime.combine(day, starts),
+        ends_at=datetime.combine(day, ends),
     )
 
 
@@ -174,17 +178,18 @@ def presence_gaps(db: sqlite_utils.Database, habitat_id: int, start: date, end: 
 
 def visits(db: sqlite_utils.Database, habitat_id: int, start: date, end: date) -> list[Visit]:
     """Planned interventions day by day (current plans of current residents)."""
-    rows = db.query(
-        "SELECT i.*, p.name AS provider_name, p.arrangement AS provider_arrangement,"
-        " s.resident_id AS resident_id FROM intervention i"
-        " JOIN support_plan s ON s.id = i.plan_id AND s.archived_at IS NULL"
-        " JOIN resident r ON r.id = s.resident_id AND r.archived_at IS NULL"
-        " JOIN provider p ON p.id = i.provider_id"
-        " WHERE i.archived_at IS NULL AND r.habitat_id = ? AND r.entry_date <= ?"
-        " AND (r.exit_date IS NULL OR r.exit_date > ?)",
-        [habitat_id, end.isoformat(), start.isoformat()],
+    rows = list(
+        db.query(
+            "SELECT i.*, p.name AS provider_name, p.arrangement AS provider_arrangement,"
+            " s.resident_id AS resident_id FROM intervention i"
+            " JOIN support_plan s ON s.id = i.plan_id AND s.archived_at IS NULL"
+            " JOIN resident r ON r.id = s.resident_id AND r.archived_at IS NULL"
+            " JOIN provider p ON p.id = i.provider_id"
+            " WHERE i.archived_at IS NULL AND r.habitat_id = ? AND r.entry_date <= ?"
+            " AND (r.exit_date IS NULL OR r.exit_date > ?)",
+            [habitat_id, end.isoformat(), start.isoformat()],
+        )
     )
-    rows = list(rows)
     planned = list(zip(from_rows(db, Intervention, rows), rows, strict=True))
     out = []
     day = start
@@ -385,13 +390,13 @@ def _alerts(db: sqlite_utils.Database, board: Dashboard, week_visits: list[Visit
         )
     if board.gaps_week:
         hours = sum(g.hours for g in board.gaps_week)
-        first = board.gaps_week[0]
+        gap = board.gaps_week[0]
         alerts.append(
             Alert(
                 "rota_gap",
                 f"Planning de présence : {len(board.gaps_week)} créneau(x) non couvert(s) "
                 f"cette semaine ({_fr_hours(hours)}), le premier le "
-                f"{_fr_date(first.starts_at.date().isoformat())} à {_fr_time(first.starts_at)}.",
+                f"{_fr_date(gap.starts_at.date().isoformat())} à {_fr_time(gap.starts_at)}.",
                 screen="settings",
             )
         )
@@ -471,7 +476,7 @@ def resident_file(db: sqlite_utils.Database, resident_id: int) -> ResidentFile:
         agreements = find(db, RiskAgreement, "plan_id = ?", [plan.id], order_by="review_on")
         reviews = find(db, PlanReview, "plan_id = ?", [plan.id], order_by="reviewed_on DESC")
     providers = {
-        p.id: p
+        p.stored_id: p
         for p in find(
             db,
             Provider,
@@ -542,7 +547,8 @@ def notebook(
             same time with a smaller id come next (none is skipped between pages).
         limit: page size.
     """
-    clauses, params = ["n.habitat_id = ?", "n.archived_at IS NULL"], [habitat_id]
+    clauses = ["n.habitat_id = ?", "n.archived_at IS NULL"]
+    params: list[int | str] = [habitat_id]
     source, order = "liaison_note n", "n.written_at DESC, n.id DESC"
     if resident_id is not None:
         # Walk the resident's links newest first (their index), not every note.

@@ -138,7 +138,7 @@ def residents_by_id(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, 
         [json.dumps(wanted)],
         include_archived=True,
     )
-    return {r.id: r for r in found}
+    return {r.stored_id: r for r in found}
 
 
 def bookings_between(

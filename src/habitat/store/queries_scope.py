@@ -97,7 +97,8 @@ def providers_of(
     order_by: str = "name",
 ) -> list[Provider]:
     """The habitat's providers, narrowed to one arrangement and one kind when given."""
-    clauses, params = ["habitat_id = ?"], [habitat_id]
+    clauses = ["habitat_id = ?"]
+    params: list[int | str] = [habitat_id]
     if arrangement:
         clauses.append("arrangement = ?")
         params.append(arrangement)

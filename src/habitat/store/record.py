@@ -61,6 +61,17 @@ class Record(BaseModel):
     version: int = 0
     archived_at: datetime | None = None
 
+    @property
+    def stored_id(self) -> int:
+        """The id the store gave this record (a record read back from the store has one).
+
+        Raises:
+            ValueError: the record was never saved, so it has no id yet.
+        """
+        if self.id is None:
+            raise ValueError(f"{type(self).__name__} has no id: it was never saved")
+        return self.id
+
     @classmethod
     def data_fields(cls) -> list[str]:
         """The fields stored as columns of `table` (links excluded)."""

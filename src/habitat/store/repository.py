@@ -71,7 +71,9 @@ def parse_fields(
 @functools.cache
 def _field_adapter(model: type[Record], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    return TypeAdapter(Annotated[info.annotation, info])
+    # A type built at run time from the field: a value to pydantic, no static type to mypy.
+    field_type: Any = Annotated[info.annotation, info]
+    return TypeAdapter(field_type)
 
 
 def _revalidate(record: R) -> R:
@@ -187,10 +189,13 @@ def _insert(db: sqlite_utils.Database, actor: str, record: R) -> R:
             cursor = db.execute(
                 f"INSERT INTO {record.table} ({columns}) VALUES ({marks})", list(row.values())
             )
-        record_id = cursor.lastrowid
-        _write_links(db, record, record_id)
-        stored = record.model_copy(update={"id": record_id, "version": 1, "archived_at": None})
-        audit.log(db, actor, record.table, record_id, Action.CREATE, after=stored.audit_copy())
+        stored = record.model_copy(
+            update={"id": cursor.lastrowid, "version": 1, "archived_at": None}
+        )
+        _write_links(db, record, stored.stored_id)
+        audit.log(
+            db, actor, record.table, stored.stored_id, Action.CREATE, after=stored.audit_copy()
+        )
     return stored
 
 
@@ -244,6 +249,7 @@ def _current(db: sqlite_utils.Database, model: type[R], record_id: int, version:
 
 
 def _store_update(db: sqlite_utils.Database, actor: str, before: R, after: R, action: str) -> R:
+    record_id = before.stored_id
     row = {k: v for k, v in after.to_row().items() if k not in ("id", "version")}
     row["updated_at"] = _now()
     assignments = ", ".join(f"{column} = ?" for column in row)
@@ -251,13 +257,13 @@ def _store_update(db: sqlite_utils.Database, actor: str, before: R, after: R, ac
         cursor = db.execute(
             f"UPDATE {after.table} SET {assignments}, version = version + 1"
             " WHERE id = ? AND version = ?",
-            [*row.values(), before.id, before.version],
+            [*row.values(), record_id, before.version],
         )
     if cursor.rowcount != 1:  # pragma: no cover - the write lock makes this unreachable
-        raise Conflict(after.table, before.id, before.version, before.version + 1, None)
-    _write_links(db, after, before.id)
-    stored = after.model_copy(update={"id": before.id, "version": before.version + 1})
-    audit.log(db, actor, after.table, before.id, action, before.audit_copy(), stored.audit_copy())
+        raise Conflict(after.table, record_id, before.version, before.version + 1, None)
+    _write_links(db, after, record_id)
+    stored = after.model_copy(update={"id": record_id, "version": before.version + 1})
+    audit.log(db, actor, after.table, record_id, action, before.audit_copy(), stored.audit_copy())
     return stored
 
 
@@ -273,7 +279,7 @@ def save(db: sqlite_utils.Database, actor: str, record: R) -> R:
         raise NotFound(record.table, 0)
     record = _revalidate(record)
     with transaction(db):
-        current = _current(db, type(record), record.id, record.version)
+        current = _current(db, type(record), record.stored_id, record.version)
         return _replace(db, actor, current, record)
 
 

@@ -8,11 +8,20 @@ helpers hand Streamlit the spec and its values directly.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import streamlit as st
 
 from habitat.domain import MONTHS_FR, WEEKDAYS_FR
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import numpy as np
+
+    #: One value per day: a list, or the numpy array a simulation's bands hold.
+    Daily: TypeAlias = Sequence[float] | np.ndarray
 
 #: Vega-Lite's settings for a French reader: decimal comma, thin space between
 #: thousands, French days and months; no generated ARIA descriptions of axes and
@@ -116,7 +125,7 @@ BAND_POINTS = 400
 
 
 def bands(
-    series: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]],
+    series: Mapping[str, tuple[Daily, Daily, Daily]],
     *,
     value_title: str,
     height: int = 220,

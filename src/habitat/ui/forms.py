@@ -76,7 +76,9 @@ def submit(form: str, action: Callable[[], Any], success: str) -> None:
     session state (possibly right after its write, before its "saved" is noted).
     So the attempt is noted before the write, and only a refusal clears it.
     """
-    typed = {k: v for k, v in st.session_state.items() if k.startswith(f"{form}.")}
+    typed = {
+        k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith(f"{form}.")
+    }
     sent = f"ui.sent.{form}"  # outside the form's keys: `reset` keeps it
     with _SAVING:
         last = st.session_state.get(sent)

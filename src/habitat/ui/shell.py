@@ -39,6 +39,22 @@ class Context:
     habitat: Habitat | None  # None only on screens that show no habitat (`HABITAT_FREE`)
     today: date
 
+    @property
+    def current_habitat(self) -> Habitat:
+        """The habitat the page shows (every screen outside `HABITAT_FREE` has one).
+
+        Raises:
+            RuntimeError: asked on a screen that shows no habitat.
+        """
+        if self.habitat is None:
+            raise RuntimeError("this screen shows no habitat (it is in HABITAT_FREE)")
+        return self.habitat
+
+    @property
+    def habitat_id(self) -> int:
+        """The id of the habitat the page shows (see `current_habitat`)."""
+        return self.current_habitat.stored_id
+
 
 def page(screen: Screen, render: Callable[[Context], None]) -> None:
     """Run a page: check the user may open `screen`, then call `render`."""

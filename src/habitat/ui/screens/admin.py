@@ -31,9 +31,10 @@ def render(ctx: shell.Context) -> None:
     accounts, backups, personal = st.tabs(
         ["Comptes et rôles", "Sauvegarde et restauration", "Données personnelles (RGPD)"]
     )
-    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat.id)}
+    providers = {p.stored_id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat_id)}
     residents = {
-        r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
+        r.stored_id: r
+        for r in reads.residents(ctx.db, ctx.user, ctx.habitat_id, include_archived=True)
     }
     with accounts:
         _accounts(ctx, providers, residents)
@@ -58,7 +59,7 @@ def _state(account: Account) -> str:
 def _accounts(
     ctx: shell.Context, providers: dict[int, Provider], residents: dict[int, Resident]
 ) -> None:
-    accounts = reads.accounts(ctx.db, ctx.user, ctx.habitat.id)
+    accounts = reads.accounts(ctx.db, ctx.user, ctx.habitat_id)
 
     def scope(account: Account) -> str:
         if account.provider_id is not None:
@@ -157,7 +158,7 @@ def _new_account(
 
 def _manage_account(ctx: shell.Context, accounts: list[Account]) -> None:
     st.subheader("Gérer un compte")
-    by_id = {a.id: a for a in accounts}
+    by_id = {a.stored_id: a for a in accounts}
     chosen = st.selectbox(
         "Compte",
         list(by_id),
@@ -186,7 +187,7 @@ def _manage_account(ctx: shell.Context, accounts: list[Account]) -> None:
             forms.submit(
                 form,
                 lambda: admin.reset_password(
-                    ctx.db, ctx.user, account.id, version, password, again
+                    ctx.db, ctx.user, account.stored_id, version, password, again
                 ),
                 f"Mot de passe de « {account.username} » réinitialisé.",
             )
@@ -196,7 +197,7 @@ def _manage_account(ctx: shell.Context, accounts: list[Account]) -> None:
     ):
         forms.submit(
             form,
-            lambda: admin.unlock(ctx.db, ctx.user, account.id, version),
+            lambda: admin.unlock(ctx.db, ctx.user, account.stored_id, version),
             f"Compte « {account.username} » déverrouillé.",
         )
     if account.archived_at is None:
@@ -205,13 +206,13 @@ def _manage_account(ctx: shell.Context, accounts: list[Account]) -> None:
         ):
             forms.submit(
                 form,
-                lambda: admin.archive_account(ctx.db, ctx.user, account.id, version),
+                lambda: admin.archive_account(ctx.db, ctx.user, account.stored_id, version),
                 f"Compte « {account.username} » archivé : il ne peut plus se connecter.",
             )
     elif middle.button("Réactiver le compte", key=f"{form}:reopen", icon=":material/unarchive:"):
         forms.submit(
             form,
-            lambda: admin.reopen_account(ctx.db, ctx.user, account.id, version),
+            lambda: admin.reopen_account(ctx.db, ctx.user, account.stored_id, version),
             f"Compte « {account.username} » réactivé.",
         )
 

@@ -68,7 +68,7 @@ def table(carers: list[Carer], residents: dict[int, Resident]) -> pd.DataFrame:
 
 def _inputs(form: str, carer: Carer | None, residents: list[Resident]) -> dict:
     ids = [r.id for r in residents]
-    names = {r.id: name(r) for r in residents}
+    names = {r.stored_id: name(r) for r in residents}
     return {
         "resident_id": fields.choice(
             form,
@@ -123,7 +123,7 @@ def edit_carer(ctx: Context, carers: list[Carer], residents: dict[int, Resident]
     """The form editing or archiving the carer picked in a list."""
     if not carers:
         return
-    by_id = {c.id: c for c in carers}
+    by_id = {c.stored_id: c for c in carers}
     st.subheader("Modifier ou archiver un proche")
     if st.session_state.get(EDITED) not in by_id:
         st.session_state.pop(EDITED, None)
@@ -153,13 +153,13 @@ def edit_carer(ctx: Context, carers: list[Carer], residents: dict[int, Resident]
         if save.form_submit_button("Enregistrer", type="primary", key=f"{form}:save"):
             forms.submit(
                 form,
-                lambda: records.update(ctx.db, ctx.user, Carer, carer.id, version, values),
+                lambda: records.update(ctx.db, ctx.user, Carer, carer.stored_id, version, values),
                 "Proche enregistré.",
             )
         if archive.form_submit_button("Archiver ce proche", key=f"{form}:archive"):
             forms.submit(
                 form,
-                lambda: records.archive(ctx.db, ctx.user, Carer, carer.id, version),
+                lambda: records.archive(ctx.db, ctx.user, Carer, carer.stored_id, version),
                 "Proche archivé (il reste dans l'historique).",
             )
 
@@ -174,7 +174,7 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
     """Archived carers, and (for the animator) a form to bring one back."""
     archived = [
         c
-        for c in reads.carers(ctx.db, ctx.user, ctx.habitat.id, archived=True)
+        for c in reads.carers(ctx.db, ctx.user, ctx.habitat_id, archived=True)
         if c.resident_id in residents
     ]
     if not archived:
@@ -183,7 +183,7 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
         tables.frame(table(archived, residents), hide_index=True)
         if not writer:
             return
-        by_id = {c.id: c for c in archived}
+        by_id = {c.stored_id: c for c in archived}
         forms.status(RESTORE, ["carer"])
         with st.form(RESTORE):
             picked = st.selectbox(
@@ -197,6 +197,8 @@ def archived(ctx: Context, residents: dict[int, Resident], writer: bool) -> None
                 carer = by_id[picked]
                 forms.submit(
                     RESTORE,
-                    lambda: records.unarchive(ctx.db, ctx.user, Carer, carer.id, carer.version),
+                    lambda: records.unarchive(
+                        ctx.db, ctx.user, Carer, carer.stored_id, carer.version
+                    ),
                     "Proche rétabli.",
                 )

@@ -19,13 +19,13 @@ def render(ctx: shell.Context) -> None:
     """The carers screen."""
     forms.show_flash()
     st.title("Proches")
-    st.caption(f"{ctx.habitat.name} · familles et proches aidants des habitants")
-    residents = reads.living_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
-    by_id = {r.id: r for r in residents}
-    carers = [c for c in reads.carers(ctx.db, ctx.user, ctx.habitat.id) if c.resident_id in by_id]
+    st.caption(f"{ctx.current_habitat.name} · familles et proches aidants des habitants")
+    residents = reads.living_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
+    by_id = {r.stored_id: r for r in residents}
+    carers = [c for c in reads.carers(ctx.db, ctx.user, ctx.habitat_id) if c.resident_id in by_id]
     writer = access.may_write(ctx.user, Carer.table)
-    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
-    _concentration(carers, {r.id: r for r in present})
+    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
+    _concentration(carers, {r.stored_id: r for r in present})
     _carers_table(carers, by_id)
     if writer:
         carer_forms.add_carer(ctx, residents)

@@ -97,24 +97,23 @@ def _my_activities(ctx: shell.Context) -> None:
     lines = [
         x
         for x in reads.activities(
-            ctx.db, ctx.user, ctx.habitat.id, ctx.today, ctx.today + timedelta(days=SIGN_UP_DAYS)
+            ctx.db, ctx.user, ctx.habitat_id, ctx.today, ctx.today + timedelta(days=SIGN_UP_DAYS)
         )
         if not x.activity.cancelled
     ]
     if not lines or resident_id is None:
         st.info("Pas d'activité prévue pour le moment.")
         return
-    by_id = {x.activity.id: x for x in lines}
+    by_id = {x.activity.stored_id: x for x in lines}
     mine = collective.my_registrations(ctx.db, ctx.user, list(by_id))
     chosen = st.session_state.get(MY_SIGNUPS)
     # The resident touched the buttons since they were drawn from these very records
     # (not someone else's change meanwhile): sign up and withdraw accordingly.
-    touched = (
+    if (
         chosen is not None
         and st.session_state.get(SIGNUPS_SHOWN) == sorted(mine)
         and set(chosen) != set(mine)
-    )
-    if touched:
+    ):
         _apply_signups(ctx, resident_id, set(chosen), mine, by_id)
         mine = collective.my_registrations(ctx.db, ctx.user, list(by_id))
     st.session_state[MY_SIGNUPS] = st.session_state[SIGNUPS_SHOWN] = sorted(mine)
@@ -158,17 +157,12 @@ def _apply_signups(
             said.append(f"vous êtes inscrit·e à « {by_id[activity_id].activity.title} »")
         for activity_id in sorted(set(mine) - chosen):
             registration = mine[activity_id]
-            collective.withdraw(ctx.db, ctx.user, _id(registration), registration.version)
+            collective.withdraw(ctx.db, ctx.user, registration.stored_id, registration.version)
             said.append(f"vous n'êtes plus inscrit·e à « {by_id[activity_id].activity.title} »")
     except (StoreError, Forbidden) as refusal:
         st.session_state[forms.FLASH_ERROR] = refusal.message_fr
     if said:
         forms.flash("C'est noté : " + " ; ".join(said) + ".")
-
-
-def _id(record: Registration) -> int:
-    assert record.id is not None  # read from the store
-    return record.id
 
 
 def _my_house(ctx: shell.Context) -> None:
@@ -219,7 +213,7 @@ def _week_navigation(ctx: shell.Context) -> date:
 
 
 def _week_activities(ctx: shell.Context, monday: date) -> list[ActivityLine]:
-    return reads.activities(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
+    return reads.activities(ctx.db, ctx.user, ctx.habitat_id, monday, monday + timedelta(days=7))
 
 
 def _where(line: ActivityLine) -> str:
@@ -235,7 +229,7 @@ def _where(line: ActivityLine) -> str:
 def _calendar(ctx: shell.Context) -> None:
     monday = _week_navigation(ctx)
     lines = _week_activities(ctx, monday)
-    signed_up = collective.registered(ctx.db, [x.activity.id for x in lines])
+    signed_up = collective.registered(ctx.db, [x.activity.stored_id for x in lines])
     if lines:
         tables.show(
             {
@@ -255,7 +249,7 @@ def _calendar(ctx: shell.Context) -> None:
                 ],
                 "Type": [fr(x.activity.category) for x in lines],
                 "Lieu": [_where(x) for x in lines],
-                "Inscrits": [len(signed_up[x.activity.id]) for x in lines],
+                "Inscrits": [len(signed_up[x.activity.stored_id]) for x in lines],
                 "Présents": [f"{x.present} / {x.recorded}" if x.recorded else "—" for x in lines],
             }
         )
@@ -271,7 +265,7 @@ def _calendar(ctx: shell.Context) -> None:
 
 
 def _spaces(ctx: shell.Context) -> dict[int, CommonSpace]:
-    return {s.id: s for s in reads.common_spaces(ctx.db, ctx.user, ctx.habitat.id)}
+    return {s.stored_id: s for s in reads.common_spaces(ctx.db, ctx.user, ctx.habitat_id)}
 
 
 def _when(form: str, default_day: date, start: time, end: time) -> tuple[datetime, datetime]:
@@ -368,7 +362,7 @@ def _activity_form(ctx: shell.Context, monday: date) -> None:
             forms.submit(
                 form,
                 lambda: records.create(
-                    ctx.db, ctx.user, Activity, {"habitat_id": ctx.habitat.id, **data}
+                    ctx.db, ctx.user, Activity, {"habitat_id": ctx.habitat_id, **data}
                 ),
                 "Activité ajoutée au calendrier.",
             )
@@ -377,7 +371,7 @@ def _activity_form(ctx: shell.Context, monday: date) -> None:
 def _change_activity(ctx: shell.Context, lines: list[ActivityLine]) -> None:
     """Change or call off an activity still to come (one that took place stays as it was)."""
     coming = {
-        x.activity.id: x.activity
+        x.activity.stored_id: x.activity
         for x in lines
         if x.activity.starts_at.date() >= ctx.today and not x.activity.cancelled
     }
@@ -400,7 +394,9 @@ def _change_activity(ctx: shell.Context, lines: list[ActivityLine]) -> None:
         if st.form_submit_button("Enregistrer les modifications", type="primary"):
             forms.submit(
                 form,
-                lambda: records.update(ctx.db, ctx.user, Activity, activity.id, version, data),
+                lambda: records.update(
+                    ctx.db, ctx.user, Activity, activity.stored_id, version, data
+                ),
                 f"Activité modifiée : {data['title']}.",
             )
     cancel = f"activity_cancel.{activity.id}"
@@ -415,7 +411,9 @@ def _change_activity(ctx: shell.Context, lines: list[ActivityLine]) -> None:
         if st.form_submit_button("Annuler cette activité"):
             forms.submit(
                 cancel,
-                lambda: collective.cancel_activity(ctx.db, ctx.user, activity.id, version, reason),
+                lambda: collective.cancel_activity(
+                    ctx.db, ctx.user, activity.stored_id, version, reason
+                ),
                 f"Activité annulée : {activity.title}.",
             )
 
@@ -428,7 +426,7 @@ def _attendance(ctx: shell.Context) -> None:
     lines = [
         x
         for x in reads.activities(
-            ctx.db, ctx.user, ctx.habitat.id, start, ctx.today + timedelta(days=1)
+            ctx.db, ctx.user, ctx.habitat_id, start, ctx.today + timedelta(days=1)
         )
         if not x.activity.cancelled
     ]
@@ -439,7 +437,7 @@ def _attendance(ctx: shell.Context) -> None:
     if not lines:
         st.info("Aucune activité ces derniers jours.")
         return
-    by_id = {x.activity.id: x for x in reversed(lines)}
+    by_id = {x.activity.stored_id: x for x in reversed(lines)}
     chosen = st.selectbox(
         "Activité",
         list(by_id),
@@ -453,16 +451,16 @@ def _attendance(ctx: shell.Context) -> None:
     activity = by_id[chosen].activity
     rows = {
         row.resident_id: row
-        for row in reads.activity_attendance(ctx.db, ctx.user, ctx.habitat.id, activity.id)
+        for row in reads.activity_attendance(ctx.db, ctx.user, ctx.habitat_id, activity.stored_id)
     }
     residents = {
-        r.id: r
+        r.stored_id: r
         for r in reads.current_residents(
-            ctx.db, ctx.user, ctx.habitat.id, activity.starts_at.date()
+            ctx.db, ctx.user, ctx.habitat_id, activity.starts_at.date()
         )
     }
     residents |= reads.residents_by_id(
-        ctx.db, ctx.user, ctx.habitat.id, [i for i in rows if i not in residents]
+        ctx.db, ctx.user, ctx.habitat_id, [i for i in rows if i not in residents]
     )
     if not may_write(ctx.user, Attendance.table):
         _attendance_table(residents, rows)
@@ -482,7 +480,7 @@ def _attendance_table(residents: dict[int, Resident], rows: dict[int, Attendance
     tables.show(
         {
             "Habitant": [r.full_name for r in ordered],
-            "Présence": [fr(_recorded(rows.get(r.id))) for r in ordered],
+            "Présence": [fr(_recorded(rows.get(r.stored_id))) for r in ordered],
         }
     )
 
@@ -508,7 +506,7 @@ def _attendance_form(
     for resident in ordered:
         key = f"{form}.{resident.id}"
         if key not in st.session_state:
-            st.session_state[key] = _recorded(rows.get(resident.id))
+            st.session_state[key] = _recorded(rows.get(resident.stored_id))
     forms.status(form)
     st.button(
         "Tous présents (puis corrigez les absents)",
@@ -516,7 +514,7 @@ def _attendance_form(
         on_click=_all_present,
         args=(form, [r.id for r in ordered]),
     )
-    signed_up = collective.registered(ctx.db, [activity.id])[activity.id]
+    signed_up = collective.registered(ctx.db, [activity.stored_id])[activity.stored_id]
     with st.form(form):
         for resident in ordered:
             st.segmented_control(
@@ -528,11 +526,13 @@ def _attendance_form(
             )
         st.caption("Un habitant sans réponse n'est pas enregistré.")
         if st.form_submit_button("Enregistrer les présences", type="primary"):
-            statuses = {r.id: st.session_state.get(f"{form}.{r.id}") for r in ordered}
+            statuses = {r.stored_id: st.session_state.get(f"{form}.{r.id}") for r in ordered}
             opened = dict(st.session_state[opened_key])
             forms.submit(
                 form,
-                lambda: collective.take_attendance(ctx.db, ctx.user, activity.id, statuses, opened),
+                lambda: collective.take_attendance(
+                    ctx.db, ctx.user, activity.stored_id, statuses, opened
+                ),
                 f"Présences enregistrées : {activity.title}.",
             )
 
@@ -546,12 +546,12 @@ def _month_label(key: str) -> str:
 
 def _participation(ctx: shell.Context, visible: set[int] | None) -> None:
     start, end = collective.participation_window(ctx.today)
-    monthly = reads.monthly_attendance(ctx.db, ctx.user, ctx.habitat.id, start, end)
-    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
-    arrived = collective.newcomers({r.id: r.entry_date for r in present}, ctx.today)
-    summary = collective.participation(monthly, [r.id for r in present], arrived)
+    monthly = reads.monthly_attendance(ctx.db, ctx.user, ctx.habitat_id, start, end)
+    present = reads.current_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
+    arrived = collective.newcomers({r.stored_id: r.entry_date for r in present}, ctx.today)
+    summary = collective.participation(monthly, [r.stored_id for r in present], arrived)
     residents = reads.residents_by_id(
-        ctx.db, ctx.user, ctx.habitat.id, [p.resident_id for p in summary]
+        ctx.db, ctx.user, ctx.habitat_id, [p.resident_id for p in summary]
     )
     names = {i: r.full_name for i, r in residents.items()}
     st.caption(
@@ -653,11 +653,11 @@ def _bookings(ctx: shell.Context) -> None:
         f"Réservations de la semaine du {fmt.fr_long_date(monday)} "
         "(changez de semaine dans le calendrier)."
     )
-    lines = reads.bookings(ctx.db, ctx.user, ctx.habitat.id, monday, monday + timedelta(days=7))
+    lines = reads.bookings(ctx.db, ctx.user, ctx.habitat_id, monday, monday + timedelta(days=7))
     residents = reads.residents_by_id(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         [x.booking.resident_id for x in lines if x.booking.resident_id],
     )
     if lines:
@@ -691,7 +691,7 @@ def _bookings(ctx: shell.Context) -> None:
 
 def _cancel_booking(ctx: shell.Context, bookings: list[Booking]) -> None:
     """Call off a booking still to come: it frees the space and stays in the history."""
-    coming = {b.id: b for b in bookings if b.starts_at.date() >= ctx.today}
+    coming = {b.stored_id: b for b in bookings if b.starts_at.date() >= ctx.today}
     if not coming:
         st.info("Aucune réservation à venir cette semaine.")
         return
@@ -712,7 +712,9 @@ def _cancel_booking(ctx: shell.Context, bookings: list[Booking]) -> None:
             booking = coming[chosen]
             forms.submit(
                 form,
-                lambda: records.archive(ctx.db, ctx.user, Booking, booking.id, booking.version),
+                lambda: records.archive(
+                    ctx.db, ctx.user, Booking, booking.stored_id, booking.version
+                ),
                 f"Réservation annulée : {booking.purpose} "
                 f"({fmt.fr_datetime(booking.starts_at)}). L'espace est libre.",
             )
@@ -722,7 +724,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
     form = NEW_BOOKING
     spaces = _spaces(ctx)
     residents = {
-        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+        r.stored_id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
     }
     forms.status(form, ["space_id", "resident_id", "booked_by", "purpose", "starts_at", "ends_at"])
     with st.form(form):
@@ -771,7 +773,7 @@ def _booking_form(ctx: shell.Context, monday: date) -> None:
 def _rules(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, HouseRule.table)
     st.subheader("Projet de vie sociale et partagée")
-    versions = reads.project_versions(ctx.db, ctx.user, ctx.habitat.id)
+    versions = reads.project_versions(ctx.db, ctx.user, ctx.habitat_id)
     if versions:
         current = versions[0]
         st.caption(
@@ -795,7 +797,7 @@ def _rules(ctx: shell.Context) -> None:
             _project_form(ctx, versions[0] if versions else None)
 
     st.subheader("Règles de vie")
-    rules = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id)
+    rules = reads.house_rules(ctx.db, ctx.user, ctx.habitat_id)
     for rule in rules:
         with st.container(border=True):
             st.markdown(f"**{fmt.plain(rule.title)}**")
@@ -805,7 +807,7 @@ def _rules(ctx: shell.Context) -> None:
             )
     if not rules:
         st.info("Aucune règle de vie n'est encore enregistrée.")
-    former = reads.house_rules(ctx.db, ctx.user, ctx.habitat.id, former=True)
+    former = reads.house_rules(ctx.db, ctx.user, ctx.habitat_id, former=True)
     if former:
         with st.expander(f"Versions précédentes des règles ({len(former)})"):
             tables.show(
@@ -819,7 +821,7 @@ def _rules(ctx: shell.Context) -> None:
             )
     if writer:
         with st.expander("Adopter une règle ou une nouvelle version"):
-            _rule_form(ctx, {r.id: r for r in rules})
+            _rule_form(ctx, {r.stored_id: r for r in rules})
 
 
 def _adoption(ctx: shell.Context, form: str, text: str) -> tuple[str, date, str]:
@@ -850,7 +852,7 @@ def _project_form(ctx: shell.Context, current: SharedLifeProject | None) -> None
         text, adopted_on, adopted_by = _adoption(ctx, form, current.text if current else "")
         if st.form_submit_button("Adopter cette version", type="primary"):
             data = {
-                "habitat_id": ctx.habitat.id,
+                "habitat_id": ctx.habitat_id,
                 "number": int(number),
                 "text": text,
                 "adopted_on": adopted_on,
@@ -873,7 +875,7 @@ def _rule_form(ctx: shell.Context, rules: dict[int, HouseRule]) -> None:
         key="house_rule.replaces",
         placeholder="Choisir…",
     )
-    replaced = rules.get(replaced_id)
+    replaced = None if replaced_id is None else rules.get(replaced_id)
     form = f"house_rule.{replaced_id or 'new'}"
     version = forms.opened_version(form, replaced) if replaced else None
     forms.status(form, ["title", "text", "adopted_on", "adopted_by"])
@@ -885,7 +887,7 @@ def _rule_form(ctx: shell.Context, rules: dict[int, HouseRule]) -> None:
         text, adopted_on, adopted_by = _adoption(ctx, form, replaced.text if replaced else "")
         if st.form_submit_button("Adopter", type="primary"):
             data = {
-                "habitat_id": ctx.habitat.id,
+                "habitat_id": ctx.habitat_id,
                 "title": title,
                 "text": text,
                 "adopted_on": adopted_on,

@@ -40,11 +40,12 @@ def _optional(text: str | None) -> str | None:
 
 
 def _follow_up(ctx: shell.Context) -> None:
-    pending = reads.open_decisions(ctx.db, ctx.user, ctx.habitat.id)
+    pending = reads.open_decisions(ctx.db, ctx.user, ctx.habitat_id)
     if not pending:
         st.success("Toutes les décisions du conseil sont faites ou abandonnées.")
         return
-    late = [p for p in pending if _overdue(p.decision, ctx)]
+    days_late = [_days_late(p.decision, ctx) for p in pending]
+    late = [p for p, days in zip(pending, days_late, strict=True) if days]
     a, b = st.columns(2)
     a.metric("Décisions à suivre", len(pending))
     b.metric("En retard", len(late))
@@ -57,12 +58,7 @@ def _follow_up(ctx: shell.Context) -> None:
     tables.show(
         {
             "Échéance": [fmt.fr_date(p.decision.due_on) for p in pending],
-            "Retard": [
-                f"{OVERDUE} ({(ctx.today - p.decision.due_on).days} j)"
-                if _overdue(p.decision, ctx)
-                else ""
-                for p in pending
-            ],
+            "Retard": [f"{OVERDUE} ({days} j)" if days else "" for days in days_late],
             "Décision": [p.decision.text for p in pending],
             "Responsable": [p.decision.owner or "" for p in pending],
             "Statut": [fr(p.decision.status) for p in pending],
@@ -72,7 +68,7 @@ def _follow_up(ctx: shell.Context) -> None:
     )
     if may_write(ctx.user, CouncilDecision.table):
         st.subheader("Mettre à jour une décision")
-        by_id = {p.decision.id: p for p in pending}
+        by_id = {p.decision.stored_id: p for p in pending}
         chosen = st.selectbox(
             "Décision",
             list(by_id),
@@ -83,8 +79,11 @@ def _follow_up(ctx: shell.Context) -> None:
         _decision_form(ctx, by_id[chosen].decision)
 
 
-def _overdue(decision: CouncilDecision, ctx: shell.Context) -> bool:
-    return decision.due_on is not None and decision.due_on < ctx.today
+def _days_late(decision: CouncilDecision, ctx: shell.Context) -> int:
+    """Days since the decision fell due (0: not due yet, or no due date)."""
+    if decision.due_on is None or decision.due_on >= ctx.today:
+        return 0
+    return (ctx.today - decision.due_on).days
 
 
 def _decision_title(line: OpenDecision) -> str:
@@ -138,7 +137,7 @@ def _decision_form(ctx: shell.Context, decision: CouncilDecision) -> None:
             forms.submit(
                 form,
                 lambda: records.update(
-                    ctx.db, ctx.user, CouncilDecision, decision.id, version, changes
+                    ctx.db, ctx.user, CouncilDecision, decision.stored_id, version, changes
                 ),
                 "Suivi de la décision enregistré.",
             )
@@ -149,7 +148,7 @@ def _decision_form(ctx: shell.Context, decision: CouncilDecision) -> None:
 
 def _meetings(ctx: shell.Context) -> None:
     writer = may_write(ctx.user, CouncilMeeting.table)
-    meetings = reads.council_meetings(ctx.db, ctx.user, ctx.habitat.id, MEETINGS_SHOWN)
+    meetings = reads.council_meetings(ctx.db, ctx.user, ctx.habitat_id, MEETINGS_SHOWN)
     if writer:
         with st.expander(
             "Nouvelle réunion", expanded=bool(st.session_state.get(f"{NEW_MEETING}:errors"))
@@ -158,12 +157,13 @@ def _meetings(ctx: shell.Context) -> None:
     if not meetings:
         st.info("Aucune réunion du conseil n'est encore enregistrée.")
         return
-    by_id = {m.id: m for m in meetings}
-    held = [m.id for m in meetings if m.held_on <= ctx.today]
+    by_id = {m.stored_id: m for m in meetings}
+    ids = list(by_id)  # typed here, not by Streamlit's `Sequence[Never]` overload
+    held = [m.stored_id for m in meetings if m.held_on <= ctx.today]
     chosen = st.selectbox(
         "Réunion",
-        list(by_id),
-        index=list(by_id).index(held[0]) if held else 0,
+        ids,
+        index=ids.index(held[0]) if held else 0,
         format_func=lambda i: (
             f"Conseil du {fmt.fr_long_date(by_id[i].held_on)}"
             + (" (à venir)" if by_id[i].held_on > ctx.today else "")
@@ -172,9 +172,9 @@ def _meetings(ctx: shell.Context) -> None:
         placeholder="Choisir…",
     )
     meeting = by_id[chosen]
-    names = reads.residents_by_id(ctx.db, ctx.user, ctx.habitat.id, meeting.attendee_ids)
+    names = reads.residents_by_id(ctx.db, ctx.user, ctx.habitat_id, meeting.attendee_ids)
     _meeting_view(meeting, names)
-    decisions = reads.meeting_decisions(ctx.db, ctx.user, ctx.habitat.id, meeting.id)
+    decisions = reads.meeting_decisions(ctx.db, ctx.user, ctx.habitat_id, meeting.stored_id)
     st.subheader("Décisions")
     if decisions:
         tables.show(
@@ -216,12 +216,12 @@ def _meeting_view(meeting: CouncilMeeting, names: dict[int, Resident]) -> None:
 
 def _attendee_choices(ctx: shell.Context, meeting: CouncilMeeting | None) -> dict[int, str]:
     residents = {
-        r.id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+        r.stored_id: r for r in reads.current_residents(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
     }
     if meeting is not None:
-        residents |= reads.residents_by_id(ctx.db, ctx.user, ctx.habitat.id, meeting.attendee_ids)
+        residents |= reads.residents_by_id(ctx.db, ctx.user, ctx.habitat_id, meeting.attendee_ids)
     ordered = sorted(residents.values(), key=lambda r: (r.last_name, r.first_name))
-    return {r.id: r.full_name for r in ordered}
+    return {r.stored_id: r.full_name for r in ordered}
 
 
 def _meeting_form(ctx: shell.Context, form: str, meeting: CouncilMeeting | None) -> None:
@@ -275,14 +275,17 @@ def _meeting_form(ctx: shell.Context, form: str, meeting: CouncilMeeting | None)
                 forms.submit(
                     form,
                     lambda: records.create(
-                        ctx.db, ctx.user, CouncilMeeting, {"habitat_id": ctx.habitat.id, **data}
+                        ctx.db, ctx.user, CouncilMeeting, {"habitat_id": ctx.habitat_id, **data}
                     ),
                     "Réunion du conseil enregistrée.",
                 )
         elif st.form_submit_button("Enregistrer la réunion", type="primary"):
+            assert version is not None  # read with the meeting
             forms.submit(
                 form,
-                lambda: records.update(ctx.db, ctx.user, CouncilMeeting, meeting.id, version, data),
+                lambda: records.update(
+                    ctx.db, ctx.user, CouncilMeeting, meeting.stored_id, version, data
+                ),
                 "Réunion enregistrée.",
             )
 

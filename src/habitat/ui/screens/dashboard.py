@@ -53,11 +53,11 @@ def _alerts(ctx: shell.Context, alerts: list[queries.Alert]) -> None:
 
 def render(ctx: shell.Context) -> None:
     """The dashboard screen."""
-    board = reads.dashboard(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
-    names = {r.id: f"{r.first_name} {r.last_name}" for r in board.residents}
+    board = reads.dashboard(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
+    names = {r.stored_id: f"{r.first_name} {r.last_name}" for r in board.residents}
     forms.show_flash()
     st.title("Tableau de bord")
-    st.caption(f"{ctx.habitat.name} · {fmt.fr_long_date(ctx.today)}")
+    st.caption(f"{ctx.current_habitat.name} · {fmt.fr_long_date(ctx.today)}")
 
     used, planned = board.avp_hours_used, board.avp_hours_planned
     open_total = sum(board.open_tension_counts.values())

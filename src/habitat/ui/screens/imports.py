@@ -32,9 +32,12 @@ def render(ctx: shell.Context) -> None:
         "Reprenez une liste existante (tableur CSV ou Excel .xlsx) : rien n'est enregistré "
         "avant votre confirmation, et une personne déjà enregistrée n'est pas créée deux fois."
     )
+    # A list typed before the call: inside it, Streamlit's first overload
+    # (`options: Sequence[Never]`) would type `list(Kind)` as empty and the choice as None.
+    kinds: list[Kind] = list(Kind)
     kind = st.radio(
         "Que contient le fichier ?",
-        list(Kind),
+        kinds,
         format_func=_KIND_FR.get,
         key=KIND,
         horizontal=True,

@@ -30,9 +30,9 @@ def render(ctx: shell.Context) -> None:
     user, db = ctx.user, ctx.db
     forms.show_flash()
     st.title("Cahier de liaison")
-    residents = {r.id: r for r in reads.residents(db, user, ctx.habitat.id)}
+    residents = {r.stored_id: r for r in reads.residents(db, user, ctx.habitat_id)}
     if user.role is Role.FAMILY:
-        relative = residents.get(user.resident_id)
+        relative = residents.get(user.tied_resident_id)
         st.caption(
             "Les notes adressées à la famille de "
             + (fmt.plain(relative.full_name) if relative else "votre proche")
@@ -43,7 +43,7 @@ def render(ctx: shell.Context) -> None:
             "Les notes destinées aux intervenants, au sujet des habitants que vous accompagnez."
         )
 
-    providers = notebook.provider_names(db, user, ctx.habitat.id)
+    providers = notebook.provider_names(db, user, ctx.habitat_id)
     if may_write(user, LiaisonNote.table):
         _write_form(ctx, residents, providers)
 
@@ -53,7 +53,7 @@ def render(ctx: shell.Context) -> None:
     notes = notebook.read_notes(
         db,
         user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         resident_id=resident_id,
         author=author,
         audience=audience,
@@ -64,7 +64,9 @@ def render(ctx: shell.Context) -> None:
         st.info("Aucune note pour ces critères.")
     originals, later = notebook.links(db, notes)
     for note in notes:
-        _show(note, residents, providers, originals.get(note.rectifies_note_id), later)
+        rectified_id = note.rectifies_note_id
+        original = None if rectified_id is None else originals.get(rectified_id)
+        _show(note, residents, providers, original, later)
     mine = [n for n in notes if notebook.may_rectify(user, n)]
     if mine and may_write(user, LiaisonNote.table):
         _rectify_form(ctx, mine)
@@ -98,7 +100,7 @@ def _filters(
         )
     author = columns[1].selectbox(
         "Auteur",
-        [None, *notebook.authors(ctx.db, user, ctx.habitat.id)],
+        [None, *notebook.authors(ctx.db, user, ctx.habitat_id)],
         format_func=lambda a: "Tous" if a is None else a,
         key=FILTERS[1],
         on_change=_first_page,
@@ -130,7 +132,7 @@ def _addressee(note: LiaisonNote, residents: dict[int, Resident], providers: dic
 
 def _rectify_form(ctx: shell.Context, notes: list[LiaisonNote]) -> None:
     """Correct one of one's notes shown above by a rectification (the note stays)."""
-    by_id = {n.id: n for n in notes}
+    by_id = {n.stored_id: n for n in notes}
     with st.expander(
         "Rectifier une de mes notes", expanded=bool(st.session_state.get(f"{RECTIFY}:errors"))
     ):
@@ -181,7 +183,7 @@ def _show(
             f"  \n:orange[Rectifie la note du {fmt.fr_datetime(original.written_at)}"
             f" de {fmt.plain(original.author)}]"
         )
-    rectified = (later or {}).get(note.id, [])
+    rectified = (later or {}).get(note.stored_id, [])
     if rectified:
         header += (
             "  \n:orange[Rectifiée le "
@@ -198,7 +200,7 @@ def _write_form(
 ) -> None:
     user = ctx.user
     current = {
-        r.id: r
+        r.stored_id: r
         for r in residents.values()
         if r.entry_date <= ctx.today and (r.exit_date is None or r.exit_date > ctx.today)
     }
@@ -221,7 +223,7 @@ def _write_form(
             forms.field_error(FORM, "body")
             chosen, provider_id = [], None
             if user.role is Role.FAMILY:
-                relative = residents.get(user.resident_id)
+                relative = residents.get(user.tied_resident_id)
                 st.caption(
                     "Au sujet de "
                     + (fmt.plain(relative.full_name) if relative else "votre proche")
@@ -271,7 +273,7 @@ def _write_form(
                     lambda: notebook.write_note(
                         ctx.db,
                         user,
-                        ctx.habitat.id,
+                        ctx.habitat_id,
                         body=body,
                         resident_ids=chosen,
                         audience=audience,

@@ -39,7 +39,7 @@ def render(ctx: shell.Context) -> None:
     forms.show_flash()
     st.title("Intervenants")
     st.caption(
-        f"{fmt.plain(ctx.habitat.name)} · {MARK[Arrangement.OWN]} {fr(Arrangement.OWN)} · "
+        f"{fmt.plain(ctx.current_habitat.name)} · {MARK[Arrangement.OWN]} {fr(Arrangement.OWN)} · "
         f"{MARK[Arrangement.HABITAT]} {fr(Arrangement.HABITAT)}"
     )
     directory, week = st.tabs(["Annuaire", "Semaine des interventions"])
@@ -72,9 +72,9 @@ def _directory(ctx: shell.Context) -> None:
     providers = reads.provider_directory(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
-        arrangement=arrangement,
-        kind=kind,
+        ctx.habitat_id,
+        arrangement=Arrangement(arrangement) if arrangement else None,
+        kind=ProviderKind(kind) if kind else None,
         include_archived=archived,
     )
     if providers:
@@ -88,10 +88,10 @@ def _directory(ctx: shell.Context) -> None:
         "Ajouter un intervenant", expanded=bool(st.session_state.get(f"{NEW}:errors"))
     ):
         _provider_form(ctx, NEW, None)
-    everyone = reads.providers(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
+    everyone = reads.providers(ctx.db, ctx.user, ctx.habitat_id, include_archived=True)
     if everyone:
         st.subheader("Modifier un intervenant")
-        by_id = {p.id: p for p in everyone}
+        by_id = {p.stored_id: p for p in everyone}
         chosen = st.selectbox(
             "Intervenant",
             list(by_id),
@@ -183,29 +183,33 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
                 forms.submit(
                     form,
                     lambda: records.create(
-                        ctx.db, ctx.user, Provider, {"habitat_id": ctx.habitat.id, **data}
+                        ctx.db, ctx.user, Provider, {"habitat_id": ctx.habitat_id, **data}
                     ),
                     "Intervenant ajouté.",
                 )
         elif st.form_submit_button("Enregistrer", type="primary"):
+            assert version is not None  # read with the provider
             forms.submit(
                 form,
-                lambda: records.update(ctx.db, ctx.user, Provider, provider.id, version, data),
+                lambda: records.update(
+                    ctx.db, ctx.user, Provider, provider.stored_id, version, data
+                ),
                 "Intervenant enregistré.",
             )
     if provider is None:
         return
+    assert version is not None  # read with the provider
     if provider.archived_at is None:
         if st.button("Archiver cet intervenant", key=f"{form}:archive"):
             forms.submit(
                 form,
-                lambda: records.archive(ctx.db, ctx.user, Provider, provider.id, version),
+                lambda: records.archive(ctx.db, ctx.user, Provider, provider.stored_id, version),
                 "Intervenant archivé : il reste dans l'historique.",
             )
     elif st.button("Rétablir cet intervenant", key=f"{form}:unarchive"):
         forms.submit(
             form,
-            lambda: records.unarchive(ctx.db, ctx.user, Provider, provider.id, version),
+            lambda: records.unarchive(ctx.db, ctx.user, Provider, provider.stored_id, version),
             "Intervenant rétabli.",
         )
 
@@ -215,13 +219,13 @@ def _provider_form(ctx: shell.Context, form: str, provider: Provider | None) -> 
 
 def _week(ctx: shell.Context) -> None:
     start, end = ctx.today, ctx.today + timedelta(days=6)
-    visits = reads.visits(ctx.db, ctx.user, ctx.habitat.id, start, end)
+    visits = reads.visits(ctx.db, ctx.user, ctx.habitat_id, start, end)
     st.caption(f"Semaine du {fmt.fr_long_date(start)} au {fmt.fr_long_date(end)}")
     if not visits:
         st.info("Aucune intervention prévue cette semaine.")
         return
     residents = reads.residents_by_id(
-        ctx.db, ctx.user, ctx.habitat.id, sorted({v.resident_id for v in visits})
+        ctx.db, ctx.user, ctx.habitat_id, sorted({v.resident_id for v in visits})
     )
     names = {i: r.full_name for i, r in residents.items()}
     overlaps = queries.overlapping_visits(visits)
@@ -277,7 +281,7 @@ def _week(ctx: shell.Context) -> None:
         placeholder="Choisir…",
     )
     mine = [v for v in visits if v.resident_id == chosen]
-    columns = {
+    columns: tables.Columns = {
         "Jour": [labels[v.day] for v in mine],
         "Début": [v.start_time.hour + v.start_time.minute / 60 for v in mine],
         "Fin": [v.end_time.hour + v.end_time.minute / 60 for v in mine],

@@ -44,7 +44,7 @@ def show(ctx: Context, resident_id: int, writer: bool) -> None:
         resident_id: the resident (refused if outside the user's scope).
         writer: whether to show the animator's forms.
     """
-    file = reads.resident_file(ctx.db, ctx.user, ctx.habitat.id, resident_id)
+    file = reads.resident_file(ctx.db, ctx.user, ctx.habitat_id, resident_id)
     parts = file_parts(ctx.user.role)
     st.divider()
     st.header(fmt.plain(file.resident.full_name))
@@ -127,7 +127,7 @@ def _plan(ctx: Context, file: ResidentFile, details: bool, writer: bool) -> None
     if plan is None:
         st.info("Pas encore de projet d'accompagnement.")
         if writer:
-            resident_forms.plan_form(ctx, file.resident.id, None)
+            resident_forms.plan_form(ctx, file.resident.stored_id, None)
         return
     st.caption(
         f"Projet commencé le {fmt.fr_date(plan.started_on)} · "
@@ -198,12 +198,14 @@ def _plan(ctx: Context, file: ResidentFile, details: bool, writer: bool) -> None
         else:
             st.caption("Aucune révision enregistrée.")
     if writer:
-        resident_forms.plan_editor(ctx, file)
+        resident_forms.plan_editor(ctx, file, plan)
 
 
 def _participation(ctx: Context, file: ResidentFile) -> None:
     since = ctx.today - timedelta(days=PARTICIPATION_DAYS)
-    recent = reads.resident_participation(ctx.db, ctx.user, ctx.habitat.id, file.resident.id, since)
+    recent = reads.resident_participation(
+        ctx.db, ctx.user, ctx.habitat_id, file.resident.stored_id, since
+    )
     st.subheader("Participation aux activités collectives")
     if not file.attendance:
         st.info("Aucune présence enregistrée aux activités.")
@@ -266,7 +268,7 @@ def _when(stamp: str) -> str:
 
 
 def _history(ctx: Context, resident_id: int) -> None:
-    entries = reads.file_history(ctx.db, ctx.user, ctx.habitat.id, resident_id)
+    entries = reads.file_history(ctx.db, ctx.user, ctx.habitat_id, resident_id)
     st.subheader("Historique de la fiche")
     if not entries:
         st.caption("Aucune modification enregistrée.")

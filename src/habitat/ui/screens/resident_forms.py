@@ -23,6 +23,7 @@ from habitat.store.entities import (
     SupportPlan,
 )
 from habitat.store.queries import ResidentFile
+from habitat.store.record import Record
 from habitat.ui import fields, fmt, forms
 from habitat.ui.labels import fr
 from habitat.ui.shell import Context
@@ -62,7 +63,7 @@ RESIDENT_FIELDS = [
 #: A new risk agreement is reviewed after this many days unless said otherwise.
 AGREEMENT_REVIEW_DAYS = 180
 
-_PARTS = {
+_PARTS: dict[str, type[Record]] = {
     "plan_need": PlanNeed,
     "intervention": Intervention,
     "risk_agreement": RiskAgreement,
@@ -73,7 +74,7 @@ _PARTS = {
 def _dwelling_input(ctx: Context, form: str, r: Resident | None) -> str | None:
     """The dwelling: a choice among the free ones when the habitat names its dwellings."""
     current = r.dwelling if r else None
-    offered = setup.dwelling_choices(ctx.db, ctx.habitat.id, current)
+    offered = setup.dwelling_choices(ctx.db, ctx.habitat_id, current)
     if offered is None:
         return optional(fields.text(form, "dwelling", current))
     if not offered:
@@ -137,7 +138,7 @@ def just_added() -> int | None:
 
 
 def _create_resident(ctx: Context, values: dict) -> None:
-    data = fields.given(values) | {"habitat_id": ctx.habitat.id}
+    data = fields.given(values) | {"habitat_id": ctx.habitat_id}
     resident = records.create(ctx.db, ctx.user, Resident, data)
     st.session_state[OPEN] = resident.id
 
@@ -155,7 +156,7 @@ def edit_resident(ctx: Context, r: Resident) -> None:
         if st.form_submit_button("Enregistrer", type="primary", key=f"{form}:save"):
             forms.submit(
                 form,
-                lambda: records.update(ctx.db, ctx.user, Resident, r.id, version, values),
+                lambda: records.update(ctx.db, ctx.user, Resident, r.stored_id, version, values),
                 "Fiche enregistrée.",
             )
 
@@ -191,7 +192,8 @@ def _save_plan(
     if plan is None:
         records.create(ctx.db, ctx.user, SupportPlan, fields.given(values) | {"resident_id": rid})
     else:
-        records.update(ctx.db, ctx.user, SupportPlan, plan.id, version, values)
+        assert version is not None  # read with the plan
+        records.update(ctx.db, ctx.user, SupportPlan, plan.stored_id, version, values)
 
 
 def _add(ctx: Context, model, plan: SupportPlan, values: dict) -> None:
@@ -214,7 +216,7 @@ def _need_form(ctx: Context, rid: int, plan: SupportPlan) -> None:
 
 def _intervention_form(ctx: Context, rid: int, plan: SupportPlan) -> None:
     form = f"intervention.{rid}"
-    providers = {p.id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat.id)}
+    providers = {p.stored_id: p for p in reads.providers(ctx.db, ctx.user, ctx.habitat_id)}
     st.markdown("**Ajouter une intervention**")
     if not providers:
         st.info("Enregistrez d'abord un intervenant (page Intervenants).")
@@ -292,7 +294,9 @@ def _review_form(ctx: Context, rid: int, plan: SupportPlan) -> None:
 def _archive_part_form(ctx: Context, file: ResidentFile) -> None:
     form = f"part.{file.resident.id}"
     provider = {i: p.name for i, p in file.providers.items()}
-    items = {f"plan_need:{n.id}": (n, f"Besoin · {fr(n.domain)}") for n in file.needs}
+    items: dict[str, tuple[Record, str]] = {
+        f"plan_need:{n.id}": (n, f"Besoin · {fr(n.domain)}") for n in file.needs
+    }
     items |= {
         f"intervention:{i.id}": (
             i,
@@ -325,17 +329,18 @@ def _archive_part_form(ctx: Context, file: ResidentFile) -> None:
             model = _PARTS[picked.split(":")[0]]
             forms.submit(
                 form,
-                lambda: records.archive(ctx.db, ctx.user, model, record.id, record.version),
+                lambda: records.archive(ctx.db, ctx.user, model, record.stored_id, record.version),
                 "Élément archivé (il reste dans l'historique).",
             )
 
 
-def plan_editor(ctx: Context, file: ResidentFile) -> None:
+def plan_editor(ctx: Context, file: ResidentFile, plan: SupportPlan) -> None:
     """The plan's forms, one at a time, as the animator picks them.
 
     Dates and preferences, needs, interventions, agreements, reviews, archiving a part.
+    `plan` is the file's plan (a file without one offers `plan_form` only).
     """
-    rid, plan = file.resident.id, file.plan
+    rid = file.resident.stored_id
     action = st.segmented_control("Modifier le projet", list(PLAN_ACTIONS), key=PLAN_ACTION)
     for label, prefix in PLAN_ACTIONS.items():
         if label != action:

@@ -27,9 +27,9 @@ def render(ctx: shell.Context) -> None:
     added = resident_forms.just_added()
     forms.show_flash()
     st.title("Habitants")
-    st.caption(ctx.habitat.name)
+    st.caption(ctx.current_habitat.name)
     writer = access.may_write(ctx.user, Resident.table)
-    listed, former = reads.resident_list(ctx.db, ctx.user, ctx.habitat.id, ctx.today)
+    listed, former = reads.resident_list(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
     _list(ctx, listed, former)
     if writer:
         resident_forms.add_resident(ctx)
@@ -37,8 +37,8 @@ def render(ctx: shell.Context) -> None:
     if not choices:
         st.info("Aucune fiche d'habitant à afficher pour votre compte.")
         return
-    resident = _pick(choices, {r.id for r in former}, added)
-    resident_file.show(ctx, resident.id, writer)
+    resident = _pick(choices, {r.stored_id for r in former}, added)
+    resident_file.show(ctx, resident.stored_id, writer)
 
 
 # --- The list ------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def _pick(choices: list[Resident], left: set[int], added: int | None) -> Residen
     else:
         if added is not None:
             st.session_state[SELECTED] = added
-        by_id = {r.id: r for r in choices}
+        by_id = {r.stored_id: r for r in choices}
         if st.session_state.get(SELECTED) not in by_id:
             st.session_state.pop(SELECTED, None)
         picked = st.selectbox(

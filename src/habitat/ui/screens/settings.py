@@ -26,8 +26,9 @@ def render(ctx: shell.Context) -> None:
     if not ctx.user.is_animator:
         _read_only(progress)
         return
-    if not progress.complete:
-        st.info(f"Étape à terminer : {setup.STEPS[progress.next_step]} (dans « Mise en place »).")
+    step = progress.next_step
+    if step is not None:
+        st.info(f"Étape à terminer : {setup.STEPS[step]} (dans « Mise en place »).")
     tabs = st.tabs(
         ["Habitat", "Logements", "Espaces communs", "Convention AVP", "Projet", "Présence"]
     )
@@ -35,7 +36,7 @@ def render(ctx: shell.Context) -> None:
         setup_forms.habitat_form(ctx, progress, "settings.habitat")
     with tabs[1]:
         setup_forms.dwellings_form(ctx, progress, "settings.dwellings")
-        free = setup.free_dwellings(ctx.db, progress.habitat.id)
+        free = setup.free_dwellings(ctx.db, progress.recorded_habitat.stored_id)
         st.caption(
             "Logements libres : " + (", ".join(free) if free else "aucun")
             if progress.dwellings
@@ -67,16 +68,18 @@ def _rota(ctx: shell.Context, progress: setup.Progress) -> None:
 
 
 def _exceptions(ctx: shell.Context, progress: setup.Progress) -> None:
-    coming = setup.exceptions(ctx.db, progress.habitat.id, ctx.today - timedelta(days=7))
+    habitat_id = progress.recorded_habitat.stored_id
+    coming = setup.exceptions(ctx.db, habitat_id, ctx.today - timedelta(days=7))
     if not coming:
         st.caption("Aucune exception à venir.")
         return
-    patterns = {p.id: p for p in progress.patterns}
-    rows = {"Date": [], "Changement": [], "Motif": []}
+    patterns = {p.stored_id: p for p in progress.patterns}
+    rows: dict[str, list[str]] = {"Date": [], "Changement": [], "Motif": []}
     for exception in coming:
         rows["Date"].append(fmt.fr_date(exception.day))
         if exception.kind is ExceptionKind.CANCEL:
-            pattern = patterns.get(exception.pattern_id)
+            cancelled = exception.pattern_id
+            pattern = None if cancelled is None else patterns.get(cancelled)
             what = "créneau annulé" + (
                 f" : {pattern.person} {fmt.fr_time(pattern.starts)}–{fmt.fr_time(pattern.ends)}"
                 if pattern
@@ -156,7 +159,7 @@ def _pattern_label(progress: setup.Progress, pattern_id: int) -> str:
 
 
 def _read_only(progress: setup.Progress) -> None:
-    habitat = progress.habitat
+    habitat = progress.recorded_habitat
     st.caption("Seul·e l'animateur·rice-coordinateur·rice modifie ces paramètres.")
     tables.show(
         {

@@ -90,7 +90,7 @@ def _rota(ctx: shell.Context, progress: setup.Progress, then) -> None:
 def _next(progress: setup.Progress) -> None:
     st.divider()
     st.success(
-        f"L'habitat « {progress.habitat.name} » est en place : {len(progress.dwellings)} "
+        f"L'habitat « {progress.recorded_habitat.name} » est en place : {len(progress.dwellings)} "
         f"logements, {len(progress.spaces)} espace(s) commun(s), la convention AVP, le projet "
         "de vie sociale et partagée et le planning de présence.",
         icon="🎉",

@@ -7,6 +7,7 @@ through (the assistant moves on to the next step).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import time
 
@@ -62,7 +63,8 @@ def habitat_form(ctx: shell.Context, progress: Progress, form: str, then: Then =
             data = fields.given(
                 {"name": name, "host_organisation": host, "address": address, "dwellings": count}
             )
-            if progress.dwellings and count == habitat.dwellings:
+            # Named dwellings set the count (and there are some only once the habitat is).
+            if habitat is not None and progress.dwellings and count == habitat.dwellings:
                 data.pop("dwellings", None)
             forms.submit(
                 form,
@@ -76,7 +78,7 @@ def dwellings_form(
 ) -> None:
     """The dwellings by name, one a line."""
     names = [d.name for d in progress.dwellings] or setup.default_dwelling_names(
-        progress.habitat.dwellings
+        progress.recorded_habitat.dwellings
     )
     st.caption(
         "Un logement par ligne, tel que vous le nommez (« Logement 1 », « Studio du jardin »…). "
@@ -126,7 +128,7 @@ def spaces_form(ctx: shell.Context, progress: Progress, form: str, then: Then = 
 
 def avp_form(ctx: shell.Context, progress: Progress, form: str, then: Then = _nothing) -> None:
     """The AVP agreement with the department, and the animator time it pays for."""
-    habitat = progress.habitat
+    habitat = progress.recorded_habitat
     forms.status(form, [*setup.AVP_FIELDS, "animator_hours_per_week"])
     version = forms.opened_version(form, habitat)
     with st.form(form):
@@ -202,7 +204,7 @@ def project_form(ctx: shell.Context, progress: Progress, form: str, then: Then =
 
 def presence_hours_form(ctx: shell.Context, progress: Progress, form: str) -> None:
     """The hours someone should be present every day."""
-    habitat = progress.habitat
+    habitat = progress.recorded_habitat
     forms.status(form, ["presence_from", "presence_to"])
     version = forms.opened_version(form, habitat)
     with st.form(form):
@@ -272,20 +274,23 @@ def pattern_list(ctx: shell.Context, progress: Progress, form: str) -> None:
         ):
             forms.submit(
                 form,
-                lambda p=pattern: setup.remove_pattern(ctx.db, ctx.user, p.id, p.version),
+                functools.partial(
+                    setup.remove_pattern, ctx.db, ctx.user, pattern.stored_id, pattern.version
+                ),
                 "Créneau retiré du planning.",
             )
 
 
 def week_view(ctx: shell.Context, progress: Progress) -> None:
     """The week as it will be (pattern, exceptions, dated shifts) and its gaps."""
-    week = setup.week(ctx.db, progress.habitat.id, ctx.today)
+    habitat = progress.recorded_habitat
+    week = setup.week(ctx.db, habitat.stored_id, ctx.today)
     st.markdown(
         f"**Semaine du {fmt.fr_date(week.monday)}** · présence attendue de "
-        f"{fmt.fr_time(progress.habitat.presence_from)} à "
-        f"{fmt.fr_time(progress.habitat.presence_to)}"
+        f"{fmt.fr_time(habitat.presence_from)} à "
+        f"{fmt.fr_time(habitat.presence_to)}"
     )
-    rows = {"Jour": [], "Qui": [], "Rôle": [], "De": [], "À": []}
+    rows: dict[str, list[str]] = {"Jour": [], "Qui": [], "Rôle": [], "De": [], "À": []}
     for slot in week.slots:
         rows["Jour"].append(fmt.fr_date(slot.starts_at.date()))
         rows["Qui"].append(slot.person)

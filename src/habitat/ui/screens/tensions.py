@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import streamlit as st
 
@@ -17,14 +19,14 @@ from habitat.ui.labels import fr, options
 NEW = "tension.new"
 #: How many closed tensions are listed (grows by a page with "Afficher plus").
 CLOSED_SHOWN = "tensions.closed_shown"
-_PERIODS = {"month": "par mois", "quarter": "par trimestre"}
+_PERIODS: dict[reads.Period, str] = {"month": "par mois", "quarter": "par trimestre"}
 
 
 def render(ctx: shell.Context) -> None:
     """The tensions screen."""
     forms.show_flash()
     st.title("Tensions")
-    residents = {r.id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id)}
+    residents = {r.stored_id: r for r in reads.residents(ctx.db, ctx.user, ctx.habitat_id)}
     writer = may_write(ctx.user, Tension.table)
     if writer:
         _new_form(ctx, residents)
@@ -33,7 +35,7 @@ def render(ctx: shell.Context) -> None:
     opened = reads.tensions(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         kinds=kinds,
         severities=severities,
         resident_id=resident_id,
@@ -51,7 +53,7 @@ def render(ctx: shell.Context) -> None:
     closed = reads.tensions(
         ctx.db,
         ctx.user,
-        ctx.habitat.id,
+        ctx.habitat_id,
         closed=True,
         kinds=kinds,
         severities=severities,
@@ -69,7 +71,9 @@ def render(ctx: shell.Context) -> None:
     _chart(ctx)
 
 
-def _filters(residents: dict[int, Resident]) -> tuple[list[str], list[str], int | None]:
+def _filters(
+    residents: dict[int, Resident],
+) -> tuple[list[TensionKind], list[Severity], int | None]:
     a, b, c = st.columns(3)
     kinds = a.multiselect(
         "Type",
@@ -94,7 +98,7 @@ def _filters(residents: dict[int, Resident]) -> tuple[list[str], list[str], int 
         key="tensions.filter.resident",
         placeholder="Choisir…",
     )
-    return kinds, severities, resident_id
+    return [TensionKind(k) for k in kinds], [Severity(s) for s in severities], resident_id
 
 
 def _table(
@@ -103,7 +107,7 @@ def _table(
     def names(tension: Tension) -> str:
         return ", ".join(residents[i].full_name for i in tension.resident_ids if i in residents)
 
-    columns = {
+    columns: dict[str, Sequence[Any]] = {
         "N°": [t.id for t in tensions],
         "Survenue le": [fmt.fr_date(t.occurred_on) for t in tensions],
     }
@@ -176,7 +180,7 @@ def _new_form(ctx: shell.Context, residents: dict[int, Resident]) -> None:
                         ctx.user,
                         Tension,
                         {
-                            "habitat_id": ctx.habitat.id,
+                            "habitat_id": ctx.habitat_id,
                             "kind": kind,
                             "severity": severity,
                             "occurred_on": occurred_on,
@@ -194,7 +198,7 @@ def _follow_up_form(
     ctx: shell.Context, opened: list[Tension], residents: dict[int, Resident]
 ) -> None:
     st.markdown("**Suivi et clôture**")
-    by_id = {t.id: t for t in opened}
+    by_id = {t.stored_id: t for t in opened}
     chosen = st.selectbox(
         "Tension à suivre",
         list(by_id),
@@ -262,7 +266,7 @@ def _follow_up_form(
                     ctx.db,
                     ctx.user,
                     Tension,
-                    tension.id,
+                    tension.stored_id,
                     version,
                     {
                         "occurred_on": occurred_on,
@@ -286,7 +290,7 @@ def _chart(ctx: shell.Context) -> None:
         horizontal=True,
         key="tensions.chart.period",
     )
-    counts = reads.tension_counts(ctx.db, ctx.user, ctx.habitat.id, ctx.today, by)
+    counts = reads.tension_counts(ctx.db, ctx.user, ctx.habitat_id, ctx.today, by)
     st.caption(f"Tensions survenues ces {follow_up.CHART_MONTHS} derniers mois, {_PERIODS[by]}.")
     if not counts:
         st.info("Aucune tension sur la période.")

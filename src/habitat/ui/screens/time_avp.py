@@ -17,7 +17,7 @@ from habitat.ui.labels import fr, options
 GRID = "time.week"
 #: Entries listed for the chosen year (the most recent first).
 ENTRIES_SHOWN = 100
-_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin")
+_MONTHS: tuple[str, ...] = ("janv.", "févr.", "mars", "avr.", "mai", "juin")
 _MONTHS += ("juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
@@ -25,7 +25,7 @@ def render(ctx: shell.Context) -> None:
     """The time and AVP screen."""
     forms.show_flash()
     st.title("Temps et AVP")
-    years = reads.time_years(ctx.db, ctx.user, ctx.habitat.id)
+    years = reads.time_years(ctx.db, ctx.user, ctx.habitat_id)
     if ctx.today.year not in years:
         years = sorted({ctx.today.year, *years}, reverse=True)
     year = st.selectbox("Année", years, key="time.year", placeholder="Choisir…")
@@ -38,7 +38,7 @@ def render(ctx: shell.Context) -> None:
 
 def _budget(ctx: shell.Context, year: int) -> None:
     st.subheader("Budget AVP")
-    budget = reads.avp_budget(ctx.db, ctx.user, ctx.habitat.id, year, ctx.today)
+    budget = reads.avp_budget(ctx.db, ctx.user, ctx.habitat_id, year, ctx.today)
     a, b, c, d = st.columns(4)
     a.metric("AVP par habitant et par an", f"{budget.amount_per_resident:,.0f} €".replace(",", " "))
     b.metric("Habitants", budget.residents)
@@ -72,7 +72,7 @@ def _budget(ctx: shell.Context, year: int) -> None:
 def _time(ctx: shell.Context, year: int) -> None:
     st.subheader("Temps par fonction de soutien")
     months = reads.time_by_month(
-        ctx.db, ctx.user, ctx.habitat.id, date(year, 1, 1), date(year, 12, 31)
+        ctx.db, ctx.user, ctx.habitat_id, date(year, 1, 1), date(year, 12, 31)
     )
     totals = follow_up.hours_by_function(months)
     labels = [fr(f) for f in SupportFunction]
@@ -108,7 +108,12 @@ def _time(ctx: shell.Context, year: int) -> None:
         placeholder="Choisir…",
     )
     entries = reads.time_entries(
-        ctx.db, ctx.user, ctx.habitat.id, year, function=function, limit=ENTRIES_SHOWN
+        ctx.db,
+        ctx.user,
+        ctx.habitat_id,
+        year,
+        function=SupportFunction(function) if function else None,
+        limit=ENTRIES_SHOWN,
     )
     st.caption(f"Saisies de l'année, les {ENTRIES_SHOWN} plus récentes au plus.")
     if entries:
@@ -144,7 +149,7 @@ def _week_grid(ctx: shell.Context) -> None:
         read_key = f"{form}:read"
         if read_key not in st.session_state:
             st.session_state[read_key] = timesheet.week(
-                ctx.db, ctx.user, ctx.habitat.id, person, monday
+                ctx.db, ctx.user, ctx.habitat_id, person, monday
             )
         read: timesheet.Week = st.session_state[read_key]
         forms.status(form)
@@ -183,7 +188,7 @@ def _week_grid(ctx: shell.Context) -> None:
                 forms.submit(
                     form,
                     lambda: timesheet.save_week(
-                        ctx.db, ctx.user, ctx.habitat.id, read, typed, avp_funded=avp_funded
+                        ctx.db, ctx.user, ctx.habitat_id, read, typed, avp_funded=avp_funded
                     ),
                     f"Semaine du {fmt.fr_date(monday)} enregistrée pour {person}.",
                 )
@@ -191,10 +196,10 @@ def _week_grid(ctx: shell.Context) -> None:
 
 def _report(ctx: shell.Context, year: int) -> None:
     st.subheader(f"Rapport d'activité {year} pour le département")
-    report = reads.avp_report(ctx.db, ctx.user, ctx.habitat.id, year)
+    report = reads.avp_report(ctx.db, ctx.user, ctx.habitat_id, year)
     pseudonyms = {
-        r.id: r.pseudonym
-        for r in reads.residents(ctx.db, ctx.user, ctx.habitat.id, include_archived=True)
+        r.stored_id: r.pseudonym
+        for r in reads.residents(ctx.db, ctx.user, ctx.habitat_id, include_archived=True)
     }
     a, b, c, d = st.columns(4)
     a.metric("Journées de présence", f"{report.resident_days:,}".replace(",", " "))
