@@ -129,7 +129,7 @@ def _authenticate(db: sqlite_utils.Database, username: str, password: str, now: 
                 return {"failed_logins": 0, "locked_until": now + LOCKOUT}
             return {"failed_logins": failures}
 
-        stored = store.update_with(db, actor, Account, account.id, count_failure)
+        stored = store.update_with(db, actor, Account, account.stored_id, count_failure)
         if stored.locked_until is not None and stored.locked_until > now:
             raise SignInRefused(
                 f"{WRONG} Compte verrouillé pour {int(LOCKOUT.total_seconds() // 60)} minutes."
@@ -143,7 +143,7 @@ def _authenticate(db: sqlite_utils.Database, username: str, password: str, now: 
             return {"failed_logins": 0, "locked_until": None}
         return None
 
-    stored = store.update_with(db, actor, Account, account.id, clear_failures)
+    stored = store.update_with(db, actor, Account, account.stored_id, clear_failures)
     # Locked, or its password changed, by a session that wrote since it was read.
     refusal = _locked(stored, now)
     if refusal is not None:
@@ -239,6 +239,6 @@ def set_demo_passwords(db: sqlite_utils.Database, actor: str = "demo") -> list[A
     accounts = store.find(db, Account, "password_hash IS NULL", order_by="id")
     hashed = hash_password(DEMO_PASSWORD)
     return [
-        store.update(db, actor, Account, a.id, a.version, {"password_hash": hashed})
+        store.update(db, actor, Account, a.stored_id, a.version, {"password_hash": hashed})
         for a in accounts
     ]

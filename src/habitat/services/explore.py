@@ -310,6 +310,7 @@ def form_from_scenario(scenario: Scenario) -> ProjectForm:
     Explicit residents are summarised as a mix (their publics, GIR and entry modes).
     """
     h, generate = scenario.habitat, scenario.residents.generate
+    disabilities: tuple[str, ...]
     if generate is not None:
         elderly = generate.share_elderly
         disabilities = tuple(k for k, w in generate.disability_mix.items() if w > 0)
@@ -319,6 +320,7 @@ def form_from_scenario(scenario: Scenario) -> ProjectForm:
         own = scenario.providers.share_own
     else:
         members = scenario.residents.members
+        assert members is not None  # a scenario's residents are generated or listed
         n = len(members)
         elderly = sum(m.public == "elderly" for m in members) / n
         disabilities = tuple(

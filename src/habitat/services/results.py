@@ -323,7 +323,8 @@ def comparison_summary(results: Mapping[str, SimulationResult]) -> list[str]:
     reference = names[0]
     out = []
     for name in names[1:]:
-        changed, same = [], []
+        changed: list[str] = []
+        same: list[str] = []
         for c in SUMMARISED:
             before, after = medians[reference][c.metric], medians[name][c.metric]
             phrase = _change(c, before, after)

@@ -166,7 +166,7 @@ def _form() -> None:
         disabilities = st.multiselect(
             "Handicaps représentés parmi les autres habitants",
             list(explore.DISABILITIES_FR),
-            format_func=explore.DISABILITIES_FR.get,
+            format_func=explore.DISABILITIES_FR.__getitem__,
             key=f"{FORM}.disabilities",
             placeholder="Choisir…",
             select_all=False,
