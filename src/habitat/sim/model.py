@@ -12,22 +12,22 @@ from typing import Any
 import mesa
 import numpy as np
 
-from habitat.domain import PUBLICS, Public
 from habitat.scenario import Scenario, load_scenario
 from habitat.sim.animator import AnimatorAgent
+from habitat.sim.avp import account_avp
 from habitat.sim.batch import column_view
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
 from habitat.sim.metrics import METRIC_NAMES
-from habitat.sim.population import Profiles, draw_profiles, initial_state, move_in, move_out
+from habitat.sim.population import initial_state
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
+from habitat.sim.regulation import regulate_conflicts
 from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS, ResidentAgent
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
-
-PSYCHIC = PUBLICS.index(Public.PSYCHIC)
+from habitat.sim.vacancies import fill_vacancies
 
 
 @dataclass(frozen=True)
@@ -214,10 +214,10 @@ class HabitatModel(mesa.Model):
         # draw per resident in turn, since nothing else is drawn in between.
         residents.do("go_out", coverage["neighbourhood"], self.streams.random((self.dwellings,)))
         residents.do("settle", coverage["regulation"], self.streams.random((self.dwellings,)))
-        self.regulate_conflicts(coverage["regulation"])
+        regulate_conflicts(self, coverage["regulation"])
         self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
-        self.fill_vacancies()
-        spent = self.account_avp(given, available)
+        fill_vacancies(self)
+        account_avp(self, given)
         worked = sum(given.values())
         # Less than a second of animator time is no animator: no ratio to speak of.
         workload = np.divide(
@@ -228,7 +228,7 @@ class HabitatModel(mesa.Model):
         )
         self.animator.bear_the_load(workload)
         self.state.coordination_coverage = coverage["coordination"]
-        self.record(demands, given, available, worked, workload, spent)
+        self.record(demands, given, available, worked, workload)
         if self.collecting:
             self.datacollector.collect(self)
         self.running = self.day < self.scenario.days
@@ -286,135 +286,7 @@ class HabitatModel(mesa.Model):
             draws = self.streams.random((self.dwellings,))  # as for go_out, below
             self.agents_by_type[ResidentAgent].do("take_part", held, climate, draws)
 
-    def regulate_conflicts(self, coverage: np.ndarray) -> None:
-        """Conflicts arise from the mix of residents and crowding; regulation settles them.
-
-        Tensions 3 and 4: residents who entered by default and residents with psychic
-        disabilities raise the rate, as do low quality of life and more residents per
-        common space; the regulation practice changes both the rate and the speed of
-        settlement, and settlement needs the animator's regulation time.
-        """
-        s, t = self.state, self.today
-        p, practice = self.params, self.scenario.policies.regulation_practice
-        r = s.residents
-        home = r.at_home
-        propensity = (
-            np.where(r.entered_by_default, p.conflicts.by_default_multiplier, 1.0)
-            * np.where(r.public == PSYCHIC, p.conflicts.psychic_multiplier, 1.0)
-            * (1.0 + p.conflicts.low_quality_of_life_effect * (1.0 - r.quality_of_life))
-        )
-        residents = home.sum(axis=0)
-        crowding = residents / (
-            self.scenario.habitat.common_spaces * p.conflicts.residents_per_common_space
-        )
-        rate = (
-            p.conflicts.rate_per_resident_per_year
-            / 365.0
-            * (propensity * home).sum(axis=0)
-            * (1.0 + p.conflicts.crowding_effect * np.maximum(crowding - 1.0, 0.0))
-            * p.regulation.rate_multiplier[practice]
-        )
-        full = p.conflicts.resolution_per_day * p.regulation.resolution_multiplier[practice]
-        settle = p.conflicts.unaided_resolution_per_day + coverage * (
-            np.minimum(full, 1.0) - p.conflicts.unaided_resolution_per_day
-        )
-        resolved = self.streams.binomial(s.conflicts_open, settle)
-        new = self.streams.poisson(rate) + t.escalations
-        s.conflicts_open = s.conflicts_open - resolved + new
-        t.conflicts_new = new
-        t.conflicts_resolved = resolved
-        self.log.record(self.day, "conflict", new, "residents")
-
-    # ------------------------------------------------------------------ people come and go
-
-    def leave(self, slot: int, who: np.ndarray, reason: str, name: str) -> None:
-        """Resident of `slot` leaves where `who` is true (death or institution)."""
-        move_out(self.state, slot, who)
-        self.today.exits += who
-        self.log.record(self.day, reason, who, name)
-
-    def fill_vacancies(self) -> None:
-        """Vacant dwellings find a newcomer after a while; narrow admission slows it.
-
-        Tension 6: the more restrictive the entry conditions, the longer a dwelling
-        stays empty and the more newcomers resemble the residents already there.
-        """
-        r = self.state.residents
-        vacant = ~r.occupied
-        if not vacant.any():
-            return
-        entry = self.scenario.entry
-        mean_days = entry.mean_vacancy_days * (1.0 + 2.0 * entry.restrictiveness)
-        for slot in np.flatnonzero(vacant.any(axis=1)):
-            here = self.streams.any(vacant[slot])
-            arrives = vacant[slot] & (self.streams.random(where=here) < 1.0 / mean_days)
-            if arrives.any():
-                self.welcome(int(slot), arrives, self.newcomers(arrives))
-
-    def newcomers(self, who: np.ndarray) -> Profiles:
-        """Draw one person per true entry of `who` (R,), each from its habitat's population."""
-        if self.habitats == 1:
-            return draw_profiles(self.scenario, self.streams[0], int(who.sum()))
-        counts = who.reshape(self.habitats, -1).sum(axis=1)
-        return Profiles.concat(
-            [
-                draw_profiles(self.scenarios[h], self.streams[h], int(n))
-                for h, n in enumerate(counts)
-                if n
-            ]
-        )
-
-    def at(self, value: Any, columns: np.ndarray) -> Any:
-        """A scenario value at some columns: itself if the batch shares it."""
-        return value[columns] if isinstance(value, np.ndarray) else value
-
-    def welcome(
-        self, slot: int, who: np.ndarray, profiles: Profiles, admission: bool = True
-    ) -> None:
-        """Move newcomers into `slot`; restrictive admission copies a current public.
-
-        Args:
-            slot: the vacant dwelling.
-            who: bool (R,), replications where someone moves in.
-            profiles: the newcomers, one per true entry of `who`, in order.
-            admission: newcomers go through the habitat's admission (drawn from the
-                population); False for a resident given by a scenario's shock.
-        """
-        r = self.state.residents
-        where = np.flatnonzero(who)
-        restrictiveness = self.at(self.scenario.entry.restrictiveness, where)
-        narrow = self.streams.random_at(where) < restrictiveness * admission
-        occupied = r.occupied[:, where]
-        narrow &= occupied.any(axis=0)
-        if narrow.any():
-            # Copy the public of a current resident drawn at random.
-            drawn = self.streams.random_at(
-                where, (self.dwellings,), self.streams.any_at(where, narrow)
-            )
-            keys = np.where(occupied, drawn, -1.0)
-            copied = r.public[keys.argmax(axis=0), where]
-            profiles.public = np.where(narrow, copied, profiles.public)
-        initial = self.at(self.params.quality_of_life.initial, where)
-        move_in(self.state, slot, who, profiles, self.day, initial)
-        self.today.entries += who
-        self.log.record(self.day, "entry", who, self.residents[slot].name)
-
     # ------------------------------------------------------------------ accounts and metrics
-
-    def account_avp(self, given: dict[str, np.ndarray], available: np.ndarray) -> np.ndarray:
-        """AVP in (per resident per day) and out (animator hours worked, activities)."""
-        s = self.state
-        income = (
-            self.scenario.habitat.avp_per_resident_eur / 365.0 * s.residents.occupied.sum(axis=0)
-        )
-        worked = sum(given.values())
-        spent = (
-            worked * self.params.animator.hourly_cost_eur
-            + self.today.activities_held * self.params.collective_life.activity_cost_eur
-        )
-        s.avp_balance_eur = s.avp_balance_eur + income - spent
-        self._avp_income = income
-        return spent
 
     def record(
         self,
@@ -423,13 +295,12 @@ class HabitatModel(mesa.Model):
         available: np.ndarray,
         worked: np.ndarray,
         workload: np.ndarray,
-        spent: np.ndarray,
     ) -> None:
         """Write today's row of every recorded metric for every replication.
 
         Each metric (and each value several share) is computed only if recorded.
         """
-        today = _Today(self, demands, given, available, worked, workload, spent)
+        today = _Today(self, demands, given, available, worked, workload)
         row = self.metrics[self.day - 1]
         for index, value in self._recorders:
             row[index] = value(today)
@@ -438,16 +309,11 @@ class HabitatModel(mesa.Model):
 class _Today:
     """What the day's metrics are read from; values several share are computed once."""
 
-    def __init__(self, model: HabitatModel, demands, given, available, worked, workload, spent):
+    def __init__(self, model: HabitatModel, demands, given, available, worked, workload):
         self.model = model
         self.s, self.t, self.r = model.state, model.today, model.state.residents
         self.demands, self.given = demands, given
-        self.available, self.worked, self.workload, self.spent = (
-            available,
-            worked,
-            workload,
-            spent,
-        )
+        self.available, self.worked, self.workload = available, worked, workload
 
     def zeros(self) -> np.ndarray:
         return np.zeros(self.model.replications)
@@ -530,8 +396,8 @@ _METRIC_VALUES: dict[str, Callable[[_Today], Any]] = {
     "animator_strain": lambda d: d.s.animator_strain,
     "ruptures": lambda d: d.t.ruptures,
     "exits": lambda d: d.t.exits,
-    "avp_spent_eur": lambda d: d.spent,
-    "avp_income_eur": lambda d: d.model._avp_income,
+    "avp_spent_eur": lambda d: d.t.avp_spent_eur,
+    "avp_income_eur": lambda d: d.t.avp_income_eur,
     "avp_balance_eur": lambda d: d.s.avp_balance_eur,
     "entries": lambda d: d.t.entries,
     "hospitalised": lambda d: (d.r.occupied & (d.r.hospital_days_left > 0)).sum(axis=0),
