@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -18,15 +18,15 @@ from habitat.sim.avp import account_avp
 from habitat.sim.batch import column_view
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
-from habitat.sim.metrics import METRIC_NAMES
+from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
 from habitat.sim.population import initial_state
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
 from habitat.sim.regulation import regulate_conflicts
-from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS, ResidentAgent
+from habitat.sim.resident import ResidentAgent
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
-from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
+from habitat.sim.support import ANIMATOR_TASKS
 from habitat.sim.vacancies import fill_vacancies
 
 
@@ -146,7 +146,9 @@ class HabitatModel(mesa.Model):
         self.metrics = np.zeros(
             (self.scenario.days, len(self.metric_names), self.replications), np.float32
         )
-        self._recorders = [(i, _METRIC_VALUES[name]) for i, name in enumerate(self.metric_names)]
+        self._recorders = [
+            (i, METRICS[METRIC_INDEX[name]].value) for i, name in enumerate(self.metric_names)
+        ]
         self.collecting = collect
         self.datacollector = mesa.DataCollector(
             model_reporters={m: partial(replication_mean, metric=m) for m in self.metric_names}
@@ -300,122 +302,10 @@ class HabitatModel(mesa.Model):
 
         Each metric (and each value several share) is computed only if recorded.
         """
-        today = _Today(self, demands, given, available, worked, workload)
+        day = DayRecord(self, demands, given, available, worked, workload)
         row = self.metrics[self.day - 1]
         for index, value in self._recorders:
-            row[index] = value(today)
-
-
-class _Today:
-    """What the day's metrics are read from; values several share are computed once."""
-
-    def __init__(self, model: HabitatModel, demands, given, available, worked, workload):
-        self.model = model
-        self.s, self.t, self.r = model.state, model.today, model.state.residents
-        self.demands, self.given = demands, given
-        self.available, self.worked, self.workload = available, worked, workload
-
-    def zeros(self) -> np.ndarray:
-        return np.zeros(self.model.replications)
-
-    @cached_property
-    def by_function(self) -> dict[SupportFunction, list]:
-        hours = {f: [0.0, 0.0] for f in SupportFunction}
-        for task, function in ANIMATOR_TASKS.items():
-            if task == "presence":
-                continue
-            hours[function][0] = hours[function][0] + self.demands[task]
-            hours[function][1] = hours[function][1] + self.given[task]
-        return hours
-
-    @property
-    def premises(self) -> list:
-        return self.by_function[SupportFunction.PREMISES]
-
-    @property
-    def organisation(self) -> list:
-        return self.by_function[SupportFunction.COLLECTIVE_ORGANISATION]
-
-    @cached_property
-    def presence_given(self) -> np.ndarray:
-        given, t = self.given, self.t
-        # In the tasks' order: a set's order changes from one process to the next, and
-        # so would the last digit of the sum.
-        in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
-        return np.minimum(t.presence_wanted, t.presence_by_others + in_house + given["presence"])
-
-    @cached_property
-    def need(self) -> np.ndarray:
-        return self.t.need.sum(axis=0)
-
-    @cached_property
-    def delivered(self) -> np.ndarray:
-        t = self.t
-        return np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
-
-    @cached_property
-    def occupied(self) -> np.ndarray:
-        return self.r.occupied.sum(axis=0)
-
-    def participation(self) -> np.ndarray:
-        r = self.r
-        home = r.at_home
-        at_home = home.sum(axis=0)
-        window = (self.model.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS
-        participated = window & home
-        return np.divide(participated.sum(axis=0), at_home, out=self.zeros(), where=at_home > 0)
-
-    def quality_of_life(self) -> np.ndarray:
-        r, occupied = self.r, self.occupied
-        total = (r.quality_of_life * r.occupied).sum(axis=0)
-        return np.divide(total, occupied, out=self.zeros(), where=occupied > 0)
-
-    def unmet_collective(self) -> np.ndarray:
-        premises, organisation = self.premises, self.organisation
-        demand = premises[0] + organisation[0] + self.t.presence_wanted
-        given = premises[1] + organisation[1] + self.presence_given
-        return demand - given
-
-
-#: How each metric is read from the day, by name (see `habitat.sim.metrics`).
-_METRIC_VALUES: dict[str, Callable[[_Today], Any]] = {
-    "residents": lambda d: d.occupied,
-    "quality_of_life": _Today.quality_of_life,
-    "unmet_individual_hours": lambda d: d.need - d.delivered,
-    "unmet_collective_hours": _Today.unmet_collective,
-    "participation_rate": _Today.participation,
-    "outings": lambda d: d.t.went_out.sum(axis=0),
-    "conflicts_new": lambda d: d.t.conflicts_new,
-    "conflicts_open": lambda d: d.s.conflicts_open,
-    "conflicts_resolved": lambda d: d.t.conflicts_resolved,
-    "autonomy_safety_disputes": lambda d: d.r.dispute_open.sum(axis=0),
-    "coordination_failures": lambda d: d.t.coordination_failures,
-    "family_care_hours": lambda d: d.t.family_individual.sum(axis=0) + d.t.family_collective,
-    "family_withdrawals": lambda d: d.t.family_withdrawals,
-    "animator_workload_ratio": lambda d: d.workload,
-    "animator_strain": lambda d: d.s.animator_strain,
-    "ruptures": lambda d: d.t.ruptures,
-    "exits": lambda d: d.t.exits,
-    "avp_spent_eur": lambda d: d.t.avp_spent_eur,
-    "avp_income_eur": lambda d: d.t.avp_income_eur,
-    "avp_balance_eur": lambda d: d.s.avp_balance_eur,
-    "entries": lambda d: d.t.entries,
-    "hospitalised": lambda d: (d.r.occupied & (d.r.hospital_days_left > 0)).sum(axis=0),
-    "gir12_residents": lambda d: (d.r.occupied & (d.r.gir <= 2)).sum(axis=0),
-    "activities_held": lambda d: d.t.activities_held,
-    "animator_hours_available": lambda d: d.available,
-    "animator_hours_worked": lambda d: d.worked,
-    "demand_premises_hours": lambda d: d.premises[0],
-    "delivered_premises_hours": lambda d: d.premises[1],
-    "demand_collective_organisation_hours": lambda d: d.organisation[0],
-    "delivered_collective_organisation_hours": lambda d: d.organisation[1],
-    "demand_collective_presence_hours": lambda d: d.t.presence_wanted,
-    "delivered_collective_presence_hours": lambda d: d.presence_given,
-    "demand_individual_hours": lambda d: d.need,
-    "delivered_individual_hours": lambda d: d.delivered,
-    "pooled_hours": lambda d: d.t.pooled.sum(axis=0),
-}
-assert set(_METRIC_VALUES) == set(METRIC_NAMES)
+            row[index] = value(day)
 
 
 def _coverage(given: np.ndarray, asked: np.ndarray) -> np.ndarray:
