@@ -35,6 +35,20 @@ class Metric:
         """Counts are whole numbers; hours, rates and money are not."""
         return self.unit in COUNT_UNITS
 
+    def over_the_run(self, series: np.ndarray) -> np.ndarray:
+        """One number per replication from the daily series (days, R), as `summary` says."""
+        return REDUCTIONS[self.summary](series)
+
+    @property
+    def summary_label(self) -> str:
+        """What the summary's number is: "last day", "daily mean", "total" or "maximum"."""
+        return SUMMARY_LABELS[self.summary]
+
+    @property
+    def summary_unit(self) -> str:
+        """The unit of the summary's number: a total of a daily flow is in the flow's unit."""
+        return self.unit.removesuffix("/day") if self.summary == "total" else self.unit
+
 
 COUNT_UNITS = frozenset(
     {
@@ -49,6 +63,42 @@ COUNT_UNITS = frozenset(
         "outings/day",
     }
 )
+
+
+def last_day(series: np.ndarray) -> np.ndarray:
+    """The value at the end of the run."""
+    return series[-1]
+
+
+def daily_mean(series: np.ndarray) -> np.ndarray:
+    """The mean over the run's days."""
+    return series.mean(axis=0)
+
+
+def total(series: np.ndarray) -> np.ndarray:
+    """The sum over the run's days."""
+    return series.sum(axis=0)
+
+
+def maximum(series: np.ndarray) -> np.ndarray:
+    """The largest daily value."""
+    return series.max(axis=0)
+
+
+#: How each aggregate reduces a daily series (days, R) to one number per replication.
+REDUCTIONS: dict[Aggregate, Callable[[np.ndarray], np.ndarray]] = {
+    "last": last_day,
+    "mean": daily_mean,
+    "total": total,
+    "max": maximum,
+}
+#: What each aggregate is called in a summary.
+SUMMARY_LABELS: dict[Aggregate, str] = {
+    "last": "last day",
+    "mean": "daily mean",
+    "total": "total",
+    "max": "maximum",
+}
 
 
 @dataclass(frozen=True)
