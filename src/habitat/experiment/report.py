@@ -21,9 +21,8 @@ REPORT = "report.html"
 #: Largest number of factors drawn side by side in one scatter figure.
 MAX_SCATTER_FACTORS = 8
 
-_UNITS = {m.name: m.unit.removesuffix("/day") if m.summary == "total" else m.unit for m in METRICS}
-_OVER = {"last": "last day", "mean": "daily mean", "total": "total", "max": "maximum"}
-_SUMMARY = {m.name: _OVER[m.summary] for m in METRICS}
+_UNITS = {m.name: m.summary_unit for m in METRICS}
+_SUMMARY = {m.name: m.summary_label for m in METRICS}
 
 
 def write_report(analysis: Analysis) -> list[Path]:

@@ -1,9 +1,19 @@
-"""The daily metrics: names, units, meanings, and how a run is summarised."""
+"""The daily metrics: what each means, how it is read from the day, how a run sums it up."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS
+from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
+
+if TYPE_CHECKING:
+    from habitat.sim.model import HabitatModel
 
 #: How one replication's daily series becomes one number in the summary.
 Aggregate = Literal["last", "mean", "total", "max"]
@@ -11,18 +21,33 @@ Aggregate = Literal["last", "mean", "total", "max"]
 
 @dataclass(frozen=True)
 class Metric:
-    """One daily column of the results."""
+    """One daily column of the results, and how it is read from the day."""
 
     name: str
     unit: str
     meaning: str
     summary: Aggregate
+    value: Callable[[DayRecord], np.ndarray]  # today's value, (R,), from the day's record
     key: bool = False  # shown in the printed summary
 
     @property
     def integer(self) -> bool:
         """Counts are whole numbers; hours, rates and money are not."""
         return self.unit in COUNT_UNITS
+
+    def over_the_run(self, series: np.ndarray) -> np.ndarray:
+        """One number per replication from the daily series (days, R), as `summary` says."""
+        return REDUCTIONS[self.summary](series)
+
+    @property
+    def summary_label(self) -> str:
+        """What the summary's number is: "last day", "daily mean", "total" or "maximum"."""
+        return SUMMARY_LABELS[self.summary]
+
+    @property
+    def summary_unit(self) -> str:
+        """The unit of the summary's number: a total of a daily flow is in the flow's unit."""
+        return self.unit.removesuffix("/day") if self.summary == "total" else self.unit
 
 
 COUNT_UNITS = frozenset(
@@ -39,177 +64,504 @@ COUNT_UNITS = frozenset(
     }
 )
 
-METRICS: tuple[Metric, ...] = (
-    Metric(
-        "residents",
-        "people",
-        "Residents living in the habitat (in hospital included).",
-        "last",
-        True,
-    ),
-    Metric("quality_of_life", "0-1", "Mean quality of life of the residents.", "last", True),
-    Metric(
-        "unmet_individual_hours",
-        "h/day",
-        "Individual help (function 4) needed at home and not given.",
-        "mean",
-        True,
-    ),
-    Metric(
-        "unmet_collective_hours",
-        "h/day",
-        "Hours of functions 1-3 asked and not given (premises, collective organisation, collective presence).",
-        "mean",
-        True,
-    ),
-    Metric(
-        "participation_rate",
-        "0-1",
-        "Share of residents at home who took part in a collective activity in the last 7 days.",
-        "mean",
-        True,
-    ),
-    Metric(
-        "outings", "outings/day", "Residents' outings into the neighbourhood today.", "mean", True
-    ),
-    Metric(
-        "conflicts_new",
-        "conflicts",
-        "Conflicts that began today (between residents, over common spaces, escalated provider failures).",
-        "total",
-        True,
-    ),
-    Metric(
-        "conflicts_open",
-        "conflicts",
-        "Conflicts not yet settled at the end of the day.",
-        "mean",
-        True,
-    ),
-    Metric("conflicts_resolved", "conflicts", "Conflicts settled today.", "total"),
-    Metric(
-        "autonomy_safety_disputes",
-        "disputes",
-        "Autonomy-vs-safety disagreements open at the end of the day.",
-        "mean",
-        True,
-    ),
-    Metric(
-        "coordination_failures",
-        "failures",
-        "Provider interventions missed or clashing for lack of coordination today.",
-        "total",
-        True,
-    ),
-    Metric(
-        "family_care_hours",
-        "h/day",
-        "Hours families gave today, to their relative and to collective life.",
-        "mean",
-        True,
-    ),
-    Metric("family_withdrawals", "families", "Families that stopped helping today.", "total", True),
-    Metric(
-        "animator_workload_ratio",
-        "ratio",
-        "Hours asked of the animator / hours they had (0 when nobody was there).",
-        "mean",
-        True,
-    ),
-    Metric("animator_strain", "0-1", "The animator's accumulated strain.", "last", True),
-    Metric(
-        "ruptures",
-        "ruptures",
-        "Care-path ruptures today: unprepared returns from hospital, providers stopping without handover, forced moves, loss of a heavily involved family.",
-        "total",
-        True,
-    ),
-    Metric(
-        "exits",
-        "residents",
-        "Residents who left today (death or move to an institution).",
-        "total",
-        True,
-    ),
-    Metric(
-        "avp_spent_eur",
-        "EUR/day",
-        "AVP spent today: the animator's (or replacement's) hours worked and activity costs.",
-        "total",
-        True,
-    ),
-    Metric(
-        "avp_income_eur",
-        "EUR/day",
-        "AVP received today: the yearly amount per resident / 365 x residents.",
-        "total",
-    ),
-    Metric(
-        "avp_balance_eur",
-        "EUR",
-        "Cumulative AVP income minus spending; negative is the host organisation's deficit.",
-        "last",
-    ),
-    Metric("entries", "residents", "Residents who moved in today.", "total"),
-    Metric("hospitalised", "residents", "Residents in hospital at the end of the day.", "mean"),
-    Metric(
-        "gir12_residents",
-        "residents",
-        "Residents at GIR 1-2 (more than 6 used to trigger public-building fire rules).",
-        "max",
-    ),
-    Metric(
-        "activities_held", "activities", "Collective activities that took place today.", "total"
-    ),
-    Metric(
-        "animator_hours_available",
-        "h/day",
-        "Hours the animator (or a replacement) could give today.",
-        "mean",
-    ),
-    Metric("animator_hours_worked", "h/day", "Hours the animator gave today.", "mean"),
-    Metric(
-        "demand_premises_hours",
-        "h/day",
-        "Function 1 hours asked (upkeep, equipment, bookings).",
-        "mean",
-    ),
-    Metric("delivered_premises_hours", "h/day", "Function 1 hours given.", "mean"),
-    Metric(
-        "demand_collective_organisation_hours",
-        "h/day",
-        "Function 2 hours asked: coordination, regulation, activities, governance, family liaison, neighbourhood links.",
-        "mean",
-    ),
-    Metric("delivered_collective_organisation_hours", "h/day", "Function 2 hours given.", "mean"),
-    Metric(
-        "demand_collective_presence_hours",
-        "h/day",
-        "Function 3 hours of collective presence wanted.",
-        "mean",
-    ),
-    Metric(
-        "delivered_collective_presence_hours",
-        "h/day",
-        "Function 3 hours given: families, pooled individual help (delivered with the habitat providers' reliability), the animator in the house.",
-        "mean",
-    ),
-    Metric(
-        "demand_individual_hours",
-        "h/day",
-        "Function 4 hours needed at home, after pooling.",
-        "mean",
-    ),
-    Metric(
-        "delivered_individual_hours",
-        "h/day",
-        "Function 4 hours given by providers and families (capped at the need).",
-        "mean",
-    ),
-    Metric(
-        "pooled_hours", "h/day", "Individual help hours pooled into collective presence.", "mean"
-    ),
-)
 
+def last_day(series: np.ndarray) -> np.ndarray:
+    """The value at the end of the run."""
+    return series[-1]
+
+
+def daily_mean(series: np.ndarray) -> np.ndarray:
+    """The mean over the run's days."""
+    return series.mean(axis=0)
+
+
+def total(series: np.ndarray) -> np.ndarray:
+    """The sum over the run's days."""
+    return series.sum(axis=0)
+
+
+def maximum(series: np.ndarray) -> np.ndarray:
+    """The largest daily value."""
+    return series.max(axis=0)
+
+
+#: How each aggregate reduces a daily series (days, R) to one number per replication.
+REDUCTIONS: dict[Aggregate, Callable[[np.ndarray], np.ndarray]] = {
+    "last": last_day,
+    "mean": daily_mean,
+    "total": total,
+    "max": maximum,
+}
+#: What each aggregate is called in a summary.
+SUMMARY_LABELS: dict[Aggregate, str] = {
+    "last": "last day",
+    "mean": "daily mean",
+    "total": "total",
+    "max": "maximum",
+}
+
+
+@dataclass(frozen=True)
+class FunctionHours:
+    """The animator's hours asked and given today in one support function, (R,) each."""
+
+    asked: np.ndarray
+    given: np.ndarray
+
+
+def filled(value: np.ndarray | None) -> np.ndarray:
+    """A value of the day's ledger filled as the day goes (activities held...), read at night."""
+    assert value is not None, "read before the day filled it"
+    return value
+
+
+class DayRecord:
+    """What the day's metrics are read from, at night; values several share are computed once.
+
+    Args:
+        model: the habitat (or batch), its state and day's ledger as the day left them.
+        demands: hours asked of the animator today, per task.
+        given: hours the animator gave, per task.
+        available: hours the animator (or a replacement) had.
+        worked: hours the animator gave in all.
+        workload: hours asked / hours available.
+    """
+
+    def __init__(
+        self,
+        model: HabitatModel,
+        demands: dict[str, np.ndarray],
+        given: dict[str, np.ndarray],
+        available: np.ndarray,
+        worked: np.ndarray,
+        workload: np.ndarray,
+    ):
+        self.model = model
+        self.state, self.ledger = model.state, model.today
+        self.residents = model.state.residents
+        self.demands, self.given = demands, given
+        self.available, self.worked, self.workload = available, worked, workload
+
+    def zeros(self) -> np.ndarray:
+        """A value of 0 for every replication."""
+        return np.zeros(self.model.replications)
+
+    def hours_in(self, function: SupportFunction) -> FunctionHours:
+        """The animator's hours asked and given in `function` (collective presence apart)."""
+        asked: Any = 0.0
+        given: Any = 0.0
+        for task, of in ANIMATOR_TASKS.items():
+            if of is function and task != "presence":
+                asked = asked + self.demands[task]
+                given = given + self.given[task]
+        return FunctionHours(asked, given)
+
+    @cached_property
+    def premises(self) -> FunctionHours:
+        """Function 1, the animator's part."""
+        return self.hours_in(SupportFunction.PREMISES)
+
+    @cached_property
+    def organisation(self) -> FunctionHours:
+        """Function 2, all the animator's."""
+        return self.hours_in(SupportFunction.COLLECTIVE_ORGANISATION)
+
+    @cached_property
+    def presence_given(self) -> np.ndarray:
+        """Function 3 hours given: by others, the animator in the house, and as presence."""
+        given, t = self.given, self.ledger
+        # In the tasks' order: a set's order changes from one process to the next, and
+        # so would the last digit of the sum.
+        in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
+        others = filled(t.presence_by_others)
+        return np.minimum(filled(t.presence_wanted), others + in_house + given["presence"])
+
+    @cached_property
+    def need(self) -> np.ndarray:
+        """Function 4 hours needed at home."""
+        return self.ledger.need.sum(axis=0)
+
+    @cached_property
+    def delivered(self) -> np.ndarray:
+        """Function 4 hours given by providers and families, capped at each need."""
+        t = self.ledger
+        return np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
+
+    @cached_property
+    def occupied(self) -> np.ndarray:
+        """Residents living in the habitat."""
+        return self.residents.occupied.sum(axis=0)
+
+
+_CATALOGUE: list[Metric] = []
+
+
+def metric(
+    unit: str, meaning: str, summary: Aggregate, key: bool = False
+) -> Callable[[Callable[[DayRecord], np.ndarray]], Callable[[DayRecord], np.ndarray]]:
+    """Catalogue the function below as a metric of its own name, in the order written.
+
+    Args:
+        unit: the metric's unit (a count unit makes whole numbers, see `COUNT_UNITS`).
+        meaning: one sentence, for people reading the results.
+        summary: how a replication's daily series becomes one number.
+        key: shown in the printed summary.
+    """
+
+    def catalogue(value: Callable[[DayRecord], np.ndarray]) -> Callable[[DayRecord], np.ndarray]:
+        _CATALOGUE.append(Metric(value.__name__, unit, meaning, summary, value, key))
+        return value
+
+    return catalogue
+
+
+# ---------------------------------------------------------------------- the catalogue
+# Each metric's function is named after the column it fills and reads the day's record.
+
+
+@metric(
+    "people",
+    "Residents living in the habitat (in hospital included).",
+    "last",
+    key=True,
+)
+def residents(day: DayRecord) -> np.ndarray:
+    return day.occupied
+
+
+@metric(
+    "0-1",
+    "Mean quality of life of the residents.",
+    "last",
+    key=True,
+)
+def quality_of_life(day: DayRecord) -> np.ndarray:
+    r, occupied = day.residents, day.occupied
+    total = (r.quality_of_life * r.occupied).sum(axis=0)
+    return np.divide(total, occupied, out=day.zeros(), where=occupied > 0)
+
+
+@metric(
+    "h/day",
+    "Individual help (function 4) needed at home and not given.",
+    "mean",
+    key=True,
+)
+def unmet_individual_hours(day: DayRecord) -> np.ndarray:
+    return day.need - day.delivered
+
+
+@metric(
+    "h/day",
+    "Hours of functions 1-3 asked and not given (premises, collective organisation, collective presence).",
+    "mean",
+    key=True,
+)
+def unmet_collective_hours(day: DayRecord) -> np.ndarray:
+    asked = day.premises.asked + day.organisation.asked + filled(day.ledger.presence_wanted)
+    given = day.premises.given + day.organisation.given + day.presence_given
+    return asked - given
+
+
+@metric(
+    "0-1",
+    "Share of residents at home who took part in a collective activity in the last 7 days.",
+    "mean",
+    key=True,
+)
+def participation_rate(day: DayRecord) -> np.ndarray:
+    r = day.residents
+    home = r.at_home
+    at_home = home.sum(axis=0)
+    window = (day.model.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS
+    participated = window & home
+    return np.divide(participated.sum(axis=0), at_home, out=day.zeros(), where=at_home > 0)
+
+
+@metric(
+    "outings/day",
+    "Residents' outings into the neighbourhood today.",
+    "mean",
+    key=True,
+)
+def outings(day: DayRecord) -> np.ndarray:
+    return day.ledger.went_out.sum(axis=0)
+
+
+@metric(
+    "conflicts",
+    "Conflicts that began today (between residents, over common spaces, escalated provider failures).",
+    "total",
+    key=True,
+)
+def conflicts_new(day: DayRecord) -> np.ndarray:
+    return day.ledger.conflicts_new
+
+
+@metric(
+    "conflicts",
+    "Conflicts not yet settled at the end of the day.",
+    "mean",
+    key=True,
+)
+def conflicts_open(day: DayRecord) -> np.ndarray:
+    return day.state.conflicts_open
+
+
+@metric(
+    "conflicts",
+    "Conflicts settled today.",
+    "total",
+)
+def conflicts_resolved(day: DayRecord) -> np.ndarray:
+    return day.ledger.conflicts_resolved
+
+
+@metric(
+    "disputes",
+    "Autonomy-vs-safety disagreements open at the end of the day.",
+    "mean",
+    key=True,
+)
+def autonomy_safety_disputes(day: DayRecord) -> np.ndarray:
+    return day.residents.dispute_open.sum(axis=0)
+
+
+@metric(
+    "failures",
+    "Provider interventions missed or clashing for lack of coordination today.",
+    "total",
+    key=True,
+)
+def coordination_failures(day: DayRecord) -> np.ndarray:
+    return day.ledger.coordination_failures
+
+
+@metric(
+    "h/day",
+    "Hours families gave today, to their relative and to collective life.",
+    "mean",
+    key=True,
+)
+def family_care_hours(day: DayRecord) -> np.ndarray:
+    return day.ledger.family_individual.sum(axis=0) + day.ledger.family_collective
+
+
+@metric(
+    "families",
+    "Families that stopped helping today.",
+    "total",
+    key=True,
+)
+def family_withdrawals(day: DayRecord) -> np.ndarray:
+    return day.ledger.family_withdrawals
+
+
+@metric(
+    "ratio",
+    "Hours asked of the animator / hours they had (0 when nobody was there).",
+    "mean",
+    key=True,
+)
+def animator_workload_ratio(day: DayRecord) -> np.ndarray:
+    return day.workload
+
+
+@metric(
+    "0-1",
+    "The animator's accumulated strain.",
+    "last",
+    key=True,
+)
+def animator_strain(day: DayRecord) -> np.ndarray:
+    return day.state.animator_strain
+
+
+@metric(
+    "ruptures",
+    "Care-path ruptures today: unprepared returns from hospital, providers stopping without handover, forced moves, loss of a heavily involved family.",
+    "total",
+    key=True,
+)
+def ruptures(day: DayRecord) -> np.ndarray:
+    return day.ledger.ruptures
+
+
+@metric(
+    "residents",
+    "Residents who left today (death or move to an institution).",
+    "total",
+    key=True,
+)
+def exits(day: DayRecord) -> np.ndarray:
+    return day.ledger.exits
+
+
+@metric(
+    "EUR/day",
+    "AVP spent today: the animator's (or replacement's) hours worked and activity costs.",
+    "total",
+    key=True,
+)
+def avp_spent_eur(day: DayRecord) -> np.ndarray:
+    return filled(day.ledger.avp_spent_eur)
+
+
+@metric(
+    "EUR/day",
+    "AVP received today: the yearly amount per resident / 365 x residents.",
+    "total",
+)
+def avp_income_eur(day: DayRecord) -> np.ndarray:
+    return filled(day.ledger.avp_income_eur)
+
+
+@metric(
+    "EUR",
+    "Cumulative AVP income minus spending; negative is the host organisation's deficit.",
+    "last",
+)
+def avp_balance_eur(day: DayRecord) -> np.ndarray:
+    return day.state.avp_balance_eur
+
+
+@metric(
+    "residents",
+    "Residents who moved in today.",
+    "total",
+)
+def entries(day: DayRecord) -> np.ndarray:
+    return day.ledger.entries
+
+
+@metric(
+    "residents",
+    "Residents in hospital at the end of the day.",
+    "mean",
+)
+def hospitalised(day: DayRecord) -> np.ndarray:
+    r = day.residents
+    return (r.occupied & (r.hospital_days_left > 0)).sum(axis=0)
+
+
+@metric(
+    "residents",
+    "Residents at GIR 1-2 (more than 6 used to trigger public-building fire rules).",
+    "max",
+)
+def gir12_residents(day: DayRecord) -> np.ndarray:
+    r = day.residents
+    return (r.occupied & (r.gir <= 2)).sum(axis=0)
+
+
+@metric(
+    "activities",
+    "Collective activities that took place today.",
+    "total",
+)
+def activities_held(day: DayRecord) -> np.ndarray:
+    return filled(day.ledger.activities_held)
+
+
+@metric(
+    "h/day",
+    "Hours the animator (or a replacement) could give today.",
+    "mean",
+)
+def animator_hours_available(day: DayRecord) -> np.ndarray:
+    return day.available
+
+
+@metric(
+    "h/day",
+    "Hours the animator gave today.",
+    "mean",
+)
+def animator_hours_worked(day: DayRecord) -> np.ndarray:
+    return day.worked
+
+
+@metric(
+    "h/day",
+    "Function 1 hours asked (upkeep, equipment, bookings).",
+    "mean",
+)
+def demand_premises_hours(day: DayRecord) -> np.ndarray:
+    return day.premises.asked
+
+
+@metric(
+    "h/day",
+    "Function 1 hours given.",
+    "mean",
+)
+def delivered_premises_hours(day: DayRecord) -> np.ndarray:
+    return day.premises.given
+
+
+@metric(
+    "h/day",
+    "Function 2 hours asked: coordination, regulation, activities, governance, family liaison, neighbourhood links.",
+    "mean",
+)
+def demand_collective_organisation_hours(day: DayRecord) -> np.ndarray:
+    return day.organisation.asked
+
+
+@metric(
+    "h/day",
+    "Function 2 hours given.",
+    "mean",
+)
+def delivered_collective_organisation_hours(day: DayRecord) -> np.ndarray:
+    return day.organisation.given
+
+
+@metric(
+    "h/day",
+    "Function 3 hours of collective presence wanted.",
+    "mean",
+)
+def demand_collective_presence_hours(day: DayRecord) -> np.ndarray:
+    return filled(day.ledger.presence_wanted)
+
+
+@metric(
+    "h/day",
+    "Function 3 hours given: families, pooled individual help (delivered with the habitat providers' reliability), the animator in the house.",
+    "mean",
+)
+def delivered_collective_presence_hours(day: DayRecord) -> np.ndarray:
+    return day.presence_given
+
+
+@metric(
+    "h/day",
+    "Function 4 hours needed at home, after pooling.",
+    "mean",
+)
+def demand_individual_hours(day: DayRecord) -> np.ndarray:
+    return day.need
+
+
+@metric(
+    "h/day",
+    "Function 4 hours given by providers and families (capped at the need).",
+    "mean",
+)
+def delivered_individual_hours(day: DayRecord) -> np.ndarray:
+    return day.delivered
+
+
+@metric(
+    "h/day",
+    "Individual help hours pooled into collective presence.",
+    "mean",
+)
+def pooled_hours(day: DayRecord) -> np.ndarray:
+    return day.ledger.pooled.sum(axis=0)
+
+
+METRICS: tuple[Metric, ...] = tuple(_CATALOGUE)
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
 METRIC_INDEX: dict[str, int] = {name: i for i, name in enumerate(METRIC_NAMES)}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -12,22 +12,22 @@ from typing import Any
 import mesa
 import numpy as np
 
-from habitat.domain import PUBLICS, Public
 from habitat.scenario import Scenario, load_scenario
 from habitat.sim.animator import AnimatorAgent
+from habitat.sim.avp import account_avp
 from habitat.sim.batch import column_view
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
-from habitat.sim.metrics import METRIC_NAMES
-from habitat.sim.population import Profiles, draw_profiles, initial_state, move_in, move_out
+from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
+from habitat.sim.population import initial_state
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
-from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS, ResidentAgent
+from habitat.sim.regulation import regulate_conflicts
+from habitat.sim.resident import ResidentAgent
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
-from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
-
-PSYCHIC = PUBLICS.index(Public.PSYCHIC)
+from habitat.sim.support import ANIMATOR_TASKS
+from habitat.sim.vacancies import fill_vacancies
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,9 @@ class HabitatModel(mesa.Model):
         self.metrics = np.zeros(
             (self.scenario.days, len(self.metric_names), self.replications), np.float32
         )
-        self._recorders = [(i, _METRIC_VALUES[name]) for i, name in enumerate(self.metric_names)]
+        self._recorders = [
+            (i, METRICS[METRIC_INDEX[name]].value) for i, name in enumerate(self.metric_names)
+        ]
         self.collecting = collect
         self.datacollector = mesa.DataCollector(
             model_reporters={m: partial(replication_mean, metric=m) for m in self.metric_names}
@@ -214,10 +216,10 @@ class HabitatModel(mesa.Model):
         # draw per resident in turn, since nothing else is drawn in between.
         residents.do("go_out", coverage["neighbourhood"], self.streams.random((self.dwellings,)))
         residents.do("settle", coverage["regulation"], self.streams.random((self.dwellings,)))
-        self.regulate_conflicts(coverage["regulation"])
+        regulate_conflicts(self, coverage["regulation"])
         self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
-        self.fill_vacancies()
-        spent = self.account_avp(given, available)
+        fill_vacancies(self)
+        account_avp(self, given)
         worked = sum(given.values())
         # Less than a second of animator time is no animator: no ratio to speak of.
         workload = np.divide(
@@ -228,7 +230,7 @@ class HabitatModel(mesa.Model):
         )
         self.animator.bear_the_load(workload)
         self.state.coordination_coverage = coverage["coordination"]
-        self.record(demands, given, available, worked, workload, spent)
+        self.record(demands, given, available, worked, workload)
         if self.collecting:
             self.datacollector.collect(self)
         self.running = self.day < self.scenario.days
@@ -286,135 +288,7 @@ class HabitatModel(mesa.Model):
             draws = self.streams.random((self.dwellings,))  # as for go_out, below
             self.agents_by_type[ResidentAgent].do("take_part", held, climate, draws)
 
-    def regulate_conflicts(self, coverage: np.ndarray) -> None:
-        """Conflicts arise from the mix of residents and crowding; regulation settles them.
-
-        Tensions 3 and 4: residents who entered by default and residents with psychic
-        disabilities raise the rate, as do low quality of life and more residents per
-        common space; the regulation practice changes both the rate and the speed of
-        settlement, and settlement needs the animator's regulation time.
-        """
-        s, t = self.state, self.today
-        p, practice = self.params, self.scenario.policies.regulation_practice
-        r = s.residents
-        home = r.at_home
-        propensity = (
-            np.where(r.entered_by_default, p.conflicts.by_default_multiplier, 1.0)
-            * np.where(r.public == PSYCHIC, p.conflicts.psychic_multiplier, 1.0)
-            * (1.0 + p.conflicts.low_quality_of_life_effect * (1.0 - r.quality_of_life))
-        )
-        residents = home.sum(axis=0)
-        crowding = residents / (
-            self.scenario.habitat.common_spaces * p.conflicts.residents_per_common_space
-        )
-        rate = (
-            p.conflicts.rate_per_resident_per_year
-            / 365.0
-            * (propensity * home).sum(axis=0)
-            * (1.0 + p.conflicts.crowding_effect * np.maximum(crowding - 1.0, 0.0))
-            * p.regulation.rate_multiplier[practice]
-        )
-        full = p.conflicts.resolution_per_day * p.regulation.resolution_multiplier[practice]
-        settle = p.conflicts.unaided_resolution_per_day + coverage * (
-            np.minimum(full, 1.0) - p.conflicts.unaided_resolution_per_day
-        )
-        resolved = self.streams.binomial(s.conflicts_open, settle)
-        new = self.streams.poisson(rate) + t.escalations
-        s.conflicts_open = s.conflicts_open - resolved + new
-        t.conflicts_new = new
-        t.conflicts_resolved = resolved
-        self.log.record(self.day, "conflict", new, "residents")
-
-    # ------------------------------------------------------------------ people come and go
-
-    def leave(self, slot: int, who: np.ndarray, reason: str, name: str) -> None:
-        """Resident of `slot` leaves where `who` is true (death or institution)."""
-        move_out(self.state, slot, who)
-        self.today.exits += who
-        self.log.record(self.day, reason, who, name)
-
-    def fill_vacancies(self) -> None:
-        """Vacant dwellings find a newcomer after a while; narrow admission slows it.
-
-        Tension 6: the more restrictive the entry conditions, the longer a dwelling
-        stays empty and the more newcomers resemble the residents already there.
-        """
-        r = self.state.residents
-        vacant = ~r.occupied
-        if not vacant.any():
-            return
-        entry = self.scenario.entry
-        mean_days = entry.mean_vacancy_days * (1.0 + 2.0 * entry.restrictiveness)
-        for slot in np.flatnonzero(vacant.any(axis=1)):
-            here = self.streams.any(vacant[slot])
-            arrives = vacant[slot] & (self.streams.random(where=here) < 1.0 / mean_days)
-            if arrives.any():
-                self.welcome(int(slot), arrives, self.newcomers(arrives))
-
-    def newcomers(self, who: np.ndarray) -> Profiles:
-        """Draw one person per true entry of `who` (R,), each from its habitat's population."""
-        if self.habitats == 1:
-            return draw_profiles(self.scenario, self.streams[0], int(who.sum()))
-        counts = who.reshape(self.habitats, -1).sum(axis=1)
-        return Profiles.concat(
-            [
-                draw_profiles(self.scenarios[h], self.streams[h], int(n))
-                for h, n in enumerate(counts)
-                if n
-            ]
-        )
-
-    def at(self, value: Any, columns: np.ndarray) -> Any:
-        """A scenario value at some columns: itself if the batch shares it."""
-        return value[columns] if isinstance(value, np.ndarray) else value
-
-    def welcome(
-        self, slot: int, who: np.ndarray, profiles: Profiles, admission: bool = True
-    ) -> None:
-        """Move newcomers into `slot`; restrictive admission copies a current public.
-
-        Args:
-            slot: the vacant dwelling.
-            who: bool (R,), replications where someone moves in.
-            profiles: the newcomers, one per true entry of `who`, in order.
-            admission: newcomers go through the habitat's admission (drawn from the
-                population); False for a resident given by a scenario's shock.
-        """
-        r = self.state.residents
-        where = np.flatnonzero(who)
-        restrictiveness = self.at(self.scenario.entry.restrictiveness, where)
-        narrow = self.streams.random_at(where) < restrictiveness * admission
-        occupied = r.occupied[:, where]
-        narrow &= occupied.any(axis=0)
-        if narrow.any():
-            # Copy the public of a current resident drawn at random.
-            drawn = self.streams.random_at(
-                where, (self.dwellings,), self.streams.any_at(where, narrow)
-            )
-            keys = np.where(occupied, drawn, -1.0)
-            copied = r.public[keys.argmax(axis=0), where]
-            profiles.public = np.where(narrow, copied, profiles.public)
-        initial = self.at(self.params.quality_of_life.initial, where)
-        move_in(self.state, slot, who, profiles, self.day, initial)
-        self.today.entries += who
-        self.log.record(self.day, "entry", who, self.residents[slot].name)
-
     # ------------------------------------------------------------------ accounts and metrics
-
-    def account_avp(self, given: dict[str, np.ndarray], available: np.ndarray) -> np.ndarray:
-        """AVP in (per resident per day) and out (animator hours worked, activities)."""
-        s = self.state
-        income = (
-            self.scenario.habitat.avp_per_resident_eur / 365.0 * s.residents.occupied.sum(axis=0)
-        )
-        worked = sum(given.values())
-        spent = (
-            worked * self.params.animator.hourly_cost_eur
-            + self.today.activities_held * self.params.collective_life.activity_cost_eur
-        )
-        s.avp_balance_eur = s.avp_balance_eur + income - spent
-        self._avp_income = income
-        return spent
 
     def record(
         self,
@@ -423,133 +297,15 @@ class HabitatModel(mesa.Model):
         available: np.ndarray,
         worked: np.ndarray,
         workload: np.ndarray,
-        spent: np.ndarray,
     ) -> None:
         """Write today's row of every recorded metric for every replication.
 
         Each metric (and each value several share) is computed only if recorded.
         """
-        today = _Today(self, demands, given, available, worked, workload, spent)
+        day = DayRecord(self, demands, given, available, worked, workload)
         row = self.metrics[self.day - 1]
         for index, value in self._recorders:
-            row[index] = value(today)
-
-
-class _Today:
-    """What the day's metrics are read from; values several share are computed once."""
-
-    def __init__(self, model: HabitatModel, demands, given, available, worked, workload, spent):
-        self.model = model
-        self.s, self.t, self.r = model.state, model.today, model.state.residents
-        self.demands, self.given = demands, given
-        self.available, self.worked, self.workload, self.spent = (
-            available,
-            worked,
-            workload,
-            spent,
-        )
-
-    def zeros(self) -> np.ndarray:
-        return np.zeros(self.model.replications)
-
-    @cached_property
-    def by_function(self) -> dict[SupportFunction, list]:
-        hours = {f: [0.0, 0.0] for f in SupportFunction}
-        for task, function in ANIMATOR_TASKS.items():
-            if task == "presence":
-                continue
-            hours[function][0] = hours[function][0] + self.demands[task]
-            hours[function][1] = hours[function][1] + self.given[task]
-        return hours
-
-    @property
-    def premises(self) -> list:
-        return self.by_function[SupportFunction.PREMISES]
-
-    @property
-    def organisation(self) -> list:
-        return self.by_function[SupportFunction.COLLECTIVE_ORGANISATION]
-
-    @cached_property
-    def presence_given(self) -> np.ndarray:
-        given, t = self.given, self.t
-        # In the tasks' order: a set's order changes from one process to the next, and
-        # so would the last digit of the sum.
-        in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
-        return np.minimum(t.presence_wanted, t.presence_by_others + in_house + given["presence"])
-
-    @cached_property
-    def need(self) -> np.ndarray:
-        return self.t.need.sum(axis=0)
-
-    @cached_property
-    def delivered(self) -> np.ndarray:
-        t = self.t
-        return np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
-
-    @cached_property
-    def occupied(self) -> np.ndarray:
-        return self.r.occupied.sum(axis=0)
-
-    def participation(self) -> np.ndarray:
-        r = self.r
-        home = r.at_home
-        at_home = home.sum(axis=0)
-        window = (self.model.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS
-        participated = window & home
-        return np.divide(participated.sum(axis=0), at_home, out=self.zeros(), where=at_home > 0)
-
-    def quality_of_life(self) -> np.ndarray:
-        r, occupied = self.r, self.occupied
-        total = (r.quality_of_life * r.occupied).sum(axis=0)
-        return np.divide(total, occupied, out=self.zeros(), where=occupied > 0)
-
-    def unmet_collective(self) -> np.ndarray:
-        premises, organisation = self.premises, self.organisation
-        demand = premises[0] + organisation[0] + self.t.presence_wanted
-        given = premises[1] + organisation[1] + self.presence_given
-        return demand - given
-
-
-#: How each metric is read from the day, by name (see `habitat.sim.metrics`).
-_METRIC_VALUES: dict[str, Callable[[_Today], Any]] = {
-    "residents": lambda d: d.occupied,
-    "quality_of_life": _Today.quality_of_life,
-    "unmet_individual_hours": lambda d: d.need - d.delivered,
-    "unmet_collective_hours": _Today.unmet_collective,
-    "participation_rate": _Today.participation,
-    "outings": lambda d: d.t.went_out.sum(axis=0),
-    "conflicts_new": lambda d: d.t.conflicts_new,
-    "conflicts_open": lambda d: d.s.conflicts_open,
-    "conflicts_resolved": lambda d: d.t.conflicts_resolved,
-    "autonomy_safety_disputes": lambda d: d.r.dispute_open.sum(axis=0),
-    "coordination_failures": lambda d: d.t.coordination_failures,
-    "family_care_hours": lambda d: d.t.family_individual.sum(axis=0) + d.t.family_collective,
-    "family_withdrawals": lambda d: d.t.family_withdrawals,
-    "animator_workload_ratio": lambda d: d.workload,
-    "animator_strain": lambda d: d.s.animator_strain,
-    "ruptures": lambda d: d.t.ruptures,
-    "exits": lambda d: d.t.exits,
-    "avp_spent_eur": lambda d: d.spent,
-    "avp_income_eur": lambda d: d.model._avp_income,
-    "avp_balance_eur": lambda d: d.s.avp_balance_eur,
-    "entries": lambda d: d.t.entries,
-    "hospitalised": lambda d: (d.r.occupied & (d.r.hospital_days_left > 0)).sum(axis=0),
-    "gir12_residents": lambda d: (d.r.occupied & (d.r.gir <= 2)).sum(axis=0),
-    "activities_held": lambda d: d.t.activities_held,
-    "animator_hours_available": lambda d: d.available,
-    "animator_hours_worked": lambda d: d.worked,
-    "demand_premises_hours": lambda d: d.premises[0],
-    "delivered_premises_hours": lambda d: d.premises[1],
-    "demand_collective_organisation_hours": lambda d: d.organisation[0],
-    "delivered_collective_organisation_hours": lambda d: d.organisation[1],
-    "demand_collective_presence_hours": lambda d: d.t.presence_wanted,
-    "delivered_collective_presence_hours": lambda d: d.presence_given,
-    "demand_individual_hours": lambda d: d.need,
-    "delivered_individual_hours": lambda d: d.delivered,
-    "pooled_hours": lambda d: d.t.pooled.sum(axis=0),
-}
-assert set(_METRIC_VALUES) == set(METRIC_NAMES)
+            row[index] = value(day)
 
 
 def _coverage(given: np.ndarray, asked: np.ndarray) -> np.ndarray:

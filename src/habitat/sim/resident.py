@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from habitat.sim.vacancies import leave
+
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
 
@@ -82,7 +84,7 @@ class ResidentAgent(mesa.Agent):
         rate = self.daily_rate(m.tables.mortality_per_day, factor)
         deaths = s.occupied[d] & (draw < rate)
         if deaths.any():
-            m.leave(d, deaths, "death", self.name)
+            leave(m, d, deaths, "death", self.name)
 
     def be_hospitalised(self, draw: np.ndarray) -> None:
         """Count down stays in hospital; admit some of those at home."""
@@ -279,4 +281,4 @@ class ResidentAgent(mesa.Agent):
         if leaving.any():
             # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
             self.suffer_rupture(leaving & (excess > 0))
-            m.leave(d, leaving, "exit_institution", self.name)
+            leave(m, d, leaving, "exit_institution", self.name)

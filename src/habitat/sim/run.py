@@ -60,17 +60,8 @@ class SimulationResult:
 
     def per_replication(self) -> pd.DataFrame:
         """One row per replication: each metric reduced as its `summary` says."""
-        reducers = {
-            "last": lambda v: v[-1],
-            "mean": lambda v: v.mean(axis=0),
-            "total": lambda v: v.sum(axis=0),
-            "max": lambda v: v.max(axis=0),
-        }
         return pd.DataFrame(
-            {
-                m.name: reducers[m.summary](self.values[:, i, :])
-                for i, m in enumerate(self._recorded())
-            }
+            {m.name: m.over_the_run(self.values[:, i, :]) for i, m in enumerate(self._recorded())}
         )
 
     def _recorded(self) -> list[Metric]:
@@ -88,21 +79,14 @@ class SimulationResult:
             rows.append(
                 {
                     "metric": metric.name,
-                    "over the run": _over_the_run(metric.summary),
-                    # A total of a daily flow is in the flow's unit, not per day.
-                    "unit": metric.unit.removesuffix("/day")
-                    if metric.summary == "total"
-                    else metric.unit,
+                    "over the run": metric.summary_label,
+                    "unit": metric.summary_unit,
                     "median": median,
                     "p5": low,
                     "p95": high,
                 }
             )
         return pd.DataFrame(rows)
-
-
-def _over_the_run(aggregate: str) -> str:
-    return {"last": "last day", "mean": "daily mean", "total": "total", "max": "maximum"}[aggregate]
 
 
 def simulate(

@@ -15,6 +15,7 @@ from habitat.scenario import (
     ProviderExitShock,
 )
 from habitat.sim.population import spec_profiles
+from habitat.sim.vacancies import welcome
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -81,7 +82,7 @@ def _new_resident(model: HabitatModel, shock: NewResidentShock) -> None:
     for slot in np.unique(chosen[chosen >= 0]):
         who = chosen == slot
         newcomer = spec_profiles([shock.resident] * int(who.sum()))
-        model.welcome(int(slot), who, newcomer, admission=False)
+        welcome(model, int(slot), who, newcomer, admission=False)
 
 
 def _hospitalisation(model: HabitatModel, shock: HospitalisationShock) -> None:

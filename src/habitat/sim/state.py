@@ -100,6 +100,8 @@ class DayLedger:
     activities_held: np.ndarray | None = None  # (R,)
     presence_wanted: np.ndarray | None = None  # (R,) collective presence asked (h)
     presence_by_others: np.ndarray | None = None  # (R,) given by families and pooling (h)
+    avp_income_eur: np.ndarray | None = None  # (R,) AVP received today
+    avp_spent_eur: np.ndarray | None = None  # (R,) AVP spent today (animator hours, activities)
 
     @classmethod
     def empty(cls, dwellings: int, replications: int) -> DayLedger:
