@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS
+from habitat.sim.state import filled
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
 
 if TYPE_CHECKING:
@@ -107,12 +108,6 @@ class FunctionHours:
 
     asked: np.ndarray
     given: np.ndarray
-
-
-def filled(value: np.ndarray | None) -> np.ndarray:
-    """A value of the day's ledger filled as the day goes (activities held...), read at night."""
-    assert value is not None, "read before the day filled it"
-    return value
 
 
 class DayRecord:

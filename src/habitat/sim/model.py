@@ -26,7 +26,7 @@ from habitat.sim.resident import ResidentAgent
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
-from habitat.sim.support import ANIMATOR_TASKS
+from habitat.sim.support import ANIMATOR_TASKS, total_hours
 from habitat.sim.vacancies import fill_vacancies
 
 
@@ -219,8 +219,8 @@ class HabitatModel(mesa.Model):
         regulate_conflicts(self, coverage["regulation"])
         self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
         fill_vacancies(self)
-        account_avp(self, given)
-        worked = sum(given.values())
+        worked = total_hours(given)
+        account_avp(self, worked)
         # Less than a second of animator time is no animator: no ratio to speak of.
         workload = np.divide(
             sum(demands.values()),
@@ -243,7 +243,9 @@ class HabitatModel(mesa.Model):
         r = s.residents
         own_clients = (r.occupied & r.own_providers).sum(axis=0)
         families = s.families.active.sum(axis=0)
-        t.presence_wanted = self.scenario.policies.presence_hours_per_day * r.occupied.any(axis=0)
+        t.presence_wanted = np.asarray(
+            self.scenario.policies.presence_hours_per_day * r.occupied.any(axis=0), dtype=float
+        )
         t.presence_by_others = self.collective_help()
         t.activities_planned = activities_on(self.day, self.scenario.policies.activities_per_week)
         ones = np.ones(self.replications)

@@ -76,6 +76,12 @@ class HabitatState:
     coordination_coverage: np.ndarray  # float (R,)
 
 
+def filled(value: np.ndarray | None) -> np.ndarray:
+    """A value of the day's ledger filled as the day goes (activities held...), read at night."""
+    assert value is not None, "read before the day filled it"
+    return value
+
+
 @dataclass
 class DayLedger:
     """Flows of one day, reset every morning; metrics are read from it at night."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
+
 from habitat.domain import SupportFunction
 
-__all__ = ["ANIMATOR_TASKS", "IN_HOUSE_TASKS", "SupportFunction"]
+__all__ = ["ANIMATOR_TASKS", "IN_HOUSE_TASKS", "SupportFunction", "total_hours"]
 
 
 #: What the animator-coordinator is asked to do, in the order time is given when
@@ -27,3 +31,12 @@ ANIMATOR_TASKS: dict[str, SupportFunction] = {
 IN_HOUSE_TASKS: frozenset[str] = frozenset(
     {"regulation", "activities", "governance", "family_liaison", "premises"}
 )
+
+
+def total_hours(by_task: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Hours of every task together, summed in the tasks' order (the same sum every run)."""
+    hours = list(by_task.values())
+    total = hours[0].copy()
+    for more in hours[1:]:
+        total += more
+    return total
