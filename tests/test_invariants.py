@@ -119,3 +119,8 @@ def test_accounting_invariants_hold(scenario, seed):
     assert (m.residents <= scenario.habitat.dwellings).all()
     assert (m.residents >= 0).all()
     assert (m.conflicts_open >= 0).all()
+    # Nobody took part in an activity before one was held (a resident who never joined
+    # one once counted as "joined in the last 7 days": an int32 day counter wrapped).
+    for _, rep in m.groupby("replication"):
+        before_any = rep.activities_held.cumsum() == 0
+        assert (rep.participation_rate[before_any] == 0).all()

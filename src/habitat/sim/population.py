@@ -10,7 +10,7 @@ from habitat.domain import PUBLICS
 from habitat.scenario import ResidentSpec, Scenario
 from habitat.sim.state import (
     DAY,
-    NEVER,
+    LONG_AGO,
     FamilyState,
     HabitatState,
     ResidentState,
@@ -162,7 +162,7 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         unmet_share=np.zeros(grid),
         outing_rate=np.zeros(grid),
         rupture_load=np.zeros(grid),
-        last_participation=np.full(grid, -NEVER, dtype=DAY),
+        last_participation=np.full(grid, LONG_AGO, dtype=DAY),
         readmission_risk_until=np.zeros(grid, dtype=DAY),
         dispute_open=np.zeros(grid, dtype=bool),
         agreement_until=np.zeros(grid, dtype=DAY),
@@ -218,7 +218,7 @@ def move_in(
     r.unmet_share[slot, who] = 0.0
     r.outing_rate[slot, who] = 0.0
     r.rupture_load[slot, who] = 0.0
-    r.last_participation[slot, who] = -NEVER
+    r.last_participation[slot, who] = LONG_AGO
     r.readmission_risk_until[slot, who] = 0
     r.dispute_open[slot, who] = False
     r.agreement_until[slot, who] = 0

@@ -15,6 +15,10 @@ import numpy as np
 
 #: "Never" as a day number, for deadlines that are not set.
 NEVER = np.iinfo(np.int32).max
+#: "Never yet" for a day something last happened: so long ago that the days since it
+#: are beyond any window, without overflowing 32 bits (day - (-NEVER) would wrap
+#: round to a negative count, i.e. "just now").
+LONG_AGO = -(NEVER // 2)
 #: Day counters use 32-bit integers: a 10-year horizon is 3,650 days.
 DAY = np.int32
 
