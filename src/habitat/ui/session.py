@@ -26,13 +26,12 @@ from habitat.services.access import User
 from habitat.services.auth import current_user
 from habitat.services.sessions import IDLE_TIMEOUT_S, MAX_SESSION_S
 from habitat.store.db import keeper
+from habitat.ui.session_routes import COOKIE
 
 #: Where the app's database lives unless HABITAT_DB says otherwise.
 DEFAULT_DB = Path("data/habitat.db")
-__all__ = ["IDLE_TIMEOUT_S", "MAX_SESSION_S"]
+__all__ = ["COOKIE", "IDLE_TIMEOUT_S", "MAX_SESSION_S"]
 
-#: The cookie naming the session (HttpOnly, SameSite=Strict; see `session_routes`).
-COOKIE = "habitat_session"
 
 ACCOUNT = "auth.account_id"
 SIGNED_IN_AT = "auth.signed_in_at"

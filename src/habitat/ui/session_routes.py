@@ -19,12 +19,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from habitat import store
-from habitat.services import sessions
-from habitat.ui.session import COOKIE, db_path
-
+#: The cookie naming the session.
+COOKIE = "habitat_session"
 #: A claim or a token is 43 characters; anything much longer is not one.
 _MAX_BODY = 200
+
+# The store and the services are imported by the handlers, when first asked: the
+# server starts (and answers its health check) without loading them.
 
 
 def _same_origin(request: Request) -> bool:
@@ -36,6 +37,10 @@ def _same_origin(request: Request) -> bool:
 
 
 def _claim(claim: str) -> str | None:
+    from habitat import store
+    from habitat.services import sessions
+    from habitat.ui.session import db_path
+
     path = db_path()
     if not path.exists():
         return None
@@ -44,6 +49,10 @@ def _claim(claim: str) -> str | None:
 
 
 def _end(token: str) -> None:
+    from habitat import store
+    from habitat.services import sessions
+    from habitat.ui.session import db_path
+
     path = db_path()
     if path.exists():
         with store.connect(path) as db:
@@ -59,10 +68,12 @@ async def claim(request: Request) -> Response:
     if token is None:
         return Response(status_code=403)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    from habitat.services.sessions import MAX_SESSION_S
+
     response.set_cookie(
         COOKIE,
         token,
-        max_age=sessions.MAX_SESSION_S,
+        max_age=MAX_SESSION_S,
         path="/",
         secure=request.url.scheme == "https",
         httponly=True,
