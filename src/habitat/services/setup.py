@@ -142,6 +142,24 @@ def _habitat(db: sqlite_utils.Database) -> Habitat:
     return habitat
 
 
+def _update_habitat(
+    db: sqlite_utils.Database,
+    user: User,
+    habitat: Habitat,
+    version: int | None,
+    changes: Mapping[str, object],
+) -> Habitat:
+    # The version the form read, or (from the command line) the one just read.
+    return records.update(
+        db,
+        user,
+        Habitat,
+        habitat.stored_id,
+        habitat.version if version is None else version,
+        dict(changes),
+    )
+
+
 def _refuse(entity: str, field_name: str, reason: str, reason_fr: str) -> InvalidRecord:
     return InvalidRecord.one(entity, field_name, reason, reason_fr)
 
@@ -178,14 +196,7 @@ def save_habitat(
                 f"les logements sont déclarés par leur nom ({names}…) : ajoutez-en ou "
                 "retirez-en à l'étape « Les logements »",
             )
-        return records.update(
-            db,
-            user,
-            Habitat,
-            habitat.stored_id,
-            habitat.version if version is None else version,
-            changes,
-        )
+        return _update_habitat(db, user, habitat, version, changes)
 
 
 def default_dwelling_names(count: int) -> list[str]:
@@ -440,14 +451,7 @@ def save_avp(
         raise _refuse("habitat", "avp_start", "missing", "indiquez le début de la convention")
     with store.transaction(db):
         habitat = _habitat(db)
-        return records.update(
-            db,
-            user,
-            Habitat,
-            habitat.stored_id,
-            habitat.version if version is None else version,
-            dict(data),
-        )
+        return _update_habitat(db, user, habitat, version, dict(data))
 
 
 def save_project(
@@ -485,14 +489,7 @@ def save_presence_hours(
     with store.transaction(db):
         habitat = _habitat(db)
         changes = {k: data[k] for k in ("presence_from", "presence_to") if k in data}
-        return records.update(
-            db,
-            user,
-            Habitat,
-            habitat.stored_id,
-            habitat.version if version is None else version,
-            changes,
-        )
+        return _update_habitat(db, user, habitat, version, changes)
 
 
 def add_pattern(db: sqlite_utils.Database, user: User, data: Mapping[str, Any]) -> PresencePattern:

@@ -20,7 +20,11 @@ import streamlit as st
 from habitat.scenario import Scenario
 from habitat.services import explore, results, story
 from habitat.sim.run import SimulationResult
-from habitat.ui import charts, fmt, tables
+from habitat.ui import charts, fmt, forms, tables
+
+#: A run's size and seed until the person changes them.
+DEFAULT_REPLICATIONS = 100
+DEFAULT_SEED = 2026
 
 
 @dataclass(frozen=True)
@@ -251,3 +255,27 @@ def pick_shocks(form: str, kinds: Sequence[str], defaults: Mapping[str, int]) ->
         if on:
             chosen.append(explore.ShockChoice(kind, int(day)))
     return chosen
+
+
+def size_fields(form: str) -> tuple[int | float, int | float]:
+    """The run's size and seed, side by side in a form, each with its error under it."""
+    a, b = st.columns(2)
+    replications = a.number_input(
+        "Nombre de simulations",
+        value=DEFAULT_REPLICATIONS,
+        step=10,
+        key=f"{form}.replications",
+        help=f"De 1 à {explore.MAX_REPLICATIONS}. {results.GLOSSARY['Simulations']}",
+    )
+    with a:
+        forms.field_error(form, "replications")
+    seed = b.number_input(
+        "Graine",
+        value=DEFAULT_SEED,
+        step=1,
+        key=f"{form}.seed",
+        help=results.GLOSSARY["Graine"],
+    )
+    with b:
+        forms.field_error(form, "seed")
+    return replications, seed

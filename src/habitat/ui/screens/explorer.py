@@ -17,8 +17,6 @@ COMPARED = "explorer.compared"
 BASE = "explorer.base"
 #: The form's own blank start (no file).
 BLANK = "Formulaire vierge"
-DEFAULT_SEED = 2026
-DEFAULT_REPLICATIONS = 100
 _SHOCK_FIELDS = [explore.shock_field(kind) for kind in explore.SHOCKS]
 
 
@@ -251,25 +249,7 @@ def _form() -> None:
         shocks = simulation.pick_shocks(FORM, list(explore.SHOCKS), {})
 
         st.markdown("**La simulation**")
-        a, b = st.columns(2)
-        replications = a.number_input(
-            "Nombre de simulations",
-            value=DEFAULT_REPLICATIONS,
-            step=10,
-            key=f"{FORM}.replications",
-            help=f"De 1 à {explore.MAX_REPLICATIONS}. {results.GLOSSARY['Simulations']}",
-        )
-        with a:
-            forms.field_error(FORM, "replications")
-        seed = b.number_input(
-            "Graine",
-            value=DEFAULT_SEED,
-            step=1,
-            key=f"{FORM}.seed",
-            help=results.GLOSSARY["Graine"],
-        )
-        with b:
-            forms.field_error(FORM, "seed")
+        replications, seed = simulation.size_fields(FORM)
         if not st.form_submit_button("Lancer la simulation", type="primary"):
             return
 
@@ -348,8 +328,10 @@ def _comparison() -> None:
         disabled=len(kept) < 2,
         help=results.GLOSSARY["Mêmes tirages"],
     ):
-        replications = int(st.session_state.get(f"{FORM}.replications") or DEFAULT_REPLICATIONS)
-        seed = int(st.session_state.get(f"{FORM}.seed") or DEFAULT_SEED)
+        replications = int(
+            st.session_state.get(f"{FORM}.replications") or simulation.DEFAULT_REPLICATIONS
+        )
+        seed = int(st.session_state.get(f"{FORM}.seed") or simulation.DEFAULT_SEED)
         runs = simulation.run("explorer.compare", kept, replications, seed)
         if runs is not None:
             st.session_state[COMPARED] = runs

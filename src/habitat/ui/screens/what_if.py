@@ -13,8 +13,6 @@ FORM = "what_if.form"
 RUNS = "what_if.runs"
 SAVE = "what_if.save"
 REPLAY = "what_if.replay"
-DEFAULT_SEED = 2026
-DEFAULT_REPLICATIONS = 100
 #: Default day of each shock: after a quarter, so the baseline has settled.
 SHOCK_DAY = 90
 
@@ -86,25 +84,7 @@ def _form(habitat: what_if.HabitatScenario):
         shocks = simulation.pick_shocks(
             FORM, what_if.WHAT_IF_SHOCKS, dict.fromkeys(what_if.WHAT_IF_SHOCKS, SHOCK_DAY)
         )
-        a, b = st.columns(2)
-        replications = a.number_input(
-            "Nombre de simulations",
-            value=DEFAULT_REPLICATIONS,
-            step=10,
-            key=f"{FORM}.replications",
-            help=f"De 1 à {explore.MAX_REPLICATIONS}. {results.GLOSSARY['Simulations']}",
-        )
-        with a:
-            forms.field_error(FORM, "replications")
-        seed = b.number_input(
-            "Graine",
-            value=DEFAULT_SEED,
-            step=1,
-            key=f"{FORM}.seed",
-            help=results.GLOSSARY["Graine"],
-        )
-        with b:
-            forms.field_error(FORM, "seed")
+        replications, seed = simulation.size_fields(FORM)
         if not st.form_submit_button("Comparer à l'habitat aujourd'hui", type="primary"):
             return
     errors = {}
