@@ -369,3 +369,25 @@ def test_a_cluster_sweep_is_cut_by_its_points_not_its_workers(points, tmp_path):
     wanted = min(-(-points // sweep_module.POINTS_PER_CHUNK), sweep_module.POINT_CHUNKS)
     assert len(chunks) >= wanted
     assert sorted(p for c in chunks for p in c.indices) == list(range(points))
+
+
+def test_local_workers_keep_whole_batches(tmp_path):
+    """With known workers a group that fits one batched run is cut only for them.
+
+    Cutting by points on local processes split the territory benchmark's 6 batches
+    into 25 pieces, each paying a day's Python work: 5x the CPU time.
+    """
+    path = tmp_path / "many.yaml"
+    hours = [round(0.1 * i, 1) for i in range(1, 41)]
+    path.write_text(
+        f"scenario: {SCENARIOS / 'elderly_baseline.yaml'}\ndays: 30\nreplications: 5\nseed: 1\n"
+        f"factors:\n  - {{path: animator.hours_per_week, levels: {hours}}}\n",
+        encoding="utf-8",
+    )
+    experiment = load_experiment(path)
+    design = sweep_module.design_points(experiment)
+    local = sweep_module._chunks(experiment, design, workers=2)
+    cluster = sweep_module._chunks(experiment, design, workers=0)
+    assert len(local) == 2 * sweep_module.CHUNKS_PER_WORKER
+    assert len(cluster) >= 40 // sweep_module.POINTS_PER_CHUNK
+    assert sorted(p for c in local for p in c.indices) == list(range(40))

@@ -50,7 +50,7 @@ __all__ = [
 #: idle for long, few enough that points of the same shape share a batched run
 #: (`habitat.experiment.points.BATCH_COLUMNS`), which is what makes a chunk cheap.
 CHUNKS_PER_WORKER = 2
-#: Chunks a sweep is cut into whatever the workers: one per this many points...
+#: Chunks a sweep on a cluster (workers unknown) is cut into: one per this many points...
 POINTS_PER_CHUNK = 4
 #: ...up to this many, which keeps 16 workers busy with 2 chunks each. A cluster's
 #: workers often join after the sweep starts, so its chunks cannot wait for them.
@@ -272,10 +272,12 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
     Points that differ only in values a batched run carries per habitat (see
     `habitat.sim.batch.batchable_path`) form a group, cut into even pieces of at
     most `size` points (what one batched run takes). While there are fewer pieces
-    than one per `POINTS_PER_CHUNK` points (at most `POINT_CHUNKS`), or than
-    `CHUNKS_PER_WORKER` per worker, the biggest is halved: every worker gets work,
-    including those that join later, but no batch is cut for nothing, since each
-    costs a day's Python work. `workers` is 0 for a cluster, whose workers come and go.
+    than `CHUNKS_PER_WORKER` per worker, the biggest is halved: every worker gets
+    work, but no batch is cut for nothing, since each costs a day's Python work (cutting
+    the territory benchmark's 6 batches into 25 pieces made it 5x slower on 2 workers).
+    `workers` is 0 for a cluster, whose workers come and go: its target is then one
+    piece per `POINTS_PER_CHUNK` points (at most `POINT_CHUNKS`), so that workers
+    joining later get work too.
     Small pieces (under a quarter of a fair share of the work) share a chunk, so
     that no chunk is mostly scheduling. Chunks go out in decreasing order of
     estimated work: the last to finish are short.
@@ -303,9 +305,12 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
         count = math.ceil(len(group) / size)  # even pieces: 10 by 3 is 3, 3, 2, 2
         bounds = [len(group) * i // count for i in range(count + 1)]
         pieces.extend(group[a:b] for a, b in itertools.pairwise(bounds))
-    target = max(
-        min(math.ceil(len(tasks) / POINTS_PER_CHUNK), POINT_CHUNKS), workers * CHUNKS_PER_WORKER
-    )
+    if workers:
+        # Known workers: two chunks each is enough, and whole batches stay whole.
+        target = workers * CHUNKS_PER_WORKER
+    else:
+        # A cluster whose workers join later: enough chunks for the workers to come.
+        target = min(math.ceil(len(tasks) / POINTS_PER_CHUNK), POINT_CHUNKS)
     while len(pieces) < target:
         biggest = max(pieces, key=lambda p: _work(experiment, p))
         if len(biggest) == 1:
