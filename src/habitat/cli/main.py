@@ -8,7 +8,18 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from habitat.cli import db, gdpr, imports, research, serve, setup, simulate, users, validate
+from habitat.cli import (
+    calibrate,
+    db,
+    gdpr,
+    imports,
+    research,
+    serve,
+    setup,
+    simulate,
+    users,
+    validate,
+)
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_MISSING_EXTRA
 from habitat.extras import missing_extra
 
@@ -58,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser, help="what to do"
     )
-    for group in (simulate, research, validate, db, gdpr, imports, serve, users, setup):
+    for group in (simulate, research, validate, calibrate, db, gdpr, imports, serve, users, setup):
         group.add_commands(commands)
     return parser
 
