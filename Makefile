@@ -9,7 +9,7 @@ PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint format bench bench-core bench-store bench-app bench-explorer bench-territory studies check-floors typecheck clean
+.PHONY: run test test-fast lint format validation bench bench-core bench-store bench-app bench-explorer bench-territory studies check-floors typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,13 @@ bench-explorer: $(STAMP)
 ## bench-territory: 100 habitats x 100 replications x 5 years, local processes and Dask
 bench-territory: $(STAMP)
 	$(BIN)/python simulations/bench_territory.py
+
+## validation: record the validation table the simulation screens show (evidence/validation.csv)
+validation: $(STAMP)
+	rm -rf .validation && $(BIN)/habitat validate --evidence all --out .validation
+	cp .validation/validation.csv src/habitat/evidence/validation.csv
+	cp .validation/manifest.json src/habitat/evidence/validation.json
+	rm -rf .validation
 
 ## studies: reproduce every study in simulations/ (sweep, analyse, copy figures)
 STUDIES := animator_time family_loss providers neighbourhood sensitivity

@@ -20,6 +20,11 @@ def _submit(app):
     return app.run()
 
 
+def _table(app, column: str = "Indicateur"):
+    """The last table with this column (the trust panel's table comes after the results)."""
+    return next(d.value for d in reversed(app.dataframe) if column in d.value.columns)
+
+
 def _small(app, form: str = FORM, replications: int = 8):
     app.number_input(key=f"{form}.replications").set_value(replications)
     if form == FORM:
@@ -43,7 +48,7 @@ def test_a_promoter_simulates_a_project_reads_it_and_compares_a_variant(page_as)
     app.button(key="explorer.keep").click().run()
     app.button(key="explorer.compare").click().run()
     assert not app.exception
-    table = app.dataframe[-1].value
+    table = _table(app)
     assert list(table.columns) == ["Indicateur", "Mon projet", "Peu d'animation"]
 
 
@@ -111,7 +116,7 @@ def test_the_animator_tries_a_shock_on_the_habitat_and_saves_it(page_as, demo_db
     app.checkbox(key=f"{what_if.FORM}.shock_on.family_withdrawal").check()
     app = _submit(_small(app, what_if.FORM))
     assert not app.exception and not app.error
-    table = app.dataframe[-2].value if len(app.dataframe) > 2 else app.dataframe[-1].value
+    table = _table(app)
     assert list(table.columns)[1:] == ["Habitat au 30/06/2026", "Et si : retrait d'une famille"]
     app.text_input(key=f"{what_if.SAVE}.note").set_value("avant l'été")
     app.get("form_submit_button")[1].click().run()
@@ -130,7 +135,7 @@ def test_the_host_compares_but_cannot_save(page_as):
     assert len(app.get("form_submit_button")) == 1  # no save form
     app.button(key=f"{what_if.REPLAY}.run").click().run()
     assert not app.exception
-    assert "Projet d'origine" in list(app.dataframe[-1].value.columns)
+    assert "Projet d'origine" in list(_table(app, "Projet d'origine").columns)
 
 
 WHOLE = ("dwellings", "residents", "days")
@@ -189,7 +194,7 @@ def test_the_comparison_is_said_in_french_with_a_colour_per_scenario(page_as):
     assert "explorer.compare:stop" not in [b.key for b in app.button]
     spec = app.get("vega_lite_chart")[-1].proto.spec
     assert all(colour in spec for colour in charts.PALETTE[:2])
-    table = app.dataframe[-1].value
+    table = _table(app)
     assert "Aide individuelle non couverte (h par semaine, moyenne)" in list(table["Indicateur"])
 
 
@@ -233,3 +238,19 @@ def test_what_if_refuses_a_negative_seed_and_says_the_records_in_french(page_as)
     assert not app.exception
     assert "ne peut pas être négative" in [e.value for e in app.error]
     assert what_if.RUNS not in app.session_state
+
+
+def test_each_result_says_how_far_to_trust_it_from_the_published_figures(page_as):
+    """Every chart carries a trust level; the panel lists each figure and its verdict."""
+    from habitat.services import trust
+
+    app = _submit(_small(page_as(Screen.EXPLORER, Role.PROMOTER)))
+    assert not app.exception
+    levels = [c.value for c in app.caption if c.value.startswith("Confiance : ")]
+    assert len(levels) == len(app.get("vega_lite_chart"))
+    # Quality of life has no published figure behind it: said as resting on assumptions.
+    assert "Confiance : hypothèses" in levels
+    panel = next(e for e in app.expander if e.label.startswith("Jusqu'où faire confiance"))
+    table = panel.dataframe[0].value
+    assert list(table["Chiffre publié"]) == [r.statement_fr for r in trust.recorded().values()]
+    assert set(table["Verdict"]) <= {"reproduit", "trop bas", "trop haut", "non mesurable"}

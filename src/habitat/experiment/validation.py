@@ -11,6 +11,7 @@ from __future__ import annotations
 import platform
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -197,6 +198,7 @@ def manifest(
     """What is needed to reproduce a validation, and what it ran on."""
     return {
         "command": "habitat validate",
+        "date": datetime.now(UTC).date().isoformat(),
         "evidence": kind,
         "replications": replications,
         "seed": seed,

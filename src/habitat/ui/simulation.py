@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
 from habitat.scenario import Scenario
-from habitat.services import explore, results, story
+from habitat.services import explore, results, story, trust
 from habitat.sim.run import SimulationResult
 from habitat.ui import charts, fmt, forms, tables
 
@@ -125,6 +126,38 @@ def show_bands(runs: Runs, metrics: Sequence[str] | None = None) -> None:
                     },
                     value_title=chart.unit,
                 )
+                said = trust.trust(chart.metric)
+                st.caption(f"Confiance : {said.level}", help=said.sentence_fr)
+    trust_panel()
+
+
+#: The icon of each trust level, for the panel.
+_TRUST_ICON = {"vérifié": "✅", "en partie": "⚠️", "non vérifié": "❌", "hypothèses": "💭"}
+
+
+def trust_panel() -> None:
+    """How far to trust the results: each published figure and whether the model reproduces it."""
+    with st.expander("Jusqu'où faire confiance à ces résultats ?", icon=":material/verified:"):
+        st.markdown(
+            "Le modèle est confronté à des chiffres publiés (DREES, CNSA, études "
+            "scientifiques). Sous chaque graphique, « Confiance » dit si les mécanismes dont "
+            "il découle les reproduisent : **vérifié** (tous), **en partie**, **non vérifié** "
+            "(aucun), ou **hypothèses** (aucun chiffre publié ne le teste encore)."
+        )
+        rows = list(trust.recorded().values())
+        when = trust.recorded_when()
+        tables.show(
+            {
+                "Chiffre publié": [r.statement_fr for r in rows],
+                "Publié": [r.published_fr for r in rows],
+                "Modèle (médiane)": [r.model_fr for r in rows],
+                "Verdict": [r.verdict_fr for r in rows],
+            }
+        )
+        st.caption(
+            f"Mesuré le {fmt.fr_date(date.fromisoformat(str(when['date'])))} sur "
+            f"{when.get('replications')} simulations (commande `habitat validate`)."
+        )
 
 
 #: The glossary's entry of a chart, when its title holds a term to explain.
