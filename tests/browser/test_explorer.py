@@ -54,6 +54,10 @@ def test_promoter_simulates_compares_and_downloads_a_yaml_the_cli_runs(server, p
     assert page.get_by_role("button", name="Arrêter la simulation").count() == 0
     assert page.get_by_label("Logements", exact=True).input_value() == "8"
     assert page.get_by_label("Durée simulée (jours)", exact=True).input_value() == "90"
+    # How far to trust it: a level under each chart, and the published figures behind them.
+    assert page.get_by_text("Confiance : hypothèses").count() >= 1
+    page.get_by_text("Jusqu'où faire confiance à ces résultats ?").first.click()
+    page.get_by_text("Le modèle est confronté à des chiffres publiés").wait_for()
     _simulate(page, "Variante peu animée", "8")
     page.get_by_role("button", name="Comparer sur les mêmes tirages").click()
     page.get_by_role("heading", name="2 scénarios, 20 simulations, graine 2026").wait_for()
