@@ -200,5 +200,5 @@ def test_members_without_age_or_sex_still_load_and_get_them_drawn():
     r = model.state.residents
     age = r.age(slice(0, 2), 0)
     assert (abs(age[1] - 90) < 0.01).all(), "a given age is kept (to the day)"
-    assert 60 <= age[0].min() and age[0].max() < 100 and age[0].std() > 5, "drawn"
+    assert age[0].min() >= 60 and age[0].max() < 100 and age[0].std() > 5, "drawn"
     assert 0.15 < r.male[:2].mean() < 0.5, "31 % men among elderly people"
