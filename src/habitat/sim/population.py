@@ -66,7 +66,7 @@ class Profiles:
 def spec_profiles(specs: list[ResidentSpec]) -> Profiles:
     """Profiles of explicitly listed residents, in list order.
 
-    An age left out is NaN and a sex left out is drawn as a woman here: `draw_unknown`
+    An age left out is NaN and a sex left out reads as a woman here, until `draw_unknown`
     draws both for each replication.
     """
     return Profiles(
