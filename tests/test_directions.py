@@ -97,3 +97,59 @@ def test_council_regulation_settles_conflicts_faster_than_none():
     none = run("mixed_disabilities.yaml", "policies.regulation_practice=none").metrics
     council = run("mixed_disabilities.yaml", "policies.regulation_practice=council").metrics
     assert council.conflicts_open.mean() < none.conflicts_open.mean()
+
+
+def test_more_dependent_residents_die_more():
+    # Every other thing equal (common seeds), residents drawn at GIR 2 rather than GIR 5.
+    autonomous = run("elderly_baseline.yaml", "residents.generate.gir_distribution={5: 1}").metrics
+    dependent = run("elderly_baseline.yaml", "residents.generate.gir_distribution={2: 1}").metrics
+    assert dependent.exits_death.sum() > 2 * autonomous.exits_death.sum()
+    assert dependent.exits_institution.sum() > autonomous.exits_institution.sum()
+
+
+def members(age: int, family_hours: float = 0.0, sex: str = "female") -> str:
+    """Seven explicit members at GIR 4 of this age, sex and family help."""
+    one = f"{{gir: 4, age: {age}, sex: {sex}, family_hours_per_week: {family_hours}}}"
+    return "residents={members: [" + ", ".join([one] * 7) + "]}"
+
+
+def test_older_residents_die_more():
+    young = run("elderly_baseline.yaml", members(70)).metrics
+    old = run("elderly_baseline.yaml", members(95)).metrics
+    assert old.exits_death.sum() > 1.3 * young.exits_death.sum()
+
+
+def test_men_die_more_than_women():
+    women = run("elderly_baseline.yaml", members(83)).metrics
+    men = run("elderly_baseline.yaml", members(83, sex="male")).metrics
+    assert men.exits_death.sum() > 1.2 * women.exits_death.sum()
+
+
+def test_no_family_raises_moves_to_an_institution():
+    families = run("elderly_baseline.yaml", members(83, family_hours=6.0)).metrics
+    alone = run("elderly_baseline.yaml", members(83)).metrics
+    assert alone.exits_institution.sum() > 1.5 * families.exits_institution.sum()
+    assert alone.unmet_individual_hours.mean() > families.unmet_individual_hours.mean()
+
+
+def test_more_unmet_hours_raise_moves_to_an_institution():
+    # Same residents (GIR 2, no family), providers that come less often: more hours
+    # unmet, and more moves to an institution, not more deaths.
+    dependent = "residents.generate.gir_distribution={2: 1}"
+    alone = "families.share_no_family=1"
+    reliable = run(
+        "elderly_baseline.yaml",
+        dependent,
+        alone,
+        "providers.share_own=0",
+        "providers.habitat=[{name: SAAD, reliability: 0.95}]",
+    ).metrics
+    unreliable = run(
+        "elderly_baseline.yaml",
+        dependent,
+        alone,
+        "providers.share_own=0",
+        "providers.habitat=[{name: SAAD, reliability: 0.4}]",
+    ).metrics
+    assert unreliable.unmet_individual_hours.mean() > reliable.unmet_individual_hours.mean() + 0.5
+    assert unreliable.exits_institution.sum() > 1.5 * reliable.exits_institution.sum()

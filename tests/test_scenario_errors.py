@@ -48,6 +48,14 @@ BAD_FILES = {
         "{f}: residents: give either 'members' (a list) or 'generate', exactly one",
     ),
     "not_a_mapping": ("- a\n- b\n", "{f}: the file must hold a mapping of fields"),
+    "member_too_young": (
+        "residents:\n  members: [{gir: 4, age: 12}]\n",
+        "{f}: residents.members.0.age: Input should be greater than or equal to 18 (got 12)",
+    ),
+    "member_unknown_sex": (
+        "residents:\n  members: [{gir: 4}, {gir: 3, sex: other}]\n",
+        "{f}: residents.members.1.sex: Input should be 'female' or 'male' (got 'other')",
+    ),
     "unknown_shock_target": (
         "habitat: {dwellings: 7}\nresidents: {generate: {count: 5}}\n"
         "shocks:\n  - {kind: hospitalisation, day: 3, target: 9}\n",
@@ -182,3 +190,15 @@ def test_the_literal_kinds_of_a_scenario_are_the_domain_s():
 
     assert get_args(DisabilityKind) == DISABILITY_KINDS
     assert get_args(ProviderKindLiteral) == tuple(k.value for k in ProviderKind)
+
+
+def test_members_without_age_or_sex_still_load_and_get_them_drawn():
+    from habitat.sim.model import HabitatModel
+
+    scenario = load_scenario(BASELINE, ["residents={members: [{gir: 4}, {gir: 3, age: 90}]}"])
+    model = HabitatModel(scenario, replications=200, seed=3)
+    r = model.state.residents
+    age = r.age(slice(0, 2), 0)
+    assert (abs(age[1] - 90) < 0.01).all(), "a given age is kept (to the day)"
+    assert age[0].min() >= 60 and age[0].max() < 100 and age[0].std() > 5, "drawn"
+    assert 0.15 < r.male[:2].mean() < 0.5, "31 % men among elderly people"

@@ -28,14 +28,18 @@ from habitat.sim.run import SimulationResult
 DAYS = 10
 
 
-def _observation(baseline_scenario, gir, occupied, hours, rows, avp=None) -> Observation:
-    """A tiny run: arrays (days + 1, dwellings, replications) and located events."""
+def _observation(baseline_scenario, gir, occupied, hours, rows, avp=None, male=None) -> Observation:
+    """A tiny run: arrays (days + 1, dwellings, replications) and located events.
+
+    Everybody is a man unless `male` says otherwise.
+    """
     days, _, reps = gir.shape
     values = np.zeros((days - 1, len(METRIC_NAMES), reps), np.float32)
     if avp is not None:
         values[:, METRIC_NAMES.index("avp_income_eur"), :] = avp
     result = SimulationResult(baseline_scenario.with_days(days - 1), 1, reps, values, None)
-    return Observation(result, gir, occupied, hours, events_frame(rows))
+    male = np.ones(gir.shape, bool) if male is None else male
+    return Observation(result, gir, occupied, hours, male, events_frame(rows))
 
 
 @pytest.fixture
@@ -76,9 +80,10 @@ def tiny_run(baseline_scenario):
 
 def test_share_dead(tiny_run):
     measure = share_dead_within_horizon(tiny_run, DAYS)
-    np.testing.assert_allclose(measure.values, [1 / 3, 0.0])
-    np.testing.assert_array_equal(measure.people, [3, 2])
-    assert measure.pooled == pytest.approx(1 / 5)
+    # Replication 1's residents are at GIR 5, outside the APA: nobody to measure there.
+    np.testing.assert_allclose(measure.values, [1 / 3, np.nan])
+    np.testing.assert_array_equal(measure.people, [3, 0])
+    assert measure.pooled == pytest.approx(1 / 3)
     # Before anyone dies nobody is dead.
     assert share_dead_within_horizon(tiny_run, 2).pooled == 0.0
 
@@ -89,6 +94,9 @@ def test_share_gir4_changed_counts_only_those_still_there(tiny_run):
     np.testing.assert_array_equal(measure.values[:1], [1.0])
     assert np.isnan(measure.values[1])
     assert share_gir4_changed_within_horizon(tiny_run, 5).pooled == 0.0
+    # The figure is about men: women are left out.
+    women = Observation(**{**vars(tiny_run), "male": np.zeros_like(tiny_run.male)})
+    assert np.isnan(share_gir4_changed_within_horizon(women, DAYS).values).all()
 
 
 def test_share_of_exits_that_are_deaths(tiny_run):

@@ -103,6 +103,17 @@ class ResidentSpec(_Frozen):
     own_providers: bool = Field(
         default=False, description="Keeps their own providers rather than the habitat's."
     )
+    age: int | None = Field(
+        default=None,
+        ge=18,
+        le=110,
+        description="Age in years on entry; left out, it is drawn in each replication from "
+        "the public's age distribution (docs/MODEL.md §3.1).",
+    )
+    sex: Literal["female", "male"] | None = Field(
+        default=None,
+        description="Left out, it is drawn in each replication from the public's share of men.",
+    )
 
 
 def _disability_mix() -> dict[DisabilityKind, float]:
@@ -263,12 +274,43 @@ class NeedsParams(_Frozen):
 
 
 class AutonomyParams(_Frozen):
-    """GIR transitions and mortality (assumptions, orders of magnitude of APA cohorts)."""
+    """GIR transitions and mortality by GIR, age and sex (docs/MODEL.md §3.3.2)."""
 
-    decline_rate_per_year_by_gir: GirTable = _by_gir(0.0, 0.25, 0.3, 0.3, 0.25, 0.2)
-    disabled_decline_factor: Fraction = 0.25
-    mortality_rate_per_year_by_gir: GirTable = _by_gir(0.35, 0.22, 0.12, 0.07, 0.04, 0.03)
-    disabled_mortality_factor: Fraction = 0.2
+    # Rate of a change of GIR level, up or down. GIR 4: DREES ER 724 (Debout 2010),
+    # 68 % of men entering at GIR 4 and alive at 2 years changed level, i.e. about
+    # 0.57 a year; the other levels are assumptions around it.
+    change_rate_per_year_by_gir: GirTable = _by_gir(0.1, 0.35, 0.6, 0.6, 0.3, 0.15)
+    # Of the changes, the share that are an improvement of one level (always at GIR 1)
+    # and the share that are a loss of two levels (from GIR 3 up): assumptions.
+    improvement_share: Fraction = 0.15
+    two_level_share: Fraction = 0.3
+    disabled_decline_factor: Fraction = Field(
+        default=0.25, description="Scales disabled residents' rate of change of level."
+    )
+    # Yearly death rate of a woman aged 83 (the mean age at APA entry, DREES ER 724)
+    # by GIR: the ratios between levels are assumptions, the level fitted by hand to
+    # ER 724's 42 % of entrants dead within 2 years and mean APA duration of 4 years.
+    mortality_rate_per_year_by_gir: GirTable = _by_gir(0.5, 0.29, 0.18, 0.115, 0.055, 0.032)
+    # Death rates x exp(slope x (age - 83)): ER 724's mean durations by age at entry
+    # (men 3 y 8 m from 60-80 to 2 y 1 m at 95+, women 5 y 5 m to 3 y 6 m).
+    mortality_age_slope: float = Field(default=0.03, ge=0.0, le=0.2)
+    # Men's death rate / women's: ER 724's mean durations, 2 y 11 m vs 4 y 5 m.
+    male_mortality_ratio: float = Field(default=1.5, ge=0.5, le=5.0)
+    disabled_mortality_factor: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=5.0,
+        description="Scales disabled residents' death rate, on top of their (younger) age.",
+    )
+
+    @model_validator(mode="after")
+    def _shares_fit(self) -> AutonomyParams:
+        if self.improvement_share + self.two_level_share > 1.0:
+            raise ValueError(
+                "improvement_share + two_level_share: the two shares of a change of level "
+                f"add up to {self.improvement_share + self.two_level_share:g}, more than 1"
+            )
+        return self
 
 
 class HospitalParams(_Frozen):
@@ -423,14 +465,29 @@ class QualityOfLifeParams(_Frozen):
 
 
 class ExitParams(_Frozen):
-    """Exits to an institution when needs exceed what the habitat gives."""
+    """Moves out of the habitat alive: to an institution, or elsewhere (docs/MODEL.md §3.3.14)."""
 
-    base_rate_per_year: RatePerYear = 0.02
-    unmet_tolerance: Fraction = Field(
-        default=0.2, description="Share of needs unmet, smoothed over a month, tolerated."
+    # Moves to an institution by GIR for a resident whose family helps: assumptions
+    # (entry to an EHPAD rises steeply with dependency; DREES ER 1082's care paths).
+    institution_rate_per_year_by_gir: GirTable = _by_gir(0.2, 0.12, 0.06, 0.03, 0.008, 0.004)
+    no_carer_multiplier: float = Field(
+        default=2.0,
+        ge=1.0,
+        le=20.0,
+        description="Institution rate x this when no family helps (assumption).",
     )
-    unmet_rate_per_year: float = Field(default=6.0, ge=0.0, le=365.0)
-    gir1_rate_per_year: RatePerYear = 0.3
+    unmet_tolerance_hours_per_week: Hours = Field(
+        default=2.0, description="Unmet individual hours a week (smoothed) tolerated."
+    )
+    unmet_rate_per_hour_week: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=365.0,
+        description="Extra institution rate a year per unmet hour a week above tolerance.",
+    )
+    other_rate_per_year: RatePerYear = Field(
+        default=0.015, description="Moves elsewhere (family, another home): assumption."
+    )
 
 
 class MechanismParams(_Frozen):

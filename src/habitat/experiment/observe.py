@@ -31,6 +31,7 @@ class Observation:
         occupied: bool, same shape: someone lives in the dwelling.
         family_hours: float32, same shape: usual weekly hours of the resident's
             family while it still helps, else 0.
+        male: bool, same shape: the resident is a man.
         events: the event log with a `slot` column (the dwelling; -1 for an event
             not about one resident).
     """
@@ -39,6 +40,7 @@ class Observation:
     gir: np.ndarray
     occupied: np.ndarray
     family_hours: np.ndarray
+    male: np.ndarray
     events: pd.DataFrame
 
     @property
@@ -73,12 +75,14 @@ def observe(
     gir = np.zeros(shape, dtype=np.int8)
     occupied = np.zeros(shape, dtype=bool)
     family_hours = np.zeros(shape, dtype=np.float32)
+    male = np.zeros(shape, dtype=bool)
 
     def keep(day: int) -> None:
         residents, families = model.state.residents, model.state.families
         gir[day] = residents.gir
         occupied[day] = residents.occupied
         family_hours[day] = np.where(families.active, families.hours_per_week, 0.0)
+        male[day] = residents.male
 
     keep(0)
     for day in range(1, scenario.days + 1):
@@ -95,4 +99,4 @@ def observe(
         events=events.drop(columns="slot"),
         names=model.metric_names,
     )
-    return Observation(result, gir, occupied, family_hours, events)
+    return Observation(result, gir, occupied, family_hours, male, events)

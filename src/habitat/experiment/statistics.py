@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: Event kinds by which a resident leaves the habitat.
-EXIT_KINDS = ("death", "exit_institution")
+EXIT_KINDS = ("death", "exit_institution", "exit_other")
 #: Event kinds of a return home from hospital.
 RETURN_KINDS = ("return_coordinated", "return_rupture")
 #: Days in a year, to turn a horizon's total into a yearly amount.
@@ -101,32 +101,41 @@ def _first_exit(observation: Observation, horizon: int) -> tuple[np.ndarray, np.
     return day, died
 
 
-def share_dead_within_horizon(observation: Observation, horizon: int) -> Measure:
-    """Share of the residents present on day 0 who died in the habitat by `horizon`.
+#: GIR levels that open a right to the APA: the population of the DREES figures.
+APA_LEVELS = 4
 
-    A resident who moves to an institution is not followed and counts as alive.
+
+def share_dead_within_horizon(observation: Observation, horizon: int) -> Measure:
+    """Share of the day-0 residents at GIR 1-4 (APA levels) who died in the habitat by `horizon`.
+
+    A resident who moves out is not followed and counts as alive.
     """
     _check_horizon(observation, horizon)
-    cohort = observation.occupied[0]
+    cohort = observation.occupied[0] & (observation.gir[0] <= APA_LEVELS)
     _, died = _first_exit(observation, horizon)
     return _share((cohort & died).sum(axis=0), cohort.sum(axis=0))
 
 
 def share_gir4_changed_within_horizon(observation: Observation, horizon: int) -> Measure:
-    """Share of residents at GIR 4 on day 0, still there at `horizon`, whose GIR changed.
+    """Share of men at GIR 4 on day 0, still there at `horizon`, whose GIR changed.
 
     A change is any day on which their GIR differed from 4 (up or down).
     """
     _check_horizon(observation, horizon)
     exit_day, _ = _first_exit(observation, horizon)
-    cohort = observation.occupied[0] & (observation.gir[0] == 4) & (exit_day > horizon)
+    cohort = (
+        observation.occupied[0]
+        & observation.male[0]
+        & (observation.gir[0] == 4)
+        & (exit_day > horizon)
+    )
     # Nobody in the cohort left, so each dwelling's GIR is its first occupant's throughout.
     changed = (observation.gir[1 : horizon + 1] != 4).any(axis=0)
     return _share((cohort & changed).sum(axis=0), cohort.sum(axis=0))
 
 
 def share_of_exits_that_are_deaths(observation: Observation, horizon: int) -> Measure:
-    """Share of all residents' exits up to `horizon` that are deaths (the rest: institution)."""
+    """Share of all residents' exits up to `horizon` that are deaths (the rest: moves out)."""
     _check_horizon(observation, horizon)
     events = observation.events
     exits = events[events["kind"].isin(EXIT_KINDS) & (events["day"] <= horizon)]

@@ -106,7 +106,11 @@ METRIC_FR: dict[str, str] = {
     "animator_workload_ratio": "Charge de l'animateur·rice (heures demandées / disponibles)",
     "animator_strain": "Usure de l'animateur·rice",
     "ruptures": "Ruptures de parcours",
-    "exits": "Départs (décès ou établissement)",
+    "exits": "Départs (décès, établissement ou ailleurs)",
+    "exits_death": "Décès",
+    "exits_institution": "Départs en établissement",
+    "exits_other": "Autres départs (chez un proche, un autre logement)",
+    "time_to_institution_days": "Durée de séjour avant un départ en établissement (moyenne)",
     "avp_spent_eur": "AVP dépensée",
     "avp_income_eur": "AVP reçue",
     "avp_balance_eur": "Solde AVP cumulé",
@@ -145,6 +149,7 @@ UNIT_FR: dict[str, str] = {
     "ratio": "rapport",
     "EUR/day": "€ ce jour",
     "EUR": "€",
+    "days": "jours",
 }
 
 
@@ -231,7 +236,7 @@ COMPARED: tuple[tuple[str, str], ...] = (
     ("coordination_failures", "Défauts de coordination (total)"),
     ("family_withdrawals", "Familles qui se retirent (total)"),
     ("ruptures", "Ruptures de parcours (total)"),
-    ("exits", "Départs (décès ou établissement, total)"),
+    ("exits", "Départs (décès, établissement ou ailleurs, total)"),
     ("animator_strain", "Usure de l'animateur·rice en fin de période (0 à 1)"),
     ("avp_balance_eur", "Solde AVP en fin de période (€)"),
 )

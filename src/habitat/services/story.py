@@ -14,12 +14,14 @@ from habitat.sim.run import simulate
 KINDS_FR: dict[str, tuple[str, str]] = {
     "death": ("Départs et arrivées", "{who} est décédé·e"),
     "exit_institution": ("Départs et arrivées", "{who} part en établissement"),
+    "exit_other": ("Départs et arrivées", "{who} déménage (chez un proche, un autre logement)"),
     "entry": ("Départs et arrivées", "{who} emménage"),
     "entry_refused": (
         "Départs et arrivées",
         "un nouvel habitant ne peut pas entrer : aucun logement libre",
     ),
     "gir_decline": ("Santé et autonomie", "{who} perd de l'autonomie (son GIR baisse)"),
+    "gir_improvement": ("Santé et autonomie", "{who} regagne de l'autonomie (son GIR monte)"),
     "hospitalisation": ("Santé et autonomie", "{who} est hospitalisé·e"),
     "return_coordinated": (
         "Santé et autonomie",

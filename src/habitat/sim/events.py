@@ -11,9 +11,11 @@ import pandas as pd
 EVENT_KINDS: dict[str, str] = {
     "death": "died",
     "exit_institution": "moved to an institution",
+    "exit_other": "moved out (to family, another home)",
     "entry": "moved in",
     "entry_refused": "could not move in: no vacant dwelling",
     "gir_decline": "lost autonomy",
+    "gir_improvement": "regained autonomy",
     "hospitalisation": "went to hospital",
     "return_coordinated": "came back from hospital, return prepared",
     "return_rupture": "came back from hospital with nothing prepared (care-path rupture)",

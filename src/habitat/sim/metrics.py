@@ -384,12 +384,51 @@ def ruptures(day: DayRecord) -> np.ndarray:
 
 @metric(
     "residents",
-    "Residents who left today (death or move to an institution).",
+    "Residents who left today: deaths, moves to an institution and other moves.",
     "total",
     key=True,
 )
 def exits(day: DayRecord) -> np.ndarray:
     return day.ledger.exits
+
+
+@metric(
+    "residents",
+    "Residents who died today.",
+    "total",
+)
+def exits_death(day: DayRecord) -> np.ndarray:
+    return day.ledger.exits_death
+
+
+@metric(
+    "residents",
+    "Residents who moved to an institution today.",
+    "total",
+)
+def exits_institution(day: DayRecord) -> np.ndarray:
+    return day.ledger.exits_institution
+
+
+@metric(
+    "residents",
+    "Residents who moved elsewhere today (to family, another home).",
+    "total",
+)
+def exits_other(day: DayRecord) -> np.ndarray:
+    return day.ledger.exits_other
+
+
+@metric(
+    "days",
+    "Mean days lived in the habitat by the residents who moved to an institution so far (from day 0 for the initial residents); 0 until one has.",
+    "last",
+)
+def time_to_institution_days(day: DayRecord) -> np.ndarray:
+    s = day.state
+    return np.divide(
+        s.institution_stay_days, s.institution_exits, out=day.zeros(), where=s.institution_exits > 0
+    )
 
 
 @metric(

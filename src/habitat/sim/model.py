@@ -35,8 +35,9 @@ class RateTables:
     """Per-day rates by GIR (index GIR - 1), computed once from the parameters."""
 
     need_per_day: np.ndarray
-    decline_per_day: np.ndarray
-    mortality_per_day: np.ndarray
+    change_per_day: np.ndarray  # a change of GIR level, up or down
+    mortality_per_day: np.ndarray  # a woman aged 83 (`autonomy.mortality_rate_per_year_by_gir`)
+    institution_per_day: np.ndarray  # a resident whose family helps, needs met
     hospital_per_day: np.ndarray
     reference_outings: float | np.ndarray  # outings a day that count as "going out as planned"
 
@@ -46,8 +47,9 @@ class RateTables:
         p = scenario.mechanisms
         return cls(
             need_per_day=np.array(p.needs.hours_per_day_by_gir),
-            decline_per_day=np.array(p.autonomy.decline_rate_per_year_by_gir) / 365.0,
+            change_per_day=np.array(p.autonomy.change_rate_per_year_by_gir) / 365.0,
             mortality_per_day=np.array(p.autonomy.mortality_rate_per_year_by_gir) / 365.0,
+            institution_per_day=np.array(p.exits.institution_rate_per_year_by_gir) / 365.0,
             hospital_per_day=np.array(p.hospital.rate_per_year_by_gir) / 365.0,
             reference_outings=np.maximum(p.collective_life.outings_per_week / 7.0, 1e-9),
         )

@@ -24,6 +24,22 @@ MAX_CONCENTRATION_EXPONENT = 3.0
 FAMILY_HOURS_SHAPE = 2.0
 #: Nobody gives more than 10 hours a day, every day.
 MAX_FAMILY_HOURS_PER_WEEK = 70.0
+#: Age of elderly residents on entry: 5-year bands from 60 and their weights. DREES
+#: ER 724 (Debout 2010) gives 3 % of APA entrants at 60-64, 26 % at 80-84, 24 % at
+#: 85-89 and 6 % at 95+, and a mean age of 83; the other bands share the rest so that
+#: the mean is 83 (assumption). A resident's age is uniform within the band.
+ELDERLY_AGE_BANDS = (60, 65, 70, 75, 80, 85, 90, 95)
+ELDERLY_AGE_WEIGHTS = (0.03, 0.04, 0.07, 0.16, 0.26, 0.24, 0.14, 0.06)
+#: Width of the last band (95-99).
+AGE_BAND_YEARS = 5
+#: Share of men among elderly residents: 31 % of APA entrants in 2007 (DREES ER 724).
+ELDERLY_SHARE_MEN = 0.31
+#: Disabled residents' age on entry, uniform (assumption: adults of working age).
+DISABLED_AGE_RANGE = (20.0, 60.0)
+#: Share of men among disabled residents (assumption).
+DISABLED_SHARE_MEN = 0.55
+#: Days in a year, for ages.
+DAYS_PER_YEAR = 365.25
 
 
 @dataclass
@@ -35,6 +51,8 @@ class Profiles:
     entered_by_default: np.ndarray
     own_providers: np.ndarray
     family_hours_per_week: np.ndarray
+    age: np.ndarray  # float years on entry
+    male: np.ndarray  # bool
 
     def __len__(self) -> int:
         return len(self.gir)
@@ -46,14 +64,52 @@ class Profiles:
 
 
 def spec_profiles(specs: list[ResidentSpec]) -> Profiles:
-    """Profiles of explicitly listed residents, in list order."""
+    """Profiles of explicitly listed residents, in list order.
+
+    An age left out is NaN and a sex left out reads as a woman here, until `draw_unknown`
+    draws both for each replication.
+    """
     return Profiles(
         public=np.array([PUBLICS.index(s.public) for s in specs], dtype=np.int8),
         gir=np.array([s.gir for s in specs], dtype=np.int8),
         entered_by_default=np.array([s.entered_by_default for s in specs], dtype=bool),
         own_providers=np.array([s.own_providers for s in specs], dtype=bool),
         family_hours_per_week=np.array([s.family_hours_per_week for s in specs], dtype=float),
+        age=np.array([np.nan if s.age is None else s.age for s in specs], dtype=float),
+        male=np.array([s.sex == "male" for s in specs], dtype=bool),
     )
+
+
+def draw_ages(u: np.ndarray, public: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Age on entry (years) and sex (True for a man) of people of these publics.
+
+    `u`: two uniforms per person, (2, n), drawn at once by the caller.
+    """
+    elderly = public == 0
+    band = _categorical_of(ELDERLY_AGE_WEIGHTS, u[0])
+    # The rank within the band reuses the band draw: uniform within it given the band.
+    cumulative = np.cumsum(ELDERLY_AGE_WEIGHTS) / np.sum(ELDERLY_AGE_WEIGHTS)
+    low = np.concatenate([[0.0], cumulative[:-1]])[band]
+    within = (u[0] - low) / (cumulative[band] - low)
+    old = np.array(ELDERLY_AGE_BANDS, dtype=float)[band] + AGE_BAND_YEARS * within
+    young_low, young_high = DISABLED_AGE_RANGE
+    young = young_low + (young_high - young_low) * u[0]
+    age = np.where(elderly, old, young)
+    male = u[1] < np.where(elderly, ELDERLY_SHARE_MEN, DISABLED_SHARE_MEN)
+    return age, male
+
+
+def draw_unknown(profiles: Profiles, u: np.ndarray, specs: list[ResidentSpec]) -> None:
+    """Draw the age and sex that members (`specs`, repeated along `profiles`) leave out.
+
+    `u`: two uniforms per person, (2, n), as for `draw_ages`.
+    """
+    age, male = draw_ages(u, profiles.public)
+    n = len(specs)
+    given_age = np.tile(np.array([s.age is not None for s in specs]), len(profiles) // n)
+    given_sex = np.tile(np.array([s.sex is not None for s in specs]), len(profiles) // n)
+    profiles.age = np.where(given_age, profiles.age, age)
+    profiles.male = np.where(given_sex, profiles.male, male)
 
 
 def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profiles:
@@ -66,9 +122,13 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
     """
     members = scenario.residents.members
     if members is not None:
+        # A newcomer copies a member: their public, GIR, family... and their age on
+        # entry and sex as given, else drawn afresh.
         pick = rng.integers(0, len(members), size=n)
         profiles = spec_profiles(members)
-        return Profiles(**{k: v[pick] for k, v in vars(profiles).items()})
+        copied = Profiles(**{k: v[pick] for k, v in vars(profiles).items()})
+        draw_unknown(copied, rng.random((2, n)), [members[i] for i in pick] if n else members)
+        return copied
     gen = scenario.residents.generate
     assert gen is not None  # a scenario has members or a generator (`ResidentsSpec`)
     kinds = np.array([PUBLICS.index(k) for k in gen.disability_mix], dtype=np.int8)
@@ -79,21 +139,34 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
     families = scenario.families
     has_family = rng.random(n) >= families.share_no_family
     hours = rng.gamma(FAMILY_HOURS_SHAPE, families.hours_per_week / FAMILY_HOURS_SHAPE, size=n)
+    public = np.where(elderly, 0, disability).astype(np.int8)
+    entered_by_default = rng.random(n) < gen.share_entered_by_default
+    own_providers = rng.random(n) < scenario.providers.share_own
+    age, male = draw_ages(rng.random((2, n)), public)
     return Profiles(
-        public=np.where(elderly, 0, disability).astype(np.int8),
+        public=public,
         gir=gir,
-        entered_by_default=rng.random(n) < gen.share_entered_by_default,
-        own_providers=rng.random(n) < scenario.providers.share_own,
+        entered_by_default=entered_by_default,
+        own_providers=own_providers,
         family_hours_per_week=np.where(
             has_family, np.minimum(hours, MAX_FAMILY_HOURS_PER_WEEK), 0.0
         ),
+        age=age,
+        male=male,
     )
 
 
 def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:
     """Draw n indices with probabilities proportional to `weights`."""
+    return _categorical_of(weights, rng.random(n))
+
+
+def _categorical_of(weights, u: np.ndarray) -> np.ndarray:
+    """Indices with probabilities proportional to `weights`, from uniforms `u`."""
     cumulative = np.cumsum(weights)
-    return np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
+    return np.minimum(
+        np.searchsorted(cumulative, u * cumulative[-1], side="right"), len(cumulative) - 1
+    )
 
 
 def concentrate_family_hours(
@@ -127,9 +200,17 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
     dwellings = scenario.habitat.dwellings
     grid = (dwellings, replications)
     n = scenario.residents.count
-    if scenario.residents.members is not None:
-        drawn = spec_profiles(scenario.residents.members)
+    members = scenario.residents.members
+    if members is not None:
+        drawn = spec_profiles(members)
         columns = {k: np.repeat(v[:, None], replications, axis=1) for k, v in vars(drawn).items()}
+        if any(m.age is None or m.sex is None for m in members):
+            # What the members leave out is drawn in each replication, replication by
+            # replication (members in list order within each).
+            tiled = Profiles(**{k: np.tile(v, replications) for k, v in vars(drawn).items()})
+            draw_unknown(tiled, rng.random((2, len(tiled))), members)
+            columns["age"] = tiled.age.reshape(replications, n).T
+            columns["male"] = tiled.male.reshape(replications, n).T
     else:
         drawn = draw_profiles(scenario, rng, n * replications)
         columns = {k: v.reshape(n, replications) for k, v in vars(drawn).items()}
@@ -154,6 +235,9 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         occupied=occupied,
         public=grid_of("public", np.int8),
         gir=grid_of("gir", np.int8, fill=6),
+        born_on=-np.rint(grid_of("age", float) * DAYS_PER_YEAR).astype(DAY),
+        male=grid_of("male", bool),
+        entered_on=np.zeros(grid, dtype=DAY),
         entered_by_default=grid_of("entered_by_default", bool),
         own_providers=grid_of("own_providers", bool),
         habitat_provider=rng.integers(0, habitat_providers, size=grid).astype(np.int8),
@@ -184,6 +268,8 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         animator_replacement_share=np.zeros(replications),
         animator_post_vacant_until=np.zeros(replications, dtype=DAY),
         coordination_coverage=np.ones(replications),
+        institution_exits=np.zeros(replications, dtype=np.int64),
+        institution_stay_days=np.zeros(replications, dtype=np.int64),
     )
 
 
@@ -211,6 +297,9 @@ def move_in(
     r.occupied[slot, who] = True
     r.public[slot, who] = profiles.public
     r.gir[slot, who] = profiles.gir
+    r.born_on[slot, who] = day - np.rint(profiles.age * DAYS_PER_YEAR).astype(DAY)
+    r.male[slot, who] = profiles.male
+    r.entered_on[slot, who] = day
     r.entered_by_default[slot, who] = profiles.entered_by_default
     r.own_providers[slot, who] = profiles.own_providers
     r.hospital_days_left[slot, who] = 0

@@ -22,6 +22,8 @@ RUPTURE_MEMORY_DAYS = 60.0
 READMISSION_WINDOW_DAYS = 30
 #: "Participation" looks back one week.
 PARTICIPATION_WINDOW_DAYS = 7
+#: The age the death rates by GIR are given at: the mean age at APA entry (DREES ER 724).
+REFERENCE_AGE = 83.0
 
 
 def mobility(gir: np.ndarray) -> np.ndarray:
@@ -53,7 +55,7 @@ class ResidentAgent(mesa.Agent):
             return
         # The morning's three uniforms in one draw: the same numbers as three draws.
         draws = self.model.streams.random((3,), here)
-        self.lose_autonomy(draws[0])
+        self.change_autonomy(draws[0])
         self.die(draws[1])
         self.be_hospitalised(draws[2])
         self.express_needs()
@@ -63,25 +65,42 @@ class ResidentAgent(mesa.Agent):
         s, d = self.model.state.residents, self.slot
         return by_gir[s.gir[d] - 1] * np.where(s.public[d] != 0, disabled_factor, 1.0)
 
-    def lose_autonomy(self, draw: np.ndarray) -> None:
-        """GIR transitions: one level down at a rate set by the current level.
+    def change_autonomy(self, draw: np.ndarray) -> None:
+        """GIR transitions: lose one or two levels, or regain one, at a rate set by the level.
 
         `draw` (here and in the other steps): the resident's uniforms for this step,
-        (R,), drawn by the caller.
+        (R,), drawn by the caller. Where `draw < rate` the level changes, and
+        `draw / rate`, uniform again given the change, says which way: the first
+        `improvement_share` of it an improvement (always at GIR 1, never at GIR 6),
+        the last `two_level_share` a loss of two levels (from GIR 3 up), the rest a
+        loss of one.
         """
         m = self.model
         s, d = m.state.residents, self.slot
-        rate = self.daily_rate(m.tables.decline_per_day, m.params.autonomy.disabled_decline_factor)
-        declines = s.occupied[d] & (s.gir[d] > 1) & (draw < rate)
-        s.gir[d] -= declines
-        m.log.record(m.day, "gir_decline", declines, self.name)
+        a = m.params.autonomy
+        rate = self.daily_rate(m.tables.change_per_day, a.disabled_decline_factor)
+        gir = s.gir[d]
+        changes = s.occupied[d] & (draw < rate)
+        if not changes.any():
+            return
+        which = draw / np.where(changes, rate, 1.0)
+        improves = changes & (gir < 6) & ((which < a.improvement_share) | (gir == 1))
+        two = (gir > 2) & (which >= 1.0 - a.two_level_share)
+        lost = np.where(changes & ~improves & (gir > 1), np.where(two, 2, 1), 0)
+        s.gir[d] = gir + improves - lost
+        m.log.record(m.day, "gir_decline", lost, self.name)
+        m.log.record(m.day, "gir_improvement", improves, self.name)
 
     def die(self, draw: np.ndarray) -> None:
-        """Death, at a rate set by autonomy level and public."""
+        """Death, at a rate set by autonomy level, age, sex and public."""
         m = self.model
         s, d = m.state.residents, self.slot
-        factor = m.params.autonomy.disabled_mortality_factor
-        rate = self.daily_rate(m.tables.mortality_per_day, factor)
+        a = m.params.autonomy
+        rate = (
+            self.daily_rate(m.tables.mortality_per_day, a.disabled_mortality_factor)
+            * np.exp(a.mortality_age_slope * (s.age(d, m.day) - REFERENCE_AGE))
+            * np.where(s.male[d], a.male_mortality_ratio, 1.0)
+        )
         deaths = s.occupied[d] & (draw < rate)
         if deaths.any():
             leave(m, d, deaths, "death", self.name)
@@ -267,18 +286,31 @@ class ResidentAgent(mesa.Agent):
         s.quality_of_life[d] = moved * s.occupied[d]
 
     def consider_leaving(self, here: np.ndarray) -> None:
-        """Move to an institution when needs go unmet beyond what is tolerable."""
+        """Move out alive: to an institution, or elsewhere at a small base rate.
+
+        Moves to an institution are driven by dependency, carers and unmet hours.
+        One uniform decides both: below the institution rate an institution, then
+        the next `other` rate a move elsewhere.
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         p = m.params.exits
-        excess = np.maximum(s.unmet_share[d] - p.unmet_tolerance, 0.0)
-        rate = (
-            p.base_rate_per_year
-            + p.unmet_rate_per_year * excess
-            + p.gir1_rate_per_year * (s.gir[d] == 1)
-        ) / 365.0
-        leaving = s.home(d) & (m.streams.random(where=here) < rate)
-        if leaving.any():
+        gir = s.gir[d]
+        # Unmet individual hours a week, smoothed: the month's unmet share of today's need.
+        unmet_hours = s.unmet_share[d] * m.tables.need_per_day[gir - 1] * 7.0
+        excess = np.maximum(unmet_hours - p.unmet_tolerance_hours_per_week, 0.0)
+        no_carer = ~m.state.families.active[d]
+        institution = (
+            m.tables.institution_per_day[gir - 1] * np.where(no_carer, p.no_carer_multiplier, 1.0)
+            + p.unmet_rate_per_hour_week * excess / 365.0
+        )
+        draw = m.streams.random(where=here)
+        home = s.home(d)
+        to_institution = home & (draw < institution)
+        elsewhere = home & ~to_institution & (draw < institution + p.other_rate_per_year / 365.0)
+        if to_institution.any():
             # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
-            self.suffer_rupture(leaving & (excess > 0))
-            leave(m, d, leaving, "exit_institution", self.name)
+            self.suffer_rupture(to_institution & (excess > 0))
+            leave(m, d, to_institution, "institution", self.name)
+        if elsewhere.any():
+            leave(m, d, elsewhere, "other", self.name)

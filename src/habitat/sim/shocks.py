@@ -14,7 +14,7 @@ from habitat.scenario import (
     NewResidentShock,
     ProviderExitShock,
 )
-from habitat.sim.population import spec_profiles
+from habitat.sim.population import draw_unknown, spec_profiles
 from habitat.sim.vacancies import welcome
 
 if TYPE_CHECKING:
@@ -82,6 +82,10 @@ def _new_resident(model: HabitatModel, shock: NewResidentShock) -> None:
     for slot in np.unique(chosen[chosen >= 0]):
         who = chosen == slot
         newcomer = spec_profiles([shock.resident] * int(who.sum()))
+        if shock.resident.age is None or shock.resident.sex is None:
+            # What the shock leaves out is drawn, in each replication where they arrive.
+            draws = model.streams.random_at(np.flatnonzero(who), (2,))
+            draw_unknown(newcomer, draws, [shock.resident])
         welcome(model, int(slot), who, newcomer, admission=False)
 
 

@@ -30,6 +30,9 @@ class ResidentState:
     occupied: np.ndarray  # bool (D, R)
     public: np.ndarray  # int8 index into domain.PUBLICS
     gir: np.ndarray  # int8, 1 (most dependent) .. 6
+    born_on: np.ndarray  # int32 day of birth (negative: before the run), for the age
+    male: np.ndarray  # bool: a man (else a woman)
+    entered_on: np.ndarray  # int32 day of moving in (0 for the initial residents)
     entered_by_default: np.ndarray  # bool
     own_providers: np.ndarray  # bool: keeps own providers
     habitat_provider: np.ndarray  # int8: which habitat provider serves them otherwise
@@ -47,6 +50,10 @@ class ResidentState:
     def at_home(self) -> np.ndarray:
         """Occupied and not in hospital, shape (D, R)."""
         return self.occupied & (self.hospital_days_left == 0)
+
+    def age(self, rows: int | slice, day: int) -> np.ndarray:
+        """Age in years on `day` of the residents of some dwellings."""
+        return (day - self.born_on[rows]) / 365.25
 
     def home(self, rows: int | slice) -> np.ndarray:
         """`at_home` for some dwellings only (one agent's row, without the others)."""
@@ -78,6 +85,9 @@ class HabitatState:
     animator_post_vacant_until: np.ndarray  # int32 (R,)
     # What the animator could cover yesterday: coordination prevents failures today.
     coordination_coverage: np.ndarray  # float (R,)
+    # Moves to an institution so far, and the days those residents had lived here.
+    institution_exits: np.ndarray  # int64 (R,)
+    institution_stay_days: np.ndarray  # int64 (R,)
 
 
 def filled(value: np.ndarray | None) -> np.ndarray:
@@ -101,7 +111,10 @@ class DayLedger:
     coordination_failures: np.ndarray  # (R,)
     escalations: np.ndarray  # (R,) failures that became conflicts
     ruptures: np.ndarray  # (R,)
-    exits: np.ndarray  # (R,)
+    exits: np.ndarray  # (R,) all exits, the three below
+    exits_death: np.ndarray  # (R,)
+    exits_institution: np.ndarray  # (R,)
+    exits_other: np.ndarray  # (R,) moves elsewhere (family, another home)
     entries: np.ndarray  # (R,)
     family_withdrawals: np.ndarray  # (R,)
     conflicts_new: np.ndarray  # (R,)
@@ -130,6 +143,9 @@ class DayLedger:
             escalations=np.zeros(replications, dtype=np.int64),
             ruptures=np.zeros(replications, dtype=np.int64),
             exits=np.zeros(replications, dtype=np.int64),
+            exits_death=np.zeros(replications, dtype=np.int64),
+            exits_institution=np.zeros(replications, dtype=np.int64),
+            exits_other=np.zeros(replications, dtype=np.int64),
             entries=np.zeros(replications, dtype=np.int64),
             family_withdrawals=np.zeros(replications, dtype=np.int64),
             conflicts_new=np.zeros(replications, dtype=np.int64),

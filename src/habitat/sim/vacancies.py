@@ -14,11 +14,22 @@ if TYPE_CHECKING:
 __all__ = ["fill_vacancies", "leave", "newcomers", "welcome"]
 
 
-def leave(model: HabitatModel, slot: int, who: np.ndarray, reason: str, name: str) -> None:
-    """Resident of `slot` leaves where `who` is true (death or institution)."""
-    move_out(model.state, slot, who)
-    model.today.exits += who
-    model.log.record(model.day, reason, who, name)
+#: How a resident leaves: the event logged, by destination.
+EXIT_EVENTS = {"death": "death", "institution": "exit_institution", "other": "exit_other"}
+
+
+def leave(model: HabitatModel, slot: int, who: np.ndarray, destination: str, name: str) -> None:
+    """Resident of `slot` leaves where `who` is true, to a destination of `EXIT_EVENTS`."""
+    t, state = model.today, model.state
+    if destination == "institution":
+        stay = model.day - state.residents.entered_on[slot]
+        state.institution_exits += who
+        state.institution_stay_days += np.where(who, stay, 0)
+    move_out(state, slot, who)
+    t.exits += who
+    counter = getattr(t, f"exits_{destination}")
+    counter += who
+    model.log.record(model.day, EXIT_EVENTS[destination], who, name)
 
 
 def fill_vacancies(model: HabitatModel) -> None:
