@@ -16,6 +16,7 @@ from habitat.scenario import Scenario, load_scenario
 from habitat.sim.animator import AnimatorAgent
 from habitat.sim.avp import account_avp
 from habitat.sim.batch import column_view
+from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
 from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
@@ -38,6 +39,8 @@ class RateTables:
     decline_per_day: np.ndarray
     mortality_per_day: np.ndarray
     hospital_per_day: np.ndarray
+    family_hours_factor: np.ndarray  # a family's hours relative to GIR 4
+    qaly_need_level: np.ndarray  # Gostoli & Silverman care-need level (0-4)
     reference_outings: float | np.ndarray  # outings a day that count as "going out as planned"
 
     @classmethod
@@ -49,6 +52,8 @@ class RateTables:
             decline_per_day=np.array(p.autonomy.decline_rate_per_year_by_gir) / 365.0,
             mortality_per_day=np.array(p.autonomy.mortality_rate_per_year_by_gir) / 365.0,
             hospital_per_day=np.array(p.hospital.rate_per_year_by_gir) / 365.0,
+            family_hours_factor=np.array(p.family.hours_factor_by_gir, dtype=float),
+            qaly_need_level=np.array(p.quality_of_life.qaly_need_level_by_gir, dtype=float),
             reference_outings=np.maximum(p.collective_life.outings_per_week / 7.0, 1e-9),
         )
 
@@ -219,6 +224,7 @@ class HabitatModel(mesa.Model):
         regulate_conflicts(self, coverage["regulation"])
         self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
         fill_vacancies(self)
+        account_people(self)
         worked = total_hours(given)
         account_avp(self, worked)
         # Less than a second of animator time is no animator: no ratio to speak of.

@@ -34,7 +34,7 @@ class Profiles:
     gir: np.ndarray
     entered_by_default: np.ndarray
     own_providers: np.ndarray
-    family_hours_per_week: np.ndarray
+    family_hours_per_week: np.ndarray  # the family's hours at GIR 4 (its involvement)
 
     def __len__(self) -> int:
         return len(self.gir)
@@ -45,15 +45,34 @@ class Profiles:
         return cls(**{k: np.concatenate([vars(p)[k] for p in parts]) for k in vars(parts[0])})
 
 
-def spec_profiles(specs: list[ResidentSpec]) -> Profiles:
-    """Profiles of explicitly listed residents, in list order."""
+def spec_profiles(specs: list[ResidentSpec], hours_factor: tuple[float, ...]) -> Profiles:
+    """Profiles of explicitly listed residents, in list order.
+
+    A member's family hours are its usual hours at the member's GIR; the profile
+    keeps them as hours at GIR 4 (divided by `hours_factor`, the family's hours by
+    GIR relative to GIR 4), so that they follow the GIR from then on.
+    """
+    gir = np.array([s.gir for s in specs], dtype=np.int8)
+    hours = np.array([s.family_hours_per_week for s in specs], dtype=float)
+    factor = np.asarray(hours_factor, dtype=float)[gir - 1]
     return Profiles(
         public=np.array([PUBLICS.index(s.public) for s in specs], dtype=np.int8),
-        gir=np.array([s.gir for s in specs], dtype=np.int8),
+        gir=gir,
         entered_by_default=np.array([s.entered_by_default for s in specs], dtype=bool),
         own_providers=np.array([s.own_providers for s in specs], dtype=bool),
-        family_hours_per_week=np.array([s.family_hours_per_week for s in specs], dtype=float),
+        family_hours_per_week=np.divide(hours, factor, out=np.zeros_like(hours), where=factor > 0),
     )
+
+
+def usual_family_hours(
+    involvement: np.ndarray, gir: np.ndarray, hours_factor: tuple[float, ...] | np.ndarray
+) -> np.ndarray:
+    """A family's usual hours a week: its hours at GIR 4 scaled to its relative's GIR.
+
+    Capped at `MAX_FAMILY_HOURS_PER_WEEK`.
+    """
+    factor = np.asarray(hours_factor, dtype=float)[gir - 1]
+    return np.minimum(involvement * factor, MAX_FAMILY_HOURS_PER_WEEK)
 
 
 def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profiles:
@@ -67,7 +86,7 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
     members = scenario.residents.members
     if members is not None:
         pick = rng.integers(0, len(members), size=n)
-        profiles = spec_profiles(members)
+        profiles = spec_profiles(members, scenario.mechanisms.family.hours_factor_by_gir)
         return Profiles(**{k: v[pick] for k, v in vars(profiles).items()})
     gen = scenario.residents.generate
     assert gen is not None  # a scenario has members or a generator (`ResidentsSpec`)
@@ -128,7 +147,9 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
     grid = (dwellings, replications)
     n = scenario.residents.count
     if scenario.residents.members is not None:
-        drawn = spec_profiles(scenario.residents.members)
+        drawn = spec_profiles(
+            scenario.residents.members, scenario.mechanisms.family.hours_factor_by_gir
+        )
         columns = {k: np.repeat(v[:, None], replications, axis=1) for k, v in vars(drawn).items()}
     else:
         drawn = draw_profiles(scenario, rng, n * replications)
@@ -147,13 +168,17 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
 
     occupied = np.zeros(grid, dtype=bool)
     occupied[:n] = True
-    family_hours = grid_of("family_hours_per_week", float)
+    involvement = grid_of("family_hours_per_week", float)
+    gir = grid_of("gir", np.int8, fill=6)
+    family_hours = usual_family_hours(
+        involvement, gir, scenario.mechanisms.family.hours_factor_by_gir
+    )
     habitat_providers = len(scenario.providers.habitat)
     qol = scenario.mechanisms.quality_of_life.initial
     residents = ResidentState(
         occupied=occupied,
         public=grid_of("public", np.int8),
-        gir=grid_of("gir", np.int8, fill=6),
+        gir=gir,
         entered_by_default=grid_of("entered_by_default", bool),
         own_providers=grid_of("own_providers", bool),
         habitat_provider=rng.integers(0, habitat_providers, size=grid).astype(np.int8),
@@ -164,11 +189,13 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         rupture_load=np.zeros(grid),
         last_participation=np.full(grid, LONG_AGO, dtype=DAY),
         readmission_risk_until=np.zeros(grid, dtype=DAY),
+        readmission_multiplier=np.ones(grid),
         dispute_open=np.zeros(grid, dtype=bool),
         agreement_until=np.zeros(grid, dtype=DAY),
     )
     families = FamilyState(
         hours_per_week=family_hours,
+        involvement=involvement,
         active=family_hours > 0,
         fatigue=np.zeros(grid),
     )
@@ -184,6 +211,8 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         animator_replacement_share=np.zeros(replications),
         animator_post_vacant_until=np.zeros(replications, dtype=DAY),
         coordination_coverage=np.ones(replications),
+        people_seen=occupied.sum(axis=0).astype(float),
+        leavers_quality=np.zeros(replications),
     )
 
 
@@ -194,6 +223,7 @@ def move_in(
     profiles: Profiles,
     day: int,
     quality_of_life: float | np.ndarray,
+    hours_factor: tuple[float, ...],
 ) -> None:
     """Settle newcomers into dwelling `slot` in the replications where `who` is true.
 
@@ -204,6 +234,7 @@ def move_in(
         profiles: the newcomers, one per true entry of `who`, in replication order.
         day: today.
         quality_of_life: a newcomer's starting quality of life (one, or one per newcomer).
+        hours_factor: a family's hours by GIR relative to GIR 4.
     """
     r = state.residents
     f = state.families
@@ -220,11 +251,15 @@ def move_in(
     r.rupture_load[slot, who] = 0.0
     r.last_participation[slot, who] = LONG_AGO
     r.readmission_risk_until[slot, who] = 0
+    r.readmission_multiplier[slot, who] = 1.0
     r.dispute_open[slot, who] = False
     r.agreement_until[slot, who] = 0
     state.own_provider_back_on[slot, who] = day
-    f.hours_per_week[slot, who] = profiles.family_hours_per_week
-    f.active[slot, who] = profiles.family_hours_per_week > 0
+    f.involvement[slot, who] = profiles.family_hours_per_week
+    f.hours_per_week[slot, who] = usual_family_hours(
+        profiles.family_hours_per_week, profiles.gir, hours_factor
+    )
+    f.active[slot, who] = f.hours_per_week[slot, who] > 0
     f.fatigue[slot, who] = 0.0
 
 
@@ -237,3 +272,4 @@ def move_out(state: HabitatState, slot: int, who: np.ndarray) -> None:
     r.quality_of_life[slot, who] = 0.0
     state.families.active[slot, who] = False
     state.families.hours_per_week[slot, who] = 0.0
+    state.families.involvement[slot, who] = 0.0

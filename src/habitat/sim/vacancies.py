@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from habitat.sim.care import count_leavers
 from habitat.sim.population import Profiles, draw_profiles, move_in, move_out
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ __all__ = ["fill_vacancies", "leave", "newcomers", "welcome"]
 
 def leave(model: HabitatModel, slot: int, who: np.ndarray, reason: str, name: str) -> None:
     """Resident of `slot` leaves where `who` is true (death or institution)."""
+    count_leavers(model, who, reason)
     move_out(model.state, slot, who)
     model.today.exits += who
     model.log.record(model.day, reason, who, name)
@@ -82,7 +84,8 @@ def welcome(
         copied = r.public[keys.argmax(axis=0), where]
         profiles.public = np.where(narrow, copied, profiles.public)
     initial = _at(model.params.quality_of_life.initial, where)
-    move_in(model.state, slot, who, profiles, model.day, initial)
+    factor = model.params.family.hours_factor_by_gir
+    move_in(model.state, slot, who, profiles, model.day, initial, factor)
     model.today.entries += who
     model.log.record(model.day, "entry", who, model.residents[slot].name)
 
