@@ -56,9 +56,9 @@ def qaly_weight(model: HabitatModel) -> np.ndarray:
     """
     r = model.state.residents
     q = model.params.quality_of_life
-    level = model.tables.qaly_need_level[r.gir - 1]
-    weight = np.exp(-q.qaly_need_coefficient * level**1.5 * (1.0 + r.unmet_share))
-    return np.asarray(weight * r.occupied)
+    exponent = model.tables.qaly_need_power[r.gir] * (1.0 + r.unmet_share)
+    exponent *= -q.qaly_need_coefficient
+    return np.asarray(np.exp(exponent, out=exponent) * r.occupied)
 
 
 def individual_help_hours(model: HabitatModel) -> np.ndarray:

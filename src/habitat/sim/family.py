@@ -53,12 +53,12 @@ class FamilyCarerAgent(mesa.Agent):
         m = self.model
         f, d = m.state.families, self.slot
         share = m.scenario.families.collective_share
-        f.hours_per_week[d] = np.minimum(
-            f.involvement[d] * m.tables.family_hours_factor[m.state.residents.gir[d] - 1],
-            MAX_FAMILY_HOURS_PER_WEEK,
-        )
-        usual = f.hours_per_week[d] * f.active[d]
-        collective = np.minimum(f.involvement[d], f.hours_per_week[d]) * share * f.active[d]
+        involvement = f.involvement[d]
+        hours = f.hours_per_week[d]  # a view: updated in place
+        factor = m.tables.family_hours_factor[m.state.residents.gir[d]]
+        np.minimum(involvement * factor, MAX_FAMILY_HOURS_PER_WEEK, out=hours)
+        usual = hours * f.active[d]
+        collective = np.minimum(involvement, hours) * share * f.active[d]
         m.today.family_individual[d] = (usual - collective) / 7.0 * m.state.residents.home(d)
         m.today.family_collective += collective / 7.0
 

@@ -95,16 +95,14 @@ class ResidentAgent(mesa.Agent):
         """
         m = self.model
         s, d = m.state.residents, self.slot
-        p = m.params.hospital
         in_hospital = s.hospital_days_left[d] > 0
         s.hospital_days_left[d] -= in_hospital
         m.today.returning[d] = in_hospital & (s.hospital_days_left[d] == 0)
         at_home = s.occupied[d] & ~in_hospital
         window = m.day < s.readmission_risk_until[d]
-        readmission = -np.log1p(-np.minimum(p.readmission_30d, 0.999)) / READMISSION_WINDOW_DAYS
         rate = np.where(
             window,
-            readmission * s.readmission_multiplier[d],
+            m.tables.readmission_per_day * s.readmission_multiplier[d],
             m.tables.hospital_per_day[s.gir[d] - 1],
         )
         admitted = at_home & (draw < rate)
