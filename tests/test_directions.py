@@ -153,3 +153,48 @@ def test_more_unmet_hours_raise_moves_to_an_institution():
     ).metrics
     assert unreliable.unmet_individual_hours.mean() > reliable.unmet_individual_hours.mean() + 0.5
     assert unreliable.exits_institution.sum() > 1.5 * reliable.exits_institution.sum()
+
+
+def test_more_dependent_residents_get_more_family_hours():
+    dependent = run("elderly_baseline.yaml", "residents.generate.gir_distribution={2: 1}", days=90)
+    autonomous = run("elderly_baseline.yaml", "residents.generate.gir_distribution={5: 1}", days=90)
+    # CARE-Menages: a median over 50 h a week at GIR 1-2, under 4 h at GIR 5-6.
+    assert (
+        dependent.metrics.family_care_hours.mean() > 5 * autonomous.metrics.family_care_hours.mean()
+    )
+
+
+def test_better_coordination_means_fewer_adverse_events_after_discharge():
+    coordinated = run("elderly_baseline.yaml", "animator.hours_per_week=28").metrics
+    alone = run("elderly_baseline.yaml", "animator.hours_per_week=0").metrics
+    # Without the animator 30 % of returns are prepared, against nearly all with one.
+    assert alone.adverse_events.sum() > 1.15 * coordinated.adverse_events.sum()
+    assert alone.readmissions.sum() > coordinated.readmissions.sum()
+
+
+@pytest.mark.parametrize(
+    ("better", "worse"),
+    [
+        (
+            ("mechanisms.needs.professional_share=1.0",),
+            ("mechanisms.needs.professional_share=0.75",),
+        ),
+        (
+            ("providers.habitat=[{name: A, reliability: 1.0}]", "providers.own_reliability=1.0"),
+            ("providers.habitat=[{name: A, reliability: 0.4}]", "providers.own_reliability=0.4"),
+        ),
+    ],
+    ids=["professional_share", "provider_reliability"],
+)
+def test_worse_care_lowers_quality_of_life_over_everyone_and_qalys(better, worse):
+    good = run("elderly_baseline.yaml", *better).metrics
+    poor = run("elderly_baseline.yaml", *worse).metrics
+    last = lambda m: m[m.day == m.day.max()]  # noqa: E731
+    # Over everyone who lived there, those who left count too: worse care cannot
+    # look better by sending the residents it fails away (issue 12).
+    assert (
+        last(poor).quality_of_life_everyone.mean()
+        < last(good).quality_of_life_everyone.mean() - 0.01
+    )
+    assert poor.qaly.sum() < good.qaly.sum()
+    assert poor.exits.sum() > good.exits.sum()

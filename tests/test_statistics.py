@@ -48,8 +48,8 @@ def tiny_run(baseline_scenario):
 
     Replication 0: dwelling 0 (GIR 4) dies on day 3 and dwelling 1 (GIR 4) moves to an
     institution on day 5, then a newcomer dies there on day 8; dwelling 2 (GIR 4) stays,
-    declines to GIR 3 on day 6, comes back from hospital on day 7 losing a level without
-    a logged decline (an adverse event), and back again on day 9 unharmed.
+    declines to GIR 3 on day 6, comes back from hospital on day 7 with an adverse event
+    that costs a level, and back again on day 9 unharmed.
     Replication 1: dwellings 0 and 1 at GIR 5 stay all along; dwelling 2 is empty.
     """
     shape = (DAYS + 1, 3, 2)
@@ -72,6 +72,7 @@ def tiny_run(baseline_scenario):
         (0, 8, "death", 1),
         (0, 6, "gir_decline", 2),
         (0, 7, "return_rupture", 2),
+        (0, 7, "adverse_event", 2),
         (0, 9, "return_coordinated", 2),
         (1, 4, "conflict", -1),
     ]

@@ -321,8 +321,20 @@ class HospitalParams(_Frozen):
     coordination_hours_per_return: Hours = 2.0
     # Share of returns prepared by the hospital and providers without the animator.
     unaided_preparation: Fraction = 0.3
-    # Forster 2003: 19 % adverse events after discharge; applied to uncoordinated returns.
-    rupture_adverse_event: Fraction = 0.19
+    # Forster 2003: 19 % of patients discharged home had an adverse event within about
+    # 3 weeks; applied to every return home.
+    adverse_event: Fraction = 0.19
+    # Forster 2003: 23 of the 76 adverse events were preventable (30 %); a prepared
+    # return is assumed to avoid those (assumption).
+    prepared_adverse_reduction: Fraction = 0.3
+    # Forster 2003: 30 % of the adverse events were symptoms with a nonpermanent
+    # disability and 3 % a permanent disability: a third cost a GIR level.
+    adverse_event_gir_loss: Fraction = 0.33
+    # Chapalain et al. 2016: 16.3 % of people aged 75+ discharged from a French
+    # medicine ward were readmitted within a month.
+    readmission_30d: Fraction = 0.163
+    # Readmission risk after an adverse event, relative to a return without (assumption).
+    adverse_readmission_multiplier: float = Field(default=2.0, ge=1.0, le=20.0)
     # Auerbach 2016: 27 % of 30-day readmissions are avoidable. Reading the avoidable
     # share as caused by unprepared returns, the 30-day readmission rate after a
     # rupture is the base rate / (1 - 0.27) = 1.37 x the base rate.
@@ -330,8 +342,13 @@ class HospitalParams(_Frozen):
 
 
 class FamilyParams(_Frozen):
-    """Family fatigue and withdrawal (tension 2)."""
+    """Family hours by dependency, fatigue and withdrawal (tension 2)."""
 
+    # A family's usual hours a week relative to what it gives at GIR 4
+    # (`families.hours_per_week`): DREES CARE-Menages 2015 (Brunel, Latourelle, Zakri,
+    # ER 1103, 2019): half the most dependent (GIR 1-2) are helped more than 53 h a
+    # week, half the most autonomous (GIR 5-6) less than 4 h; GIR 3 interpolated.
+    hours_factor_by_gir: GirTable = _by_gir(20.0, 16.0, 5.0, 1.0, 0.6, 0.4)
     withdrawal_rate_per_year: RatePerYear = 0.05
     # Fatigue grows from half these hours a week and is full at 1.5 times (assumption).
     sustainable_hours_per_week: float = Field(default=10.0, gt=0.0)
@@ -451,6 +468,14 @@ class AnimatorParams(_Frozen):
 class QualityOfLifeParams(_Frozen):
     """How each resident's quality of life (0-1) moves."""
 
+    # What a resident who moved to an institution counts for, from the move on, in
+    # `quality_of_life_everyone` (assumption; a death counts 0).
+    after_institution: Fraction = 0.5
+    # Gostoli & Silverman 2020: a year of life counts exp(-c * need^1.5 * (1 + unmet)).
+    qaly_need_coefficient: float = Field(default=0.18, ge=0.0, le=10.0)
+    # Their care-need level (0-4: 0 / 8 / 16 / 32 / 80 h a week) read for each GIR
+    # against the hours CARE finds received (assumption).
+    qaly_need_level_by_gir: GirTable = _by_gir(4.0, 3.0, 2.0, 1.0, 0.5, 0.0)
     base: Fraction = 0.55
     initial: Fraction = 0.65
     adaptation_per_day: Fraction = 0.05
@@ -490,6 +515,16 @@ class ExitParams(_Frozen):
     )
 
 
+class CostParams(_Frozen):
+    """What care costs, per resident per year (`cost_per_resident_year`)."""
+
+    # National minimum tariff of an hour of APA/PCH home help in 2023 (arrete of
+    # 30 December 2022): EUR 23.
+    home_help_eur_per_hour: float = Field(default=23.0, ge=0.0)
+    # A day in a medicine ward (assumption, see docs/MODEL.md).
+    hospital_eur_per_day: float = Field(default=1000.0, ge=0.0)
+
+
 class MechanismParams(_Frozen):
     """All mechanism parameters, grouped by mechanism (docs/MODEL.md, Details)."""
 
@@ -505,6 +540,7 @@ class MechanismParams(_Frozen):
     animator: AnimatorParams = AnimatorParams()
     quality_of_life: QualityOfLifeParams = QualityOfLifeParams()
     exits: ExitParams = ExitParams()
+    costs: CostParams = CostParams()
 
 
 # --------------------------------------------------------------------------- shocks

@@ -146,37 +146,20 @@ def share_of_exits_that_are_deaths(observation: Observation, horizon: int) -> Me
 
 
 def share_of_returns_with_adverse_event(observation: Observation, horizon: int) -> Measure:
-    """Share of returns home from hospital on which the resident lost a GIR level.
+    """Share of returns home from hospital followed by an adverse event.
 
-    The model logs a decline of autonomy (`gir_decline`) but not the loss of a
-    level by an adverse event on an unprepared return: that loss is the GIR drop
-    of the return day beyond the declines logged that day. A return on a day the
-    dwelling also saw an exit or an entry is left out (its GIR is someone else's).
+    The model logs an `adverse_event` on the day and for the resident of the return
+    it follows (Forster 2003 counts any injury due to medical management in the
+    following weeks, whether or not it costs autonomy).
     """
     _check_horizon(observation, horizon)
     events = observation.events
     window = events[events["day"] <= horizon]
-    returns = window[window["kind"].isin(RETURN_KINDS)][["replication", "day", "slot"]]
+    returns = window[window["kind"].isin(RETURN_KINDS)]
+    adverse = window[window["kind"] == "adverse_event"]
     reps = observation.replications
-    if returns.empty:
-        return _share(np.zeros(reps), np.zeros(reps))
-    keys = ["replication", "day", "slot"]
-    declines = (
-        window[window["kind"] == "gir_decline"]
-        .groupby(keys)
-        .size()
-        .rename("declines")
-        .reset_index()
-    )
-    moves = window[window["kind"].isin((*EXIT_KINDS, "entry"))][keys].drop_duplicates()
-    moves = moves.assign(moved=True)
-    table = returns.merge(declines, on=keys, how="left").merge(moves, on=keys, how="left")
-    table = table[table["moved"].isna()]
-    r, t, d = (table[k].to_numpy() for k in ("replication", "day", "slot"))
-    drop = observation.gir[t - 1, d, r].astype(np.int64) - observation.gir[t, d, r]
-    adverse = drop - table["declines"].fillna(0).to_numpy() > 0
-    counted = np.bincount(r, minlength=reps)
-    return _share(np.bincount(r[adverse], minlength=reps), counted)
+    every = np.bincount(returns["replication"], minlength=reps)
+    return _share(np.bincount(adverse["replication"], minlength=reps), every)
 
 
 def _median_family_hours(observation: Observation, horizon: int, band: tuple[int, int]) -> Measure:

@@ -129,6 +129,13 @@ METRIC_FR: dict[str, str] = {
     "demand_individual_hours": "Aide individuelle : heures nécessaires",
     "delivered_individual_hours": "Aide individuelle : heures données",
     "pooled_hours": "Aide individuelle mise en commun",
+    "quality_of_life_everyone": "Qualité de vie de tous ceux qui y ont vécu (départs compris)",
+    "qaly": "Années de vie pondérées par la qualité (QALY)",
+    "individual_help_cost_eur": "Coût de l'aide individuelle",
+    "hospital_cost_eur": "Coût des journées d'hôpital",
+    "cost_per_resident_year": "Coût par habitant, ramené à l'année",
+    "adverse_events": "Événements indésirables après un retour d'hôpital",
+    "readmissions": "Réhospitalisations dans les 30 jours",
 }
 
 #: The metrics' units in French, as the CSV gives them day by day: hours summed over the
@@ -150,6 +157,9 @@ UNIT_FR: dict[str, str] = {
     "EUR/day": "€ ce jour",
     "EUR": "€",
     "days": "jours",
+    "EUR/year": "€ par an",
+    "QALY/day": "QALY ce jour",
+    "events": "événements",
 }
 
 

@@ -31,6 +31,10 @@ KINDS_FR: dict[str, tuple[str, str]] = {
         "Ruptures de parcours",
         "{who} rentre de l'hôpital sans que rien ne soit préparé (rupture de parcours)",
     ),
+    "adverse_event": (
+        "Santé et autonomie",
+        "{who} subit un événement indésirable après son retour de l'hôpital",
+    ),
     "family_withdrawal": ("Familles", "{who} cesse d'aider"),
     "provider_exit": ("Intervenants", "{who} cesse d'intervenir"),
     "provider_back": ("Intervenants", "{who} : le service reprend"),

@@ -19,6 +19,7 @@ EVENT_KINDS: dict[str, str] = {
     "hospitalisation": "went to hospital",
     "return_coordinated": "came back from hospital, return prepared",
     "return_rupture": "came back from hospital with nothing prepared (care-path rupture)",
+    "adverse_event": "had an adverse event after coming back from hospital",
     "family_withdrawal": "stopped helping",
     "provider_exit": "stopped serving",
     "provider_back": "service resumed",

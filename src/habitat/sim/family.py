@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from habitat.sim.population import MAX_FAMILY_HOURS_PER_WEEK
+
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
 
@@ -42,13 +44,23 @@ class FamilyCarerAgent(mesa.Agent):
         self.consider_withdrawing(draws[self.slot])
 
     def help(self) -> None:
-        """Give today's hours: to the relative at home, and to collective life."""
+        """Give today's hours: to the relative at home, and to collective life.
+
+        The usual hours follow the relative's GIR (`family.hours_factor_by_gir`);
+        the collective share is taken on the hours the family gives at GIR 4 or
+        less: the extra hours a dependent relative asks go to the relative.
+        """
         m = self.model
         f, d = m.state.families, self.slot
         share = m.scenario.families.collective_share
-        hours = f.hours_per_week[d] / 7.0 * f.active[d]
-        m.today.family_individual[d] = hours * (1.0 - share) * m.state.residents.home(d)
-        m.today.family_collective += hours * share
+        involvement = f.involvement[d]
+        hours = f.hours_per_week[d]  # a view: updated in place
+        factor = m.tables.family_hours_factor[m.state.residents.gir[d]]
+        np.minimum(involvement * factor, MAX_FAMILY_HOURS_PER_WEEK, out=hours)
+        usual = hours * f.active[d]
+        collective = np.minimum(involvement, hours) * share * f.active[d]
+        m.today.family_individual[d] = (usual - collective) / 7.0 * m.state.residents.home(d)
+        m.today.family_collective += collective / 7.0
 
     def tire(self) -> None:
         """Fatigue moves toward the load: 0 at half the sustainable hours, 1 at 1.5 times."""

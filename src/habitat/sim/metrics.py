@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from habitat.sim.care import hospital_days, individual_help_hours, qaly_weight
 from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS
 from habitat.sim.state import filled
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
@@ -16,6 +17,8 @@ from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
 
+#: Days in a year, for yearly rates and quality-adjusted life years.
+DAYS_PER_YEAR = 365.0
 #: How one replication's daily series becomes one number in the summary.
 Aggregate = Literal["last", "mean", "total", "max"]
 
@@ -62,6 +65,7 @@ COUNT_UNITS = frozenset(
         "ruptures",
         "activities",
         "outings/day",
+        "events",
     }
 )
 
@@ -181,6 +185,17 @@ class DayRecord:
         """Function 4 hours given by providers and families, capped at each need."""
         t = self.ledger
         return np.minimum(t.need, t.professional + t.family_individual).sum(axis=0)
+
+    @cached_property
+    def individual_help_cost(self) -> np.ndarray:
+        """Individual help paid today (EUR): providers' hours at the home-help tariff."""
+        tariff = self.model.params.costs.home_help_eur_per_hour
+        return individual_help_hours(self.model) * tariff
+
+    @cached_property
+    def hospital_cost(self) -> np.ndarray:
+        """Hospital days today at the daily tariff (EUR)."""
+        return hospital_days(self.model) * self.model.params.costs.hospital_eur_per_day
 
     @cached_property
     def occupied(self) -> np.ndarray:
@@ -594,6 +609,77 @@ def delivered_individual_hours(day: DayRecord) -> np.ndarray:
 )
 def pooled_hours(day: DayRecord) -> np.ndarray:
     return day.ledger.pooled.sum(axis=0)
+
+
+@metric(
+    "0-1",
+    "Mean quality of life over everyone who lived in the habitat in the run: residents at their own, those who left at what they count for since (0 after a death, quality_of_life.after_institution after a move to an institution).",
+    "last",
+    key=True,
+)
+def quality_of_life_everyone(day: DayRecord) -> np.ndarray:
+    r, s = day.residents, day.state
+    present = (r.quality_of_life * r.occupied).sum(axis=0)
+    seen = s.people_seen
+    return np.divide(present + s.leavers_quality, seen, out=day.zeros(), where=seen > 0)
+
+
+@metric(
+    "QALY/day",
+    "Quality-adjusted life lived in the habitat today (Gostoli & Silverman 2020: a year counts exp(-0.18 x need^1.5 x (1 + unmet share))); its total is the QALYs of the run.",
+    "total",
+    key=True,
+)
+def qaly(day: DayRecord) -> np.ndarray:
+    return qaly_weight(day.model).sum(axis=0) / DAYS_PER_YEAR
+
+
+@metric(
+    "EUR/day",
+    "Individual help paid today: providers' hours, to each resident and pooled, at the home-help tariff.",
+    "total",
+)
+def individual_help_cost_eur(day: DayRecord) -> np.ndarray:
+    return day.individual_help_cost
+
+
+@metric(
+    "EUR/day",
+    "Hospital days today at the daily tariff.",
+    "total",
+)
+def hospital_cost_eur(day: DayRecord) -> np.ndarray:
+    return day.hospital_cost
+
+
+@metric(
+    "EUR/year",
+    "Cost of the day per resident, in a year: AVP spent, individual help, hospital days (today's cost x 365 / residents).",
+    "mean",
+    key=True,
+)
+def cost_per_resident_year(day: DayRecord) -> np.ndarray:
+    cost = filled(day.ledger.avp_spent_eur) + day.individual_help_cost + day.hospital_cost
+    occupied = day.occupied
+    return np.divide(cost * DAYS_PER_YEAR, occupied, out=day.zeros(), where=occupied > 0)
+
+
+@metric(
+    "events",
+    "Adverse events after a return home from hospital (Forster 2003), fewer after a prepared return.",
+    "total",
+)
+def adverse_events(day: DayRecord) -> np.ndarray:
+    return day.ledger.adverse_events
+
+
+@metric(
+    "residents",
+    "Admissions to hospital within 30 days of a return home.",
+    "total",
+)
+def readmissions(day: DayRecord) -> np.ndarray:
+    return day.ledger.readmissions
 
 
 METRICS: tuple[Metric, ...] = tuple(_CATALOGUE)

@@ -16,13 +16,14 @@ from habitat.scenario import Scenario, load_scenario
 from habitat.sim.animator import AnimatorAgent
 from habitat.sim.avp import account_avp
 from habitat.sim.batch import column_view
+from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
 from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
 from habitat.sim.population import initial_state
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
 from habitat.sim.regulation import regulate_conflicts
-from habitat.sim.resident import ResidentAgent
+from habitat.sim.resident import READMISSION_WINDOW_DAYS, ResidentAgent
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
@@ -39,6 +40,10 @@ class RateTables:
     mortality_per_day: np.ndarray  # a woman aged 83 (`autonomy.mortality_rate_per_year_by_gir`)
     institution_per_day: np.ndarray  # a resident whose family helps, needs met
     hospital_per_day: np.ndarray
+    # Indexed by the GIR itself (index 0 unused), read every day for every dwelling:
+    family_hours_factor: np.ndarray  # a family's hours relative to GIR 4
+    qaly_need_power: np.ndarray  # Gostoli & Silverman care-need level (0-4) ^ 1.5
+    readmission_per_day: float | np.ndarray  # daily rate giving the 30-day readmission rate
     reference_outings: float | np.ndarray  # outings a day that count as "going out as planned"
 
     @classmethod
@@ -51,8 +56,17 @@ class RateTables:
             mortality_per_day=np.array(p.autonomy.mortality_rate_per_year_by_gir) / 365.0,
             institution_per_day=np.array(p.exits.institution_rate_per_year_by_gir) / 365.0,
             hospital_per_day=np.array(p.hospital.rate_per_year_by_gir) / 365.0,
+            family_hours_factor=_by_gir_index(p.family.hours_factor_by_gir),
+            qaly_need_power=_by_gir_index(p.quality_of_life.qaly_need_level_by_gir) ** 1.5,
+            readmission_per_day=-np.log1p(-np.minimum(p.hospital.readmission_30d, 0.999))
+            / READMISSION_WINDOW_DAYS,
             reference_outings=np.maximum(p.collective_life.outings_per_week / 7.0, 1e-9),
         )
+
+
+def _by_gir_index(table: tuple[float, ...]) -> np.ndarray:
+    """A per-GIR table indexed by the GIR itself: index 0 (no GIR) is 0."""
+    return np.array((0.0, *table), dtype=float)
 
 
 class PastHorizonError(RuntimeError):
@@ -221,6 +235,7 @@ class HabitatModel(mesa.Model):
         regulate_conflicts(self, coverage["regulation"])
         self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
         fill_vacancies(self)
+        account_people(self)
         worked = total_hours(given)
         account_avp(self, worked)
         # Less than a second of animator time is no animator: no ratio to speak of.

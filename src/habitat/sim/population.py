@@ -50,7 +50,7 @@ class Profiles:
     gir: np.ndarray
     entered_by_default: np.ndarray
     own_providers: np.ndarray
-    family_hours_per_week: np.ndarray
+    family_hours_per_week: np.ndarray  # the family's hours at GIR 4 (its involvement)
     age: np.ndarray  # float years on entry
     male: np.ndarray  # bool
 
@@ -63,21 +63,38 @@ class Profiles:
         return cls(**{k: np.concatenate([vars(p)[k] for p in parts]) for k in vars(parts[0])})
 
 
-def spec_profiles(specs: list[ResidentSpec]) -> Profiles:
+def spec_profiles(specs: list[ResidentSpec], hours_factor: tuple[float, ...]) -> Profiles:
     """Profiles of explicitly listed residents, in list order.
 
-    An age left out is NaN and a sex left out reads as a woman here, until `draw_unknown`
-    draws both for each replication.
+    A member's family hours are its usual hours at the member's GIR; the profile
+    keeps them as hours at GIR 4 (divided by `hours_factor`, the family's hours by
+    GIR relative to GIR 4), so that they follow the GIR from then on. An age left
+    out is NaN and a sex left out reads as a woman here, until `draw_unknown` draws
+    both for each replication.
     """
+    gir = np.array([s.gir for s in specs], dtype=np.int8)
+    hours = np.array([s.family_hours_per_week for s in specs], dtype=float)
+    factor = np.asarray(hours_factor, dtype=float)[gir - 1]
     return Profiles(
         public=np.array([PUBLICS.index(s.public) for s in specs], dtype=np.int8),
-        gir=np.array([s.gir for s in specs], dtype=np.int8),
+        gir=gir,
         entered_by_default=np.array([s.entered_by_default for s in specs], dtype=bool),
         own_providers=np.array([s.own_providers for s in specs], dtype=bool),
-        family_hours_per_week=np.array([s.family_hours_per_week for s in specs], dtype=float),
+        family_hours_per_week=np.divide(hours, factor, out=np.zeros_like(hours), where=factor > 0),
         age=np.array([np.nan if s.age is None else s.age for s in specs], dtype=float),
         male=np.array([s.sex == "male" for s in specs], dtype=bool),
     )
+
+
+def usual_family_hours(
+    involvement: np.ndarray, gir: np.ndarray, hours_factor: tuple[float, ...] | np.ndarray
+) -> np.ndarray:
+    """A family's usual hours a week: its hours at GIR 4 scaled to its relative's GIR.
+
+    Capped at `MAX_FAMILY_HOURS_PER_WEEK`.
+    """
+    factor = np.asarray(hours_factor, dtype=float)[gir - 1]
+    return np.minimum(involvement * factor, MAX_FAMILY_HOURS_PER_WEEK)
 
 
 def draw_ages(u: np.ndarray, public: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +142,7 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
         # A newcomer copies a member: their public, GIR, family... and their age on
         # entry and sex as given, else drawn afresh.
         pick = rng.integers(0, len(members), size=n)
-        profiles = spec_profiles(members)
+        profiles = spec_profiles(members, scenario.mechanisms.family.hours_factor_by_gir)
         copied = Profiles(**{k: v[pick] for k, v in vars(profiles).items()})
         draw_unknown(copied, rng.random((2, n)), [members[i] for i in pick] if n else members)
         return copied
@@ -202,7 +219,7 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
     n = scenario.residents.count
     members = scenario.residents.members
     if members is not None:
-        drawn = spec_profiles(members)
+        drawn = spec_profiles(members, scenario.mechanisms.family.hours_factor_by_gir)
         columns = {k: np.repeat(v[:, None], replications, axis=1) for k, v in vars(drawn).items()}
         if any(m.age is None or m.sex is None for m in members):
             # What the members leave out is drawn in each replication, replication by
@@ -228,13 +245,17 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
 
     occupied = np.zeros(grid, dtype=bool)
     occupied[:n] = True
-    family_hours = grid_of("family_hours_per_week", float)
+    involvement = grid_of("family_hours_per_week", float)
+    gir = grid_of("gir", np.int8, fill=6)
+    family_hours = usual_family_hours(
+        involvement, gir, scenario.mechanisms.family.hours_factor_by_gir
+    )
     habitat_providers = len(scenario.providers.habitat)
     qol = scenario.mechanisms.quality_of_life.initial
     residents = ResidentState(
         occupied=occupied,
         public=grid_of("public", np.int8),
-        gir=grid_of("gir", np.int8, fill=6),
+        gir=gir,
         born_on=-np.rint(grid_of("age", float) * DAYS_PER_YEAR).astype(DAY),
         male=grid_of("male", bool),
         entered_on=np.zeros(grid, dtype=DAY),
@@ -248,11 +269,13 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         rupture_load=np.zeros(grid),
         last_participation=np.full(grid, LONG_AGO, dtype=DAY),
         readmission_risk_until=np.zeros(grid, dtype=DAY),
+        readmission_multiplier=np.ones(grid),
         dispute_open=np.zeros(grid, dtype=bool),
         agreement_until=np.zeros(grid, dtype=DAY),
     )
     families = FamilyState(
         hours_per_week=family_hours,
+        involvement=involvement,
         active=family_hours > 0,
         fatigue=np.zeros(grid),
     )
@@ -270,6 +293,8 @@ def initial_state(scenario: Scenario, replications: int, rng: np.random.Generato
         coordination_coverage=np.ones(replications),
         institution_exits=np.zeros(replications, dtype=np.int64),
         institution_stay_days=np.zeros(replications, dtype=np.int64),
+        people_seen=occupied.sum(axis=0).astype(float),
+        leavers_quality=np.zeros(replications),
     )
 
 
@@ -280,6 +305,7 @@ def move_in(
     profiles: Profiles,
     day: int,
     quality_of_life: float | np.ndarray,
+    hours_factor: tuple[float, ...],
 ) -> None:
     """Settle newcomers into dwelling `slot` in the replications where `who` is true.
 
@@ -290,6 +316,7 @@ def move_in(
         profiles: the newcomers, one per true entry of `who`, in replication order.
         day: today.
         quality_of_life: a newcomer's starting quality of life (one, or one per newcomer).
+        hours_factor: a family's hours by GIR relative to GIR 4.
     """
     r = state.residents
     f = state.families
@@ -309,11 +336,15 @@ def move_in(
     r.rupture_load[slot, who] = 0.0
     r.last_participation[slot, who] = LONG_AGO
     r.readmission_risk_until[slot, who] = 0
+    r.readmission_multiplier[slot, who] = 1.0
     r.dispute_open[slot, who] = False
     r.agreement_until[slot, who] = 0
     state.own_provider_back_on[slot, who] = day
-    f.hours_per_week[slot, who] = profiles.family_hours_per_week
-    f.active[slot, who] = profiles.family_hours_per_week > 0
+    f.involvement[slot, who] = profiles.family_hours_per_week
+    f.hours_per_week[slot, who] = usual_family_hours(
+        profiles.family_hours_per_week, profiles.gir, hours_factor
+    )
+    f.active[slot, who] = f.hours_per_week[slot, who] > 0
     f.fatigue[slot, who] = 0.0
 
 
@@ -326,3 +357,4 @@ def move_out(state: HabitatState, slot: int, who: np.ndarray) -> None:
     r.quality_of_life[slot, who] = 0.0
     state.families.active[slot, who] = False
     state.families.hours_per_week[slot, who] = 0.0
+    state.families.involvement[slot, who] = 0.0

@@ -18,7 +18,7 @@ UNMET_MEMORY_DAYS = 30.0
 OUTING_MEMORY_DAYS = 7.0
 #: A care-path rupture weighs on quality of life for about two months.
 RUPTURE_MEMORY_DAYS = 60.0
-#: Readmission risk stays high for 30 days after an unprepared return (Auerbach 2016).
+#: Readmissions are counted over the 30 days after a return (Chapalain et al. 2016).
 READMISSION_WINDOW_DAYS = 30
 #: "Participation" looks back one week.
 PARTICIPATION_WINDOW_DAYS = 7
@@ -106,19 +106,26 @@ class ResidentAgent(mesa.Agent):
             leave(m, d, deaths, "death", self.name)
 
     def be_hospitalised(self, draw: np.ndarray) -> None:
-        """Count down stays in hospital; admit some of those at home."""
+        """Count down stays in hospital; admit some of those at home.
+
+        Within 30 days of a return the admission rate is the readmission rate
+        (`hospital.readmission_30d` over the window), times the multiplier the
+        return set (after an adverse event, after an unprepared return).
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         in_hospital = s.hospital_days_left[d] > 0
         s.hospital_days_left[d] -= in_hospital
         m.today.returning[d] = in_hospital & (s.hospital_days_left[d] == 0)
         at_home = s.occupied[d] & ~in_hospital
-        rate = m.tables.hospital_per_day[s.gir[d] - 1] * np.where(
-            m.day < s.readmission_risk_until[d],
-            m.params.hospital.rupture_readmission_multiplier,
-            1.0,
+        window = m.day < s.readmission_risk_until[d]
+        rate = np.where(
+            window,
+            m.tables.readmission_per_day * s.readmission_multiplier[d],
+            m.tables.hospital_per_day[s.gir[d] - 1],
         )
         admitted = at_home & (draw < rate)
+        m.today.readmissions += admitted & window
         somewhere = m.streams.any(admitted)  # per habitat
         if somewhere.any():
             stay = m.streams.geometric(1.0 / m.params.hospital.mean_stay_days, somewhere)
@@ -231,7 +238,13 @@ class ResidentAgent(mesa.Agent):
         self.consider_leaving(here)
 
     def come_home(self, coordination_coverage: np.ndarray) -> None:
-        """A return is prepared by the animator (or others); else it is a rupture."""
+        """A return is prepared by the animator (or others); else it is a rupture.
+
+        Every return may bring an adverse event (Forster 2003: 19 % of discharges),
+        fewer after a prepared one; a third of them cost a GIR level. For 30 days the
+        resident may be readmitted, more often after an adverse event or an
+        unprepared return.
+        """
         m = self.model
         s, d = m.state.residents, self.slot
         returning = m.today.returning[d] & s.occupied[d]
@@ -242,16 +255,27 @@ class ResidentAgent(mesa.Agent):
         prepared_chance = (
             p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
         )
-        draw = m.streams.random((2,), somewhere)
+        draw = m.streams.random((3,), somewhere)
         rupture = returning & (draw[0] >= prepared_chance)
         m.log.record(m.day, "return_coordinated", returning & ~rupture, self.name)
         m.log.record(m.day, "return_rupture", rupture, self.name)
         self.suffer_rupture(rupture)
-        # An adverse event after an unprepared discharge (Forster 2003: 19 %).
-        worse = rupture & (s.gir[d] > 1) & (draw[1] < p.rupture_adverse_event)
+        adverse_chance = p.adverse_event * np.where(
+            rupture, 1.0, 1.0 - p.prepared_adverse_reduction
+        )
+        adverse = returning & (draw[1] < adverse_chance)
+        m.today.adverse_events += adverse
+        m.log.record(m.day, "adverse_event", adverse, self.name)
+        worse = adverse & (s.gir[d] > 1) & (draw[2] < p.adverse_event_gir_loss)
         s.gir[d] -= worse
         s.readmission_risk_until[d] = np.where(
-            rupture, m.day + READMISSION_WINDOW_DAYS, s.readmission_risk_until[d]
+            returning, m.day + READMISSION_WINDOW_DAYS, s.readmission_risk_until[d]
+        )
+        s.readmission_multiplier[d] = np.where(
+            returning,
+            np.where(rupture, p.rupture_readmission_multiplier, 1.0)
+            * np.where(adverse, p.adverse_readmission_multiplier, 1.0),
+            s.readmission_multiplier[d],
         )
 
     def suffer_rupture(self, who: np.ndarray) -> None:

@@ -81,7 +81,9 @@ def _new_resident(model: HabitatModel, shock: NewResidentShock) -> None:
     model.log.record(model.day, "entry_refused", chosen < 0, "new resident")
     for slot in np.unique(chosen[chosen >= 0]):
         who = chosen == slot
-        newcomer = spec_profiles([shock.resident] * int(who.sum()))
+        newcomer = spec_profiles(
+            [shock.resident] * int(who.sum()), model.params.family.hours_factor_by_gir
+        )
         if shock.resident.age is None or shock.resident.sex is None:
             # What the shock leaves out is drawn, in each replication where they arrive.
             draws = model.streams.random_at(np.flatnonzero(who), (2,))

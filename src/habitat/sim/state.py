@@ -43,6 +43,7 @@ class ResidentState:
     rupture_load: np.ndarray  # float: recent care-path ruptures, decaying
     last_participation: np.ndarray  # int32 day of last collective activity
     readmission_risk_until: np.ndarray  # int32 day
+    readmission_multiplier: np.ndarray  # float: readmission risk until then, x the usual
     dispute_open: np.ndarray  # bool: autonomy-vs-safety dispute not yet settled
     agreement_until: np.ndarray  # int32 day an agreed risk choice is due for review
 
@@ -64,7 +65,8 @@ class ResidentState:
 class FamilyState:
     """Each dwelling's family carers, shape (D, R)."""
 
-    hours_per_week: np.ndarray  # float: usual help
+    hours_per_week: np.ndarray  # float: usual help, following the relative's GIR
+    involvement: np.ndarray  # float: the family's usual help at GIR 4
     active: np.ndarray  # bool: still helping
     fatigue: np.ndarray  # float 0..1
 
@@ -88,6 +90,10 @@ class HabitatState:
     # Moves to an institution so far, and the days those residents had lived here.
     institution_exits: np.ndarray  # int64 (R,)
     institution_stay_days: np.ndarray  # int64 (R,)
+    # Everyone who lived there in the run, and what those who left count for now
+    # (`quality_of_life_everyone`): 0 for a death, a stated value for an institution.
+    people_seen: np.ndarray  # float (R,)
+    leavers_quality: np.ndarray  # float (R,)
 
 
 def filled(value: np.ndarray | None) -> np.ndarray:
@@ -111,6 +117,8 @@ class DayLedger:
     coordination_failures: np.ndarray  # (R,)
     escalations: np.ndarray  # (R,) failures that became conflicts
     ruptures: np.ndarray  # (R,)
+    adverse_events: np.ndarray  # (R,) adverse events after a return home
+    readmissions: np.ndarray  # (R,) admissions within 30 days of a return
     exits: np.ndarray  # (R,) all exits, the three below
     exits_death: np.ndarray  # (R,)
     exits_institution: np.ndarray  # (R,)
@@ -142,6 +150,8 @@ class DayLedger:
             coordination_failures=np.zeros(replications, dtype=np.int64),
             escalations=np.zeros(replications, dtype=np.int64),
             ruptures=np.zeros(replications, dtype=np.int64),
+            adverse_events=np.zeros(replications, dtype=np.int64),
+            readmissions=np.zeros(replications, dtype=np.int64),
             exits=np.zeros(replications, dtype=np.int64),
             exits_death=np.zeros(replications, dtype=np.int64),
             exits_institution=np.zeros(replications, dtype=np.int64),

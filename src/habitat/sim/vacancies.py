@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from habitat.sim.care import count_leavers
 from habitat.sim.population import Profiles, draw_profiles, move_in, move_out
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ def leave(model: HabitatModel, slot: int, who: np.ndarray, destination: str, nam
         stay = model.day - state.residents.entered_on[slot]
         state.institution_exits += who
         state.institution_stay_days += np.where(who, stay, 0)
+    count_leavers(model, who, destination)
     move_out(state, slot, who)
     t.exits += who
     counter = getattr(t, f"exits_{destination}")
@@ -93,7 +95,8 @@ def welcome(
         copied = r.public[keys.argmax(axis=0), where]
         profiles.public = np.where(narrow, copied, profiles.public)
     initial = _at(model.params.quality_of_life.initial, where)
-    move_in(model.state, slot, who, profiles, model.day, initial)
+    factor = model.params.family.hours_factor_by_gir
+    move_in(model.state, slot, who, profiles, model.day, initial, factor)
     model.today.entries += who
     model.log.record(model.day, "entry", who, model.residents[slot].name)
 
