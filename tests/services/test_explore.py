@@ -187,7 +187,7 @@ def test_results_csv_has_every_metric_every_day_and_no_formula(small_run):
     assert head[:4] == ["Scénario", "Graine", "Simulations", "Jour"]
     assert "Aide individuelle non couverte (h sur les 7 derniers jours) : médiane" in head
     assert "Usure de l'animateur·rice (0 à 1) : 95 %" in head
-    assert len(head) == 4 + 3 * 35
+    assert len(head) == 4 + 3 * len(METRICS)
     assert len(lines) == 1 + scenario.days
     assert all(line.startswith("'=HYPERLINK(1)") for line in lines[1:])
     cells = [cell for line in lines[1:] for cell in line.split(";")[4:]]

@@ -113,6 +113,7 @@ METRIC_FR: dict[str, str] = {
     "entries": "Arrivées",
     "hospitalised": "Habitants hospitalisés",
     "gir12_residents": "Habitants en GIR 1 ou 2",
+    "social_mix_index": "Mixité sociale (publics et dépendance, 0 à 1)",
     "activities_held": "Activités tenues",
     "animator_hours_available": "Heures d'animation disponibles",
     "animator_hours_worked": "Heures d'animation données",
