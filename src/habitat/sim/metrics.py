@@ -491,7 +491,7 @@ def mix_index(public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.n
     share = counts / np.maximum(n, 1)[:, None]
     logs = np.log(np.where(share > 0, share, 1.0))
     entropy = 0.0 - (share * logs).sum(axis=1)  # 0.0 -: no negative zero
-    most = np.log(np.minimum(n, groups).astype(float))
+    most = np.log(np.clip(n, 2, groups).astype(float))  # read only where n > 1
     return np.divide(entropy, most, out=np.zeros(columns), where=n > 1)
 
 
