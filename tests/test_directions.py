@@ -197,4 +197,59 @@ def test_worse_care_lowers_quality_of_life_over_everyone_and_qalys(better, worse
         < last(good).quality_of_life_everyone.mean() - 0.01
     )
     assert poor.qaly.sum() < good.qaly.sum()
-    assert poor.exits.sum() > good.exits.sum()
+    # Unmet hours send residents to an institution (deaths, most exits, barely move).
+    assert poor.exits_institution.sum() > good.exits_institution.sum()
+
+
+def test_more_and_more_dependent_residents_ask_more_presence():
+    # Same seed, same people: only the presence asked per resident at home differs...
+    few = run("elderly_baseline.yaml", "residents.generate.count=4", days=120).metrics
+    many = run("elderly_baseline.yaml", "residents.generate.count=7", days=120).metrics
+    assert (
+        many.demand_collective_presence_hours.mean() > few.demand_collective_presence_hours.mean()
+    )
+    # ...and lower GIR asks more, by day and (GIR 1-2) at night.
+    autonomous = "residents.generate.gir_distribution={5: 0.5, 6: 0.5}"
+    dependent = "residents.generate.gir_distribution={1: 0.3, 2: 0.4, 3: 0.3}"
+    low = run("elderly_baseline.yaml", autonomous, days=120).metrics
+    high = run("elderly_baseline.yaml", dependent, days=120).metrics
+    assert high.demand_collective_presence_hours.mean() > (
+        low.demand_collective_presence_hours.mean() + 1.0
+    )
+    # Weekends ask more than weekdays (day 1 is a Monday).
+    weekend = low.day % 7 >= 6
+    weekend |= low.day % 7 == 0
+    assert low[weekend].demand_collective_presence_hours.mean() > (
+        low[~weekend].demand_collective_presence_hours.mean()
+    )
+
+
+def test_overload_raises_strain_to_an_equilibrium_below_one():
+    light = run("elderly_baseline.yaml", "animator.hours_per_week=40", days=730).metrics
+    moderate = run("elderly_baseline.yaml", "animator.hours_per_week=21", days=730).metrics
+    late = lambda m: m[m.day > 365]  # noqa: E731
+    assert late(moderate).animator_strain.mean() > late(light).animator_strain.mean() + 0.1
+    # A moderate overload settles: strain in the second year is bounded away from 1
+    # and about where it was at the end of the first.
+    assert late(moderate).animator_strain.mean() < 0.8
+    first = moderate[(moderate.day > 300) & (moderate.day <= 365)].animator_strain.mean()
+    assert abs(late(moderate).animator_strain.mean() - first) < 0.1
+
+
+def test_avp_surplus_no_longer_grows_with_overload():
+    heavy = "mechanisms.presence.hours_per_resident_gir_3_4=1.5"
+    base = run("mixed_disabilities.yaml", days=1095).metrics
+    loaded = run("mixed_disabilities.yaml", heavy, days=1095).metrics
+    assert loaded.animator_workload_ratio.mean() > 1.5 * base.animator_workload_ratio.mean()
+    # The contract is paid whatever the load: the balance moves only by a vacant post
+    # after turnover and by the activities not held, a few % of the income.
+    end = lambda m: m[m.day == 1095].avp_balance_eur.mean()  # noqa: E731
+    income = base.avp_income_eur.sum() / REPLICATIONS
+    assert abs(end(loaded) - end(base)) < 0.08 * income
+
+
+def test_restrictive_entry_lowers_the_social_mix():
+    open_entry = run("mixed_disabilities.yaml", "entry.restrictiveness=0", days=1095).metrics
+    narrow = run("mixed_disabilities.yaml", "entry.restrictiveness=1", days=1095).metrics
+    late = lambda m: m[m.day > 365]  # noqa: E731
+    assert late(narrow).social_mix_index.mean() < late(open_entry).social_mix_index.mean()

@@ -34,6 +34,16 @@ BAD_FILES = {
         "habitat:\n  dwellings: 7\nresidents:\n  generate:\n    count: 9\n",
         "{f}: residents.generate.count: 9 residents do not fit in habitat.dwellings = 7",
     ),
+    "too_many_agreed_residents": (
+        "habitat:\n  dwellings: 7\n  avp_agreed_residents: 8\n"
+        "residents:\n  generate:\n    count: 5\n",
+        "{f}: habitat.avp_agreed_residents: 8 residents agreed do not fit in habitat.dwellings = 7",
+    ),
+    "negative_weekend_factor": (
+        "mechanisms:\n  presence:\n    weekend_factor: -1\n",
+        "{f}: mechanisms.presence.weekend_factor: Input should be greater than or equal to 0 "
+        "(got -1)",
+    ),
     "shock_after_horizon": (
         "days: 100\nshocks:\n  - {kind: animator_absence, day: 400}\n",
         "{f}: shocks.0.day: day 400 is after the horizon of 100 days",

@@ -78,6 +78,13 @@ class HabitatSpec(_Frozen):
         le=AVP_MAX,
         description="AVP per resident per year (EUR); tiers 5,000 / 7,500 / 10,000 (DOMAIN §6).",
     )
+    avp_agreed_residents: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_DWELLINGS,
+        description="Residents named in the AVP agreement with the department, paid for "
+        "whether their dwelling is occupied or not; none: the residents at the start.",
+    )
 
 
 # --------------------------------------------------------------------------- residents
@@ -445,17 +452,64 @@ class CollectiveLifeParams(_Frozen):
     family_liaison_hours_per_family_week: Hours = 0.25
 
 
+class PresenceParams(_Frozen):
+    """Collective presence asked (function 3) by the residents at home (assumptions)."""
+
+    # Daytime hours asked per resident at home, on top of the house's base
+    # (`policies.presence_hours_per_day`), by dependency band.
+    hours_per_resident_gir_1_2: Hours = 0.5
+    hours_per_resident_gir_3_4: Hours = 0.15
+    hours_per_resident_gir_5_6: Hours = 0.0
+    weekend_factor: float = Field(
+        default=1.2,
+        ge=0.0,
+        le=5.0,
+        description="Daytime presence asked on Saturdays and Sundays, relative to weekdays.",
+    )
+    night_hours_per_resident_gir_1_2: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=12.0,
+        description="Night presence asked per GIR 1-2 resident at home (h); only others "
+        "than the animator (pooled hours, families) can give it.",
+    )
+
+
 class AnimatorParams(_Frozen):
-    """The animator's strain and its consequences (tension 8)."""
+    """The animator's cost, strain and its consequences (tension 8)."""
 
     hourly_cost_eur: float = Field(
-        default=32.0,
+        default=21.0,
         ge=0.0,
-        description="Loaded employer cost per hour (assumption); at this cost the mean "
-        "funding of EUR 35,318/yr (CNSA 2022) buys ~1,100 h, i.e. ~21 h/week all year.",
+        description="Loaded employer cost per contracted hour, paid whether the hours are "
+        "worked or not (assumption: ~EUR 2,200 gross a month for 35 h, ~45 % employer "
+        "charges, 1,820 paid hours a year).",
     )
-    strain_gain: float = Field(default=0.02, ge=0.0, le=1.0)
-    strain_recovery: float = Field(default=0.01, ge=0.0, le=1.0)
+    indirect_cost_share: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="Indirect costs of the post (recruitment, supervision, payroll, travel, "
+        "phone) as a share of its salary cost; departments allow 7-10 % of the AVP for them.",
+    )
+    strain_gain: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="Daily rate at which strain approaches a higher target (1/time constant).",
+    )
+    strain_recovery: float = Field(
+        default=0.01,
+        ge=0.0,
+        le=1.0,
+        description="Daily rate at which strain recovers toward a lower target (rest, slack).",
+    )
+    strain_half_excess: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=10.0,
+        description="Workload above capacity (ratio - 1) at which the strain target is 0.5.",
+    )
     strain_efficiency_loss: Fraction = 0.3
     sick_leave_rate_per_year: RatePerYear = 0.5
     strain_sick_leave_effect: float = Field(default=4.0, ge=0.0)
@@ -537,6 +591,7 @@ class MechanismParams(_Frozen):
     disputes: DisputeParams = DisputeParams()
     regulation: RegulationParams = RegulationParams()
     collective_life: CollectiveLifeParams = CollectiveLifeParams()
+    presence: PresenceParams = PresenceParams()
     animator: AnimatorParams = AnimatorParams()
     quality_of_life: QualityOfLifeParams = QualityOfLifeParams()
     exits: ExitParams = ExitParams()
@@ -640,6 +695,12 @@ class Scenario(_Frozen):
             where = "members" if self.residents.members is not None else "generate.count"
             raise ValueError(
                 f"residents.{where}: {self.residents.count} residents do not fit in "
+                f"habitat.dwellings = {self.habitat.dwellings}"
+            )
+        agreed = self.habitat.avp_agreed_residents
+        if agreed is not None and agreed > self.habitat.dwellings:
+            raise ValueError(
+                f"habitat.avp_agreed_residents: {agreed} residents agreed do not fit in "
                 f"habitat.dwellings = {self.habitat.dwellings}"
             )
         for i, shock in enumerate(self.shocks):

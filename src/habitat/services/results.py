@@ -61,8 +61,10 @@ GLOSSARY: dict[str, str] = {
     "9 simulations sur 10 tombent dedans (on écarte les 5 % les plus hautes et les 5 % "
     "les plus basses).",
     "Usure": "La fatigue accumulée de l'animateur·rice, de 0 (reposé·e) à 1 (épuisé·e). "
-    "Elle monte quand on lui demande plus d'heures qu'il ou elle n'en a, redescend "
-    "sinon ; au-delà de 0,7, arrêts maladie et départs deviennent probables.",
+    "Quand on lui demande plus d'heures qu'il ou elle n'en a, elle monte vers un niveau "
+    "d'autant plus haut que la surcharge est forte (une surcharge modérée s'y stabilise, "
+    "sous 1) ; avec du répit, elle redescend, plus lentement. Les arrêts maladie "
+    "augmentent avec elle ; au-delà de 0,8, un départ devient probable.",
     "Aide individuelle non couverte": "Les heures d'aide à la personne (toilette, repas, "
     "soins…) dont un habitant avait besoin chez lui et que personne n'a données.",
     "Qualité de vie": "Une note de 0 à 1 par habitant, moyenne de l'habitat : elle baisse "
@@ -77,8 +79,10 @@ GLOSSARY: dict[str, str] = {
     "Intervenants": "Les services à domicile (aide à domicile, soins infirmiers…). Un "
     "habitant peut garder les siens ou passer par ceux choisis par l'habitat ; plus il y "
     "a d'intervenants différents, plus il faut coordonner.",
-    "AVP": "L'aide à la vie partagée, versée par le département pour chaque habitant : "
-    "elle finance surtout le temps de l'animateur·rice et les activités.",
+    "AVP": "L'aide à la vie partagée, versée par le département pour chaque habitant "
+    "nommé dans la convention, que son logement soit occupé ou non : elle finance "
+    "surtout le contrat de l'animateur·rice (payé même en cas de surcharge ou d'arrêt) "
+    "et les activités.",
     "Solde AVP": "L'AVP reçue moins l'AVP dépensée depuis le début ; négatif, c'est un "
     "déficit pour l'organisme porteur.",
     "GIR": "Le niveau d'autonomie d'une personne âgée (grille AGGIR), de 1 (très "
@@ -117,6 +121,7 @@ METRIC_FR: dict[str, str] = {
     "entries": "Arrivées",
     "hospitalised": "Habitants hospitalisés",
     "gir12_residents": "Habitants en GIR 1 ou 2",
+    "social_mix_index": "Mixité sociale (publics et dépendance, 0 à 1)",
     "activities_held": "Activités tenues",
     "animator_hours_available": "Heures d'animation disponibles",
     "animator_hours_worked": "Heures d'animation données",

@@ -64,17 +64,36 @@ class AnimatorAgent(mesa.Agent):
                 in_house += given[task]
         return given, available
 
+    def paid_hours(self) -> np.ndarray:
+        """Hours the AVP pays today, (R,).
+
+        The contract while the post is filled (worked, idle, overloaded or on leave
+        alike), and a replacement's hours on top.
+        """
+        m, s = self.model, self.model.state
+        nominal = m.scenario.animator.hours_per_week / 7.0
+        filled_post = m.day >= s.animator_post_vacant_until
+        replacement = np.where(self.present(), 0.0, s.animator_replacement_share)
+        return nominal * (filled_post + replacement)
+
     def bear_the_load(self, workload_ratio: np.ndarray) -> None:
-        """Strain rises with work beyond capacity and eases otherwise."""
+        """Strain moves toward a target set by today's load: up with overload, down with rest.
+
+        First-order dynamics (effort-recovery: strain builds while demands exceed
+        what recovery makes up, and recovers with slack): the target is 0 at or below
+        capacity, and `x / (x + strain_half_excess)` for a load `x = workload - 1`
+        above it, so a moderate overload settles at an equilibrium below 1. Strain
+        closes `strain_gain` of the gap a day on the way up, `strain_recovery` on the
+        way down; away from work the target is 0 (rest).
+        """
         m, s = self.model, self.model.state
         p = m.params.animator
         present = self.present()
-        change = np.where(
-            present & (workload_ratio > 1.0),
-            p.strain_gain * (workload_ratio - 1.0),
-            -p.strain_recovery,
-        )
-        s.animator_strain = (s.animator_strain + change).clip(0.0, 1.0)
+        excess = np.where(present, np.maximum(workload_ratio - 1.0, 0.0), 0.0)
+        target = excess / (excess + p.strain_half_excess)
+        gap = target - s.animator_strain
+        rate = np.where(gap > 0.0, p.strain_gain, p.strain_recovery)
+        s.animator_strain = (s.animator_strain + rate * gap).clip(0.0, 1.0)
         self.fall_sick(present)
         self.consider_leaving(present)
         m.log.record(m.day + 1, "animator_back", s.animator_absent_until == m.day + 1, self.name)

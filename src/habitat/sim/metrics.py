@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from habitat.domain import PUBLICS
 from habitat.sim.care import hospital_days, individual_help_hours, qaly_weight
 from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS
 from habitat.sim.state import filled
@@ -167,13 +168,18 @@ class DayRecord:
 
     @cached_property
     def presence_given(self) -> np.ndarray:
-        """Function 3 hours given: by others, the animator in the house, and as presence."""
+        """Function 3 hours given: by others (night first), the animator in the house, and as presence."""
         given, t = self.given, self.ledger
         # In the tasks' order: a set's order changes from one process to the next, and
         # so would the last digit of the sum.
         in_house = sum(given[task] for task in ANIMATOR_TASKS if task in IN_HOUSE_TASKS)
-        others = filled(t.presence_by_others)
-        return np.minimum(filled(t.presence_wanted), others + in_house + given["presence"])
+        others, night = filled(t.presence_by_others), filled(t.presence_night_wanted)
+        # Others cover the night first (the animator works by day), the rest goes to the day.
+        at_night = np.minimum(night, others)
+        by_day = np.minimum(
+            filled(t.presence_wanted) - night, others - at_night + in_house + given["presence"]
+        )
+        return at_night + by_day
 
     @cached_property
     def need(self) -> np.ndarray:
@@ -448,7 +454,7 @@ def time_to_institution_days(day: DayRecord) -> np.ndarray:
 
 @metric(
     "EUR/day",
-    "AVP spent today: the animator's (or replacement's) hours worked and activity costs.",
+    "AVP spent today: the animator's contracted hours (paid worked or not, none while the post is vacant), a replacement's hours, the post's indirect costs, and activity costs.",
     "total",
     key=True,
 )
@@ -458,7 +464,7 @@ def avp_spent_eur(day: DayRecord) -> np.ndarray:
 
 @metric(
     "EUR/day",
-    "AVP received today: the yearly amount per resident / 365 x residents.",
+    "AVP received today under the agreement: the yearly amount per resident / 365 x residents named in it.",
     "total",
 )
 def avp_income_eur(day: DayRecord) -> np.ndarray:
@@ -501,6 +507,46 @@ def hospitalised(day: DayRecord) -> np.ndarray:
 def gir12_residents(day: DayRecord) -> np.ndarray:
     r = day.residents
     return (r.occupied & (r.gir <= 2)).sum(axis=0)
+
+
+@metric(
+    "0-1",
+    "Social mix of the residents: normalised Shannon entropy over publics x dependency (GIR 1-2, 3-4, 5-6); 0 all alike, 1 all different.",
+    "mean",
+)
+def social_mix_index(day: DayRecord) -> np.ndarray:
+    return mix_index(day.residents.public, day.residents.gir, day.residents.occupied)
+
+
+#: Dependency bands of the social-mix index, by GIR (index GIR - 1): 1-2, 3-4, 5-6.
+MIX_GIR_BANDS = np.array([0, 0, 1, 1, 2, 2])
+
+
+def mix_index(public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.ndarray:
+    """Normalised Shannon entropy of the residents' (public, GIR band) groups, (R,).
+
+    H = -sum_k p_k ln p_k over the groups present, divided by ln(min(n, K)), the
+    highest entropy n residents can reach among K groups (6 publics x 3 bands); 0
+    when fewer than 2 live there. Resources (income) are not modelled, so they are
+    not in the index.
+
+    Args:
+        public: (D, R) index into `PUBLICS`.
+        gir: (D, R) GIR 1-6.
+        occupied: (D, R) bool.
+    """
+    bands = len(np.unique(MIX_GIR_BANDS))
+    groups = len(PUBLICS) * bands
+    columns = occupied.shape[1]
+    group = public.astype(np.int64) * bands + MIX_GIR_BANDS[gir.astype(np.int64) - 1]
+    slot = group + groups * np.arange(columns)  # one block of groups per column
+    counts = np.bincount(slot[occupied], minlength=groups * columns).reshape(columns, groups)
+    n = counts.sum(axis=1)
+    share = counts / np.maximum(n, 1)[:, None]
+    logs = np.log(np.where(share > 0, share, 1.0))
+    entropy = 0.0 - (share * logs).sum(axis=1)  # 0.0 -: no negative zero
+    most = np.log(np.clip(n, 2, groups).astype(float))  # read only where n > 1
+    return np.divide(entropy, most, out=np.zeros(columns), where=n > 1)
 
 
 @metric(
@@ -568,7 +614,7 @@ def delivered_collective_organisation_hours(day: DayRecord) -> np.ndarray:
 
 @metric(
     "h/day",
-    "Function 3 hours of collective presence wanted.",
+    "Function 3 hours of collective presence wanted: a base, more per resident at home the more dependent, more at weekends, and night presence for GIR 1-2.",
     "mean",
 )
 def demand_collective_presence_hours(day: DayRecord) -> np.ndarray:

@@ -14,13 +14,14 @@ import numpy as np
 
 from habitat.scenario import Scenario, load_scenario
 from habitat.sim.animator import AnimatorAgent
-from habitat.sim.avp import account_avp
+from habitat.sim.avp import account_avp, agreed_residents
 from habitat.sim.batch import column_view
 from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent
 from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
 from habitat.sim.population import initial_state
+from habitat.sim.presence import presence_wanted
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
 from habitat.sim.regulation import regulate_conflicts
 from habitat.sim.resident import READMISSION_WINDOW_DAYS, ResidentAgent
@@ -189,6 +190,7 @@ class HabitatModel(mesa.Model):
             for slot in range(self.dwellings)
         ]
         self.animator = AnimatorAgent(self)
+        self.avp_agreed = agreed_residents(scenarios, replications)
         self.pooled_reliability = float(
             np.mean([p.reliability for p in self.scenario.providers.habitat])
         )
@@ -237,7 +239,7 @@ class HabitatModel(mesa.Model):
         fill_vacancies(self)
         account_people(self)
         worked = total_hours(given)
-        account_avp(self, worked)
+        account_avp(self, self.animator.paid_hours())
         # Less than a second of animator time is no animator: no ratio to speak of.
         workload = np.divide(
             sum(demands.values()),
@@ -260,10 +262,12 @@ class HabitatModel(mesa.Model):
         r = s.residents
         own_clients = (r.occupied & r.own_providers).sum(axis=0)
         families = s.families.active.sum(axis=0)
-        t.presence_wanted = np.asarray(
-            self.scenario.policies.presence_hours_per_day * r.occupied.any(axis=0), dtype=float
-        )
+        day, night = presence_wanted(self)
+        t.presence_wanted = day + night
+        t.presence_night_wanted = night
         t.presence_by_others = self.collective_help()
+        # Others (pooled help, families) cover the night first: the animator cannot.
+        others_by_day = t.presence_by_others - np.minimum(night, t.presence_by_others)
         t.activities_planned = activities_on(self.day, self.scenario.policies.activities_per_week)
         ones = np.ones(self.replications)
         council = self.scenario.policies.regulation_practice == "council"
@@ -277,7 +281,7 @@ class HabitatModel(mesa.Model):
             "family_liaison": families * life.family_liaison_hours_per_family_week / 7.0,
             "neighbourhood": ones * life.neighbourhood_hours_per_week / 7.0,
             "premises": ones * life.premises_hours_per_week / 7.0,
-            "presence": np.maximum(t.presence_wanted - t.presence_by_others, 0.0),
+            "presence": np.maximum(day - others_by_day, 0.0),
         }
 
     def collective_help(self) -> np.ndarray:

@@ -130,6 +130,7 @@ class DayLedger:
     activities_planned: int = 0
     activities_held: np.ndarray | None = None  # (R,)
     presence_wanted: np.ndarray | None = None  # (R,) collective presence asked (h)
+    presence_night_wanted: np.ndarray | None = None  # (R,) the night part of it (h)
     presence_by_others: np.ndarray | None = None  # (R,) given by families and pooling (h)
     avp_income_eur: np.ndarray | None = None  # (R,) AVP received today
     avp_spent_eur: np.ndarray | None = None  # (R,) AVP spent today (animator hours, activities)
