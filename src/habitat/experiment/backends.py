@@ -112,7 +112,8 @@ class DaskBackend:
     `habitat.experiment.cluster.checked`: a worker running other code refuses it.
     """
 
-    elastic = True
+    #: Workers come and go; a LocalCluster's (`local`) do not, and it says so.
+    elastic: bool = True
 
     def __init__(self, client: Any, cluster: Any = None, address: str | None = None):
         """Wrap a connected `distributed.Client` (and the LocalCluster it owns, if any)."""
@@ -176,7 +177,10 @@ class DaskBackend:
             dashboard_address=None,
         )
         client = Client(cluster, set_as_default=False)
-        return cls(client, cluster=cluster, address="local")
+        backend = cls(client, cluster=cluster, address="local")
+        # A LocalCluster's workers are all there from the start and stay: whole batches.
+        backend.elastic = False
+        return backend
 
     def run(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Outcome]:
         """Submit every item; yield outcomes as they complete.
