@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from habitat import store
+from habitat.services import results
 from habitat.services.access import Screen
 from habitat.store.entities import Role, SavedScenario
 from habitat.ui import charts
@@ -40,7 +41,7 @@ def test_a_promoter_simulates_a_project_reads_it_and_compares_a_variant(page_as)
     shown = texts(app)
     assert "Dans 9 simulations sur 10, l'aide individuelle non couverte reste sous" in shown
     assert "Résultats : Mon projet" in shown
-    assert len(app.get("vega_lite_chart")) == 8
+    assert len(app.get("vega_lite_chart")) == len(results.CHARTS)
     app.button(key="explorer.keep").click().run()
     app.text_input(key=f"{FORM}.name").set_value("Peu d'animation")
     app.number_input(key=f"{FORM}.animator_hours_per_week").set_value(8)

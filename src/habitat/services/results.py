@@ -34,6 +34,9 @@ class Chart:
 CHARTS: tuple[Chart, ...] = (
     Chart("unmet_individual_hours", "Aide individuelle non couverte", "h par semaine", True),
     Chart("quality_of_life", "Qualité de vie moyenne des habitants", "0 à 1"),
+    Chart("quality_of_life_everyone", "Qualité de vie de tous, départs compris", "0 à 1"),
+    Chart("cost_per_resident_year", "Coût par habitant, ramené à l'année", "€ par an"),
+    Chart("social_mix_index", "Mixité sociale", "0 à 1"),
     Chart("conflicts_open", "Conflits en cours", "conflits"),
     Chart("participation_rate", "Participation aux activités (7 derniers jours)", "0 à 1"),
     Chart("animator_strain", "Usure de l'animateur·rice", "0 à 1"),
@@ -85,6 +88,19 @@ GLOSSARY: dict[str, str] = {
     "et les activités.",
     "Solde AVP": "L'AVP reçue moins l'AVP dépensée depuis le début ; négatif, c'est un "
     "déficit pour l'organisme porteur.",
+    "Départs compris": "La qualité de vie de tous ceux qui ont vécu dans l'habitat pendant "
+    "la simulation, y compris ceux qui l'ont quitté : un décès compte 0, un départ en "
+    "établissement compte 0,5 (une hypothèse). Un habitat qui garde mal ses habitants ne "
+    "peut donc pas paraître meilleur en les voyant partir.",
+    "QALY": "Années de vie pondérées par la qualité : une année vécue compte moins de 1 "
+    "quand la personne est dépendante et que son aide manque (forme du modèle de "
+    "Gostoli et Silverman, 2020). Plus c'est haut, mieux c'est.",
+    "Coût par habitant": "Ce que coûte un habitant en un an : l'AVP dépensée, les heures "
+    "d'aide individuelle au tarif national (23 € de l'heure) et les journées d'hôpital "
+    "(1 000 € par jour, une hypothèse).",
+    "Mixité sociale": "De 0 (tous les habitants du même public et de la même dépendance) "
+    "à 1 (tous différents) : la diversité des publics (âgés, handicaps) et des niveaux "
+    "de dépendance. Une entrée restrictive la fait baisser.",
     "GIR": "Le niveau d'autonomie d'une personne âgée (grille AGGIR), de 1 (très "
     "dépendante) à 6 (autonome) ; pour une personne handicapée, le simulateur prend le "
     "niveau équivalent. Les habitats accueillent surtout des GIR 3 à 6.",
@@ -245,6 +261,13 @@ def _share(mask: np.ndarray) -> str:
 COMPARED: tuple[tuple[str, str], ...] = (
     ("unmet_individual_hours", "Aide individuelle non couverte (h par semaine, moyenne)"),
     ("quality_of_life", "Qualité de vie en fin de période (0 à 1)"),
+    (
+        "quality_of_life_everyone",
+        "Qualité de vie de tous ceux qui y ont vécu, départs compris (0 à 1, fin de période)",
+    ),
+    ("qaly", "Années de vie pondérées par la qualité (QALY, total de l'habitat)"),
+    ("cost_per_resident_year", "Coût par habitant et par an (€ : AVP, aide, hôpital)"),
+    ("social_mix_index", "Mixité sociale (0 à 1, moyenne)"),
     ("participation_rate", "Participation aux activités (0 à 1, moyenne)"),
     ("outings", "Sorties dans le quartier (par semaine, moyenne)"),
     ("conflicts_new", "Nouveaux conflits (total)"),
@@ -252,6 +275,8 @@ COMPARED: tuple[tuple[str, str], ...] = (
     ("family_withdrawals", "Familles qui se retirent (total)"),
     ("ruptures", "Ruptures de parcours (total)"),
     ("exits", "Départs (décès, établissement ou ailleurs, total)"),
+    ("exits_death", "dont décès (total)"),
+    ("exits_institution", "dont départs en établissement (total)"),
     ("animator_strain", "Usure de l'animateur·rice en fin de période (0 à 1)"),
     ("avp_balance_eur", "Solde AVP en fin de période (€)"),
 )

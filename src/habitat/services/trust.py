@@ -42,6 +42,12 @@ EVIDENCE_OF: dict[str, tuple[str, ...]] = {
     "family_care_hours": ("family_hours_most_dependent", "family_hours_most_autonomous"),
     "residents": ("deaths_within_two_years", "exits_that_are_deaths"),
     "exits": ("deaths_within_two_years", "exits_that_are_deaths"),
+    "quality_of_life_everyone": (
+        "deaths_within_two_years",
+        "exits_that_are_deaths",
+        "adverse_events_after_discharge",
+    ),
+    "cost_per_resident_year": ("adverse_events_after_discharge", "avp_funding_per_habitat"),
     "avp_balance_eur": ("avp_funding_per_habitat",),
     "avp_income_eur": ("avp_funding_per_habitat",),
 }

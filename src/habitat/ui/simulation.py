@@ -164,6 +164,9 @@ def trust_panel() -> None:
 _TERM_OF = {
     "unmet_individual_hours": "Aide individuelle non couverte",
     "quality_of_life": "Qualité de vie",
+    "quality_of_life_everyone": "Départs compris",
+    "cost_per_resident_year": "Coût par habitant",
+    "social_mix_index": "Mixité sociale",
     "participation_rate": "Participation",
     "animator_strain": "Usure",
     "avp_balance_eur": "Solde AVP",
