@@ -367,6 +367,13 @@ SHIPPED_FR: dict[str, ShippedFr] = {
         "habitant, animation 28 h par semaine, familles moyennement présentes, un tiers des "
         "habitants garde ses intervenants. Le point de comparaison des autres scénarios.",
     ),
+    "apa_entrants": ShippedFr(
+        "Entrants à l'APA : 7 personnes âgées très dépendantes",
+        "L'habitat de référence habité par des personnes aussi dépendantes que celles qui "
+        "entrent à l'APA (surtout GIR 2 et 4, quelques GIR 1), suivies deux ans. Sert à "
+        "confronter le modèle aux chiffres publiés de la DREES sur ces personnes (décès, "
+        "évolution de la dépendance).",
+    ),
     "thin_animator": ShippedFr(
         "Animation réduite : 10,5 h par semaine",
         "L'habitat de référence avec une animation à 10,5 h par semaine au lieu de 28 et "
