@@ -42,3 +42,17 @@ def test_study_validates_runs_and_is_analysed_at_a_tiny_size(run_cli, tmp_path, 
     status, _, err = run_cli("analyze", str(out))
     assert status == 0, err
     assert (out / "report.html").exists()
+
+
+def test_the_screening_covers_every_scalar_mechanism_parameter():
+    """A parameter added to the model without joining the screening fails here."""
+    import importlib.util
+
+    path = ROOT / "simulations" / "screening" / "make_experiment.py"
+    spec = importlib.util.spec_from_file_location("make_screening", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    screening = load_experiment(path.parent / "experiment.yaml")
+    assert [f.path for f in screening.factors] == [f["path"] for f in module.factors()]
+    assert screening.design.kind == "morris"
