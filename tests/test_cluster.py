@@ -354,8 +354,8 @@ def test_a_lost_scheduler_is_said_plainly_and_the_same_command_resumes(
 # --------------------------------------------------------------------------- chunking
 
 
-@pytest.mark.parametrize("points", [1, 3, 8, 32, 200])
-def test_a_cluster_sweep_is_cut_by_its_points_not_its_workers(points, tmp_path):
+def _many_points(tmp_path, points: int):
+    """An experiment of `points` points differing only in animator hours, and its design."""
     path = tmp_path / "many.yaml"
     hours = [round(0.1 * i, 1) for i in range(1, points + 1)]
     path.write_text(
@@ -364,7 +364,12 @@ def test_a_cluster_sweep_is_cut_by_its_points_not_its_workers(points, tmp_path):
         encoding="utf-8",
     )
     experiment = load_experiment(path)
-    design = sweep_module.design_points(experiment)
+    return experiment, sweep_module.design_points(experiment)
+
+
+@pytest.mark.parametrize("points", [1, 3, 8, 32, 200])
+def test_a_cluster_sweep_is_cut_by_its_points_not_its_workers(points, tmp_path):
+    experiment, design = _many_points(tmp_path, points)
     chunks = sweep_module._chunks(experiment, design, workers=0)
     wanted = min(-(-points // sweep_module.POINTS_PER_CHUNK), sweep_module.POINT_CHUNKS)
     assert len(chunks) >= wanted
@@ -377,15 +382,7 @@ def test_local_workers_keep_whole_batches(tmp_path):
     Cutting by points on local processes split the territory benchmark's 6 batches
     into 25 pieces, each paying a day's Python work: 5x the CPU time.
     """
-    path = tmp_path / "many.yaml"
-    hours = [round(0.1 * i, 1) for i in range(1, 41)]
-    path.write_text(
-        f"scenario: {SCENARIOS / 'elderly_baseline.yaml'}\ndays: 30\nreplications: 5\nseed: 1\n"
-        f"factors:\n  - {{path: animator.hours_per_week, levels: {hours}}}\n",
-        encoding="utf-8",
-    )
-    experiment = load_experiment(path)
-    design = sweep_module.design_points(experiment)
+    experiment, design = _many_points(tmp_path, 40)
     local = sweep_module._chunks(experiment, design, workers=2)
     cluster = sweep_module._chunks(experiment, design, workers=0)
     assert len(local) == 2 * sweep_module.CHUNKS_PER_WORKER

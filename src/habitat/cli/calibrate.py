@@ -10,13 +10,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, fail
-from habitat.cli.options import positive, seed
+from habitat.cli.exit_codes import EXIT_CLUSTER_LOST, EXIT_INTERRUPTED, EXIT_OK, fail
+from habitat.cli.options import EVIDENCE_SEED, positive, seed
 
 log = logging.getLogger(__name__)
 
-#: Seed used when none is given: a calibration is reproducible by default.
-DEFAULT_SEED = 2026
 DEFAULT_WAVES = 3
 DEFAULT_CANDIDATES = 32
 DEFAULT_REPLICATIONS = 50
@@ -55,7 +53,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help=f"replications of each candidate's scenarios (default {DEFAULT_REPLICATIONS})",
     )
     calibrate.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        "--seed", type=seed, default=EVIDENCE_SEED, help=f"random seed (default {EVIDENCE_SEED})"
     )
     calibrate.add_argument(
         "--days", type=positive("--days", 3650), help="cap every target's horizon (a quick check)"
@@ -146,7 +144,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     except BackendError as exc:
         print(f"\nhabitat calibrate: error: {exc}; nothing written", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_CLUSTER_LOST
     finally:
         backend.close()
     seconds = time.perf_counter() - started

@@ -54,6 +54,11 @@ def positive(name: str, upper: int):
     return parse
 
 
+#: Seed of the commands that check the model against evidence (`validate`, `calibrate`)
+#: when none is given: their tables are reproducible by default.
+EVIDENCE_SEED = 2026
+
+
 def seed(text: str) -> int:
     """An argument type: a random seed, a whole number 0 or more."""
     try:
