@@ -8,8 +8,10 @@ PORT   ?= 8501
 # Browser tests drive Debian's Chromium (Playwright's own download does not work here).
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# PDF documents: WeasyPrint renders with Pango; DejaVu prints the French accents.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: run test test-fast lint format validation bench bench-core bench-store bench-app bench-explorer bench-territory studies check-floors typecheck clean
+.PHONY: pdf-libs run test test-fast lint format validation bench bench-core bench-store bench-app bench-explorer bench-territory studies check-floors typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,18 +23,23 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver
 
+# Installed once: a machine that has Pango and DejaVu already is left alone.
+pdf-libs:
+	@dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PDF_LIBS); }
+
 ## run: set up, create the demo database if there is none, start the app on http://localhost:8501
-run: $(STAMP)
+run: $(STAMP) pdf-libs
 	$(BIN)/habitat serve --demo --db $(DB) --port $(PORT)
 
 ## test: set up (Chromium included), then run the whole suite (exit code 5, no tests, fails).
 ## The browser tests run in a process of their own: Playwright's event loop stays out of the rest.
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) pdf-libs
 	$(BIN)/python -m pytest -m "not browser"
 	$(BIN)/python -m pytest -m browser --reruns 1 --only-rerun TimeoutError
 
 ## test-fast: the suite without the browser and slow tests (Dask processes, long sweeps)
-test-fast: $(STAMP)
+test-fast: $(STAMP) pdf-libs
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 ## lint: ruff check, format check, and mypy over src/habitat (what the shipped py.typed promises)

@@ -147,6 +147,18 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "entry_date": "2024-03-01",
         "entry_mode": "chosen",
     },
+    # One sheet per resident: each call gives a resident of its own.
+    "liaison_sheet": lambda db: {
+        "resident_id": store.create(db, ACTOR, Resident, FACTORIES["resident"](db)).id,
+        "trusted_person": "Marie Durand (sœur)",
+        "trusted_person_phone": "06 12 34 56 78",
+        "gp": "Dr Anne Morel",
+        "gp_phone": "04 50 12 34 56",
+        "treatments": "Lévothyrox le matin (selon l'ordonnance du 2 mai).",
+        "allergies": "Pénicilline",
+        "usual_life": "Se lève à 7 h ; marche avec une canne ; appareil auditif à gauche.",
+        "updated_on": "2024-05-02",
+    },
     "carer": lambda db: {
         "resident_id": _first(db, "resident"),
         "first_name": "Marie",
@@ -291,6 +303,21 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "status": "done",
         "follow_up": "Affiché.",
         "done_on": "2024-05-20",
+    },
+    "partnership": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "name": "Médiathèque du quartier",
+        "kind": "culture",
+        "started_on": "2024-02-01",
+        "contact_name": "Claire Fabre",
+        "description": "Lectures à voix haute un jeudi sur deux.",
+    },
+    "report_narrative": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "period_start": f"{2000 + next(_SERIAL) % 90}-01-01",
+        "period_end": "2099-12-31",
+        "text": "Une année marquée par l'arrivée de deux habitants.",
+        "other_spending": 1200.0,
     },
     "time_entry": lambda db: {
         "habitat_id": _first(db, "habitat"),

@@ -50,6 +50,8 @@ SHARED_TABLES = frozenset(
         "council_meeting",
         "council_decision",
         "time_entry",
+        "partnership",
+        "report_narrative",
         "saved_scenario",
     }
 )
@@ -352,6 +354,8 @@ TEXT_NAMING_NOBODY = {
     "tension": set(),
     "council_meeting": {"agenda", "minutes"},
     "council_decision": {"text", "follow_up"},
+    "partnership": {"name", "description"},
+    "report_narrative": {"text"},
     "time_entry": {"note"},
     "account": {"username", "password_hash"},
     "saved_scenario": {"name", "scenario_yaml", "note"},

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from habitat import store
-from habitat.services import records, reports
+from habitat.documents import avp_report as reports
+from habitat.services import records
 from habitat.services.access import Forbidden, Screen, user_of
 from habitat.store import queries
 from habitat.store.entities import Account, Habitat, TimeEntry

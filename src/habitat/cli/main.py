@@ -11,6 +11,7 @@ from typing import NoReturn
 from habitat.cli import (
     calibrate,
     db,
+    documents,
     gdpr,
     imports,
     research,
@@ -69,7 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser, help="what to do"
     )
-    for group in (simulate, research, validate, calibrate, db, gdpr, imports, serve, users, setup):
+    for group in (
+        simulate,
+        research,
+        validate,
+        calibrate,
+        db,
+        gdpr,
+        documents,
+        imports,
+        serve,
+        users,
+        setup,
+    ):
         group.add_commands(commands)
     return parser
 

@@ -242,3 +242,31 @@ def set_demo_passwords(db: sqlite_utils.Database, actor: str = "demo") -> list[A
         store.update(db, actor, Account, a.stored_id, a.version, {"password_hash": hashed})
         for a in accounts
     ]
+
+
+def acting_as(db: sqlite_utils.Database, username: str | None = None) -> User:
+    """The user a command-line call acts as: the named account, or the habitat's animator.
+
+    The command line runs on the host's machine, with the database file at hand: it
+    asks no password, but it applies the same role and scope as the screens, so
+    `--as famille.martin` produces exactly what that family would download.
+
+    Args:
+        db: the database.
+        username: an account's user name; None for the first active animator account.
+
+    Returns:
+        The account's user.
+
+    Raises:
+        LookupError: no such active account (or no animator account yet).
+    """
+    if username is None:
+        animators = store.find(db, Account, "role = ?", [Role.ANIMATOR.value], order_by="id")
+        if not animators:
+            raise LookupError("--as: no animator account yet (create one with `habitat users add`)")
+        return user_of(db, animators[0])
+    account = _account(db, username)
+    if account is None:
+        raise LookupError(f"--as: no active account {username!r}")
+    return user_of(db, account)

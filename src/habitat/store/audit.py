@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from habitat.clock import now_utc
+from habitat.store.db import transaction
 
 
 class Action:
@@ -21,6 +22,8 @@ class Action:
     ERASE = "erase"
     EXPORT = "export"
     BACKUP = "backup"
+    #: A personal document was produced (printed or downloaded): who, when, for whom.
+    PRINT = "print"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ def log(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [now_utc(), actor, entity, entity_id, action, _dump(before), _dump(after)],
     )
+
+
+def printed(
+    db: sqlite_utils.Database, actor: str, entity: str, entity_id: int, document: str
+) -> None:
+    """Record that `actor` produced a personal document about one record, in its own write."""
+    with transaction(db):
+        log(db, actor, entity, entity_id, Action.PRINT, after={"document": document})
 
 
 def history(

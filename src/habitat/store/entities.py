@@ -87,6 +87,11 @@ class Habitat(Record):
     animator_hours_per_week: Hours = 0.0
     presence_from: LocalTime = time(8, 0)
     presence_to: LocalTime = time(21, 0)
+    #: Whether residents' first names may appear on the noticeboard's week programme.
+    noticeboard_first_names: bool = False
+    #: What an hour of the animator costs the host (salary and charges), for the
+    #: budget used in the yearly AVP report; None when not given.
+    animator_hourly_cost: float | None = Field(default=None, ge=0.0, le=1_000.0)
 
     @model_validator(mode="after")
     def _dates(self) -> Habitat:
@@ -231,6 +236,39 @@ class Resident(Record):
     def full_name(self) -> str:
         """First and last name, as shown on screens."""
         return f"{self.first_name} {self.last_name}"
+
+
+class LiaisonSheet(Record):
+    """What the team knows for a resident's emergency liaison document.
+
+    Modelled on the French *document de liaison d'urgence* (DLU): the person of
+    trust, the GP, treatments and allergies *as recorded by the team* (never a
+    medical record), and the usual life an emergency team should know. One per
+    resident.
+    """
+
+    table: ClassVar[str] = "liaison_sheet"
+    label_fr: ClassVar[str] = "fiche de liaison d'urgence"
+    references: ClassVar[dict[str, str]] = {"resident_id": "resident"}
+    personal: ClassVar[dict[str, Any]] = {
+        "trusted_person": None,
+        "trusted_person_phone": None,
+        "gp": None,
+        "gp_phone": None,
+        "treatments": None,
+        "allergies": None,
+        "usual_life": None,
+    }
+
+    resident_id: Id
+    trusted_person: ShortText | None = None
+    trusted_person_phone: Phone | None = None
+    gp: ShortText | None = None
+    gp_phone: Phone | None = None
+    treatments: LongText | None = None
+    allergies: LongText | None = None
+    usual_life: LongText | None = None
+    updated_on: date
 
 
 class Relation(StrEnum):
@@ -875,6 +913,63 @@ class CouncilDecision(Record):
         return self
 
 
+# --- The neighbourhood and the yearly report ---------------------------------------
+
+
+class PartnerKind(StrEnum):
+    """Who in the neighbourhood the habitat works with (DOMAIN.md, access to the neighbourhood)."""
+
+    ASSOCIATION = "association"
+    MUNICIPALITY = "municipality"
+    SHOP = "shop"
+    CULTURE = "culture"
+    SCHOOL = "school"
+    HEALTH = "health"
+    OTHER = "other"
+
+
+class Partnership(Record):
+    """A partnership with the neighbourhood, for the yearly report and the team."""
+
+    table: ClassVar[str] = "partnership"
+    label_fr: ClassVar[str] = "partenariat"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+    names: ClassVar[dict[str, str | None]] = {"contact_name": None}
+
+    habitat_id: Id
+    name: ShortText
+    kind: PartnerKind = PartnerKind.OTHER
+    started_on: date
+    ended_on: date | None = None
+    contact_name: ShortText | None = None
+    description: LongText | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Partnership:
+        _ordered(self.started_on, self.ended_on, "ended_on: the partnership ends before it starts")
+        return self
+
+
+class ReportNarrative(Record):
+    """What the animator writes in the yearly AVP report for one period."""
+
+    table: ClassVar[str] = "report_narrative"
+    label_fr: ClassVar[str] = "texte du rapport d'activité"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+
+    habitat_id: Id
+    period_start: date
+    period_end: date
+    text: LongText
+    #: Other spending of the AVP in the period (activities, materials), in euros.
+    other_spending: float = Field(default=0.0, ge=0.0, le=10_000_000.0)
+
+    @model_validator(mode="after")
+    def _dates(self) -> ReportNarrative:
+        _ordered(self.period_start, self.period_end, "period_end: the period ends before it starts")
+        return self
+
+
 # --- The animator's time, accounts --------------------------------------------------
 
 
@@ -967,6 +1062,7 @@ RECORDS: dict[str, type[Record]] = {
         SharedLifeProject,
         HouseRule,
         Resident,
+        LiaisonSheet,
         Carer,
         Provider,
         SupportPlan,
@@ -985,6 +1081,8 @@ RECORDS: dict[str, type[Record]] = {
         Tension,
         CouncilMeeting,
         CouncilDecision,
+        Partnership,
+        ReportNarrative,
         TimeEntry,
         Account,
         SavedScenario,

@@ -580,6 +580,58 @@ def m012_web_session(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m013_documents(db: sqlite_utils.Database) -> None:
+    """What the documents need: the emergency liaison sheet, partnerships, the report's text.
+
+    Also two settings of the habitat: whether first names may go on the noticeboard,
+    and the animator's hourly cost (the budget used in the yearly report).
+    """
+    db.execute(f"ALTER TABLE habitat ADD COLUMN {_bool('noticeboard_first_names')}")
+    db.execute(
+        "ALTER TABLE habitat ADD COLUMN animator_hourly_cost REAL"
+        " CHECK (animator_hourly_cost IS NULL OR animator_hourly_cost >= 0)"
+    )
+    _record_table(
+        db,
+        "liaison_sheet",
+        """
+        resident_id INTEGER NOT NULL UNIQUE REFERENCES resident(id),
+        trusted_person TEXT,
+        trusted_person_phone TEXT,
+        gp TEXT,
+        gp_phone TEXT,
+        treatments TEXT,
+        allergies TEXT,
+        usual_life TEXT,
+        updated_on TEXT NOT NULL""",
+    )
+    _record_table(
+        db,
+        "partnership",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        started_on TEXT NOT NULL,
+        ended_on TEXT,
+        contact_name TEXT,
+        description TEXT""",
+    )
+    db.execute("CREATE INDEX idx_partnership_habitat_id ON partnership (habitat_id)")
+    _record_table(
+        db,
+        "report_narrative",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        text TEXT NOT NULL,
+        other_spending REAL NOT NULL DEFAULT 0 CHECK (other_spending >= 0),
+        UNIQUE (habitat_id, period_start, period_end)""",
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied."""
     return [migration.name for migration in migrations.pending(db)]

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from habitat.documents import avp_report as reports
 from habitat.domain import WEEKDAYS_FR, SupportFunction
-from habitat.services import reads, reports, timesheet
+from habitat.services import reads, timesheet
 from habitat.services.access import may_write
 from habitat.store import queries_follow_up as follow_up
 from habitat.store.entities import ActivityCategory, TensionKind, TimeEntry

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from habitat.services import reports
+from habitat.documents import avp_report as reports
 from habitat.store.entities import Habitat
 from habitat.store.queries import AvpReport
 from habitat.ui.labels import fr
