@@ -1,4 +1,4 @@
-"""The yearly AVP activity report for the department, as CSV and as a printable HTML page.
+"""The yearly AVP activity report for the department: CSV, A4 HTML, PDF and xlsx.
 
 Both are pure functions of a `queries.AvpReport`: no database, no clock. Every
 text that came from a record is escaped (HTML) or neutralised (CSV formulas).
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import calendar
 import csv
-import html
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from habitat.documents.render import clean, esc, pdf
+from habitat.documents.sheets import Sheet, workbook
 from habitat.domain import MONTHS_FR, SupportFunction
 from habitat.store.entities import ActivityCategory, TensionKind
 from habitat.store.gdpr import neutralise
@@ -55,6 +56,13 @@ def _percent(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
+def _period(report: AvpReport) -> str:
+    start, end = report.start, report.end
+    if start is None or end is None:
+        return f"du 01/01/{report.year} au 31/12/{report.year}"
+    return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+
+
 @dataclass(frozen=True)
 class Line:
     """One figure of the report: its section, what it is, its value as shown."""
@@ -83,6 +91,7 @@ def lines(
         Line("Habitat", "Adresse", habitat.address),
         Line("Habitat", "Nombre de logements", str(habitat.dwellings)),
         Line("Habitat", "Année", str(report.year)),
+        Line("Habitat", "Période", _period(report)),
         Line("AVP", "Palier", habitat.avp_tier or "—"),
         Line("AVP", "Montant par habitant et par an", _euros(habitat.avp_amount_per_resident)),
         Line("AVP", "Journées de présence des habitants", _number(report.resident_days, 0)),
@@ -163,7 +172,13 @@ def avp_csv(
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Rubrique", "Élément", "Valeur"])
     for line in lines(report, label=label, residents=residents):
-        writer.writerow([neutralise(line.section), neutralise(line.item), neutralise(line.value)])
+        writer.writerow(
+            [
+                neutralise(clean(line.section)),
+                neutralise(clean(line.item)),
+                neutralise(clean(line.value)),
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -213,9 +228,9 @@ def avp_html(
 
     Returns:
         The HTML document: inline CSS only, no script, no external resource; every
-        text escaped with `html.escape`.
+        text escaped with `render.esc`.
     """
-    e = html.escape
+    e = esc
     sections: dict[str, list[Line]] = {}
     for line in lines(report, label=label, residents=residents):
         sections.setdefault(line.section, []).append(line)
@@ -251,3 +266,41 @@ def avp_html(
         " désignés par leur pseudonyme.</footer></body></html>"
     )
     return "\n".join(parts)
+
+
+def avp_pdf(
+    report: AvpReport, *, label: Label = _same, residents: Mapping[int, str] | None = None
+) -> bytes:
+    """The report as an A4 PDF: the HTML page rendered by WeasyPrint, DejaVu fonts embedded.
+
+    Raises:
+        RenderingUnavailableError: WeasyPrint or Pango is missing.
+    """
+    return pdf(avp_html(report, label=label, residents=residents))
+
+
+def avp_xlsx(
+    report: AvpReport, *, label: Label = _same, residents: Mapping[int, str] | None = None
+) -> bytes:
+    """The report as an xlsx workbook: a summary sheet of every line, then a sheet per section.
+
+    Numbers stay text as the department reads them ("12,5", "1 200 €"); every typed
+    text is cleaned and never a formula (`sheets.cell`).
+    """
+    rows = lines(report, label=label, residents=residents)
+    sections: dict[str, list[Line]] = {}
+    for line in rows:
+        sections.setdefault(line.section, []).append(line)
+    sheets = [
+        Sheet(
+            f"Rapport {report.year}",
+            ["Rubrique", "Élément", "Valeur"],
+            [[r.section, r.item, r.value] for r in rows],
+            (34, 44, 20),
+        )
+    ]
+    for title, section in sections.items():
+        sheets.append(
+            Sheet(title, ["Élément", "Valeur"], [[r.item, r.value] for r in section], (44, 20))
+        )
+    return workbook(sheets)

@@ -659,12 +659,28 @@ class AvpReport:
     council_meetings: int
     decisions_done: int
     decisions_total: int
+    start: date | None = None
+    end: date | None = None
 
 
-def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpReport:
-    """The year's figures: time by support function, AVP budget, collective life."""
+def avp_report(
+    db: sqlite_utils.Database,
+    habitat_id: int,
+    year: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> AvpReport:
+    """The period's figures: time by support function, AVP budget, collective life.
+
+    Args:
+        db: the database.
+        habitat_id: the habitat.
+        year: the report's year (names the period).
+        start: first day of the period (default: 1 January of `year`).
+        end: last day of the period, included (default: 31 December of `year`).
+    """
     habitat = get(db, Habitat, habitat_id)
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    first, last = start or date(year, 1, 1), end or date(year, 12, 31)
     span = [first.isoformat(), last.isoformat()]
     days_in_year = (last - first).days + 1
     # The AVP is paid for the residents actually present, while the agreement runs.
@@ -695,7 +711,7 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
         [habitat_id, *span],
     ):
         avp_by_month[month] = float(hours)
-    stamp = [f"{year}-01-01T00:00:00", f"{year + 1}-01-01T00:00:00"]
+    stamp = [f"{first.isoformat()}T00:00:00", f"{(last + timedelta(days=1)).isoformat()}T00:00:00"]
     categories = {
         row[0]: row[1]
         for row in db.execute(
@@ -748,6 +764,8 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
         meetings,
         done,
         total,
+        first,
+        last,
     )
 
 

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from habitat.documents import avp_report as reports
+from habitat.documents.render import RenderingUnavailableError
 from habitat.domain import WEEKDAYS_FR, SupportFunction
-from habitat.services import reads, timesheet
+from habitat.services import documents, reads, timesheet
 from habitat.services.access import may_write
 from habitat.store import queries_follow_up as follow_up
 from habitat.store.entities import ActivityCategory, TensionKind, TimeEntry
@@ -249,24 +249,55 @@ def _report(ctx: shell.Context, year: int) -> None:
         f"Décisions du conseil réalisées : **{report.decisions_done}** sur "
         f"**{report.decisions_total}** · activités à l'extérieur : **{report.activities_outside}**"
     )
-    name = f"rapport-avp-{year}"
+    _report_download(ctx, year)
+
+
+#: The report's formats, as the screen names them.
+_FORMATS = {
+    "pdf": "PDF (A4, à imprimer ou envoyer)",
+    "xlsx": "Classeur Excel (xlsx)",
+    "html": "Page imprimable (HTML, A4)",
+    "csv": "Tableau (CSV)",
+}
+_PERIODS = {"calendar": "Année civile", "agreement": "Année de la convention AVP"}
+_PREPARED = "time.report.prepared"
+
+
+def _report_download(ctx: shell.Context, year: int) -> None:
+    """Choose the period and the format, prepare the file, offer it for download."""
+    st.markdown("**Télécharger le rapport pour le département**")
     left, right = st.columns(2)
-    left.download_button(
-        "Télécharger le rapport (CSV)",
-        reports.avp_csv(report, label=fr, residents=pseudonyms).encode("utf-8"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key="time.report.csv",
-        on_click="ignore",
-        icon=":material/table:",
+    period = left.radio(
+        "Période",
+        list(_PERIODS),
+        format_func=_PERIODS.__getitem__,
+        key="time.report.period",
+        horizontal=True,
     )
-    right.download_button(
-        "Télécharger le rapport imprimable (HTML, A4)",
-        reports.avp_html(report, label=fr, residents=pseudonyms).encode("utf-8"),
-        file_name=f"{name}.html",
-        mime="text/html",
-        key="time.report.html",
-        on_click="ignore",
-        icon=":material/print:",
-        help="Ouvrez le fichier puis imprimez-le ou enregistrez-le en PDF.",
+    chosen = right.selectbox(
+        "Format", list(_FORMATS), format_func=_FORMATS.__getitem__, key="time.report.format"
     )
+    if st.button("Préparer le rapport", key="time.report.prepare", icon=":material/description:"):
+        st.session_state.pop(_PREPARED, None)
+        try:
+            made = documents.avp_report(
+                ctx.db, ctx.user, ctx.habitat_id, year, chosen, period=period
+            )
+        except documents.BadPeriod as exc:
+            st.error(exc.message_fr)
+        except RenderingUnavailableError as exc:
+            st.error(exc.message_fr)
+        else:
+            st.session_state[_PREPARED] = ((year, period, chosen), made)
+    prepared = st.session_state.get(_PREPARED)
+    if prepared is not None and prepared[0] == (year, period, chosen):  # not a stale choice
+        made = prepared[1]
+        st.download_button(
+            f"Télécharger {made.filename}",
+            made.content,
+            file_name=made.filename,
+            mime=made.media_type,
+            key="time.report.download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
