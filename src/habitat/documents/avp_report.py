@@ -9,14 +9,21 @@ from __future__ import annotations
 import calendar
 import csv
 import io
+import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from habitat.documents.render import clean, esc, pdf
 from habitat.documents.sheets import Sheet, workbook
-from habitat.domain import MONTHS_FR, SupportFunction
-from habitat.store.entities import ActivityCategory, TensionKind
+from habitat.domain import MONTHS_FR, Public, SupportFunction
+from habitat.store.entities import (
+    ActivityCategory,
+    EntryMode,
+    ExitReason,
+    PartnerKind,
+    TensionKind,
+)
 from habitat.store.gdpr import neutralise
 from habitat.store.queries import AvpReport
 
@@ -102,6 +109,7 @@ def lines(
         ),
         Line("AVP", "Montant dû au prorata de la présence", _euros(report.avp_budget)),
     ]
+    out.extend(_profile(report, label))
     for function in SupportFunction:
         hours = report.hours_by_function.get(function.value, 0.0)
         out.append(Line("Temps par fonction de soutien (h)", label(function), _number(hours)))
@@ -143,6 +151,7 @@ def lines(
     for kind, count in sorted(report.tensions_by_kind.items()):
         out.append(Line("Tensions régulées", _named(label, TensionKind, kind), str(count)))
     out.append(Line("Tensions régulées", "Total", str(sum(report.tensions_by_kind.values()))))
+    out.extend(_regulation(report, label))
     out.extend(
         [
             Line("Conseil des habitants", "Réunions", str(report.council_meetings)),
@@ -150,6 +159,111 @@ def lines(
             Line("Conseil des habitants", "Décisions réalisées", str(report.decisions_done)),
         ]
     )
+    out.extend(_partners(report, label))
+    out.extend(_budget(report))
+    out.append(Line("Le mot de l’animatrice ou de l’animateur", "Texte", report.narrative or NONE))
+    return out
+
+
+#: What an empty section shows.
+NONE = "aucun"
+
+
+def _counts(section: str, counts: Mapping[str, int], name: Callable[[str], str]) -> list[Line]:
+    if not counts:
+        return [Line(section, "Total", NONE)]
+    rows = [Line(section, name(k), str(v)) for k, v in sorted(counts.items())]
+    return [*rows, Line(section, "Total", str(sum(counts.values())))]
+
+
+def _profile(report: AvpReport, label: Label) -> list[Line]:
+    return [
+        *_counts(
+            "Habitants présents par public",
+            report.residents_by_public,
+            lambda k: _named(label, Public, k),
+        ),
+        *_counts(
+            "Habitants présents par GIR",
+            report.residents_by_gir,
+            lambda k: f"GIR {k}" if k else "GIR non évalué",
+        ),
+        *_counts(
+            "Entrées dans la période",
+            report.entries_by_mode,
+            lambda k: _named(label, EntryMode, k),
+        ),
+        *_counts(
+            "Sorties dans la période",
+            report.exits_by_reason,
+            lambda k: _named(label, ExitReason, k),
+        ),
+    ]
+
+
+def _regulation(report: AvpReport, label: Label) -> list[Line]:
+    section = "Régulation des tensions"
+    out = [
+        Line(section, f"Résolues : {_named(label, TensionKind, k)}", str(v))
+        for k, v in sorted(report.tensions_resolved_by_kind.items())
+    ]
+    resolved = sum(report.tensions_resolved_by_kind.values())
+    out.append(Line(section, "Tensions résolues", str(resolved) if resolved else NONE))
+    days = report.tension_days_open
+    median = statistics.median(days) if days else None
+    out.append(
+        Line(
+            section,
+            "Durée médiane avant résolution (jours)",
+            NONE if median is None else _number(float(median)),
+        )
+    )
+    return out
+
+
+def _partners(report: AvpReport, label: Label) -> list[Line]:
+    section = "Partenariats avec le quartier"
+    if not report.partnerships:
+        return [Line(section, "Partenariats actifs", NONE)]
+    out = []
+    for name, kind, started, ended in report.partnerships:
+        since = f"depuis le {started:%d/%m/%Y}"
+        until = f", terminé le {ended:%d/%m/%Y}" if ended else ""
+        out.append(Line(section, name, f"{_named(label, PartnerKind, kind)} ({since}{until})"))
+    out.append(Line(section, "Partenariats actifs", str(len(report.partnerships))))
+    return out
+
+
+def _budget(report: AvpReport) -> list[Line]:
+    section = "Budget utilisé"
+    hours = sum(report.avp_hours_by_month.values())
+    cost = (
+        report.habitat.animator_hourly_cost
+        if hasattr(report.habitat, "animator_hourly_cost")
+        else None
+    )
+    out = [Line(section, "Heures financées par l'AVP", _number(hours))]
+    if cost is None:
+        out.append(
+            Line(
+                section,
+                "Coût horaire de l'animation",
+                "non renseigné (paramètres de l'habitat) : budget non calculé",
+            )
+        )
+        out.append(Line(section, "Autres dépenses", _euros(report.other_spending)))
+    else:
+        used = hours * cost + report.other_spending
+        out.extend(
+            [
+                Line(section, "Coût horaire de l'animation", _euros(cost)),
+                Line(section, "Coût du temps d'animation", _euros(hours * cost)),
+                Line(section, "Autres dépenses", _euros(report.other_spending)),
+                Line(section, "Budget utilisé", _euros(used)),
+            ]
+        )
+        out.append(Line(section, "Écart avec l'AVP due", _euros(report.avp_budget - used)))
+    out.append(Line(section, "AVP due pour la période", _euros(report.avp_budget)))
     return out
 
 
