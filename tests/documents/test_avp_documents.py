@@ -155,6 +155,17 @@ def test_hostile_text_comes_out_as_text_in_every_format(empty_db, read_pdf, read
     with store.connect(empty_db) as db:
         habitat = store.get(db, Habitat, 1)
         store.update(db, ACTOR, Habitat, 1, habitat.version, {"name": HOSTILE, "avp_tier": "=1+1"})
+        from habitat.store.entities import Partnership, ReportNarrative
+
+        _add(db, Partnership, habitat_id=1, name="@SUM(A1)", started_on=date(2026, 1, 1))
+        _add(
+            db,
+            ReportNarrative,
+            habitat_id=1,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
+            text=HOSTILE,
+        )
         user = _user(db, Role.ANIMATOR)
         made = {
             f: documents.avp_report(db, user, 1, 2026, f).content
@@ -169,6 +180,8 @@ def test_hostile_text_comes_out_as_text_in_every_format(empty_db, read_pdf, read
     assert not any(isinstance(c, str) and c.startswith(("=", "+", "@")) for c in cells)
     rows = list(csv.reader(io.StringIO(made["csv"].decode("utf-8-sig")), delimiter=";"))
     assert ["AVP", "Palier", "'=1+1"] in rows
+    assert "'@SUM(A1)" in cells and "'@SUM(A1)" in {c for row in rows for c in row}
+    assert page.count("&lt;script&gt;") == 4  # title, header, name line, narrative: no tag
 
 
 def test_control_characters_never_reach_a_file(read_pdf, read_xlsx):
@@ -214,3 +227,126 @@ def test_the_cli_writes_each_format_and_refuses_clearly(empty_db, tmp_path, run_
         "documents", "avp-report", "--year", "2026", "--format", "docx", "--db", str(empty_db)
     )
     assert status != 0 and "--format" in err
+
+
+def _add(db, model, **values):
+    return store.create(db, ACTOR, model, values)
+
+
+def test_the_years_profile_regulation_partners_and_budget(empty_db, read_xlsx):
+    from habitat.store.entities import Partnership, ReportNarrative, Resident, Tension
+
+    with store.connect(empty_db) as db:
+        habitat = store.get(db, Habitat, 1)
+        store.update(db, ACTOR, Habitat, 1, habitat.version, {"animator_hourly_cost": 30})
+        person = {"habitat_id": 1, "first_name": "A", "last_name": "B"}
+        _add(db, Resident, **person, public="elderly", gir=4, entry_date=date(2020, 1, 1))
+        _add(db, Resident, **person, public="elderly", gir=4, entry_date=date(2026, 3, 1))
+        _add(
+            db,
+            Resident,
+            **person,
+            public="motor",
+            support_level="low",
+            entry_date=date(2026, 5, 1),
+            entry_mode="default",
+        )
+        _add(
+            db,
+            Resident,
+            **person,
+            public="elderly",
+            gir=2,
+            entry_date=date(2021, 1, 1),
+            exit_date=date(2026, 6, 30),
+            exit_reason="institution",
+        )
+        _add(db, Resident, **person, public="psychic", gir=5, entry_date=date(2027, 2, 1))  # later
+        tension = {"habitat_id": 1, "severity": "low", "description": "bruit"}
+        for occurred, resolved in (
+            (date(2026, 1, 10), date(2026, 1, 14)),
+            (date(2026, 2, 1), None),
+        ):
+            _add(
+                db,
+                Tension,
+                **tension,
+                kind="common_spaces",
+                occurred_on=occurred,
+                status="closed" if resolved else "open",
+                resolved_on=resolved,
+            )
+        _add(
+            db,
+            Tension,
+            **tension,
+            kind="common_spaces",
+            occurred_on=date(2026, 3, 1),
+            status="closed",
+            resolved_on=date(2026, 3, 11),
+        )
+        _add(
+            db,
+            Partnership,
+            habitat_id=1,
+            name="Médiathèque",
+            kind="culture",
+            started_on=date(2025, 9, 1),
+        )
+        _add(
+            db,
+            Partnership,
+            habitat_id=1,
+            name="Club de foot",
+            started_on=date(2024, 1, 1),
+            ended_on=date(2025, 12, 31),
+        )
+        _add(
+            db,
+            ReportNarrative,
+            habitat_id=1,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
+            text="Une année de jardin partagé.",
+            other_spending=500,
+        )
+        _add(
+            db,
+            TimeEntry,
+            habitat_id=1,
+            person="A",
+            worked_on=date(2026, 2, 2),
+            function="premises",
+            hours=10,
+            avp_funded=True,
+        )
+        user = _user(db, Role.ANIMATOR)
+        rows = read_xlsx(documents.avp_report(db, user, 1, 2026, "xlsx").content)["Rapport 2026"]
+
+    def value(section, item):
+        return next(r[2] for r in rows if r[0] == section and r[1] == item)
+
+    assert value("Habitants présents par public", "Total") == "4"
+    assert value("Habitants présents par GIR", "GIR 4") == "2"
+    assert value("Habitants présents par GIR", "GIR non évalué") == "1"
+    assert value("Entrées dans la période", "Total") == "2"
+    assert value("Sorties dans la période", "Total") == "1"
+    assert value("Régulation des tensions", "Tensions résolues") == "2"
+    assert value("Régulation des tensions", "Durée médiane avant résolution (jours)") == "7"
+    assert value("Partenariats avec le quartier", "Partenariats actifs") == "1"
+    assert "depuis le 01/09/2025" in value("Partenariats avec le quartier", "Médiathèque")
+    assert value("Budget utilisé", "Budget utilisé") == "800 €"  # 10 h x 30 € + 500 €
+    assert (
+        value("Le mot de l’animatrice ou de l’animateur", "Texte") == "Une année de jardin partagé."
+    )
+
+
+def test_an_empty_habitat_says_aucun_and_that_the_hourly_cost_is_missing(empty_db, read_xlsx):
+    with store.connect(empty_db) as db:
+        user = _user(db, Role.ANIMATOR)
+        rows = read_xlsx(documents.avp_report(db, user, 1, 2026, "xlsx").content)["Rapport 2026"]
+    cells = {(r[0], r[1]): r[2] for r in rows}
+    assert cells[("Entrées dans la période", "Total")] == "aucun"
+    assert cells[("Partenariats avec le quartier", "Partenariats actifs")] == "aucun"
+    assert cells[("Le mot de l’animatrice ou de l’animateur", "Texte")] == "aucun"
+    assert cells[("Budget utilisé", "Coût horaire de l'animation")].startswith("non renseigné")
