@@ -238,3 +238,24 @@ def test_the_agreement_year_is_refused_in_french_without_an_agreement_start(page
     assert not app.exception
     assert any("date de début de convention AVP" in e.value for e in app.error)
     assert not [d for d in app.get("download_button") if "time.report" in d.proto.id]
+
+
+def test_the_hourly_cost_set_in_the_settings_gives_the_reports_budget(page_as, demo_db):
+    app = page_as(Screen.SETTINGS, "animator")
+    app.number_input(key="settings.avp.animator_hourly_cost").set_value(32.0)
+    app = _click(app, "Enregistrer la convention")
+    assert not app.exception
+    with store.connect(demo_db) as db:
+        assert store.get(db, Habitat, 1).animator_hourly_cost == 32.0
+
+    app = _prepare(page_as(Screen.TIME, "animator"), "csv")
+    rows = list(
+        csv.reader(io.StringIO(_downloaded(app)[0].content.decode("utf-8-sig")), delimiter=";")
+    )
+    cells = {(r[0], r[1]): r[2] for r in rows[1:]}
+    hours = float(
+        cells[("Budget utilisé", "Heures financées par l'AVP")].replace(" ", "").replace(",", ".")
+    )
+    assert cells[("Budget utilisé", "Coût horaire de l'animation")] == "32 €"
+    expected = f"{round(hours * 32):,} €".replace(",", " ")
+    assert cells[("Budget utilisé", "Coût du temps d'animation")] == expected
