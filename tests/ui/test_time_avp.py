@@ -259,3 +259,51 @@ def test_the_hourly_cost_set_in_the_settings_gives_the_reports_budget(page_as, d
     assert cells[("Budget utilisé", "Coût horaire de l'animation")] == "32 €"
     expected = f"{round(hours * 32):,} €".replace(",", " ")
     assert cells[("Budget utilisé", "Coût du temps d'animation")] == expected
+
+
+def _csv_cells(app) -> dict[tuple[str, str], str]:
+    rows = list(
+        csv.reader(io.StringIO(_downloaded(app)[0].content.decode("utf-8-sig")), delimiter=";")
+    )
+    return {(r[0], r[1]): r[2] for r in rows[1:]}
+
+
+def test_the_animator_writes_the_text_and_adds_a_partner_that_the_report_shows(page_as, demo_db):
+    from habitat.store.entities import ReportNarrative
+
+    app = page_as(Screen.TIME, "animator")
+    form = f"time.narrative.{TODAY.year}-01-01"
+    app.text_area(key=f"{form}.text").input("Une année riche en projets.")
+    app.number_input(key=f"{form}.other_spending").set_value(1200.0)
+    app = _click(app, "Enregistrer le texte")
+    assert not app.exception
+    app.text_input(key="time.partner.name").input("Médiathèque Jean-Moulin")
+    app.date_input(key="time.partner.started_on").set_value(date(TODAY.year, 2, 1))
+    app = _click(app, "Ajouter le partenariat")
+    assert not app.exception
+
+    cells = _csv_cells(_prepare(app, "csv"))
+    assert cells[("Le mot de l’animatrice ou de l’animateur", "Texte")] == (
+        "Une année riche en projets."
+    )
+    assert cells[("Budget utilisé", "Autres dépenses")] == "1 200 €"
+    assert cells[("Partenariats avec le quartier", "Médiathèque Jean-Moulin")].endswith(
+        f"(depuis le 01/02/{TODAY.year})"
+    )
+
+    # Someone else saves the text meanwhile: the second save is refused, nothing lost.
+    with store.connect(demo_db) as db:
+        saved = store.find(db, ReportNarrative)[0]
+        store.update(db, "host:test", ReportNarrative, saved.id, saved.version, {"text": "Autre"})
+    app.text_area(key=f"{form}.text").input("Ma version")
+    app = _click(app, "Enregistrer le texte")
+    with store.connect(demo_db) as db:
+        assert store.find(db, ReportNarrative)[0].text == "Autre"
+    assert app.warning
+
+
+def test_the_host_reads_the_text_without_a_form(page_as):
+    app = page_as(Screen.TIME, "host")
+    assert not app.exception
+    assert not [b for b in app.button if b.label == "Enregistrer le texte"]
+    assert "Aucun texte pour cette période." in texts(app)

@@ -14,10 +14,11 @@ from enum import StrEnum
 
 import sqlite_utils
 
+from habitat import store
 from habitat.documents.render import Document, Format, filename_part
 from habitat.services.access import User
 from habitat.store import audit, queries
-from habitat.store.entities import Habitat
+from habitat.store.entities import Habitat, Partnership, ReportNarrative
 
 __all__ = ["BadPeriod", "Document", "Format", "Period", "avp_report", "printed", "report_period"]
 
@@ -164,3 +165,37 @@ def avp_report(
     else:
         content = report_doc.avp_csv(report, **options).encode("utf-8")
     return Document(name, kind, content)
+
+
+def avp_texts(
+    db: sqlite_utils.Database,
+    user: User,
+    habitat_id: int,
+    year: int,
+    period: Period | str = Period.CALENDAR,
+) -> tuple[date, date, ReportNarrative | None, list[Partnership]]:
+    """What the animator writes into the report: the period's text, the partnerships.
+
+    Returns:
+        The period's first and last days, its narrative (None if not written yet),
+        and every partnership of the habitat (ended ones included, newest first).
+
+    Raises:
+        Forbidden: the role may not see the time screen.
+        BadPeriod: a bad year or period, or no agreement start for `agreement`.
+    """
+    from habitat.services import reads
+
+    reads.avp_report(db, user, habitat_id, YEARS[0])  # the scope check
+    first, last = report_period(queries.get(db, Habitat, habitat_id), year, period)
+    narratives = store.find(
+        db,
+        ReportNarrative,
+        "habitat_id = ? AND period_start = ? AND period_end = ?",
+        [habitat_id, first.isoformat(), last.isoformat()],
+        order_by="id DESC",
+    )
+    partners = store.find(
+        db, Partnership, "habitat_id = ?", [habitat_id], order_by="started_on DESC, id DESC"
+    )
+    return first, last, (narratives[0] if narratives else None), partners
