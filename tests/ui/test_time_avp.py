@@ -293,12 +293,13 @@ def test_the_animator_writes_the_text_and_adds_a_partner_that_the_report_shows(p
 
     # Someone else saves the text meanwhile: the second save is refused, nothing lost.
     with store.connect(demo_db) as db:
-        saved = store.find(db, ReportNarrative)[0]
+        this_year = ("period_start = ?", [f"{TODAY.year}-01-01"])
+        saved = store.find(db, ReportNarrative, *this_year)[0]
         store.update(db, "host:test", ReportNarrative, saved.id, saved.version, {"text": "Autre"})
     app.text_area(key=f"{form}.text").input("Ma version")
     app = _click(app, "Enregistrer le texte")
     with store.connect(demo_db) as db:
-        assert store.find(db, ReportNarrative)[0].text == "Autre"
+        assert store.find(db, ReportNarrative, *this_year)[0].text == "Autre"
     assert app.warning
 
 
