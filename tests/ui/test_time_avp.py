@@ -308,3 +308,15 @@ def test_the_host_reads_the_text_without_a_form(page_as):
     assert not app.exception
     assert not [b for b in app.button if b.label == "Enregistrer le texte"]
     assert "Aucun texte pour cette période." in texts(app)
+
+
+def test_the_demo_report_of_last_year_has_its_text_and_partners(demo_db):
+    from habitat.services import documents
+
+    with store.connect(demo_db) as db:
+        animator = user_of(db, store.find(db, Account, "role = 'animator'")[0])
+        made = documents.avp_report(db, animator, 1, TODAY.year - 1, "csv")
+    text = made.content.decode("utf-8-sig")
+    assert "jardin partagé" in text
+    assert "Médiathèque du quartier" in text
+    assert "aucun" not in text.split("Partenariats avec le quartier;Partenariats actifs;")[1][:8]

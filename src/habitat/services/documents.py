@@ -154,16 +154,15 @@ def avp_report(
     }
     suffix = "-convention" if Period(period) is Period.AGREEMENT else ""
     name = f"rapport-avp-{filename_part(habitat.name)}-{year}{suffix}.{kind.value}"
-    options = {"label": fr, "residents": pseudonyms}
     content: bytes
     if kind is Format.PDF:
-        content = report_doc.avp_pdf(report, **options)
+        content = report_doc.avp_pdf(report, label=fr, residents=pseudonyms)
     elif kind is Format.XLSX:
-        content = report_doc.avp_xlsx(report, **options)
+        content = report_doc.avp_xlsx(report, label=fr, residents=pseudonyms)
     elif kind is Format.HTML:
-        content = report_doc.avp_html(report, **options).encode("utf-8")
+        content = report_doc.avp_html(report, label=fr, residents=pseudonyms).encode("utf-8")
     else:
-        content = report_doc.avp_csv(report, **options).encode("utf-8")
+        content = report_doc.avp_csv(report, label=fr, residents=pseudonyms).encode("utf-8")
     return Document(name, kind, content)
 
 

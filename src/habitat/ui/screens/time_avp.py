@@ -333,7 +333,7 @@ def _narrative_form(ctx, first: date, last: date, narrative, writes: bool) -> No
         st.write(narrative.text if narrative else "Aucun texte pour cette période.")
         return
     forms.status(form, ["text", "other_spending"])
-    version = forms.opened_version(form, narrative) if narrative else None
+    version = forms.opened_version(form, narrative) if narrative else 0
     with st.form(form):
         text = fields.text(form, "text", narrative.text if narrative else "", area=True)
         spending = fields.number(
