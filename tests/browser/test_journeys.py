@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from habitat import demo, store
+from habitat.documents.render import filename_part
 from habitat.services.access import served_resident_ids
 from habitat.store.entities import (
     Account,
@@ -431,6 +432,46 @@ def formula_in_address(server):
         )
 
 
+def _report_file(page, format_label: str):
+    """Choose the report's format, prepare it, download it: the download's info."""
+    _open(page, "time.report.format")
+    page.get_by_role("option", name=format_label, exact=True).click()
+    _close(page)
+    settle(page)
+    page.get_by_role("button", name="Préparer le rapport").click()
+    button = page.get_by_role("button", name=re.compile(r"^Télécharger rapport-avp-"))
+    button.wait_for(timeout=30_000)
+    settle(page)
+    with page.expect_download() as download:
+        button.click()
+    return download
+
+
+def test_animator_downloads_the_avp_report_as_a_pdf(server, page):
+    """The PDF the department receives: real PDF, French accents, the year's figures."""
+    from pypdf import PdfReader
+
+    sign_in(page, server, "animator")
+    open_page(page, "time", "Temps et AVP")
+    page.get_by_role("heading", name="Rapport d'activité 2026 pour le département").wait_for()
+    settle(page)
+
+    download = _report_file(page, "PDF (A4, à imprimer ou envoyer)")
+
+    assert download.value.suggested_filename.endswith("-2026.pdf")
+    raw = download.value.path().read_bytes()
+    assert raw.startswith(b"%PDF-")
+    text = " ".join(
+        "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(raw)).pages).split()
+    )
+    with store.connect(server.db) as db:
+        habitat = store.find(db, Habitat)[0]
+    assert "Rapport d’activité 2026" in text
+    assert habitat.name in text
+    assert "du 01/01/2026 au 31/12/2026" in text
+    assert "Temps par fonction de soutien" in text and "Décisions réalisées" in text
+
+
 def test_host_exports_the_avp_report_without_formulas(server, page, formula_in_address):
     """Must not happen: a cell of the CSV a spreadsheet would run as a formula."""
     habitat = formula_in_address
@@ -439,9 +480,9 @@ def test_host_exports_the_avp_report_without_formulas(server, page, formula_in_a
     page.get_by_role("heading", name="Rapport d'activité 2026 pour le département").wait_for()
     settle(page)
 
-    with page.expect_download() as csv_download:
-        page.get_by_role("button", name="Télécharger le rapport (CSV)").click()
-    assert csv_download.value.suggested_filename == "rapport-avp-2026.csv"
+    name = f"rapport-avp-{filename_part(habitat.name)}-2026"
+    csv_download = _report_file(page, "Tableau (CSV)")
+    assert csv_download.value.suggested_filename == f"{name}.csv"
     raw = csv_download.value.path().read_bytes()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
@@ -463,9 +504,8 @@ def test_host_exports_the_avp_report_without_formulas(server, page, formula_in_a
     formulas = [cell for row in rows for cell in row if cell.startswith(FORMULA_PREFIXES)]
     assert not formulas
 
-    with page.expect_download() as html_download:
-        page.get_by_role("button", name="Télécharger le rapport imprimable").click()
-    assert html_download.value.suggested_filename == "rapport-avp-2026.html"
+    html_download = _report_file(page, "Page imprimable (HTML, A4)")
+    assert html_download.value.suggested_filename == f"{name}.html"
     printable = html_download.value.path().read_text(encoding="utf-8")
     assert printable.lstrip().lower().startswith("<!doctype html")
     assert habitat.name in printable

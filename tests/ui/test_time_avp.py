@@ -1,4 +1,4 @@
-"""Temps et AVP: time entries, budget, and the yearly report (screen, CSV, printable HTML)."""
+"""Temps et AVP: time entries, budget, and the yearly report (screen, PDF, xlsx, HTML, CSV)."""
 
 from __future__ import annotations
 
@@ -114,10 +114,8 @@ def test_the_host_reads_the_report_without_a_form_and_may_not_write(page_as, acc
     assert not app.exception
     assert not app.number_input
     assert "Rapport d'activité 2026 pour le département" in texts(app)
-    labels = [d.proto.label for d in app.get("download_button")]
-    assert labels == [
-        "Télécharger le rapport (CSV)",
-        "Télécharger le rapport imprimable (HTML, A4)",
+    assert [b.label for b in app.button if b.key == "time.report.prepare"] == [
+        "Préparer le rapport"
     ]
     with store.connect(demo_db) as db:
         host = user_of(db, store.get(db, Account, accounts["host"].id))
@@ -160,3 +158,165 @@ def test_the_exported_report_neutralises_formulas_and_escapes_html(demo_db):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script" not in page
+
+
+def _prepare(app, fmt: str, period: str = "calendar"):
+    app.radio(key="time.report.period").set_value(period)
+    app.selectbox(key="time.report.format").set_value(fmt)
+    return _click(app.run(), "Préparer le rapport")
+
+
+def _downloaded(app):
+    """The document the screen offers, and the download button's label."""
+    buttons = [d for d in app.get("download_button") if d.proto.id.endswith("time.report.download")]
+    assert len(buttons) == 1, "no report to download"
+    return app.session_state["time.report.prepared"][1], buttons[0].proto.label
+
+
+@pytest.mark.parametrize("role", ["animator", "host"])
+def test_the_report_downloads_as_a_real_pdf_with_the_years_figures(page_as, demo_db, role):
+    from tests.documents.conftest import pdf_text
+
+    app = _prepare(page_as(Screen.TIME, role), "pdf")
+
+    assert not app.exception
+    document, label = _downloaded(app)
+    assert label == f"Télécharger {document.filename}"
+    assert document.filename.endswith(f"-{TODAY.year}.pdf")
+    text = pdf_text(document.content)
+    with store.connect(demo_db) as db:
+        meetings = db.execute(
+            "SELECT COUNT(*) FROM council_meeting WHERE archived_at IS NULL AND held_on LIKE ?",
+            [f"{TODAY.year}-%"],
+        ).fetchone()[0]
+    assert f"Rapport d’activité {TODAY.year}" in text
+    assert f"du 01/01/{TODAY.year} au 31/12/{TODAY.year}" in text
+    assert "Temps par fonction de soutien" in text
+    assert f"Réunions {meetings}" in " ".join(text.split())
+
+
+def test_the_report_downloads_as_a_workbook_html_and_csv(page_as, demo_db):
+    from tests.documents.conftest import xlsx_cells
+
+    app = page_as(Screen.TIME, "animator")
+    app = _prepare(app, "xlsx")
+    book = xlsx_cells(_downloaded(app)[0].content)
+    summary = book[f"Rapport {TODAY.year}"]
+    assert summary[0] == ["Rubrique", "Élément", "Valeur"]
+    assert ["Habitat", "Année", str(TODAY.year)] in summary
+    assert "Tensions régulées" in book
+
+    app = _prepare(app, "html")
+    page = _downloaded(app)[0].content.decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Conseil des habitants" in page
+
+    app = _prepare(app, "csv")
+    rows = list(
+        csv.reader(io.StringIO(_downloaded(app)[0].content.decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[0] == ["Rubrique", "Élément", "Valeur"]
+
+
+def test_the_agreement_year_runs_from_the_agreements_anniversary(page_as, demo_db):
+    with store.connect(demo_db) as db:
+        start = store.get(db, Habitat, 1).avp_start
+    app = _prepare(page_as(Screen.TIME, "animator"), "csv", "agreement")
+
+    assert not app.exception
+    document, _ = _downloaded(app)
+    assert document.filename.endswith(f"-{TODAY.year}-convention.csv")
+    text = document.content.decode("utf-8-sig")
+    assert f"du {start:%d/%m}/{TODAY.year} au " in text
+
+
+def test_the_agreement_year_is_refused_in_french_without_an_agreement_start(page_as, demo_db):
+    with store.connect(demo_db) as db:
+        habitat = store.get(db, Habitat, 1)
+        store.update(db, "animator:test", Habitat, 1, habitat.version, {"avp_start": None})
+    app = _prepare(page_as(Screen.TIME, "animator"), "pdf", "agreement")
+
+    assert not app.exception
+    assert any("date de début de convention AVP" in e.value for e in app.error)
+    assert not [d for d in app.get("download_button") if "time.report" in d.proto.id]
+
+
+def test_the_hourly_cost_set_in_the_settings_gives_the_reports_budget(page_as, demo_db):
+    app = page_as(Screen.SETTINGS, "animator")
+    app.number_input(key="settings.avp.animator_hourly_cost").set_value(32.0)
+    app = _click(app, "Enregistrer la convention")
+    assert not app.exception
+    with store.connect(demo_db) as db:
+        assert store.get(db, Habitat, 1).animator_hourly_cost == 32.0
+
+    app = _prepare(page_as(Screen.TIME, "animator"), "csv")
+    rows = list(
+        csv.reader(io.StringIO(_downloaded(app)[0].content.decode("utf-8-sig")), delimiter=";")
+    )
+    cells = {(r[0], r[1]): r[2] for r in rows[1:]}
+    hours = float(
+        cells[("Budget utilisé", "Heures financées par l'AVP")].replace(" ", "").replace(",", ".")
+    )
+    assert cells[("Budget utilisé", "Coût horaire de l'animation")] == "32 €"
+    expected = f"{round(hours * 32):,} €".replace(",", " ")
+    assert cells[("Budget utilisé", "Coût du temps d'animation")] == expected
+
+
+def _csv_cells(app) -> dict[tuple[str, str], str]:
+    rows = list(
+        csv.reader(io.StringIO(_downloaded(app)[0].content.decode("utf-8-sig")), delimiter=";")
+    )
+    return {(r[0], r[1]): r[2] for r in rows[1:]}
+
+
+def test_the_animator_writes_the_text_and_adds_a_partner_that_the_report_shows(page_as, demo_db):
+    from habitat.store.entities import ReportNarrative
+
+    app = page_as(Screen.TIME, "animator")
+    form = f"time.narrative.{TODAY.year}-01-01"
+    app.text_area(key=f"{form}.text").input("Une année riche en projets.")
+    app.number_input(key=f"{form}.other_spending").set_value(1200.0)
+    app = _click(app, "Enregistrer le texte")
+    assert not app.exception
+    app.text_input(key="time.partner.name").input("Médiathèque Jean-Moulin")
+    app.date_input(key="time.partner.started_on").set_value(date(TODAY.year, 2, 1))
+    app = _click(app, "Ajouter le partenariat")
+    assert not app.exception
+
+    cells = _csv_cells(_prepare(app, "csv"))
+    assert cells[("Le mot de l’animatrice ou de l’animateur", "Texte")] == (
+        "Une année riche en projets."
+    )
+    assert cells[("Budget utilisé", "Autres dépenses")] == "1 200 €"
+    assert cells[("Partenariats avec le quartier", "Médiathèque Jean-Moulin")].endswith(
+        f"(depuis le 01/02/{TODAY.year})"
+    )
+
+    # Someone else saves the text meanwhile: the second save is refused, nothing lost.
+    with store.connect(demo_db) as db:
+        this_year = ("period_start = ?", [f"{TODAY.year}-01-01"])
+        saved = store.find(db, ReportNarrative, *this_year)[0]
+        store.update(db, "host:test", ReportNarrative, saved.id, saved.version, {"text": "Autre"})
+    app.text_area(key=f"{form}.text").input("Ma version")
+    app = _click(app, "Enregistrer le texte")
+    with store.connect(demo_db) as db:
+        assert store.find(db, ReportNarrative, *this_year)[0].text == "Autre"
+    assert app.warning
+
+
+def test_the_host_reads_the_text_without_a_form(page_as):
+    app = page_as(Screen.TIME, "host")
+    assert not app.exception
+    assert not [b for b in app.button if b.label == "Enregistrer le texte"]
+    assert "Aucun texte pour cette période." in texts(app)
+
+
+def test_the_demo_report_of_last_year_has_its_text_and_partners(demo_db):
+    from habitat.services import documents
+
+    with store.connect(demo_db) as db:
+        animator = user_of(db, store.find(db, Account, "role = 'animator'")[0])
+        made = documents.avp_report(db, animator, 1, TODAY.year - 1, "csv")
+    text = made.content.decode("utf-8-sig")
+    assert "jardin partagé" in text
+    assert "Médiathèque du quartier" in text
+    assert "aucun" not in text.split("Partenariats avec le quartier;Partenariats actifs;")[1][:8]

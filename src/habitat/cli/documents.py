@@ -22,7 +22,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     documents = group.add_subparsers(
         dest="document", required=True, parser_class=type(group), help="which document"
     )
-    del documents  # each document adds its subcommand below (see `_common`)
+    _add_avp_report(documents)
 
 
 def _common(sub: argparse.ArgumentParser, default_out: str) -> None:
@@ -61,3 +61,48 @@ def _produce(args: argparse.Namespace, command: str, make) -> int:
     if not getattr(args, "silent", False):
         print(f"wrote {out}")
     return EXIT_OK
+
+
+# --- The yearly AVP report
+
+
+def _add_avp_report(documents: argparse._SubParsersAction) -> None:
+    """`habitat documents avp-report`: the department's yearly AVP activity report."""
+    text = "the yearly AVP activity report for the department (pdf, xlsx, html, csv)"
+    sub = documents.add_parser("avp-report", help=text, description=text)
+    sub.add_argument("--year", type=int, required=True, help="calendar year, or agreement year")
+    sub.add_argument(
+        "--format",
+        dest="fmt",
+        choices=["pdf", "xlsx", "html", "csv"],
+        default="pdf",
+        help="file format (default: pdf)",
+    )
+    sub.add_argument(
+        "--period",
+        choices=["calendar", "agreement"],
+        default="calendar",
+        help="calendar year, or the year from the AVP agreement's anniversary (default: calendar)",
+    )
+    _common(sub, "rapport-avp-HABITAT-YEAR.FORMAT")
+    sub.set_defaults(run=_avp_report)
+
+
+def _avp_report(args: argparse.Namespace) -> int:
+    """Write the AVP report of `--year` in `--format`, as `--as` sees it."""
+    from habitat.services import documents
+    from habitat.services.access import Forbidden
+
+    def make(db, user):
+        if user.habitat_id is None:
+            raise Forbidden(
+                "this account is tied to no habitat", "Ce compte n’est rattaché à aucun habitat."
+            )
+        try:
+            return documents.avp_report(
+                db, user, user.habitat_id, args.year, args.fmt, period=args.period
+            )
+        except documents.BadPeriod as exc:
+            raise LookupError(f"--{exc.field}: {str(exc).split(': ', 1)[1]}") from None
+
+    return _produce(args, "documents avp-report", make)

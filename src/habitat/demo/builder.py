@@ -54,6 +54,8 @@ from habitat.store.entities import (
     Habitat,
     HouseRule,
     Intervention,
+    PartnerKind,
+    Partnership,
     PlanNeed,
     PlanReview,
     PresenceException,
@@ -62,6 +64,7 @@ from habitat.store.entities import (
     Provider,
     ProviderKind,
     Relation,
+    ReportNarrative,
     Resident,
     RiskAgreement,
     Role,
@@ -305,6 +308,55 @@ class _Demo(CollectiveLife, Journal):
         self._tensions()
         self._time_entries()
         self._saved_scenario()
+        self._report_texts()
+
+    def _report_texts(self) -> None:
+        """Partnerships with the neighbourhood and the animator's text of the last full year.
+
+        Drawn without the RNG (written last): the rest of the demo is unchanged.
+        """
+        start, end = self.start, self.end
+        partners = [
+            ("Médiathèque du quartier", PartnerKind.CULTURE, start + timedelta(days=60), None),
+            (
+                "Centre social des Tilleuls",
+                PartnerKind.ASSOCIATION,
+                start + timedelta(days=30),
+                None,
+            ),
+            (
+                "École élémentaire Jules-Ferry",
+                PartnerKind.SCHOOL,
+                start + timedelta(days=120),
+                start + timedelta(days=480),
+            ),
+        ]
+        for name, kind, started, ended in partners:
+            if started <= end:
+                self._put(
+                    Partnership(
+                        habitat_id=self.habitat_id,
+                        name=name,
+                        kind=kind,
+                        started_on=started,
+                        ended_on=ended if ended and ended <= end else None,
+                    )
+                )
+        year = end.year - 1
+        if year >= start.year:
+            self._put(
+                ReportNarrative(
+                    habitat_id=self.habitat_id,
+                    period_start=date(year, 1, 1),
+                    period_end=date(year, 12, 31),
+                    text=(
+                        "Une année marquée par le jardin partagé et les repas du jeudi.\n"
+                        "Le conseil des habitants s'est réuni chaque mois ; les tensions "
+                        "sur les espaces communs ont été apaisées par une charte revue ensemble."
+                    ),
+                    other_spending=1800.0,
+                )
+            )
 
     def _saved_scenario(self) -> None:
         """The project as the promoter simulated it before the opening, kept to compare."""

@@ -1,4 +1,4 @@
-"""The yearly AVP activity report for the department, as CSV and as a printable HTML page.
+"""The yearly AVP activity report for the department: CSV, A4 HTML, PDF and xlsx.
 
 Both are pure functions of a `queries.AvpReport`: no database, no clock. Every
 text that came from a record is escaped (HTML) or neutralised (CSV formulas).
@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import calendar
 import csv
-import html
 import io
+import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from habitat.domain import MONTHS_FR, SupportFunction
-from habitat.store.entities import ActivityCategory, TensionKind
+from habitat.documents.render import clean, esc, pdf
+from habitat.documents.sheets import Sheet, workbook
+from habitat.domain import MONTHS_FR, Public, SupportFunction
+from habitat.store.entities import (
+    ActivityCategory,
+    EntryMode,
+    ExitReason,
+    PartnerKind,
+    TensionKind,
+)
 from habitat.store.gdpr import neutralise
 from habitat.store.queries import AvpReport
 
@@ -55,6 +63,13 @@ def _percent(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
+def _period(report: AvpReport) -> str:
+    start, end = report.start, report.end
+    if start is None or end is None:
+        return f"du 01/01/{report.year} au 31/12/{report.year}"
+    return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+
+
 @dataclass(frozen=True)
 class Line:
     """One figure of the report: its section, what it is, its value as shown."""
@@ -83,6 +98,7 @@ def lines(
         Line("Habitat", "Adresse", habitat.address),
         Line("Habitat", "Nombre de logements", str(habitat.dwellings)),
         Line("Habitat", "Année", str(report.year)),
+        Line("Habitat", "Période", _period(report)),
         Line("AVP", "Palier", habitat.avp_tier or "—"),
         Line("AVP", "Montant par habitant et par an", _euros(habitat.avp_amount_per_resident)),
         Line("AVP", "Journées de présence des habitants", _number(report.resident_days, 0)),
@@ -93,6 +109,7 @@ def lines(
         ),
         Line("AVP", "Montant dû au prorata de la présence", _euros(report.avp_budget)),
     ]
+    out.extend(_profile(report, label))
     for function in SupportFunction:
         hours = report.hours_by_function.get(function.value, 0.0)
         out.append(Line("Temps par fonction de soutien (h)", label(function), _number(hours)))
@@ -134,6 +151,7 @@ def lines(
     for kind, count in sorted(report.tensions_by_kind.items()):
         out.append(Line("Tensions régulées", _named(label, TensionKind, kind), str(count)))
     out.append(Line("Tensions régulées", "Total", str(sum(report.tensions_by_kind.values()))))
+    out.extend(_regulation(report, label))
     out.extend(
         [
             Line("Conseil des habitants", "Réunions", str(report.council_meetings)),
@@ -141,6 +159,111 @@ def lines(
             Line("Conseil des habitants", "Décisions réalisées", str(report.decisions_done)),
         ]
     )
+    out.extend(_partners(report, label))
+    out.extend(_budget(report))
+    out.append(Line("Le mot de l’animatrice ou de l’animateur", "Texte", report.narrative or NONE))
+    return out
+
+
+#: What an empty section shows.
+NONE = "aucun"
+
+
+def _counts(section: str, counts: Mapping[str, int], name: Callable[[str], str]) -> list[Line]:
+    if not counts:
+        return [Line(section, "Total", NONE)]
+    rows = [Line(section, name(k), str(v)) for k, v in sorted(counts.items())]
+    return [*rows, Line(section, "Total", str(sum(counts.values())))]
+
+
+def _profile(report: AvpReport, label: Label) -> list[Line]:
+    return [
+        *_counts(
+            "Habitants présents par public",
+            report.residents_by_public,
+            lambda k: _named(label, Public, k),
+        ),
+        *_counts(
+            "Habitants présents par GIR",
+            report.residents_by_gir,
+            lambda k: f"GIR {k}" if k else "GIR non évalué",
+        ),
+        *_counts(
+            "Entrées dans la période",
+            report.entries_by_mode,
+            lambda k: _named(label, EntryMode, k),
+        ),
+        *_counts(
+            "Sorties dans la période",
+            report.exits_by_reason,
+            lambda k: _named(label, ExitReason, k),
+        ),
+    ]
+
+
+def _regulation(report: AvpReport, label: Label) -> list[Line]:
+    section = "Régulation des tensions"
+    out = [
+        Line(section, f"Résolues : {_named(label, TensionKind, k)}", str(v))
+        for k, v in sorted(report.tensions_resolved_by_kind.items())
+    ]
+    resolved = sum(report.tensions_resolved_by_kind.values())
+    out.append(Line(section, "Tensions résolues", str(resolved) if resolved else NONE))
+    days = report.tension_days_open
+    median = statistics.median(days) if days else None
+    out.append(
+        Line(
+            section,
+            "Durée médiane avant résolution (jours)",
+            NONE if median is None else _number(float(median)),
+        )
+    )
+    return out
+
+
+def _partners(report: AvpReport, label: Label) -> list[Line]:
+    section = "Partenariats avec le quartier"
+    if not report.partnerships:
+        return [Line(section, "Partenariats actifs", NONE)]
+    out = []
+    for name, kind, started, ended in report.partnerships:
+        since = f"depuis le {started:%d/%m/%Y}"
+        until = f", terminé le {ended:%d/%m/%Y}" if ended else ""
+        out.append(Line(section, name, f"{_named(label, PartnerKind, kind)} ({since}{until})"))
+    out.append(Line(section, "Partenariats actifs", str(len(report.partnerships))))
+    return out
+
+
+def _budget(report: AvpReport) -> list[Line]:
+    section = "Budget utilisé"
+    hours = sum(report.avp_hours_by_month.values())
+    cost = (
+        report.habitat.animator_hourly_cost
+        if hasattr(report.habitat, "animator_hourly_cost")
+        else None
+    )
+    out = [Line(section, "Heures financées par l'AVP", _number(hours))]
+    if cost is None:
+        out.append(
+            Line(
+                section,
+                "Coût horaire de l'animation",
+                "non renseigné (paramètres de l'habitat) : budget non calculé",
+            )
+        )
+        out.append(Line(section, "Autres dépenses", _euros(report.other_spending)))
+    else:
+        used = hours * cost + report.other_spending
+        out.extend(
+            [
+                Line(section, "Coût horaire de l'animation", _euros(cost)),
+                Line(section, "Coût du temps d'animation", _euros(hours * cost)),
+                Line(section, "Autres dépenses", _euros(report.other_spending)),
+                Line(section, "Budget utilisé", _euros(used)),
+            ]
+        )
+        out.append(Line(section, "Écart avec l'AVP due", _euros(report.avp_budget - used)))
+    out.append(Line(section, "AVP due pour la période", _euros(report.avp_budget)))
     return out
 
 
@@ -163,7 +286,13 @@ def avp_csv(
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Rubrique", "Élément", "Valeur"])
     for line in lines(report, label=label, residents=residents):
-        writer.writerow([neutralise(line.section), neutralise(line.item), neutralise(line.value)])
+        writer.writerow(
+            [
+                neutralise(clean(line.section)),
+                neutralise(clean(line.item)),
+                neutralise(clean(line.value)),
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -213,9 +342,9 @@ def avp_html(
 
     Returns:
         The HTML document: inline CSS only, no script, no external resource; every
-        text escaped with `html.escape`.
+        text escaped with `render.esc`.
     """
-    e = html.escape
+    e = esc
     sections: dict[str, list[Line]] = {}
     for line in lines(report, label=label, residents=residents):
         sections.setdefault(line.section, []).append(line)
@@ -251,3 +380,41 @@ def avp_html(
         " désignés par leur pseudonyme.</footer></body></html>"
     )
     return "\n".join(parts)
+
+
+def avp_pdf(
+    report: AvpReport, *, label: Label = _same, residents: Mapping[int, str] | None = None
+) -> bytes:
+    """The report as an A4 PDF: the HTML page rendered by WeasyPrint, DejaVu fonts embedded.
+
+    Raises:
+        RenderingUnavailableError: WeasyPrint or Pango is missing.
+    """
+    return pdf(avp_html(report, label=label, residents=residents))
+
+
+def avp_xlsx(
+    report: AvpReport, *, label: Label = _same, residents: Mapping[int, str] | None = None
+) -> bytes:
+    """The report as an xlsx workbook: a summary sheet of every line, then a sheet per section.
+
+    Numbers stay text as the department reads them ("12,5", "1 200 €"); every typed
+    text is cleaned and never a formula (`sheets.cell`).
+    """
+    rows = lines(report, label=label, residents=residents)
+    sections: dict[str, list[Line]] = {}
+    for line in rows:
+        sections.setdefault(line.section, []).append(line)
+    sheets = [
+        Sheet(
+            f"Rapport {report.year}",
+            ["Rubrique", "Élément", "Valeur"],
+            [[r.section, r.item, r.value] for r in rows],
+            (34, 44, 20),
+        )
+    ]
+    for title, section in sections.items():
+        sheets.append(
+            Sheet(title, ["Élément", "Valeur"], [[r.item, r.value] for r in section], (44, 20))
+        )
+    return workbook(sheets)

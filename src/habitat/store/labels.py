@@ -14,6 +14,7 @@ from habitat.store.entities import (
     ExitReason,
     Intensity,
     NeedDomain,
+    PartnerKind,
     Place,
     Presence,
     PresenceRole,
@@ -128,4 +129,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "care_path_rupture": "rupture de parcours",
     },
     TensionStatus: {"open": "ouverte", "in_progress": "en cours", "closed": "close"},
+    PartnerKind: {
+        "association": "association",
+        "municipality": "commune, services municipaux",
+        "shop": "commerce",
+        "culture": "culture (médiathèque, théâtre...)",
+        "school": "école, établissement scolaire",
+        "health": "santé, soins",
+        "other": "autre",
+    },
 }

@@ -659,12 +659,42 @@ class AvpReport:
     council_meetings: int
     decisions_done: int
     decisions_total: int
+    start: date | None = None
+    end: date | None = None
+    #: Residents present in the period by public, and by GIR ("" when not assessed).
+    residents_by_public: dict[str, int] = field(default_factory=dict)
+    residents_by_gir: dict[str, int] = field(default_factory=dict)
+    #: Entries in the period by entry mode (chosen, by default), exits by reason.
+    entries_by_mode: dict[str, int] = field(default_factory=dict)
+    exits_by_reason: dict[str, int] = field(default_factory=dict)
+    #: Tensions of the period that are resolved, by kind, and how many days each stayed open.
+    tensions_resolved_by_kind: dict[str, int] = field(default_factory=dict)
+    tension_days_open: list[int] = field(default_factory=list)
+    #: Partnerships active at some point of the period: (name, kind, started_on, ended_on).
+    partnerships: list[tuple[str, str, date, date | None]] = field(default_factory=list)
+    #: What the animator wrote for exactly this period, and the other AVP spending (€).
+    narrative: str | None = None
+    other_spending: float = 0.0
 
 
-def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpReport:
-    """The year's figures: time by support function, AVP budget, collective life."""
+def avp_report(
+    db: sqlite_utils.Database,
+    habitat_id: int,
+    year: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> AvpReport:
+    """The period's figures: time by support function, AVP budget, collective life.
+
+    Args:
+        db: the database.
+        habitat_id: the habitat.
+        year: the report's year (names the period).
+        start: first day of the period (default: 1 January of `year`).
+        end: last day of the period, included (default: 31 December of `year`).
+    """
     habitat = get(db, Habitat, habitat_id)
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    first, last = start or date(year, 1, 1), end or date(year, 12, 31)
     span = [first.isoformat(), last.isoformat()]
     days_in_year = (last - first).days + 1
     # The AVP is paid for the residents actually present, while the agreement runs.
@@ -695,7 +725,7 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
         [habitat_id, *span],
     ):
         avp_by_month[month] = float(hours)
-    stamp = [f"{year}-01-01T00:00:00", f"{year + 1}-01-01T00:00:00"]
+    stamp = [f"{first.isoformat()}T00:00:00", f"{(last + timedelta(days=1)).isoformat()}T00:00:00"]
     categories = {
         row[0]: row[1]
         for row in db.execute(
@@ -734,6 +764,7 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
         " AND m.held_on BETWEEN ? AND ?",
         [habitat_id, *span],
     ).fetchone()
+    profile = _avp_profile(db, habitat_id, first, last)
     return AvpReport(
         habitat,
         year,
@@ -748,7 +779,78 @@ def avp_report(db: sqlite_utils.Database, habitat_id: int, year: int) -> AvpRepo
         meetings,
         done,
         total,
+        first,
+        last,
+        **profile,
     )
+
+
+def _avp_profile(
+    db: sqlite_utils.Database, habitat_id: int, first: date, last: date
+) -> dict[str, Any]:
+    """The report's sections beyond the time: residents, regulation, partners, narrative."""
+    span = [first.isoformat(), last.isoformat()]
+    present = (
+        "habitat_id = ? AND archived_at IS NULL AND entry_date <= ?"
+        " AND (exit_date IS NULL OR exit_date >= ?)"
+    )
+    by_public: dict[str, int] = {}
+    by_gir: dict[str, int] = {}
+    for public, gir, count in db.execute(
+        f"SELECT public, gir, COUNT(*) FROM resident WHERE {present} GROUP BY public, gir",
+        [habitat_id, span[1], span[0]],
+    ):
+        by_public[public] = by_public.get(public, 0) + count
+        key = "" if gir is None else str(gir)
+        by_gir[key] = by_gir.get(key, 0) + count
+    entries = dict(
+        db.execute(
+            "SELECT entry_mode, COUNT(*) FROM resident WHERE habitat_id = ? AND archived_at IS NULL"
+            " AND entry_date BETWEEN ? AND ? GROUP BY entry_mode",
+            [habitat_id, *span],
+        ).fetchall()
+    )
+    exits = dict(
+        db.execute(
+            "SELECT COALESCE(exit_reason, 'other'), COUNT(*) FROM resident WHERE habitat_id = ?"
+            " AND archived_at IS NULL AND exit_date BETWEEN ? AND ? GROUP BY 1",
+            [habitat_id, *span],
+        ).fetchall()
+    )
+    resolved: dict[str, int] = {}
+    days_open: list[int] = []
+    for kind, occurred, done in db.execute(
+        "SELECT kind, occurred_on, resolved_on FROM tension WHERE habitat_id = ?"
+        " AND archived_at IS NULL AND occurred_on BETWEEN ? AND ? AND resolved_on IS NOT NULL",
+        [habitat_id, *span],
+    ):
+        resolved[kind] = resolved.get(kind, 0) + 1
+        days_open.append((date.fromisoformat(done) - date.fromisoformat(occurred)).days)
+    partners = [
+        (name, kind, date.fromisoformat(start), date.fromisoformat(end) if end else None)
+        for name, kind, start, end in db.execute(
+            "SELECT name, kind, started_on, ended_on FROM partnership WHERE habitat_id = ?"
+            " AND archived_at IS NULL AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)"
+            " ORDER BY started_on, name",
+            [habitat_id, span[1], span[0]],
+        )
+    ]
+    narrative = db.execute(
+        "SELECT text, other_spending FROM report_narrative WHERE habitat_id = ?"
+        " AND archived_at IS NULL AND period_start = ? AND period_end = ? ORDER BY id DESC",
+        [habitat_id, *span],
+    ).fetchone()
+    return {
+        "residents_by_public": by_public,
+        "residents_by_gir": by_gir,
+        "entries_by_mode": entries,
+        "exits_by_reason": exits,
+        "tensions_resolved_by_kind": resolved,
+        "tension_days_open": sorted(days_open),
+        "partnerships": partners,
+        "narrative": narrative[0] if narrative else None,
+        "other_spending": float(narrative[1]) if narrative else 0.0,
+    }
 
 
 def row_counts(db: sqlite_utils.Database) -> dict[str, Any]:

@@ -129,7 +129,7 @@ def spaces_form(ctx: shell.Context, progress: Progress, form: str, then: Then = 
 def avp_form(ctx: shell.Context, progress: Progress, form: str, then: Then = _nothing) -> None:
     """The AVP agreement with the department, and the animator time it pays for."""
     habitat = progress.recorded_habitat
-    forms.status(form, [*setup.AVP_FIELDS, "animator_hours_per_week"])
+    forms.status(form, [*setup.AVP_FIELDS, "animator_hours_per_week", "animator_hourly_cost"])
     version = forms.opened_version(form, habitat)
     with st.form(form):
         amount = fields.number(
@@ -154,6 +154,13 @@ def avp_form(ctx: shell.Context, progress: Progress, form: str, then: Then = _no
         hours = fields.number(
             form, "animator_hours_per_week", habitat.animator_hours_per_week or None, step=0.5
         )
+        hourly_cost = fields.number(
+            form,
+            "animator_hourly_cost",
+            habitat.animator_hourly_cost,
+            step=1.0,
+            help="Salaire et charges d'une heure d'animation : le budget utilisé du rapport AVP.",
+        )
         if st.form_submit_button("Enregistrer la convention", type="primary"):
             data = {
                 "avp_amount_per_resident": amount,
@@ -161,6 +168,7 @@ def avp_form(ctx: shell.Context, progress: Progress, form: str, then: Then = _no
                 "avp_start": start,
                 "avp_end": end,
                 "animator_hours_per_week": hours or 0.0,
+                "animator_hourly_cost": hourly_cost,
             }
             forms.submit(
                 form,

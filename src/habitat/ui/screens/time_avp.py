@@ -6,13 +6,20 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from habitat.documents import avp_report as reports
+from habitat.documents.render import RenderingUnavailableError
 from habitat.domain import WEEKDAYS_FR, SupportFunction
-from habitat.services import reads, timesheet
+from habitat.services import documents, reads, records, timesheet
 from habitat.services.access import may_write
 from habitat.store import queries_follow_up as follow_up
-from habitat.store.entities import ActivityCategory, TensionKind, TimeEntry
-from habitat.ui import charts, fmt, forms, shell, tables
+from habitat.store.entities import (
+    ActivityCategory,
+    PartnerKind,
+    Partnership,
+    ReportNarrative,
+    TensionKind,
+    TimeEntry,
+)
+from habitat.ui import charts, fields, fmt, forms, shell, tables
 from habitat.ui.labels import fr, options
 
 GRID = "time.week"
@@ -249,24 +256,160 @@ def _report(ctx: shell.Context, year: int) -> None:
         f"Décisions du conseil réalisées : **{report.decisions_done}** sur "
         f"**{report.decisions_total}** · activités à l'extérieur : **{report.activities_outside}**"
     )
-    name = f"rapport-avp-{year}"
+    _report_download(ctx, year)
+
+
+#: The report's formats, as the screen names them.
+_FORMATS = {
+    "pdf": "PDF (A4, à imprimer ou envoyer)",
+    "xlsx": "Classeur Excel (xlsx)",
+    "html": "Page imprimable (HTML, A4)",
+    "csv": "Tableau (CSV)",
+}
+_PERIODS = {"calendar": "Année civile", "agreement": "Année de la convention AVP"}
+_PREPARED = "time.report.prepared"
+
+
+def _report_download(ctx: shell.Context, year: int) -> None:
+    """Choose the period and the format, prepare the file, offer it for download."""
+    st.markdown("**Télécharger le rapport pour le département**")
     left, right = st.columns(2)
-    left.download_button(
-        "Télécharger le rapport (CSV)",
-        reports.avp_csv(report, label=fr, residents=pseudonyms).encode("utf-8"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key="time.report.csv",
-        on_click="ignore",
-        icon=":material/table:",
+    period = left.radio(
+        "Période",
+        list(_PERIODS),
+        format_func=_PERIODS.__getitem__,
+        key="time.report.period",
+        horizontal=True,
     )
-    right.download_button(
-        "Télécharger le rapport imprimable (HTML, A4)",
-        reports.avp_html(report, label=fr, residents=pseudonyms).encode("utf-8"),
-        file_name=f"{name}.html",
-        mime="text/html",
-        key="time.report.html",
-        on_click="ignore",
-        icon=":material/print:",
-        help="Ouvrez le fichier puis imprimez-le ou enregistrez-le en PDF.",
+    chosen = right.selectbox(
+        "Format", list(_FORMATS), format_func=_FORMATS.__getitem__, key="time.report.format"
     )
+    if st.button("Préparer le rapport", key="time.report.prepare", icon=":material/description:"):
+        st.session_state.pop(_PREPARED, None)
+        try:
+            made = documents.avp_report(
+                ctx.db, ctx.user, ctx.habitat_id, year, chosen, period=period
+            )
+        except documents.BadPeriod as exc:
+            st.error(exc.message_fr)
+        except RenderingUnavailableError as exc:
+            st.error(exc.message_fr)
+        else:
+            st.session_state[_PREPARED] = ((year, period, chosen), made)
+    _texts(ctx, year, period)
+    prepared = st.session_state.get(_PREPARED)
+    if prepared is not None and prepared[0] == (year, period, chosen):  # not a stale choice
+        made = prepared[1]
+        st.download_button(
+            f"Télécharger {made.filename}",
+            made.content,
+            file_name=made.filename,
+            mime=made.media_type,
+            key="time.report.download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def _texts(ctx: shell.Context, year: int, period: str) -> None:
+    """What the animator writes into the report: the period's text, the partnerships."""
+    try:
+        first, last, narrative, partners = documents.avp_texts(
+            ctx.db, ctx.user, ctx.habitat_id, year, period
+        )
+    except documents.BadPeriod as exc:
+        st.error(exc.message_fr)
+        return
+    writes = may_write(ctx.user, "report_narrative")
+    with st.expander("Texte du rapport et partenariats avec le quartier"):
+        _narrative_form(ctx, first, last, narrative, writes)
+        _partnerships(ctx, partners, writes)
+
+
+def _narrative_form(ctx, first: date, last: date, narrative, writes: bool) -> None:
+    form = f"time.narrative.{first}"
+    st.markdown(f"**Le mot de l'animation, du {fmt.fr_date(first)} au {fmt.fr_date(last)}**")
+    if not writes:
+        st.write(narrative.text if narrative else "Aucun texte pour cette période.")
+        return
+    forms.status(form, ["text", "other_spending"])
+    version = forms.opened_version(form, narrative) if narrative else 0
+    with st.form(form):
+        text = fields.text(form, "text", narrative.text if narrative else "", area=True)
+        spending = fields.number(
+            form, "other_spending", narrative.other_spending if narrative else 0.0, step=50.0
+        )
+        if st.form_submit_button("Enregistrer le texte", type="primary"):
+            data = {"text": text, "other_spending": spending or 0.0}
+            if narrative is None:
+                data |= {"habitat_id": ctx.habitat_id, "period_start": first, "period_end": last}
+                action = lambda: records.create(ctx.db, ctx.user, ReportNarrative, data)  # noqa: E731
+            else:
+                action = lambda: records.update(  # noqa: E731
+                    ctx.db, ctx.user, ReportNarrative, narrative.stored_id, version, data
+                )
+            forms.submit(form, action, "Texte du rapport enregistré.")
+
+
+def _partnerships(ctx, partners, writes: bool) -> None:
+    st.markdown("**Partenariats avec le quartier**")
+    if partners:
+        tables.show(
+            {
+                "Partenaire": [p.name for p in partners],
+                "Type": [fr(p.kind) for p in partners],
+                "Depuis": [fmt.fr_date(p.started_on) for p in partners],
+                "Jusqu'au": [
+                    fmt.fr_date(p.ended_on) if p.ended_on else "en cours" for p in partners
+                ],
+            }
+        )
+    else:
+        st.caption("Aucun partenariat enregistré.")
+    if not writes:
+        return
+    form = "time.partner"
+    forms.status(form, ["name", "kind", "started_on", "contact_name", "description"])
+    with st.form(form):
+        name = fields.text(form, "name")
+        kind = fields.enum(form, "kind", PartnerKind, PartnerKind.OTHER)
+        started = fields.date(form, "started_on", None)
+        contact = fields.text(form, "contact_name")
+        if st.form_submit_button("Ajouter le partenariat"):
+            data = {
+                "habitat_id": ctx.habitat_id,
+                "name": name,
+                "kind": kind,
+                "started_on": started,
+                "contact_name": contact or None,
+            }
+            forms.submit(
+                form,
+                lambda: records.create(ctx.db, ctx.user, Partnership, data),
+                "Partenariat ajouté.",
+            )
+    ongoing = [p for p in partners if p.ended_on is None]
+    if ongoing:
+        form = "time.partner_end"
+        forms.status(form, ["ended_on"])
+        with st.form(form):
+            chosen = st.selectbox(
+                "Partenariat à terminer",
+                ongoing,
+                format_func=lambda p: p.name,
+                key=f"{form}.partner",
+            )
+            ended = fields.date(form, "ended_on", ctx.today)
+            if st.form_submit_button("Terminer le partenariat"):
+                forms.submit(
+                    form,
+                    lambda: records.update(
+                        ctx.db,
+                        ctx.user,
+                        Partnership,
+                        chosen.stored_id,
+                        chosen.version,
+                        {"ended_on": ended},
+                    ),
+                    "Partenariat terminé.",
+                )
