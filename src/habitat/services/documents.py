@@ -39,6 +39,18 @@ def _resident_file(db: sqlite_utils.Database, user: User, habitat_id: int, resid
     return file, store.get(db, Habitat, habitat_id).name
 
 
+def liaison_sheet(db: sqlite_utils.Database, user: User, habitat_id: int, resident_id: int):
+    """The resident's liaison sheet for its form (None if none yet), in the user's scope.
+
+    Raises:
+        Forbidden: the user may not see this resident's file.
+    """
+    from habitat.store import queries_residents
+
+    _resident_file(db, user, habitat_id, resident_id)
+    return queries_residents.liaison_sheet(db, resident_id)
+
+
 def _as(fmt: Format, page_html: str) -> bytes:
     from habitat.documents.render import pdf
 
