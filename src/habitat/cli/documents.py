@@ -23,6 +23,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         dest="document", required=True, parser_class=type(group), help="which document"
     )
     _add_avp_report(documents)
+    _resident_documents(documents)
 
 
 def _common(sub: argparse.ArgumentParser, default_out: str) -> None:
@@ -106,3 +107,36 @@ def _avp_report(args: argparse.Namespace) -> int:
             raise LookupError(f"--{exc.field}: {str(exc).split(': ', 1)[1]}") from None
 
     return _produce(args, "documents avp-report", make)
+
+
+# --- A resident's documents ------------------------------------------------------------
+
+
+def _resident_documents(documents: argparse._SubParsersAction) -> None:
+    """`support-plan` and `hospital-sheet`: the two documents about one resident."""
+    for name, text, service in (
+        ("support-plan", "a resident's file and support plan, for signature", "support_plan"),
+        ("hospital-sheet", "a resident's hospital liaison sheet (after the DLU)", "hospital_sheet"),
+    ):
+        sub = documents.add_parser(name, help=text, description=text)
+        sub.add_argument("resident", metavar="RESIDENT", help="the resident's id or pseudonym")
+        sub.add_argument("--format", choices=("pdf", "html"), default="pdf", help="file format")
+        _common(sub, f"{name}-RESIDENT.pdf")
+        sub.set_defaults(run=_resident_handler(name, service))
+
+
+def _resident_handler(name: str, service: str):
+    def handle(args: argparse.Namespace) -> int:
+        from habitat.services import documents as services
+        from habitat.store import queries_residents
+
+        def make(db, user):
+            resident_id = queries_residents.resident_id(db, args.resident)
+            if resident_id is None:
+                raise LookupError(f"RESIDENT: no resident {args.resident!r}")
+            make_document = getattr(services, service)
+            return make_document(db, user, user.habitat_id, resident_id, args.format)
+
+        return _produce(args, f"documents {name}", make)
+
+    return handle

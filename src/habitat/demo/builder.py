@@ -54,6 +54,7 @@ from habitat.store.entities import (
     Habitat,
     HouseRule,
     Intervention,
+    LiaisonSheet,
     PartnerKind,
     Partnership,
     PlanNeed,
@@ -90,6 +91,59 @@ BENCH_SCALE = 10.0
 _BULK_CACHE_KIB = 262_144
 
 
+#: The liaison sheets' plausible, fictional contents.
+_GPS = ("Dr Sandrine Perrin", "Dr Marc Giraud", "Dr Hélène Bouchet")
+_TREATMENTS = (
+    "Pilulier préparé par l'infirmière (traitement pour la tension, le matin).",
+    "Traitement pour le diabète, matin et soir ; insuline gérée par l'infirmière.",
+    "Traitement au long cours suivi par le CMP ; rendez-vous mensuel.",
+    None,
+)
+_ALLERGIES = ("Aucune connue de l'équipe.", "Pénicilline.", "Arachides.", None)
+_USUAL_LIVES = (
+    "Se lève vers 7 h, aime le café noir ; se déplace avec une canne.",
+    "Aime la radio le matin et la marche au jardin ; rassuré par la présence d'un proche.",
+    "A besoin de repères fixes : repas à heure régulière, sa couverture bleue.",
+    "Lunettes et appareil auditif ; préfère qu'on lui parle lentement, de face.",
+)
+
+
+_TREATMENTS = (
+    "Pilulier préparé par l'infirmière (traitement pour la tension, le matin).",
+    "Traitement pour le diabète, matin et soir ; insuline gérée par l'infirmière.",
+    "Traitement au long cours suivi par le CMP ; rendez-vous mensuel.",
+    None,
+)
+_ALLERGIES = ("Aucune connue de l'équipe.", "Pénicilline.", "Arachides.", None)
+_USUAL_LIVES = (
+    "Se lève vers 7 h, aime le café noir ; se déplace avec une canne.",
+    "Aime la radio le matin et la marche au jardin ; rassuré par la présence d'un proche.",
+    "A besoin de repères fixes : repas à heure régulière, sa couverture bleue.",
+    "Lunettes et appareil auditif ; préfère qu'on lui parle lentement, de face.",
+)
+
+
+_ALLERGIES = ("Aucune connue de l'équipe.", "Pénicilline.", "Arachides.", None)
+_USUAL_LIVES = (
+    "Se lève vers 7 h, aime le café noir ; se déplace avec une canne.",
+    "Aime la radio le matin et la marche au jardin ; rassuré par la présence d'un proche.",
+    "A besoin de repères fixes : repas à heure régulière, sa couverture bleue.",
+    "Lunettes et appareil auditif ; préfère qu'on lui parle lentement, de face.",
+)
+
+
+_USUAL_LIVES = (
+    "Se lève vers 7 h, aime le café noir ; se déplace avec une canne.",
+    "Aime la radio le matin et la marche au jardin ; rassuré par la présence d'un proche.",
+    "A besoin de repères fixes : repas à heure régulière, sa couverture bleue.",
+    "Lunettes et appareil auditif ; préfère qu'on lui parle lentement, de face.",
+)
+
+
+def _demo_phone(rng: random.Random) -> str:
+    return "06 " + " ".join(f"{rng.randint(10, 99)}" for _ in range(4))
+
+
 class NotEmpty(StoreError):  # noqa: N818 - reads as what happened, like the store's errors
     """The database already holds records: the demo is only written into an empty one."""
 
@@ -114,6 +168,7 @@ class DemoSummary:
     shared_life_project: int = 0
     house_rule: int = 0
     resident: int = 0
+    liaison_sheet: int = 0
     carer: int = 0
     provider: int = 0
     support_plan: int = 0
@@ -132,6 +187,8 @@ class DemoSummary:
     tension: int = 0
     council_meeting: int = 0
     council_decision: int = 0
+    partnership: int = 0
+    report_narrative: int = 0
     time_entry: int = 0
     account: int = 0
     saved_scenario: int = 0
@@ -309,6 +366,32 @@ class _Demo(CollectiveLife, Journal):
         self._time_entries()
         self._saved_scenario()
         self._report_texts()
+        self._liaison_sheets()
+
+    def _liaison_sheets(self) -> None:
+        """Most present residents' hospital liaison sheet (one has none yet).
+
+        Drawn from an RNG of its own (seeded by the residents' pseudonyms), so the
+        rest of the demo is the same with or without these sheets.
+        """
+        rng = random.Random("-".join(p.pseudonym for p in self.residents))
+        present = [p for p in self.residents if p.exit is None]
+        for person in present[:-1]:
+            gp = rng.choice(_GPS)
+            trusted = person.carers[0].full_name if person.carers else None
+            self._put(
+                LiaisonSheet(
+                    resident_id=person.id,
+                    trusted_person=trusted,
+                    trusted_person_phone=_demo_phone(rng) if trusted else None,
+                    gp=gp,
+                    gp_phone="05 46" + _demo_phone(rng)[5:],
+                    treatments=rng.choice(_TREATMENTS),
+                    allergies=rng.choice(_ALLERGIES),
+                    usual_life=rng.choice(_USUAL_LIVES),
+                    updated_on=self.end - timedelta(days=rng.randint(3, 120)),
+                )
+            )
 
     def _report_texts(self) -> None:
         """Partnerships with the neighbourhood and the animator's text of the last full year.

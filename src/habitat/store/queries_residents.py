@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import sqlite_utils
 
 from habitat.store.audit import AuditEntry
-from habitat.store.entities import Carer, Provider, Resident
+from habitat.store.entities import Carer, LiaisonSheet, Provider, Resident
 from habitat.store.repository import find
 
 #: A file's history shows at most this many entries (newest first).
@@ -163,3 +163,9 @@ def people_on_record(
     )
     providers = find(db, Provider, "habitat_id = ?", [habitat_id], include_archived=True)
     return residents, carers, providers
+
+
+def liaison_sheet(db: sqlite_utils.Database, resident_id: int) -> LiaisonSheet | None:
+    """The resident's hospital liaison sheet, or None if the team has not written one."""
+    found = find(db, LiaisonSheet, "resident_id = ?", [resident_id])
+    return found[0] if found else None

@@ -10,7 +10,7 @@ from habitat.store import queries
 from habitat.store.entities import Severity
 from habitat.ui import fmt, forms, navigation, shell, tables
 from habitat.ui.labels import fr
-from habitat.ui.screens import residents
+from habitat.ui.screens import resident_documents, residents
 
 _AGES = {"week": "moins de 7 jours", "month": "8 à 30 jours", "older": "plus de 30 jours"}
 
@@ -51,6 +51,20 @@ def _alerts(ctx: shell.Context, alerts: list[queries.Alert]) -> None:
             _open(alert)
 
 
+def _hospital_sheet(ctx: shell.Context, names: dict[int, str]) -> None:
+    """The hospital liaison sheet of a present resident, for a departure in a hurry."""
+    if not names:
+        return
+    with st.expander("Fiche de liaison hôpital", icon=":material/local_hospital:"):
+        chosen = st.selectbox(
+            "Habitant",
+            list(names),
+            format_func=lambda rid: names[rid],
+            key="dashboard.liaison.resident",
+        )
+        resident_documents.offer(ctx, chosen, "hospital_sheet", "dashboard.liaison")
+
+
 def render(ctx: shell.Context) -> None:
     """The dashboard screen."""
     board = reads.dashboard(ctx.db, ctx.user, ctx.habitat_id, ctx.today)
@@ -72,6 +86,7 @@ def render(ctx: shell.Context) -> None:
     )
 
     _alerts(ctx, board.alerts)
+    _hospital_sheet(ctx, names)
 
     left, right = st.columns(2)
     with left:

@@ -18,7 +18,7 @@ from habitat.store.entities import RECORDS
 from habitat.store.queries import ResidentFile
 from habitat.ui import fmt, forms, tables
 from habitat.ui.labels import fr
-from habitat.ui.screens import resident_forms
+from habitat.ui.screens import resident_documents, resident_forms
 from habitat.ui.shell import Context
 
 #: Participation is summed over this many days, besides since the entry.
@@ -33,6 +33,7 @@ _ACTIONS = {
     "restore": "restauration",
     "erase": "effacement",
     "export": "export",
+    "print": "impression",
 }
 
 
@@ -59,6 +60,9 @@ def show(ctx: Context, resident_id: int, writer: bool) -> None:
     with tabs["Identité"]:
         if tabs["Identité"].open:
             _identity(ctx, file, parts.carers, writer)
+            if writer:
+                resident_documents.liaison_sheet_form(ctx, resident_id)
+            resident_documents.documents_section(ctx, resident_id)
         else:
             resident_forms.forget(resident_id, *resident_forms.IDENTITY_FORMS)
     with tabs["Projet d'accompagnement"]:
@@ -267,6 +271,14 @@ def _when(stamp: str) -> str:
     return fmt.fr_datetime(datetime.fromisoformat(stamp).astimezone().replace(tzinfo=None))
 
 
+def _printed(entry) -> str:
+    """What a print entry produced: "document : fiche-liaison-hopital-H-....pdf"."""
+    if entry.action != "print":
+        return ""
+    document = (entry.after or {}).get("document") if isinstance(entry.after, dict) else None
+    return f"document : {document}" if document else "document imprimé"
+
+
 def _history(ctx: Context, resident_id: int) -> None:
     entries = reads.file_history(ctx.db, ctx.user, ctx.habitat_id, resident_id)
     st.subheader("Historique de la fiche")
@@ -286,7 +298,7 @@ def _history(ctx: Context, resident_id: int) -> None:
                 "Champs modifiés": [
                     ", ".join(forms.label(f) for f in changed_fields(e))
                     if e.action == "update"
-                    else ""
+                    else _printed(e)
                     for e in entries
                 ],
             }
