@@ -115,3 +115,24 @@ def test_verbose_and_quiet_together_are_refused(run_cli):
     status, _, err = run_cli("-v", "-q", "db", "init")
     assert status == 2
     assert "not allowed with argument" in err
+
+
+def _parsers(parser):
+    """Every parser of the command, subcommands at every depth included."""
+    import argparse
+
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_help_page_prints_its_percent_signs_once():
+    """argparse formats `help` with %, never `description`: no `%%` may show on screen."""
+    from habitat.cli.main import build_parser
+
+    pages = {p.prog: p.format_help() for p in _parsers(build_parser())}
+    assert len(pages) > 20
+    doubled = sorted(prog for prog, text in pages.items() if "%%" in text)
+    assert doubled == []

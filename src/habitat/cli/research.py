@@ -63,7 +63,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "analyze",
         help="analyse a finished sweep: indices, comparisons, plots, report",
         description="Read a sweep folder and write Sobol or Morris indices (when the design "
-        "allows), point and factor comparisons with 95%% intervals, PNG figures and a "
+        "allows), point and factor comparisons with 95 % intervals, PNG figures and a "
         "self-contained report.html into it.",
     )
     analyze.add_argument("folder", type=Path, help="a folder written by `habitat sweep`")

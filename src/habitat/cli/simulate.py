@@ -19,7 +19,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sim = commands.add_parser(
         "simulate",
         help="run a scenario and summarise it",
-        description="Run a scenario file, print a summary (median and 90%% interval of each "
+        description="Run a scenario file, print a summary (median and 90 % interval of each "
         "key metric), and write metrics, events and a manifest to --out.",
     )
     sim.add_argument(

@@ -33,7 +33,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "validate",
         help="compare the model with published figures (validation patterns)",
         description="Run each validation pattern's scenario (src/habitat/evidence/patterns.yaml) "
-        "and print, for each pattern, its source, the model's median and 90%% interval over "
+        "and print, for each pattern, its source, the model's median and 90 % interval over "
         "replications, the published value and interval, and a verdict: consistent when the "
         "intervals meet, too low or too high otherwise, not measurable when the model cannot "
         "measure it.",
