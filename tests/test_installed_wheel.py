@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 import venv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,16 @@ def test_simulate_demo_and_serve_from_the_installed_wheel(installed):
     db = work / "habitat.db"
     run([habitat, "db", "demo", "--db", str(db)], cwd=work, timeout=300, env=env)
     assert db.is_file()
+    # A document from the installed package: WeasyPrint, its fonts and the house style.
+    report = work / "rapport.pdf"
+    year = str(date.today().year - 1)
+    run(
+        [habitat, "documents", "avp-report", "--year", year, "--db", str(db), "--out", str(report)],
+        cwd=work,
+        timeout=120,
+        env=env,
+    )
+    assert report.read_bytes().startswith(b"%PDF")
 
     port = free_port()
     log = work / "serve.log"
