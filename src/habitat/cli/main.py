@@ -18,6 +18,7 @@ from habitat.cli import (
     serve,
     setup,
     simulate,
+    twin,
     users,
     validate,
 )
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         serve,
         users,
         setup,
+        twin,
     ):
         group.add_commands(commands)
     return parser

@@ -71,6 +71,21 @@ def printed(
         log(db, actor, entity, entity_id, Action.PRINT, after={"document": document})
 
 
+def extracted(
+    db: sqlite_utils.Database, actor: str, habitat_id: int, purpose: str, window: str
+) -> None:
+    """Record that `actor` took the pseudonymised extract of a habitat out, and what for."""
+    with transaction(db):
+        log(
+            db,
+            actor,
+            "habitat",
+            habitat_id,
+            Action.EXPORT,
+            after={"extract": "pseudonymised", "purpose": purpose, "window": window},
+        )
+
+
 def history(
     db: sqlite_utils.Database, entity: str | None = None, entity_id: int | None = None
 ) -> list[AuditEntry]:

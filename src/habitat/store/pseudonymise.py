@@ -144,3 +144,154 @@ def pseudonymised(db: sqlite_utils.Database, habitat_id: int, as_of: date) -> di
         },
         "tensions": tensions,
     }
+
+
+#: Version of the observations' layout (what happened over a window, in counts).
+OBSERVATIONS_FORMAT = "habitat-observations/1"
+
+
+def observations(
+    db: sqlite_utils.Database, habitat_id: int, start: date, end: date
+) -> dict[str, Any]:
+    """What the records say happened in the habitat from `start` (excluded) to `end`.
+
+    Counts and exposures only, for the habitat's own model to learn from and be
+    checked against: no name, pseudonym, birth year, date or text leaves. A
+    resident's identity is used inside this function to count distinct people and
+    is dropped before it returns.
+
+    Args:
+        db: the database.
+        habitat_id: the habitat.
+        start: the day before the window (the window is `start` < day <= `end`).
+        end: the window's last day.
+
+    Returns:
+        A JSON-ready mapping: `days`, `resident_days`, `entries`, `exits` by reason,
+        `tensions` by kind (count, the days open of those closed, still open, and
+        `open_days`: days a tension of the kind was open in the window, whenever it
+        began, and `open_in_window`: how many were), `activities` (held, outside,
+        and for each whole week the residents who took part in one and those living
+        there: `weekly_participation`),
+        `animator_hours` (all recorded hours, by function) and
+        `animator_weekly_hours` (their total in each whole week).
+    """
+    days = (end - start).days
+    since, until = start.isoformat(), end.isoformat()
+    people = [
+        (r["entry_date"], r["exit_date"], r["exit_reason"], r["id"])
+        for r in db.query(
+            "SELECT id, entry_date, exit_date, exit_reason FROM resident"
+            " WHERE habitat_id = ? AND archived_at IS NULL AND entry_date <= ?"
+            " AND (exit_date IS NULL OR exit_date > ?)",
+            [habitat_id, until, since],
+        )
+    ]
+    resident_days = 0
+    entries = 0
+    exits: Counter[str] = Counter()
+    for entered, left, reason, _ in people:
+        first = max(date.fromisoformat(entered), start + timedelta(days=1))
+        last = min(date.fromisoformat(left), end) if left else end
+        resident_days += max((last - first).days + 1, 0)
+        if entered > since:
+            entries += 1
+        if left and since < left <= until:
+            exits[reason] += 1
+
+    tensions: dict[str, dict[str, Any]] = {}
+    for row in db.query(
+        "SELECT kind, occurred_on, resolved_on FROM tension WHERE habitat_id = ?"
+        " AND archived_at IS NULL AND occurred_on > ? AND occurred_on <= ?"
+        " ORDER BY kind, occurred_on",
+        [habitat_id, since, until],
+    ):
+        entry = tensions.setdefault(row["kind"], {"count": 0, "days_open": [], "still_open": 0})
+        entry["count"] += 1
+        resolved = row["resolved_on"]
+        if resolved and resolved <= until:
+            opened = date.fromisoformat(row["occurred_on"])
+            entry["days_open"].append((date.fromisoformat(resolved) - opened).days)
+        else:
+            entry["still_open"] += 1
+    # Days each kind had a tension open in the window (open from the day it occurred to
+    # the day before it was resolved), whenever it began: the mean open on a day.
+    for row in db.query(
+        "SELECT kind, occurred_on, resolved_on FROM tension WHERE habitat_id = ?"
+        " AND archived_at IS NULL AND occurred_on <= ?"
+        " AND (resolved_on IS NULL OR resolved_on > ?)",
+        [habitat_id, until, since],
+    ):
+        entry = tensions.setdefault(row["kind"], {"count": 0, "days_open": [], "still_open": 0})
+        first = max(date.fromisoformat(row["occurred_on"]), start + timedelta(days=1))
+        stop = date.fromisoformat(row["resolved_on"]) if row["resolved_on"] else None
+        last = min(stop - timedelta(days=1), end) if stop else end
+        entry["open_days"] = entry.get("open_days", 0) + max((last - first).days + 1, 0)
+        entry["open_in_window"] = entry.get("open_in_window", 0) + 1
+    for entry in tensions.values():
+        entry.setdefault("open_days", 0)
+        entry.setdefault("open_in_window", 0)
+        entry["days_open"].sort()  # order of the values only: no link back to a tension
+
+    held = outside = 0
+    for row in db.query(
+        "SELECT place, COUNT(*) AS n FROM activity WHERE habitat_id = ? AND archived_at IS NULL"
+        " AND cancelled_reason IS NULL AND starts_at > ? AND starts_at <= ? GROUP BY place",
+        [habitat_id, since + "T23:59:59", until + "T23:59:59"],
+    ):
+        held += row["n"]
+        outside += row["n"] if row["place"] == "outside" else 0
+    attended: defaultdict[int, set[int]] = defaultdict(set)
+    for row in db.query(
+        "SELECT t.resident_id, a.starts_at FROM attendance t JOIN activity a"
+        " ON a.id = t.activity_id WHERE a.habitat_id = ? AND t.archived_at IS NULL"
+        " AND a.archived_at IS NULL AND t.status = 'present'"
+        " AND a.starts_at > ? AND a.starts_at <= ?",
+        [habitat_id, since + "T23:59:59", until + "T23:59:59"],
+    ):
+        week = (date.fromisoformat(row["starts_at"][:10]) - start).days // 7
+        attended[week].add(row["resident_id"])
+    shares = []
+    for week in range(days // 7):  # whole weeks only
+        monday, sunday = start + timedelta(days=7 * week + 1), start + timedelta(days=7 * week + 7)
+        living = {
+            who
+            for entered, left, _, who in people
+            if entered <= sunday.isoformat() and (left is None or left >= monday.isoformat())
+        }
+        if living:
+            shares.append([len(attended[week] & living), len(living)])
+
+    hours = {
+        row["function"]: round(row["h"], 2)
+        for row in db.query(
+            "SELECT function, SUM(hours) AS h FROM time_entry WHERE habitat_id = ?"
+            " AND archived_at IS NULL AND worked_on > ? AND worked_on <= ?"
+            " GROUP BY function ORDER BY function",
+            [habitat_id, since, until],
+        )
+    }
+    weekly_hours = [0.0] * (days // 7)
+    for row in db.query(
+        "SELECT worked_on, SUM(hours) AS h FROM time_entry WHERE habitat_id = ?"
+        " AND archived_at IS NULL AND worked_on > ? AND worked_on <= ? GROUP BY worked_on",
+        [habitat_id, since, until],
+    ):
+        week = (date.fromisoformat(row["worked_on"]) - start).days // 7
+        if week < len(weekly_hours):
+            weekly_hours[week] += row["h"]
+    return {
+        "format": OBSERVATIONS_FORMAT,
+        "days": days,
+        "resident_days": resident_days,
+        "entries": entries,
+        "exits": dict(sorted(exits.items())),
+        "tensions": dict(sorted(tensions.items())),
+        "activities": {
+            "held": held,
+            "outside": outside,
+            "weekly_participation": shares,
+        },
+        "animator_hours": hours,
+        "animator_weekly_hours": [round(h, 2) for h in weekly_hours],
+    }

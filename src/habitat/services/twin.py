@@ -1,0 +1,245 @@
+"""The habitat's own model: what it expected, what happened, what comes next.
+
+- `backtest`: the model starts from the habitat as its records stood some months
+  ago and runs to today; each figure's 90 % band is set against what the records
+  say happened since ("Ce que le modèle attendait, ce qui s'est passé").
+- `forecast`: the model starts from the habitat as it stands and runs the next
+  months; each figure's band, beside the same figure over the last year.
+
+Both build the scenario from the pseudonymised extract only (`what_if.from_records`)
+and read the records' observations as counts (`store.pseudonymise.observations`);
+each run is audited as an extract leaving the records. The model runs with its
+general (published or assumed) parameters: fitting the habitat's own parameters
+to its records is the next step of the twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import sqlite_utils
+
+from habitat.services.access import Forbidden, Screen, User, require
+from habitat.services.what_if import Taken, from_records
+from habitat.store import audit
+from habitat.store.pseudonymise import observations
+from habitat.twin.observed import MEASURES, Comparison, compare
+
+__all__ = ["BadTwinRequest", "TwinRun", "backtest", "check", "forecast"]
+
+#: Bounds of what may be asked (a run's length in months, its replications).
+MONTHS = range(1, 25)
+REPLICATIONS = range(10, 1001)
+DEFAULT_SEED = 2026
+
+
+class BadTwinRequest(ValueError):
+    """A request the twin cannot run: names the field, says why in French.
+
+    Attributes:
+        field: the option or field at fault (`months`, `replications`, `end`...).
+        message_fr: what the screen shows.
+    """
+
+    def __init__(self, field: str, message: str, message_fr: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message_fr = message_fr
+
+
+@dataclass(frozen=True)
+class TwinRun:
+    """A backtest or a forecast: the model's bands and the records' figures.
+
+    Attributes:
+        kind: "backtest" or "forecast".
+        start: the day the model starts from (the records as they stood then).
+        end: the run's last day.
+        observed_from: the first day the observations cover.
+        observed_to: their last day.
+        replications: replications run.
+        seed: the seed used (the same seed gives the same figures).
+        rows: one comparison per measure.
+        taken: what the scenario took from the records.
+    """
+
+    kind: str
+    start: date
+    end: date
+    observed_from: date
+    observed_to: date
+    replications: int
+    seed: int
+    rows: list[Comparison]
+    taken: list[Taken]
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def check(months: int, replications: int) -> None:
+    """Refuse months or replications out of bounds (BadTwinRequest naming the field)."""
+    if not isinstance(months, int) or isinstance(months, bool) or months not in MONTHS:
+        raise BadTwinRequest(
+            "months",
+            f"{months!r} is not a number of months from {MONTHS[0]} to {MONTHS[-1]}",
+            f"Durée : de {MONTHS[0]} à {MONTHS[-1]} mois.",
+        )
+    if (
+        not isinstance(replications, int)
+        or isinstance(replications, bool)
+        or replications not in REPLICATIONS
+    ):
+        raise BadTwinRequest(
+            "replications",
+            f"{replications!r} is not between {REPLICATIONS[0]} and {REPLICATIONS[-1]}",
+            f"Répétitions : de {REPLICATIONS[0]} à {REPLICATIONS[-1]}.",
+        )
+
+
+def _run(
+    db: sqlite_utils.Database,
+    user: User,
+    start: date,
+    days: int,
+    replications: int,
+    seed: int,
+    on_day: Callable[[int, int], None] | None,
+) -> tuple[Callable[[str], np.ndarray], list[Taken]]:
+    """Simulate the habitat as its records stood on `start`, for `days` days."""
+    from habitat import simulate
+
+    built = from_records(db, user, start, days)
+    if not built.extract["residents"]:
+        raise BadTwinRequest(
+            "records",
+            f"no resident lived in the habitat on {start.isoformat()}, where the model starts",
+            f"Aucun habitant n'était présent le {start.strftime('%d/%m/%Y')} : "
+            "le modèle n'a rien de quoi partir. Choisissez une période plus courte.",
+        )
+    names = sorted({name for measure in MEASURES for name in measure.metrics})
+    result = simulate(
+        built.scenario,
+        replications=replications,
+        seed=seed,
+        record_events=False,
+        on_day=on_day,
+        metrics=names,
+    )
+
+    def series(name: str) -> np.ndarray:
+        return result.values[:, result.names.index(name), :]
+
+    return series, built.taken
+
+
+def _habitat(user: User) -> int:
+    require(user, Screen.WHAT_IF)
+    if user.habitat_id is None:
+        raise Forbidden("no habitat", "Aucun habitat n'est lié à votre compte.")
+    return user.habitat_id
+
+
+def backtest(
+    db: sqlite_utils.Database,
+    user: User,
+    *,
+    months: int = 6,
+    end: date | None = None,
+    replications: int = 100,
+    seed: int = DEFAULT_SEED,
+    on_day: Callable[[int, int], None] | None = None,
+) -> TwinRun:
+    """What the model expected over the last `months`, against what the records say.
+
+    Args:
+        db: the database.
+        user: the animator or the host organisation.
+        months: how far back the model starts (1 to 24).
+        end: the last day compared (default: today).
+        replications: replications of the model (10 to 1,000).
+        seed: the seed (the same seed gives the same bands).
+        on_day: progress, called as `on_day(day, days)`.
+
+    Raises:
+        Forbidden: the role may not build a scenario from the records.
+        BadTwinRequest: bad months, replications or end; nobody lived there at the start.
+        InconsistentRecords: the records at the start contradict each other.
+    """
+    from habitat.clock import today
+
+    habitat_id = _habitat(user)
+    check(months, replications)
+    end = end or today()
+    if end > today():
+        raise BadTwinRequest(
+            "end", "is in the future", "La fin de la période ne peut pas être dans le futur."
+        )
+    start = _months_before(end, months)
+    series, taken = _run(db, user, start, (end - start).days, replications, seed, on_day)
+    observed = observations(db, habitat_id, start, end)
+    window = f"{start.isoformat()}/{end.isoformat()}"
+    audit.extracted(db, user.actor, habitat_id, "twin backtest", window)
+    return TwinRun(
+        "backtest",
+        start,
+        end,
+        start + timedelta(days=1),
+        end,
+        replications,
+        seed,
+        compare(series, observed),
+        taken,
+    )
+
+
+def forecast(
+    db: sqlite_utils.Database,
+    user: User,
+    *,
+    months: int = 12,
+    replications: int = 100,
+    seed: int = DEFAULT_SEED,
+    on_day: Callable[[int, int], None] | None = None,
+) -> TwinRun:
+    """The next `months` for the habitat as it stands, beside the last 12 months' figures.
+
+    Raises:
+        Forbidden: the role may not build a scenario from the records.
+        BadTwinRequest: bad months or replications; nobody lives there today.
+        InconsistentRecords: today's records contradict each other.
+    """
+    from habitat.clock import today
+
+    habitat_id = _habitat(user)
+    check(months, replications)
+    start = today()
+    end = start + (start - _months_before(start, months))
+    series, taken = _run(db, user, start, (end - start).days, replications, seed, on_day)
+    last_year = _months_before(start, 12)
+    observed = observations(db, habitat_id, last_year, start)
+    window = f"{start.isoformat()}/{end.isoformat()}"
+    audit.extracted(db, user.actor, habitat_id, "twin forecast", window)
+    return TwinRun(
+        "forecast",
+        start,
+        end,
+        last_year + timedelta(days=1),
+        start,
+        replications,
+        seed,
+        compare(series, observed),
+        taken,
+    )
