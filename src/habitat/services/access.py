@@ -33,6 +33,7 @@ class Screen(StrEnum):
     ACCOUNT = "account"
     EXPLORER = "explorer"
     WHAT_IF = "what_if"
+    TWIN = "twin"
     IMPORT = "import"
     SETUP = "setup"
     SETTINGS = "settings"
@@ -44,7 +45,8 @@ _ALL = frozenset(Screen)
 #: accounts; providers see the residents they serve; families their own relative;
 #: residents their own file and the activities. The scenario explorer holds no
 #: personal data: everyone may open it, and a project promoter sees only it.
-#: "Et si..." builds a scenario from the records: the animator and the host only.
+#: "Et si..." and the habitat's own model build a scenario from the records: the
+#: animator and the host only.
 #: Importing files writes many records at once: the animator only.
 #: The set-up assistant is the animator's; the host reads the habitat's settings.
 READ: dict[Role, frozenset[Screen]] = {

@@ -146,7 +146,7 @@ def _run(
 
 
 def _habitat(user: User) -> int:
-    require(user, Screen.WHAT_IF)
+    require(user, Screen.TWIN)
     if user.habitat_id is None:
         raise Forbidden("no habitat", "Aucun habitat n'est lié à votre compte.")
     return user.habitat_id

@@ -205,7 +205,8 @@ class Measure:
         observed: the figure from the observations.
         modelled: the figure per replication, from a function giving a metric's
             (days, replications) series.
-        basis: how the two sides were made comparable, and what differs.
+        basis_fr: how the two sides were made comparable and what differs (French:
+            the screen shows it).
     """
 
     key: str
@@ -214,7 +215,7 @@ class Measure:
     metrics: tuple[str, ...]
     observed: Callable[[Mapping[str, Any]], Estimate]
     modelled: Callable[[Series], np.ndarray]
-    basis: str
+    basis_fr: str
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -225,8 +226,9 @@ MEASURES: tuple[Measure, ...] = (
         ("conflicts_new",),
         _conflicts_per_month,
         _per_month_total("conflicts_new"),
-        "Tensions recorded of the three kinds the model's conflicts stand for, against "
-        "the model's new conflicts. A habitat records only what the team saw.",
+        "les tensions saisies des trois sortes que les conflits du modèle représentent "
+        "(entre habitants, espaces communs, intervenants), face aux nouveaux conflits du "
+        "modèle. Les fiches ne notent que ce que l'équipe a vu.",
     ),
     Measure(
         "conflicts_open",
@@ -235,7 +237,8 @@ MEASURES: tuple[Measure, ...] = (
         ("conflicts_open",),
         _conflicts_open,
         _mean("conflicts_open"),
-        "Days each such tension stayed open in the window, over the window's days.",
+        "les jours où chacune de ces tensions est restée ouverte pendant la période, "
+        "divisés par le nombre de jours de la période.",
     ),
     Measure(
         "autonomy_safety_open",
@@ -244,7 +247,7 @@ MEASURES: tuple[Measure, ...] = (
         ("autonomy_safety_disputes",),
         _autonomy_safety_open,
         _mean("autonomy_safety_disputes"),
-        "Autonomy-vs-safety tensions open, against the model's open disagreements.",
+        "les tensions « autonomie / sécurité » ouvertes, face aux désaccords ouverts du modèle.",
     ),
     Measure(
         "participation",
@@ -253,8 +256,9 @@ MEASURES: tuple[Measure, ...] = (
         ("participation_rate",),
         _participation,
         _mean("participation_rate"),
-        "Records: residents present at one activity or more in a whole week, over those "
-        "living there that week. Model: share at home who took part in the last 7 days.",
+        "fiches : habitants présents à au moins une activité dans la semaine, sur ceux qui "
+        "habitaient là cette semaine ; modèle : part des habitants à domicile ayant participé "
+        "dans les 7 derniers jours.",
     ),
     Measure(
         "activities_per_week",
@@ -263,7 +267,7 @@ MEASURES: tuple[Measure, ...] = (
         ("activities_held",),
         _activities_per_week,
         _per_week_total("activities_held"),
-        "Activities not cancelled, against the activities the model held.",
+        "les activités non annulées du calendrier, face aux activités tenues dans le modèle.",
     ),
     Measure(
         "animator_hours_per_week",
@@ -272,8 +276,9 @@ MEASURES: tuple[Measure, ...] = (
         ("animator_hours_worked",),
         _hours_per_week,
         _mean("animator_hours_worked", 7.0),
-        "Hours logged in the time sheet (all four functions), against hours the model's "
-        "animator gave; the interval is the spread of the logged weeks.",
+        "les heures saisies dans le relevé de temps (les quatre fonctions), face aux heures "
+        "données par l'animateur·rice du modèle ; l'incertitude vient de l'écart entre les "
+        "semaines.",
     ),
     Measure(
         "exits_per_resident_year",
@@ -282,7 +287,7 @@ MEASURES: tuple[Measure, ...] = (
         ("exits", "residents"),
         _exits_per_resident_year,
         _per_resident_year("exits"),
-        "Exits over resident-years, both sides.",
+        "les départs rapportés aux années vécues dans l'habitat, des deux côtés.",
     ),
     Measure(
         "deaths_per_resident_year",
@@ -291,7 +296,7 @@ MEASURES: tuple[Measure, ...] = (
         ("exits_death", "residents"),
         _deaths_per_resident_year,
         _per_resident_year("exits_death"),
-        "Deaths over resident-years, both sides.",
+        "les décès rapportés aux années vécues dans l'habitat, des deux côtés.",
     ),
 )
 

@@ -25,6 +25,7 @@ PAGES: list[tuple[Screen, str, str, str]] = [
     (Screen.COUNCIL, "council.py", "Conseil des habitants", ":material/how_to_vote:"),
     (Screen.TIME, "time_avp.py", "Temps et AVP", ":material/schedule:"),
     (Screen.WHAT_IF, "what_if.py", "Et si… pour mon habitat", ":material/science:"),
+    (Screen.TWIN, "twin.py", "Le modèle de mon habitat", ":material/model_training:"),
     (Screen.EXPLORER, "explorer.py", "Explorer un projet", ":material/explore:"),
     (Screen.SETTINGS, "settings.py", "Paramètres de l'habitat", ":material/home_work:"),
     (Screen.IMPORT, "import_data.py", "Importer des données", ":material/upload_file:"),
