@@ -57,7 +57,8 @@ def calendar_section(ctx: shell.Context) -> None:
         else "Les activités, les réservations des espaces communs et le planning de présence,"
         " avec ce qui vous concerne"
     )
-    st.caption(f"{what}, de {documents.CALENDAR_DAYS_BACK // 7} semaines en arrière à 6 mois.")
+    weeks = documents.CALENDAR_DAYS_BACK // 7
+    st.caption(f"{what}, des {weeks} dernières semaines aux 6 prochains mois.")
     downloads.offer(
         ctx,
         f"account.calendar.{ctx.user.account_id}",
