@@ -8,6 +8,7 @@ audited the same way as from the app.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
@@ -24,6 +25,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     _add_avp_report(documents)
     _resident_documents(documents)
+    _add_calendar(documents)
 
 
 def _common(sub: argparse.ArgumentParser, default_out: str) -> None:
@@ -140,3 +142,65 @@ def _resident_handler(name: str, service: str):
         return _produce(args, f"documents {name}", make)
 
     return handle
+
+
+# --- Calendars ------------------------------------------------------------------------
+
+
+def _add_calendar(documents: argparse._SubParsersAction) -> None:
+    """`habitat documents calendar`: the role's calendar as an .ics file."""
+    from habitat.services.documents import CALENDAR_DAYS, CALENDAR_DAYS_BACK, CALENDAR_DAYS_MAX
+
+    text = (
+        "the calendar of the account's role as an .ics file: collective life (activities,"
+        " bookings, presence rota) and what concerns its own resident"
+    )
+    sub = documents.add_parser("calendar", help=text, description=text)
+    sub.add_argument(
+        "--from",
+        dest="start",
+        metavar="YYYY-MM-DD",
+        help=f"first day (default: {CALENDAR_DAYS_BACK} days before today)",
+    )
+    sub.add_argument(
+        "--days",
+        metavar="N",
+        default=str(CALENDAR_DAYS),
+        help=f"how many days, 1 to {CALENDAR_DAYS_MAX} (default: {CALENDAR_DAYS})",
+    )
+    _common(sub, "calendrier-HABITAT-ROLE.ics")
+    sub.set_defaults(run=_calendar)
+
+
+def _calendar_flags(args: argparse.Namespace) -> tuple[date | None, int] | str:
+    """The first day and the number of days asked, or what is wrong with them."""
+    from habitat.services.documents import BadWindow, calendar_window
+
+    try:
+        start = None if args.start is None else date.fromisoformat(args.start)
+    except ValueError:
+        return f"--from: {args.start!r} is not a date (YYYY-MM-DD)"
+    try:
+        days = int(args.days)
+    except ValueError:
+        return f"--days: {args.days!r} is not a whole number of days"
+    try:
+        calendar_window(start, days, date.today())
+    except BadWindow as exc:
+        return f"--{exc.field}: {str(exc).split(': ', 1)[1]}"
+    return start, days
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    """Write the calendar of `--as` (default: the animator) over the window asked."""
+    from habitat.services import documents
+
+    flags = _calendar_flags(args)
+    if isinstance(flags, str):
+        return fail("documents calendar", flags)
+    start, days = flags
+
+    def make(db, user):
+        return documents.calendar(db, user, user.habitat_id, start=start, days=days)
+
+    return _produce(args, "documents calendar", make)

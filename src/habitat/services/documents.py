@@ -9,7 +9,7 @@ log (`Action.PRINT`), whether it was asked from the app or the command line.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import sqlite_utils
@@ -18,7 +18,7 @@ from habitat import store
 from habitat.documents.render import Document, Format, filename_part
 from habitat.services.access import User
 from habitat.store import audit, queries
-from habitat.store.entities import Habitat, Partnership, ReportNarrative
+from habitat.store.entities import Habitat, Partnership, ReportNarrative, Role
 
 __all__ = ["BadPeriod", "Document", "Format", "Period", "avp_report", "printed", "report_period"]
 
@@ -271,3 +271,281 @@ def hospital_sheet(
     fmt = Format(fmt)
     filename = f"fiche-liaison-hopital-{filename_part(file.resident.pseudonym)}.{fmt.value}"
     return printed(db, user, "resident", resident_id, Document(filename, fmt, _as(fmt, html_page)))
+
+
+# --- Calendars ------------------------------------------------------------------------
+
+#: A calendar starts this many days before today: the last weeks stay on the phone.
+CALENDAR_DAYS_BACK = 28
+#: A calendar covers this many days: four weeks back and about six months ahead.
+CALENDAR_DAYS = CALENDAR_DAYS_BACK + 183
+#: The longest window a calendar may cover: the rota is written day by day.
+CALENDAR_DAYS_MAX = 731
+
+#: The roles whose calendar shows the habitat's collective life (activities, bookings
+#: of the common spaces, the presence rota). A family sees it too: it is what its
+#: relative lives, and it names nobody (see `calendar`).
+COLLECTIVE_ROLES = frozenset({Role.ANIMATOR, Role.HOST, Role.RESIDENT, Role.FAMILY})
+#: The team reads each booking's purpose and each activity's description.
+TEAM_ROLES = frozenset({Role.ANIMATOR, Role.HOST})
+#: The role's part of the calendar's file name.
+CALENDAR_ROLE_FILE: dict[Role, str] = {
+    Role.ANIMATOR: "animateur",
+    Role.HOST: "organisme",
+    Role.PROVIDER: "intervenant",
+    Role.FAMILY: "proche",
+    Role.RESIDENT: "habitant",
+    Role.PROMOTER: "porteur",
+}
+
+
+class BadWindow(BadPeriod):
+    """A calendar window that cannot be produced (`field` is `from` or `days`)."""
+
+
+def calendar_window(start: date | None, days: int, today: date) -> tuple[date, date]:
+    """The calendar's first day and the day after its last one.
+
+    Args:
+        start: the first day; None for `CALENDAR_DAYS_BACK` days before `today`.
+        days: how many days it covers, 1 to `CALENDAR_DAYS_MAX`.
+        today: today.
+
+    Raises:
+        BadWindow: not a day, or not a number of days within bounds.
+    """
+    if start is not None and (not isinstance(start, date) or isinstance(start, datetime)):
+        raise BadWindow("from", f"{start!r} is not a day", "Début : choisissez un jour.")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= CALENDAR_DAYS_MAX:
+        raise BadWindow(
+            "days",
+            f"{days!r} is not a number of days from 1 to {CALENDAR_DAYS_MAX}",
+            f"Durée : de 1 à {CALENDAR_DAYS_MAX} jours.",
+        )
+    first = start if start is not None else today - timedelta(days=CALENDAR_DAYS_BACK)
+    try:
+        return first, first + timedelta(days=days)
+    except OverflowError:
+        raise BadWindow("from", f"{first} is too late", "Début : choisissez un jour.") from None
+
+
+def calendar(
+    db: sqlite_utils.Database,
+    user: User,
+    habitat_id: int | None,
+    *,
+    start: date | None = None,
+    days: int = CALENDAR_DAYS,
+) -> Document:
+    """The role's calendar as an .ics file: collective life, and what concerns its own.
+
+    By default it covers four weeks back and about six months ahead of today
+    (`CALENDAR_DAYS_BACK`, `CALENDAR_DAYS`). What each role finds there:
+
+    - the team (animator, host): the activities (with their description), the
+      bookings of the common spaces (with their purpose), the presence rota;
+    - a resident: the activities (those they signed up for marked), the bookings
+      (theirs with their purpose, the others as "réservé" only), the rota, and
+      the visits of their own providers;
+    - a family: the same as its relative, the relative named by first name only;
+    - a provider: its own visits, each resident named by first name and initial;
+    - the rota always names a person by first name (the first word typed) and role.
+
+    Cancelled activities and bookings stay, with STATUS:CANCELLED. A calendar about
+    one resident (a family's, a resident's, a provider's) is audited on each
+    resident it names. Before the habitat is set up, the team's calendar is empty.
+
+    Args:
+        db: the database.
+        user: who asks.
+        habitat_id: the habitat (None only before set-up, as the user's).
+        start: the first day (default: four weeks before today).
+        days: how many days (default `CALENDAR_DAYS`, at most `CALENDAR_DAYS_MAX`).
+
+    Raises:
+        Forbidden: a project promoter, or another habitat than the user's.
+        BadWindow: a bad first day or number of days (names the field).
+    """
+    from habitat.clock import today
+    from habitat.documents.calendar import calendar_ics
+    from habitat.services import reads
+    from habitat.services.access import ROLE_FR, Forbidden
+
+    first, end = calendar_window(start, days, today())
+    if user.role is Role.PROMOTER:
+        raise Forbidden(f"{user.role} has no calendar", "Votre rôle n'a pas de calendrier.")
+    if user.habitat_id != habitat_id:
+        raise Forbidden(
+            f"{user.actor} may not read habitat {habitat_id}",
+            "Votre compte ne donne pas accès à cet habitat.",
+        )
+    habitat = queries.get(db, Habitat, habitat_id) if habitat_id is not None else None
+    events = []
+    named: list[int] = []
+    if habitat_id is not None:
+        residents = {r.stored_id: r for r in reads.residents(db, user, habitat_id)}
+        if user.role in COLLECTIVE_ROLES:
+            events += _collective_events(db, user, habitat_id, first, end, residents)
+        events += _visit_events(db, user, habitat_id, first, end, residents)
+        if user.role not in TEAM_ROLES:
+            named = sorted(residents)
+    role = CALENDAR_ROLE_FILE[user.role]
+    habitat_name = habitat.name if habitat else None
+    title = f"{habitat_name or 'Habitat'} · calendrier ({ROLE_FR[user.role]})"
+    content = calendar_ics(title, habitat_name, events, first=first, last=end)
+    filename = f"calendrier-{filename_part(habitat_name or 'habitat')}-{role}.ics"
+    document = Document(filename, Format.ICS, content)
+    for resident_id in named:
+        printed(db, user, "resident", resident_id, document)
+    return document
+
+
+def _first_name(person: str) -> str:
+    """How a calendar names a person of the rota: the first word typed."""
+    words = person.split()
+    return words[0] if words else ""
+
+
+def _fr(value: StrEnum) -> str:
+    from habitat.store.labels import LABELS
+
+    return LABELS.get(type(value), {}).get(value.value, value.value)
+
+
+def _collective_events(
+    db: sqlite_utils.Database,
+    user: User,
+    habitat_id: int,
+    first: date,
+    end: date,
+    residents: dict,
+) -> list:
+    """Activities, bookings and the rota, as `user` may see them (see `calendar`)."""
+    from habitat.documents.calendar import CalendarEvent
+    from habitat.store import queries_collective
+
+    team = user.role in TEAM_ROLES
+    own = user.resident_id
+    registered: set[int] = set()
+    if own is not None:
+        registered = queries_collective.registered_activity_ids(db, own, first, end)
+    who = "Vous êtes inscrit·e" if user.role is Role.RESIDENT else None
+    if user.role is Role.FAMILY and own in residents:
+        who = f"{residents[own].first_name} est inscrit·e"
+    events = []
+    for activity, space in queries_collective.calendar_activities(db, habitat_id, first, end):
+        cancelled = activity.cancelled or activity.archived_at is not None
+        lines = [_fr(activity.category).capitalize(), _fr(activity.place).capitalize()]
+        if cancelled:
+            lines.append("Activité annulée.")
+            if team and activity.cancelled_reason:
+                lines.append(f"Motif : {activity.cancelled_reason}")
+        if activity.stored_id in registered and who:
+            lines.append(f"{who}.")
+        if team and activity.description:
+            lines.append(activity.description)
+        events.append(
+            CalendarEvent(
+                kind="activity",
+                key=str(activity.id),
+                summary=("Annulé : " if cancelled else "") + activity.title,
+                starts_at=activity.starts_at,
+                ends_at=activity.ends_at,
+                location=space or activity.location or _fr(activity.place),
+                description="\n".join(lines),
+                categories=("Activité", _fr(activity.category))
+                + (("Inscription",) if activity.stored_id in registered else ()),
+                cancelled=cancelled,
+                sequence=activity.version,
+            )
+        )
+    for line in queries_collective.calendar_bookings(db, habitat_id, first, end):
+        booking = line.booking
+        mine = team or (booking.resident_id is not None and booking.resident_id in residents)
+        cancelled = booking.archived_at is not None
+        summary = f"{line.space} : {booking.purpose}" if mine else f"{line.space} : réservé"
+        events.append(
+            CalendarEvent(
+                kind="booking",
+                key=str(booking.id),
+                summary=("Annulé : " if cancelled else "") + summary,
+                starts_at=booking.starts_at,
+                ends_at=booking.ends_at,
+                location=line.space,
+                description="Réservation annulée." if cancelled else "Espace commun réservé.",
+                categories=("Réservation",),
+                cancelled=cancelled,
+                sequence=booking.version,
+            )
+        )
+    last = end - timedelta(days=1)
+    for slot in queries_collective.rota_slots(db, habitat_id, first, last):
+        shift = slot.shift
+        name = _first_name(shift.person)
+        events.append(
+            CalendarEvent(
+                kind="presence",
+                key=slot.key,
+                summary=("Annulé : " if slot.cancelled else "")
+                + f"Présence : {name} ({_fr(shift.role)})",
+                starts_at=shift.starts_at,
+                ends_at=shift.ends_at,
+                description="Présence collective (planning).",
+                categories=("Présence",),
+                cancelled=slot.cancelled,
+                sequence=slot.version,
+            )
+        )
+    return events
+
+
+def _visit_events(
+    db: sqlite_utils.Database,
+    user: User,
+    habitat_id: int,
+    first: date,
+    end: date,
+    residents: dict,
+) -> list:
+    """The planned visits of providers to the residents the calendar is about, day by day.
+
+    A resident or a family gets its relative's visits; a provider its own visits to
+    the residents it serves; the team none (its calendar is the collective one).
+    """
+    from habitat.documents.calendar import CalendarEvent
+    from habitat.store import queries_collective
+
+    if user.role in TEAM_ROLES or user.role is Role.PROMOTER:
+        return []
+    planned = [
+        p
+        for p in queries_collective.planned_interventions(db, habitat_id, first, end)
+        if p.resident_id in residents
+        and (user.role is not Role.PROVIDER or p.intervention.provider_id == user.provider_id)
+    ]
+    events = []
+    day = first
+    while day < end:
+        for p in planned:
+            intervention = p.intervention
+            if day.weekday() not in intervention.weekdays:
+                continue
+            resident = residents[p.resident_id]
+            if user.role is Role.PROVIDER:
+                summary = f"Intervention : {resident.first_name} {resident.last_name[:1]}."
+            else:
+                summary = f"Passage : {p.provider}"
+            events.append(
+                CalendarEvent(
+                    kind="intervention",
+                    key=f"{intervention.id}-{day.isoformat()}",
+                    summary=summary,
+                    starts_at=datetime.combine(day, intervention.start_time),
+                    ends_at=datetime.combine(day, intervention.end_time),
+                    description="Intervention prévue au projet d'accompagnement.",
+                    categories=("Intervention",),
+                    sequence=intervention.version,
+                )
+            )
+        day += timedelta(days=1)
+    return events

@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlite_utils
 
-from habitat.store.entities import Activity, Booking, CouncilDecision, Resident
+from habitat.store.entities import (
+    Activity,
+    Booking,
+    CouncilDecision,
+    ExceptionKind,
+    Intervention,
+    PresenceException,
+    PresencePattern,
+    PresenceRole,
+    PresenceShift,
+    Resident,
+)
 from habitat.store.repository import find, from_rows
 
 #: The follow-up list shows at most this many open decisions (oldest due first).
@@ -178,4 +189,171 @@ def open_decisions(db: sqlite_utils.Database, habitat_id: int) -> list[OpenDecis
     return [
         OpenDecision(decision, date.fromisoformat(row["meeting_held_on"]))
         for decision, row in zip(decisions, rows, strict=True)
+    ]
+
+
+# --- Calendars ------------------------------------------------------------------------
+
+#: A calendar file lists at most this many bookings (a few a day over seven months).
+CALENDAR_BOOKINGS_MAX = 2_000
+
+
+@dataclass(frozen=True)
+class RotaSlot:
+    """A slot of the presence rota on one day, with what it comes from.
+
+    Attributes:
+        key: what identifies it across files: `shift-<id>`, `pattern-<id>-<day>`
+            (a weekly slot on one day) or `extra-<id>` (a slot added on one day).
+        shift: who, in which role, when (an unsaved shift for weekly and added slots).
+        version: the version of the record it comes from.
+        cancelled: a weekly slot an exception calls off that day.
+    """
+
+    key: str
+    shift: PresenceShift
+    version: int
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedIntervention:
+    """A provider's regular intervention in a current plan, with its resident and provider."""
+
+    intervention: Intervention
+    resident_id: int
+    provider: str
+
+
+def rota_slots(
+    db: sqlite_utils.Database, habitat_id: int, start: date, end: date
+) -> list[RotaSlot]:
+    """The presence rota from `start` to `end` included, each slot keyed by its source.
+
+    The same rota as `queries.presence_slots` (weekly pattern, its exceptions, dated
+    shifts), but a weekly slot cancelled on a day is kept, marked cancelled, so a
+    calendar that showed it can call it off.
+    """
+    after, before = _midnight(start), _midnight(end + timedelta(days=1))
+    shifts = find(
+        db,
+        PresenceShift,
+        "habitat_id = ? AND starts_at < ? AND ends_at > ?",
+        [habitat_id, before, after],
+        order_by="starts_at, id",
+    )
+    slots = [RotaSlot(f"shift-{s.id}", s, s.version) for s in shifts]
+    patterns = find(db, PresencePattern, "habitat_id = ?", [habitat_id], order_by="id")
+    exceptions = find(
+        db,
+        PresenceException,
+        "habitat_id = ? AND day BETWEEN ? AND ?",
+        [habitat_id, start.isoformat(), end.isoformat()],
+        order_by="id",
+    )
+    cancelled = {(e.day, e.pattern_id) for e in exceptions if e.kind is ExceptionKind.CANCEL}
+    day = start
+    while day <= end:
+        for p in patterns:
+            if p.weekday == day.weekday():
+                shift = _rota_shift(habitat_id, p.person, p.role, day, p.starts, p.ends)
+                off = (day, p.id) in cancelled
+                slots.append(RotaSlot(f"pattern-{p.id}-{day.isoformat()}", shift, p.version, off))
+        day += timedelta(days=1)
+    for e in exceptions:
+        if e.kind is ExceptionKind.ADD and e.person and e.role and e.starts and e.ends:
+            shift = _rota_shift(habitat_id, e.person, e.role, e.day, e.starts, e.ends)
+            slots.append(RotaSlot(f"extra-{e.id}", shift, e.version))
+    return sorted(slots, key=lambda s: (s.shift.starts_at, s.shift.ends_at, s.key))
+
+
+def _rota_shift(
+    habitat_id: int, person: str, role: PresenceRole, day: date, starts: time, ends: time
+) -> PresenceShift:
+    return PresenceShift(
+        habitat_id=habitat_id,
+        person=person,
+        role=role,
+        starts_at=datetime.combine(day, starts),
+        ends_at=datetime.combine(day, ends),
+    )
+
+
+def calendar_bookings(
+    db: sqlite_utils.Database, habitat_id: int, start: date, end: date
+) -> list[BookingLine]:
+    """Bookings of the habitat's common spaces from `start` to `end` excluded, for a calendar.
+
+    Cancelled bookings (archived) are included: a calendar says them cancelled, so a
+    phone that had them drops them.
+    """
+    rows = list(
+        db.query(
+            "SELECT b.*, s.name AS space_name FROM booking b"
+            " JOIN common_space s ON s.id = b.space_id"
+            " WHERE s.habitat_id = ? AND b.starts_at >= ? AND b.starts_at < ?"
+            f" ORDER BY b.starts_at, b.id LIMIT {CALENDAR_BOOKINGS_MAX}",
+            [habitat_id, _midnight(start), _midnight(end)],
+        )
+    )
+    bookings = from_rows(db, Booking, rows)
+    return [
+        BookingLine(booking, row["space_name"]) for booking, row in zip(bookings, rows, strict=True)
+    ]
+
+
+def calendar_activities(
+    db: sqlite_utils.Database, habitat_id: int, start: date, end: date
+) -> list[tuple[Activity, str | None]]:
+    """Activities from `start` to `end` excluded with their common space, for a calendar.
+
+    Archived (deleted) activities are included, as cancelled ones are: a calendar
+    says them cancelled, so a phone that had them drops them.
+    """
+    rows = list(
+        db.query(
+            "SELECT a.*, s.name AS space_name FROM activity a"
+            " LEFT JOIN common_space s ON s.id = a.space_id"
+            " WHERE a.habitat_id = ? AND a.starts_at >= ? AND a.starts_at < ?"
+            " ORDER BY a.starts_at, a.id",
+            [habitat_id, _midnight(start), _midnight(end)],
+        )
+    )
+    activities = from_rows(db, Activity, rows)
+    return [(a, row["space_name"]) for a, row in zip(activities, rows, strict=True)]
+
+
+def registered_activity_ids(
+    db: sqlite_utils.Database, resident_id: int, start: date, end: date
+) -> set[int]:
+    """The activities from `start` to `end` excluded a resident is signed up for."""
+    rows = db.execute(
+        "SELECT r.activity_id FROM registration r JOIN activity a ON a.id = r.activity_id"
+        " WHERE r.resident_id = ? AND r.archived_at IS NULL AND a.archived_at IS NULL"
+        " AND a.starts_at >= ? AND a.starts_at < ?",
+        [resident_id, _midnight(start), _midnight(end)],
+    )
+    return {row[0] for row in rows}
+
+
+def planned_interventions(
+    db: sqlite_utils.Database, habitat_id: int, start: date, end: date
+) -> list[PlannedIntervention]:
+    """Interventions of current plans of residents living there between `start` and `end`."""
+    rows = list(
+        db.query(
+            "SELECT i.*, p.name AS provider_name, s.resident_id AS plan_resident_id"
+            " FROM intervention i"
+            " JOIN support_plan s ON s.id = i.plan_id AND s.archived_at IS NULL"
+            " JOIN resident r ON r.id = s.resident_id AND r.archived_at IS NULL"
+            " JOIN provider p ON p.id = i.provider_id"
+            " WHERE i.archived_at IS NULL AND r.habitat_id = ? AND r.entry_date <= ?"
+            " AND (r.exit_date IS NULL OR r.exit_date > ?) ORDER BY i.id",
+            [habitat_id, end.isoformat(), start.isoformat()],
+        )
+    )
+    interventions = from_rows(db, Intervention, rows)
+    return [
+        PlannedIntervention(i, row["plan_resident_id"], row["provider_name"])
+        for i, row in zip(interventions, rows, strict=True)
     ]

@@ -1,14 +1,15 @@
-"""Mon compte: who I am signed in as, and changing my password."""
+"""Mon compte: who I am signed in as, changing my password, my calendar (.ics)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from habitat import store
+from habitat.services import documents
 from habitat.services.access import ROLE_FR, Forbidden
 from habitat.services.auth import PASSWORD_MIN, SignInRefused, authenticate, set_password
-from habitat.store.entities import Account
-from habitat.ui import forms, session, shell
+from habitat.store.entities import Account, Role
+from habitat.ui import downloads, forms, session, shell
 
 FORM = "account.password"
 
@@ -34,6 +35,37 @@ def render(ctx: shell.Context) -> None:
         forms.field_error(FORM, "again")
         if st.form_submit_button("Enregistrer", type="primary"):
             forms.submit(FORM, lambda: _change(ctx, current, new, again), "Mot de passe changé.")
+    calendar_section(ctx)
+
+
+#: How to put the calendar on a phone, in one sentence.
+PHONE_HELP = (
+    "Sur un téléphone, ouvrez le fichier téléchargé (ou envoyez-le-vous par courriel) :"
+    " l'application Agenda propose de l'ajouter ; importer plus tard un fichier plus récent"
+    " met les évènements à jour sans les doubler."
+)
+
+
+def calendar_section(ctx: shell.Context) -> None:
+    """Mon calendrier: the role's calendar as an .ics file, prepared then downloaded."""
+    if ctx.user.role is Role.PROMOTER:
+        return  # a project promoter is tied to no habitat: no calendar
+    st.subheader("Mon calendrier")
+    what = (
+        "Vos interventions prévues"
+        if ctx.user.role is Role.PROVIDER
+        else "Les activités, les réservations des espaces communs et le planning de présence,"
+        " avec ce qui vous concerne"
+    )
+    weeks = documents.CALENDAR_DAYS_BACK // 7
+    st.caption(f"{what}, des {weeks} dernières semaines aux 6 prochains mois.")
+    downloads.offer(
+        ctx,
+        f"account.calendar.{ctx.user.account_id}",
+        "mon calendrier (.ics)",
+        lambda: documents.calendar(ctx.db, ctx.user, ctx.user.habitat_id),
+    )
+    st.caption(PHONE_HELP)
 
 
 def _change(ctx: shell.Context, current: str, new: str, again: str) -> None:
