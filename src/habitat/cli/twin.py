@@ -58,6 +58,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         )
         add_db_option(sub)
         sub.set_defaults(run=_handler(command))
+    _add_ask(twin)
 
 
 def _handler(command: str):
@@ -159,4 +160,265 @@ def _render(run, fmt: str) -> str:
             f"[{row['model_p5']:.3g}, {row['model_p95']:.3g}]; records {observed}: "
             f"{row['verdict']}\n"
         )
+    return "".join(lines)
+
+
+# --- Ask before deciding -----------------------------------------------------------------
+
+
+def _run_options(sub: argparse.ArgumentParser, months: int = 12) -> None:
+    sub.add_argument("--months", type=int, default=months, help="how far ahead (1-24)")
+    sub.add_argument("--replications", "-r", type=int, default=100, help="replications (10-1000)")
+    sub.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
+    sub.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output")
+    sub.add_argument(
+        "--as",
+        dest="as_account",
+        metavar="ACCOUNT",
+        help="act as this account, with its role's scope (default: the animator)",
+    )
+    add_db_option(sub)
+
+
+def _add_ask(twin: argparse._SubParsersAction) -> None:
+    """`habitat twin ask admission|rule|families|avp`."""
+    text = "ask the habitat's model before deciding, against its own forecast (same seed)"
+    ask = twin.add_parser("ask", help=text, description=text)
+    questions = ask.add_subparsers(
+        dest="question", required=True, parser_class=type(ask), help="which question"
+    )
+    admission = questions.add_parser(
+        "admission",
+        help="a candidate joins the habitat as it stands",
+        description="Simulate the habitat with a candidate moving in today against the habitat "
+        "as it stands, on the same seed, and print each outcome's effect.",
+    )
+    admission.add_argument(
+        "--public",
+        required=True,
+        choices=("elderly", "motor", "psychic", "intellectual", "autism", "sensory"),
+        help="the candidate's public",
+    )
+    admission.add_argument("--gir", type=int, required=True, help="autonomy level, 1 to 6")
+    admission.add_argument(
+        "--family-hours", type=float, default=0.0, help="family help, hours a week (default 0)"
+    )
+    admission.add_argument("--own-providers", action="store_true", help="keeps their own providers")
+    admission.add_argument(
+        "--by-default", action="store_true", help="enters for want of another option"
+    )
+    _run_options(admission)
+    admission.set_defaults(run=_ask("admission"))
+
+    rule = questions.add_parser(
+        "rule",
+        help="a rule before the council votes it",
+        description="Simulate the habitat under a proposed rule against the habitat as it runs "
+        "today, on the same seed. Give at least one of the options.",
+    )
+    rule.add_argument("--regulation", choices=("none", "house_rules", "council"))
+    rule.add_argument("--activities", type=float, help="collective activities a week")
+    rule.add_argument("--pooling", type=float, help="share of individual help pooled (0-1)")
+    rule.add_argument("--presence-hours", type=float, help="the presence rota's hours a day")
+    _run_options(rule)
+    rule.set_defaults(run=_ask("rule"))
+
+    families = questions.add_parser(
+        "families",
+        help="how much rests on each family, and each one stepping back",
+        description="For each involved family (anonymised, most hours first), its share of the "
+        "families' hours and the effect of its stepping back.",
+    )
+    _run_options(families)
+    families.set_defaults(run=_ask("families"))
+
+    avp = questions.add_parser(
+        "avp",
+        help="the animator's logged time against the model's need: the AVP to ask",
+        description="The animator's logged hours a week by support function (last 12 months) "
+        "against the model's need for the coming months, and the AVP amount per resident "
+        "the need argues for (with the habitat's hourly cost).",
+    )
+    _run_options(avp)
+    avp.set_defaults(run=_ask("avp"))
+
+
+def _ask(question: str):
+    command = f"twin ask {question}"
+
+    def handle(args: argparse.Namespace) -> int:
+        from habitat import store
+        from habitat.services import decisions, twin
+        from habitat.services.access import Forbidden
+        from habitat.services.auth import acting_as
+        from habitat.services.what_if import InconsistentRecords
+
+        try:
+            twin.check(args.months, args.replications)
+        except twin.BadTwinRequest as exc:
+            return fail(command, f"--{exc.field}: {str(exc).split(': ', 1)[1]}")
+        changes = {}
+        if question == "rule":
+            given = {
+                "regulation_practice": args.regulation,
+                "activities_per_week": args.activities,
+                "pooling_share": args.pooling,
+                "presence_hours_per_day": args.presence_hours,
+            }
+            changes = {k: v for k, v in given.items() if v is not None}
+            if not changes:
+                return fail(
+                    command,
+                    "give at least one of --regulation, --activities, --pooling, --presence-hours",
+                )
+        if not existing_db(args, command):
+            return EXIT_BAD_INPUT
+        common = {"months": args.months, "replications": args.replications, "seed": args.seed}
+        with store.connect(args.db) as db:
+            try:
+                user = acting_as(db, args.as_account)
+                if question == "admission":
+                    candidate = {
+                        "public": args.public,
+                        "gir": args.gir,
+                        "family_hours_per_week": args.family_hours,
+                        "own_providers": args.own_providers,
+                        "entered_by_default": args.by_default,
+                    }
+                    answer: object = decisions.admission(db, user, candidate, **common)
+                elif question == "rule":
+                    answer = decisions.rule(db, user, changes, **common)
+                elif question == "families":
+                    answer = decisions.families(db, user, **common)
+                else:
+                    answer = decisions.avp(db, user, **common)
+            except LookupError as exc:
+                return fail(command, str(exc))
+            except Forbidden as exc:
+                return fail(command, f"--as: {exc}")
+            except twin.BadTwinRequest as exc:
+                return fail(command, f"{_flag(exc.field)}: {str(exc).split(': ', 1)[1]}")
+            except InconsistentRecords as exc:
+                return fail(
+                    command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
+                )
+        print(_render_answer(question, answer, args.format), end="")
+        return EXIT_OK
+
+    return handle
+
+
+#: A service's field, as the command's flag.
+_FLAGS = {
+    "candidate.public": "--public",
+    "candidate.gir": "--gir",
+    "candidate.family_hours_per_week": "--family-hours",
+    "rule.regulation_practice": "--regulation",
+    "rule.activities_per_week": "--activities",
+    "rule.pooling_share": "--pooling",
+    "rule.presence_hours_per_day": "--presence-hours",
+}
+
+
+def _flag(field: str) -> str:
+    if field in ("months", "replications", "end"):
+        return f"--{field}"
+    return _FLAGS.get(field, field)
+
+
+def effect_rows(effects, family: str | None = None) -> list[dict[str, object]]:
+    """One plain row per outcome of a question (what the table, CSV and JSON print)."""
+    from habitat.twin.paired import reading
+
+    return [
+        {
+            **({"family": family} if family else {}),
+            "outcome": e.outcome.metric,
+            "without": round(e.without, 4),
+            "with": round(e.with_, 4),
+            "difference": round(e.difference, 4),
+            "difference_p5": round(e.band[0], 4),
+            "difference_p95": round(e.band[1], 4),
+            "share_up": round(e.up, 3),
+            "share_down": round(e.down, 3),
+            "reading": reading(e),
+        }
+        for e in effects
+    ]
+
+
+def answer_rows(question: str, answer) -> list[dict[str, object]]:
+    """The rows a question prints."""
+    if question in ("admission", "rule"):
+        return effect_rows(answer.effects)
+    if question == "families":
+        rows: list[dict[str, object]] = []
+        for family in answer:
+            for row in effect_rows(family.effects, family.label):
+                rows.append(
+                    {
+                        "family": family.label,
+                        "hours_per_week": family.hours_per_week,
+                        "share_of_family_hours": round(family.share, 3),
+                        **row,
+                    }
+                )
+        return rows
+    return [
+        {
+            "function": function,
+            "logged_hours_per_week": round(answer.logged[function], 2),
+            "need_hours_per_week": round(answer.need[function], 2),
+            "need_p5": round(answer.need_band[function][0], 2),
+            "need_p95": round(answer.need_band[function][1], 2),
+        }
+        for function in answer.need
+    ]
+
+
+def _render_answer(question: str, answer, fmt: str) -> str:
+    table = answer_rows(question, answer)
+    if fmt == "json":
+        head: dict[str, object] = {"question": question}
+        if question == "avp":
+            head |= {
+                "hourly_cost": answer.hourly_cost,
+                "avp_per_resident_needed": answer.avp_per_resident
+                and round(answer.avp_per_resident, 2),
+                "avp_per_resident_today": answer.current_avp_per_resident,
+                "residents": answer.residents,
+            }
+        return json.dumps({**head, "rows": table}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        if table:
+            writer = csv.DictWriter(out, fieldnames=list(table[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(table)
+        return out.getvalue()
+    if question == "avp":
+        lines = [
+            f"{r['function']}: logged {r['logged_hours_per_week']:.1f} h/week, model's need "
+            f"{r['need_hours_per_week']:.1f} [{r['need_p5']:.1f}, {r['need_p95']:.1f}] h/week\n"
+            for r in table
+        ]
+        if answer.avp_per_resident is None:
+            lines.append("no hourly cost set for the animator (habitat settings): hours only\n")
+        else:
+            lines.append(
+                f"AVP the need argues for: EUR {answer.avp_per_resident:,.0f} per resident a year "
+                f"over {answer.residents} residents (today: EUR "
+                f"{answer.current_avp_per_resident:,.0f})\n"
+            )
+        return "".join(lines)
+    if not table:
+        return "no family gives hours: nothing rests on a family\n"
+    lines = []
+    for r in table:
+        prefix = (
+            f"{r['family']} ({r['hours_per_week']} h/week, {r['share_of_family_hours']:.0%}): "
+            if "family" in r
+            else ""
+        )
+        lines.append(f"{prefix}{r['reading']}\n")
     return "".join(lines)

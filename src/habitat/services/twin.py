@@ -77,6 +77,11 @@ class TwinRun:
     taken: list[Taken]
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), the month's end if shorter."""
+    return _months_before(day, -months)
+
+
 def _months_before(day: date, months: int) -> date:
     month = day.month - months
     year = day.year + (month - 1) // 12
@@ -145,7 +150,8 @@ def _run(
     return series, built.taken
 
 
-def _habitat(user: User) -> int:
+def habitat_of(user: User) -> int:
+    """The habitat the user asks about; refuses a role that may not ask the twin."""
     require(user, Screen.TWIN)
     if user.habitat_id is None:
         raise Forbidden("no habitat", "Aucun habitat n'est lié à votre compte.")
@@ -180,7 +186,7 @@ def backtest(
     """
     from habitat.clock import today
 
-    habitat_id = _habitat(user)
+    habitat_id = habitat_of(user)
     check(months, replications)
     end = end or today()
     if end > today():
@@ -223,7 +229,7 @@ def forecast(
     """
     from habitat.clock import today
 
-    habitat_id = _habitat(user)
+    habitat_id = habitat_of(user)
     check(months, replications)
     start = today()
     end = start + (start - _months_before(start, months))
