@@ -22,7 +22,7 @@ h1 { font-size: 19pt; }
 dl { display: grid; grid-template-columns: 58mm 1fr; gap: 1mm 4mm; margin: 0; }
 dt { font-weight: bold; }
 dd { margin: 0; overflow-wrap: anywhere; }
-td { overflow-wrap: anywhere; word-break: break-word; }
+td { overflow-wrap: anywhere; }
 td.date { white-space: nowrap; }
 p, li { overflow-wrap: anywhere; }
 """

@@ -43,8 +43,7 @@ h2.day { font-size: 24pt; margin: 7mm 0 2mm; padding: 1mm 0; border-bottom: 3px 
 h3 { font-size: 16pt; margin: 2mm 0 1mm; color: #2e6b4f; }
 section.day { page-break-inside: avoid; }
 table { font-size: 17pt; }
-td { padding: 1.5mm 2mm; border-bottom: 1px solid #ccc; overflow-wrap: anywhere;
-     word-break: break-word; }
+td { padding: 1.5mm 2mm; border-bottom: 1px solid #ccc; overflow-wrap: anywhere; }
 td.time { white-space: nowrap; width: 40mm; font-weight: bold; }
 td.where { width: 55mm; }
 .nothing { font-size: 17pt; color: #555; font-style: italic; margin: 1mm 0; }
