@@ -464,7 +464,7 @@ def test_cli_writes_the_week_and_the_minutes(demo_path, run_cli, tmp_path, read_
     with store.connect(demo_path) as db:
         meeting = store.find(db, CouncilMeeting, order_by="held_on")[0]
     out = tmp_path / "week.pdf"
-    code, stdout, err = run_cli(
+    code, _, err = run_cli(
         "documents", "week", "--week", "2026-06-10", "--out", str(out), "--db", str(demo_path)
     )
     assert code == 0, err

@@ -315,12 +315,13 @@ def week_monday(day: object) -> date:
         BadWeek: not a date, or a week out of bounds (names `week`).
     """
     if isinstance(day, str):
+        typed = day
         try:
-            day = date.fromisoformat(day.strip())
+            day = date.fromisoformat(typed.strip())
         except ValueError:
             raise BadWeek(
                 "week",
-                f"{day[:40]!r} is not a date (YYYY-MM-DD)",
+                f"{typed[:40]!r} is not a date (YYYY-MM-DD)",
                 "Semaine : donnez une date au format AAAA-MM-JJ.",
             ) from None
     if isinstance(day, datetime):
