@@ -42,10 +42,11 @@ h2.day { font-size: 24pt; margin: 7mm 0 2mm; padding: 1mm 0; border-bottom: 3px 
          text-transform: none; }
 h3 { font-size: 16pt; margin: 2mm 0 1mm; color: #2e6b4f; }
 section.day { page-break-inside: avoid; }
-table { font-size: 17pt; }
+/* Fixed layout: the columns' widths are given, not measured from every word (fast). */
+table { font-size: 17pt; table-layout: fixed; }
 td { padding: 1.5mm 2mm; border-bottom: 1px solid #ccc; overflow-wrap: anywhere; }
-td.time { white-space: nowrap; width: 40mm; font-weight: bold; }
-td.where { width: 55mm; }
+td.time { width: 60mm; font-weight: bold; overflow-wrap: normal; }
+td.where { width: 50mm; }
 .nothing { font-size: 17pt; color: #555; font-style: italic; margin: 1mm 0; }
 .cancelled { text-decoration: line-through; color: #777; }
 .cancelled-note { font-weight: bold; color: #b00; text-decoration: none; }
@@ -135,7 +136,8 @@ def hour(moment: datetime) -> str:
 
 def _hours(starts: datetime, ends: datetime) -> str:
     later = " (lendemain)" if ends.date() > starts.date() else ""
-    return f"{hour(starts)} – {hour(ends)}{later}"
+    # No-break spaces: "21h – 23h30" stays on one line, "(lendemain)" may go below.
+    return f"{hour(starts)}\u00a0–\u00a0{hour(ends)}{later}"
 
 
 def first_name(text: str | None, *, role: PresenceRole | None = None) -> str | None:
@@ -167,11 +169,11 @@ def _by_day(items: Iterable, monday: date) -> dict[date, list]:
     return days
 
 
-def _row(when: str, what: str, where: str = "", *, css: str = "") -> str:
-    cls = f' class="{css}"' if css else ""
-    return (
-        f'<tr{cls}><td class="time">{when}</td><td>{what}</td><td class="where">{where}</td></tr>'
-    )
+def _row(when: str, what: str, where: str | None = None) -> str:
+    """A line of a day: when, what, and where (None: what takes the whole width)."""
+    if where is None:
+        return f'<tr><td class="time">{when}</td><td colspan="2">{what}</td></tr>'
+    return f'<tr><td class="time">{when}</td><td>{what}</td><td class="where">{where}</td></tr>'
 
 
 def _activity(a: ProgrammeActivity) -> str:
