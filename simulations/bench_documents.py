@@ -4,7 +4,8 @@ Builds a 5-year demo database in a temporary directory (as `bench_store.py` does
 with the same scale), then times each document `--repeat` times, each on a fresh
 connection, and prints the median against its target. The documents are a list
 of (name, target in seconds, callable): each engineer adds theirs to `DOCUMENTS`.
-Target for the yearly AVP report as PDF: under 3 s.
+Targets: the yearly AVP report as PDF under 3 s; the week's programme and the
+council minutes as PDF under 2 s each.
 
 Usage: python simulations/bench_documents.py [--repeat N] [--db FILE]
 """
@@ -16,6 +17,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -38,9 +40,28 @@ def _avp_report_pdf(db: sqlite_utils.Database) -> bytes:
     return documents.avp_report(db, user, user.habitat_id, _last_full_year(db), "pdf").content
 
 
+def _last_week(db: sqlite_utils.Database) -> date:
+    """A day of the demo's last full week of activities (the Monday before the last one)."""
+    last = date.fromisoformat(db.execute("SELECT MAX(starts_at) FROM activity").fetchone()[0][:10])
+    return last - timedelta(days=last.weekday() + 7)
+
+
+def _week_programme_pdf(db: sqlite_utils.Database) -> bytes:
+    user = acting_as(db)  # the animator
+    return documents.week_programme(db, user, user.habitat_id, _last_week(db)).content
+
+
+def _council_minutes_pdf(db: sqlite_utils.Database) -> bytes:
+    user = acting_as(db)
+    meeting = db.execute("SELECT MAX(id) FROM council_meeting").fetchone()[0]
+    return documents.council_minutes(db, user, user.habitat_id, meeting).content
+
+
 #: (name, target in seconds, how to produce it): add your document here.
 DOCUMENTS: list[tuple[str, float, Make]] = [
     ("AVP report, PDF (last full year)", 3.0, _avp_report_pdf),
+    ("Week's programme, PDF (last full week)", 2.0, _week_programme_pdf),
+    ("Council minutes, PDF (last meeting)", 2.0, _council_minutes_pdf),
 ]
 
 

@@ -16,6 +16,7 @@ from habitat.store.entities import (
     Attendance,
     Booking,
     CommonSpace,
+    Habitat,
     HouseRule,
     Presence,
     Registration,
@@ -24,6 +25,7 @@ from habitat.store.entities import (
     SharedLifeProject,
 )
 from habitat.store.queries_collective import MonthlyAttendance
+from tests.documents.conftest import pdf_text
 
 from .conftest import TODAY, texts
 from .field_errors import error_under
@@ -523,3 +525,38 @@ def test_a_resident_reads_the_house_rules_in_plain_words_without_forms(page_as):
     assert "Dans la maison, chacun a son logement." in texts(app)
     assert "Règles de vie" in texts(app)
     assert not app.get("form_submit_button")
+
+
+# --- The week's programme for the noticeboard ---------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.ANIMATOR, Role.HOST, Role.RESIDENT])
+def test_the_weeks_programme_is_prepared_then_downloaded_as_pdf(page_as, role):
+    app = page_as(Screen.COLLECTIVE, role)
+    if role is Role.RESIDENT:
+        app = _open(app, "Calendrier des activités")
+    assert not app.get("download_button")
+    app = app.button(key="collective.programme.make").click().run()
+    assert not app.exception
+    monday, document = app.session_state["collective.programme.ready"]
+    assert monday == date(2026, 6, 29)
+    assert document.content.startswith(b"%PDF")
+    assert document.filename == "programme-semaine-2026-06-29.pdf"
+    downloads = app.get("download_button")
+    assert [d.proto.label for d in downloads] == [f"Télécharger {document.filename}"]
+    assert "Lundi 29 juin" in pdf_text(document.content)
+    # Another week shown: the programme prepared for the previous one is not offered.
+    app = app.button(key="collective.week.next").click().run()
+    assert not app.get("download_button")
+
+
+def test_the_first_names_setting_is_saved_from_the_habitat_form(page_as, demo_db):
+    app = page_as(Screen.SETTINGS, Role.ANIMATOR)
+    box = app.checkbox(key="settings.habitat.noticeboard_first_names")
+    assert box.label == "Afficher les prénoms sur le programme de la semaine"
+    assert box.value is False
+    box.check()
+    app = _submit(app, "Enregistrer")
+    assert not app.exception
+    with store.connect(demo_db) as db:
+        assert store.find(db, Habitat)[0].noticeboard_first_names is True

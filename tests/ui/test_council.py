@@ -10,6 +10,7 @@ from habitat import store
 from habitat.services import records
 from habitat.services.access import Forbidden, Screen, user_of
 from habitat.store.entities import CouncilDecision, CouncilMeeting, DecisionStatus, Role
+from tests.documents.conftest import pdf_text
 
 from .conftest import TODAY, texts
 from .test_providers import next_after
@@ -165,3 +166,34 @@ def test_other_roles_are_refused(page_as, role):
     app = page_as(Screen.COUNCIL, role)
     assert "Votre rôle ne donne pas accès à cette page." in texts(app)
     assert not app.dataframe
+
+
+# --- The minutes, to post and sign ----------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.ANIMATOR, Role.HOST])
+def test_a_meetings_minutes_are_prepared_then_downloaded_as_pdf(page_as, demo_db, role):
+    app = page_as(Screen.COUNCIL, role)
+    meeting_id = app.selectbox(key="council.meeting").value
+    assert not app.get("download_button")
+    app = app.button(key="council.minutes.make").click().run()
+    assert not app.exception
+    shown_for, document = app.session_state["council.minutes.ready"]
+    assert shown_for == meeting_id
+    assert document.content.startswith(b"%PDF")
+    assert [d.proto.label for d in app.get("download_button")] == [
+        f"Télécharger {document.filename}"
+    ]
+    with store.connect(demo_db) as db:
+        meeting = store.get(db, CouncilMeeting, meeting_id)
+        prints = [
+            e for e in store.history(db, "council_meeting", meeting_id) if e.action == "print"
+        ]
+    assert document.filename == f"conseil-des-habitants-{meeting.held_on.isoformat()}.pdf"
+    assert "Conseil des habitants du" in pdf_text(document.content)
+    assert len(prints) == 1
+    # Another meeting chosen: the minutes prepared for the first one are not offered.
+    with store.connect(demo_db) as db:
+        other = store.find(db, CouncilMeeting, "id != ?", [meeting_id])[0]
+    app = app.selectbox(key="council.meeting").set_value(other.id).run()
+    assert not app.get("download_button")

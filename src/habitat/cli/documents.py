@@ -25,6 +25,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     _add_avp_report(documents)
     _resident_documents(documents)
+    _collective_documents(documents)
     _add_calendar(documents)
 
 
@@ -204,3 +205,71 @@ def _calendar(args: argparse.Namespace) -> int:
         return documents.calendar(db, user, user.habitat_id, start=start, days=days)
 
     return _produce(args, "documents calendar", make)
+
+
+# --- Collective documents --------------------------------------------------------------
+
+
+def _collective_documents(documents: argparse._SubParsersAction) -> None:
+    """`week` and `council`: the week's programme and a council meeting's minutes."""
+    text = "the week's programme for the noticeboard (activities, bookings, presence)"
+    week = documents.add_parser("week", help=text, description=text)
+    week.add_argument(
+        "--week",
+        metavar="YYYY-MM-DD",
+        help="any day of the week (default: the current week)",
+    )
+    week.add_argument("--format", choices=("pdf", "html"), default="pdf", help="file format")
+    _common(week, "programme-semaine-MONDAY.pdf")
+    week.set_defaults(run=_week)
+
+    text = "the minutes of one residents' council meeting, to post and sign"
+    council = documents.add_parser("council", help=text, description=text)
+    council.add_argument("meeting", metavar="MEETING", help="the meeting's id")
+    council.add_argument("--format", choices=("pdf", "html"), default="pdf", help="file format")
+    _common(council, "conseil-des-habitants-DATE.pdf")
+    council.set_defaults(run=_council)
+
+
+def _tied(user):
+    """The habitat the account is tied to (a promoter's is none)."""
+    from habitat.services.access import Forbidden
+
+    if user.habitat_id is None:
+        raise Forbidden(
+            "this account is tied to no habitat", "Ce compte n’est rattaché à aucun habitat."
+        )
+    return user.habitat_id
+
+
+def _week(args: argparse.Namespace) -> int:
+    """Write the programme of the week holding `--week` (default: this week)."""
+    from habitat.clock import today
+    from habitat.services import documents
+
+    def make(db, user):
+        habitat_id = _tied(user)
+        try:
+            return documents.week_programme(db, user, habitat_id, args.week or today(), args.format)
+        except documents.BadWeek as exc:
+            raise LookupError(f"--{exc.field}: {str(exc).split(': ', 1)[1]}") from None
+
+    return _produce(args, "documents week", make)
+
+
+def _council(args: argparse.Namespace) -> int:
+    """Write the minutes of council meeting MEETING."""
+    from habitat.services import documents
+
+    def make(db, user):
+        habitat_id = _tied(user)
+        try:
+            meeting_id = int(args.meeting)
+        except ValueError:
+            raise LookupError(f"MEETING: {args.meeting!r} is not a meeting id (a number)") from None
+        try:
+            return documents.council_minutes(db, user, habitat_id, meeting_id, args.format)
+        except documents.NoSuchMeeting:
+            raise LookupError(f"MEETING: no council meeting {args.meeting!r}") from None
+
+    return _produce(args, "documents council", make)

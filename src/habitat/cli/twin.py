@@ -216,7 +216,11 @@ def _add_ask(twin: argparse._SubParsersAction) -> None:
         description="Simulate the habitat under a proposed rule against the habitat as it runs "
         "today, on the same seed. Give at least one of the options.",
     )
-    rule.add_argument("--regulation", choices=("none", "house_rules", "council"))
+    rule.add_argument(
+        "--regulation",
+        choices=("none", "house_rules", "council"),
+        help="how conflicts are regulated: none, house rules, or the council",
+    )
     rule.add_argument("--activities", type=float, help="collective activities a week")
     rule.add_argument("--pooling", type=float, help="share of individual help pooled (0-1)")
     rule.add_argument("--presence-hours", type=float, help="the presence rota's hours a day")

@@ -20,7 +20,23 @@ from habitat.services.access import User
 from habitat.store import audit, queries
 from habitat.store.entities import Habitat, Partnership, ReportNarrative, Role
 
-__all__ = ["BadPeriod", "Document", "Format", "Period", "avp_report", "printed", "report_period"]
+__all__ = [
+    "BadPeriod",
+    "BadWeek",
+    "BadWindow",
+    "Document",
+    "Format",
+    "NoSuchMeeting",
+    "Period",
+    "avp_report",
+    "calendar",
+    "council_minutes",
+    "hospital_sheet",
+    "printed",
+    "report_period",
+    "support_plan",
+    "week_programme",
+]
 
 
 def printed(
@@ -549,3 +565,209 @@ def _visit_events(
             )
         day += timedelta(days=1)
     return events
+
+
+# --- Collective documents --------------------------------------------------------------
+
+#: The weeks a programme can be asked for (as far as the forms' dates go).
+FIRST_WEEK = date(2000, 1, 3)
+LAST_WEEK = date(2100, 12, 27)
+
+
+class BadWeek(ValueError):
+    """A week that has no programme: not a date, or out of bounds.
+
+    Attributes:
+        field: the option or field at fault (`week`).
+        message_fr: what the screen shows.
+    """
+
+    def __init__(self, field: str, message: str, message_fr: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message_fr = message_fr
+
+
+class NoSuchMeeting(LookupError):
+    """No meeting of the council with this id in the habitat.
+
+    Attributes:
+        field: the argument at fault (`meeting`).
+        message_fr: what the screen shows.
+    """
+
+    def __init__(self, meeting: object):
+        super().__init__(f"meeting: no council meeting {meeting!r} in this habitat")
+        self.field = "meeting"
+        self.message_fr = "Cette réunion du conseil n'existe pas (ou plus) dans cet habitat."
+
+
+def week_monday(day: object) -> date:
+    """The Monday of the week holding `day` (a date, or a date as YYYY-MM-DD).
+
+    Raises:
+        BadWeek: not a date, or a week out of bounds (names `week`).
+    """
+    if isinstance(day, str):
+        typed = day
+        try:
+            day = date.fromisoformat(typed.strip())
+        except ValueError:
+            raise BadWeek(
+                "week",
+                f"{typed[:40]!r} is not a date (YYYY-MM-DD)",
+                "Semaine : donnez une date au format AAAA-MM-JJ.",
+            ) from None
+    if isinstance(day, datetime):
+        day = day.date()
+    if not isinstance(day, date):
+        raise BadWeek(
+            "week", f"{day!r} is not a date", "Semaine : donnez une date au format AAAA-MM-JJ."
+        )
+    monday = day - timedelta(days=day.weekday())
+    if not FIRST_WEEK <= monday <= LAST_WEEK:
+        raise BadWeek(
+            "week",
+            f"{day.isoformat()} is out of bounds ({FIRST_WEEK.year} to {LAST_WEEK.year})",
+            f"Semaine : choisissez une date entre {FIRST_WEEK.year} et {LAST_WEEK.year}.",
+        )
+    return monday
+
+
+def _where(line) -> str:
+    """Where an activity happens, as the calendar says it."""
+    from habitat.store.labels import LABELS
+
+    activity = line.activity
+    if line.space:
+        return line.space
+    return activity.location or LABELS[type(activity.place)][activity.place.value]
+
+
+def week_programme(
+    db: sqlite_utils.Database, user: User, habitat_id: int, monday: date, fmt=Format.PDF
+) -> Document:
+    """The week's programme for the noticeboard, in large type (PDF or HTML).
+
+    The collective screen's roles produce it (the team, and residents: it is the
+    noticeboard). A booking's purpose and booker print only for the bookings the
+    role sees on the screen (`reads.bookings`: a resident their own); the others
+    print as "réservé". First names print only if the habitat allows it
+    (`Habitat.noticeboard_first_names`); only then is the document personal, and
+    its printing is audited (on the habitat's record).
+
+    Args:
+        db: the database.
+        user: who asks.
+        habitat_id: the habitat.
+        monday: any day of the week (its Monday is taken), or YYYY-MM-DD.
+        fmt: pdf or html.
+
+    Raises:
+        Forbidden: the role may not see the collective screen, or not this habitat.
+        BadWeek: not a date, or out of bounds (names `week`).
+        RenderingUnavailableError: a PDF was asked and WeasyPrint cannot run.
+    """
+    from habitat.clock import today
+    from habitat.documents import week_programme as programme_doc
+    from habitat.services import access, reads
+    from habitat.store import queries_collective
+
+    fmt = Format(fmt)
+    first = week_monday(monday)
+    end = first + timedelta(days=7)
+    lines = reads.activities(db, user, habitat_id, first, end)  # the scope check
+    habitat = queries.get(db, Habitat, habitat_id)
+    names = habitat.noticeboard_first_names
+    visible = access.visible_resident_ids(db, user)
+    bookings = queries_collective.bookings_between(db, habitat_id, first, end)
+    bookers = reads.residents_by_id(
+        db, user, habitat_id, [b.booking.resident_id for b in bookings if b.booking.resident_id]
+    )
+
+    def known(resident_id: int | None) -> bool:
+        return visible is None or resident_id in visible
+
+    def booker(resident_id: int | None) -> str | None:
+        """The booking resident's first name, if names are posted and the role knows them."""
+        if not names or resident_id is None or resident_id not in bookers:
+            return None
+        return bookers[resident_id].first_name if known(resident_id) else None
+
+    programme = programme_doc.WeekProgramme(
+        habitat_name=habitat.name,
+        monday=first,
+        first_names=names,
+        activities=[
+            programme_doc.ProgrammeActivity(
+                x.activity.starts_at,
+                x.activity.ends_at,
+                x.activity.title,
+                _where(x),
+                x.activity.cancelled,
+            )
+            for x in lines
+        ],
+        bookings=[
+            programme_doc.ProgrammeBooking(
+                b.booking.starts_at,
+                b.booking.ends_at,
+                b.space,
+                purpose=b.booking.purpose if known(b.booking.resident_id) else None,
+                first_name=booker(b.booking.resident_id),
+            )
+            for b in bookings
+        ],
+        presence=[
+            programme_doc.ProgrammePresence(
+                s.starts_at, s.ends_at, s.role, s.person if names else None
+            )
+            for s in queries.presence_slots(db, habitat_id, first, end - timedelta(days=1))
+        ],
+        printed_on=today(),
+    )
+    html_page = programme_doc.week_programme_html(programme)
+    filename = f"programme-semaine-{first.isoformat()}.{fmt.value}"
+    document = Document(filename, fmt, _as(fmt, html_page))
+    return printed(db, user, "habitat", habitat_id, document) if names else document
+
+
+def council_minutes(
+    db: sqlite_utils.Database, user: User, habitat_id: int, meeting_id: int, fmt=Format.PDF
+) -> Document:
+    """The minutes of one council meeting, to post and sign (PDF or HTML); audited.
+
+    The council screen's roles produce it; attendees print by the name the role
+    may see (others are left out). It names people: its printing is audited on
+    the meeting's record.
+
+    Raises:
+        Forbidden: the role may not see the council screen, or not this habitat.
+        NoSuchMeeting: no such meeting in this habitat (names `meeting`).
+        RenderingUnavailableError: a PDF was asked and WeasyPrint cannot run.
+    """
+    from habitat.clock import today
+    from habitat.documents.council_minutes import CouncilMinutes, council_minutes_html
+    from habitat.services import reads
+
+    fmt = Format(fmt)
+    meetings = reads.council_meetings(db, user, habitat_id)  # the scope check
+    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
+        raise NoSuchMeeting(meeting_id)
+    meeting = next((m for m in meetings if m.stored_id == meeting_id), None)
+    if meeting is None:
+        raise NoSuchMeeting(meeting_id)
+    habitat = queries.get(db, Habitat, habitat_id)
+    names = reads.residents_by_id(db, user, habitat_id, meeting.attendee_ids)
+    minutes = CouncilMinutes(
+        habitat_name=habitat.name,
+        address=habitat.address,
+        meeting=meeting,
+        attendees=[names[i].full_name for i in meeting.attendee_ids if i in names],
+        decisions=reads.meeting_decisions(db, user, habitat_id, meeting_id),
+        printed_on=today(),
+    )
+    html_page = council_minutes_html(minutes)
+    filename = f"conseil-des-habitants-{meeting.held_on.isoformat()}.{fmt.value}"
+    document = Document(filename, fmt, _as(fmt, html_page))
+    return printed(db, user, "council_meeting", meeting_id, document)

@@ -1,51 +1,52 @@
-"""Download a document produced on demand: a button prepares it, then a download button.
+"""A document on screen: a button prepares it (and audits its printing), then a download.
 
-A document is produced (and, if personal, its printing audited) only when asked,
-not on every rerun: `offer` shows a "Préparer" button, keeps the prepared file in
-the session, and shows its download button.
+A document is produced only when asked, never on every rerun: preparing it is the
+moment its printing is recorded, and a PDF costs a second or two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import streamlit as st
 
 from habitat.documents.render import Document, RenderingUnavailableError
 from habitat.services.access import Forbidden
-from habitat.ui.shell import Context
+from habitat.services.documents import BadWeek, BadWindow, NoSuchMeeting
+
+#: The refusals a document's service gives, each with its French message.
+REFUSALS = (Forbidden, RenderingUnavailableError, BadWeek, BadWindow, NoSuchMeeting)
 
 
-def offer(ctx: Context, key: str, label: str, make: Callable[[], Document]) -> Document | None:
-    """A button preparing one document, then the button downloading it.
+def offer(key: str, label: str, make: Callable[[], Document], *, subject: Hashable = None) -> None:
+    """A "Préparer" button producing one document, then its download button.
 
     Args:
-        ctx: the rerun's context (unused today; kept so every offer reads the same).
-        key: the widgets' key prefix, unique on the page; it names what the document
-            is about (`make` is called for that, and its file is kept at `{key}.ready`).
-        label: what the document is, in French ("Mon calendrier (.ics)").
-        make: produces the document (the service call, with its scope and audit).
-
-    Returns:
-        The prepared document, or None while none is prepared.
+        key: the prefix of the widgets' keys (`.make`, `.ready`, `.download`), unique
+            on the page; the prepared document is kept in `st.session_state[key + ".ready"]`
+            as `(subject, document)`.
+        label: what the document is, in French (the button says "Préparer : label").
+        make: produces the document (the service call, within the user's scope).
+        subject: what the document is about (a resident, a week, a meeting): a document
+            prepared for another subject is not offered.
     """
     ready_key = f"{key}.ready"
     if st.button(f"Préparer : {label}", key=f"{key}.make"):
         try:
-            st.session_state[ready_key] = make()
-        except (Forbidden, RenderingUnavailableError) as refusal:
+            document = make()
+        except REFUSALS as refusal:
             st.error(refusal.message_fr)
-            return None
-    document = st.session_state.get(ready_key)
-    if not isinstance(document, Document):
-        return None
-    st.download_button(
-        f"Télécharger {document.filename}",
-        document.content,
-        file_name=document.filename,
-        mime=document.media_type,
-        key=f"{key}.download",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    return document
+            return
+        st.session_state[ready_key] = (subject, document)
+    ready = st.session_state.get(ready_key)
+    if ready and ready[0] == subject:
+        document = ready[1]
+        st.download_button(
+            f"Télécharger {document.filename}",
+            document.content,
+            file_name=document.filename,
+            mime=document.media_type,
+            key=f"{key}.download",
+            on_click="ignore",
+            icon=":material/download:",
+        )

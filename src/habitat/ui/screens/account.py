@@ -60,7 +60,6 @@ def calendar_section(ctx: shell.Context) -> None:
     weeks = documents.CALENDAR_DAYS_BACK // 7
     st.caption(f"{what}, des {weeks} dernières semaines aux 6 prochains mois.")
     downloads.offer(
-        ctx,
         f"account.calendar.{ctx.user.account_id}",
         "mon calendrier (.ics)",
         lambda: documents.calendar(ctx.db, ctx.user, ctx.user.habitat_id),

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from habitat.services import collective, reads, records
+from habitat.services import collective, documents, reads, records
 from habitat.services.access import Forbidden, may_write, visible_resident_ids
 from habitat.store.entities import (
     Activity,
@@ -23,11 +23,12 @@ from habitat.store.entities import (
 )
 from habitat.store.errors import StoreError
 from habitat.store.queries_collective import ActivityLine
-from habitat.ui import charts, fmt, forms, shell, tables
+from habitat.ui import charts, downloads, fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
 WEEK = "collective.week"
+PROGRAMME = "collective.programme"
 TAB = "collective.tab"
 NEW_ACTIVITY = "activity.new"
 NEW_BOOKING = "booking.new"
@@ -255,6 +256,7 @@ def _calendar(ctx: shell.Context) -> None:
         )
     else:
         st.info("Aucune activité prévue cette semaine.")
+    _programme(ctx, monday)
     if may_write(ctx.user, Activity.table):
         with st.expander(
             "Nouvelle activité", expanded=bool(st.session_state.get(f"{NEW_ACTIVITY}:errors"))
@@ -262,6 +264,16 @@ def _calendar(ctx: shell.Context) -> None:
             _activity_form(ctx, monday)
         with st.expander("Modifier ou annuler une activité à venir"):
             _change_activity(ctx, lines)
+
+
+def _programme(ctx: shell.Context, monday: date) -> None:
+    """The week shown, as the large-type programme to post on the noticeboard."""
+    downloads.offer(
+        PROGRAMME,
+        "Programme de la semaine (PDF, à afficher)",
+        lambda: documents.week_programme(ctx.db, ctx.user, ctx.habitat_id, monday),
+        subject=monday,
+    )
 
 
 def _spaces(ctx: shell.Context) -> dict[int, CommonSpace]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat.services import collective, reads, records
+from habitat.services import collective, documents, reads, records
 from habitat.services.access import may_write
 from habitat.store.entities import CouncilDecision, CouncilMeeting, DecisionStatus, Resident
 from habitat.store.queries_collective import OpenDecision
-from habitat.ui import fmt, forms, shell, tables
+from habitat.ui import downloads, fmt, forms, shell, tables
 from habitat.ui.labels import fmt as enum_fmt
 from habitat.ui.labels import fr, options
 
 NEW_MEETING = "meeting.new"
 NEW_DECISION = "decision.new"
+MINUTES = "council.minutes"
 #: The meetings list goes back this many meetings (five years of monthly councils).
 MEETINGS_SHOWN = 60
 OVERDUE = "⚠️ en retard"
@@ -189,6 +190,12 @@ def _meetings(ctx: shell.Context) -> None:
         )
     else:
         st.info("Aucune décision enregistrée pour cette réunion.")
+    downloads.offer(
+        MINUTES,
+        "Compte rendu à afficher et signer (PDF)",
+        lambda: documents.council_minutes(ctx.db, ctx.user, ctx.habitat_id, meeting.stored_id),
+        subject=meeting.stored_id,
+    )
     if writer:
         with st.expander("Ajouter une décision"):
             _new_decision_form(ctx, meeting)

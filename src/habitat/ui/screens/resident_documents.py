@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat.documents.render import Format, RenderingUnavailableError
+from habitat.documents.render import Format
 from habitat.services import documents, records
-from habitat.services.access import Forbidden
 from habitat.services.residents import optional
 from habitat.store.entities import LiaisonSheet
-from habitat.ui import fields, forms
+from habitat.ui import downloads, fields, forms
 from habitat.ui.shell import Context
 
 #: The documents about one resident: their label on screen and their service.
@@ -43,29 +42,12 @@ def offer(ctx: Context, resident_id: int, name: str, key: str, fmt: Format = For
         fmt: PDF, or HTML to print from the browser.
     """
     label, make = DOCUMENTS[name]
-    ready_key = f"{key}.{name}.ready"
-    if st.button(f"Préparer : {label} ({fmt.value.upper()})", key=f"{key}.{name}.make"):
-        try:
-            document = make(ctx.db, ctx.user, ctx.habitat_id, resident_id, fmt)
-        except Forbidden as refusal:
-            st.error(refusal.message_fr)
-            return
-        except RenderingUnavailableError as exc:
-            st.error(exc.message_fr)
-            return
-        st.session_state[ready_key] = (resident_id, document)
-    ready = st.session_state.get(ready_key)
-    if ready and ready[0] == resident_id:
-        document = ready[1]
-        st.download_button(
-            f"Télécharger {document.filename}",
-            document.content,
-            file_name=document.filename,
-            mime=document.media_type,
-            key=f"{key}.{name}.download",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    downloads.offer(
+        f"{key}.{name}",
+        f"{label} ({fmt.value.upper()})",
+        lambda: make(ctx.db, ctx.user, ctx.habitat_id, resident_id, fmt),
+        subject=resident_id,
+    )
 
 
 def documents_section(ctx: Context, resident_id: int) -> None:

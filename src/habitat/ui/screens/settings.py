@@ -173,6 +173,7 @@ def _read_only(progress: setup.Progress) -> None:
                 "Palier",
                 "Convention",
                 "Présence attendue",
+                "Prénoms sur le programme de la semaine",
             ],
             "Valeur": [
                 habitat.name,
@@ -184,6 +185,7 @@ def _read_only(progress: setup.Progress) -> None:
                 habitat.avp_tier or "—",
                 f"du {fmt.fr_date(habitat.avp_start)} au {fmt.fr_date(habitat.avp_end)}",
                 f"de {fmt.fr_time(habitat.presence_from)} à {fmt.fr_time(habitat.presence_to)}",
+                "oui" if habitat.noticeboard_first_names else "non",
             ],
         }
     )

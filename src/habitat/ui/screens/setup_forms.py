@@ -59,9 +59,24 @@ def habitat_form(ctx: shell.Context, progress: Progress, form: str, then: Then =
             habitat.dwellings if habitat else 8,
             help="Les logements privatifs ; vous les nommerez à l'étape suivante.",
         )
+        first_names = st.checkbox(
+            "Afficher les prénoms sur le programme de la semaine",
+            value=habitat.noticeboard_first_names if habitat else False,
+            key=f"{form}.noticeboard_first_names",
+            help="Le programme affiché dans la maison montre alors le prénom des "
+            "intervenants et des habitants qui réservent un espace (jamais le nom de "
+            "famille). Sinon, il ne nomme personne.",
+        )
+        forms.field_error(form, "noticeboard_first_names")
         if st.form_submit_button("Enregistrer", type="primary"):
             data = fields.given(
-                {"name": name, "host_organisation": host, "address": address, "dwellings": count}
+                {
+                    "name": name,
+                    "host_organisation": host,
+                    "address": address,
+                    "dwellings": count,
+                    "noticeboard_first_names": first_names,
+                }
             )
             # Named dwellings set the count (and there are some only once the habitat is).
             if habitat is not None and progress.dwellings and count == habitat.dwellings:
