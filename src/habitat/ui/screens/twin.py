@@ -11,13 +11,41 @@ from __future__ import annotations
 
 import streamlit as st
 
-from habitat.services import twin
+from habitat.domain import Public
+from habitat.services import decisions, twin
 from habitat.services.what_if import InconsistentRecords
 from habitat.twin.observed import Comparison, Verdict
+from habitat.twin.paired import Effect, reading
 from habitat.ui import shell, tables
+from habitat.ui.labels import fmt as enum_fmt
+from habitat.ui.labels import options
 
 BACKTEST = "twin.backtest"
 FORECAST = "twin.forecast"
+QUESTION = "twin.question"
+ADMISSION = "twin.admission"
+RULE = "twin.rule"
+FAMILIES = "twin.families"
+AVP = "twin.avp"
+#: The questions asked before deciding, in French.
+QUESTIONS = {
+    ADMISSION: "Une admission",
+    RULE: "Une règle avant le vote du conseil",
+    FAMILIES: "Ce qui repose sur chaque famille",
+    AVP: "Le temps de l'animateur·rice et l'AVP à demander",
+}
+REGULATION_FR = {
+    "none": "aucune régulation",
+    "house_rules": "les règles de la maison",
+    "council": "le conseil des habitants",
+}
+#: The animator's time, grouped as the AVP question answers it.
+GROUP_FR = {
+    "premises": "Locaux et équipements (fonction 1)",
+    "collective_organisation": "Organisation de la vie collective (fonction 2)",
+    "presence_and_individual": "Présence et soutien individuel (fonctions 3 et 4)",
+    "total": "Total",
+}
 #: What the animator reads about the model before trusting it.
 CAVEAT = (
     "Le modèle part de l'habitat tel que ses fiches le décrivent (données pseudonymisées : "
@@ -38,11 +66,15 @@ def render(ctx: shell.Context) -> None:
     """The twin screen."""
     st.title("Le modèle de mon habitat")
     st.caption(CAVEAT)
-    past, coming = st.tabs(["Ce que le modèle attendait, ce qui s'est passé", "Les prochains mois"])
+    past, coming, ask = st.tabs(
+        ["Ce que le modèle attendait, ce qui s'est passé", "Les prochains mois", "Avant de décider"]
+    )
     with past:
         _backtest(ctx)
     with coming:
         _forecast(ctx)
+    with ask:
+        _questions(ctx)
 
 
 def _number(value: float | None) -> str:
@@ -59,11 +91,16 @@ def _number(value: float | None) -> str:
     return text.replace(".", ",")
 
 
+def _euros(value: float) -> str:
+    """`7 500`: whole euros, thousands apart."""
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
 def _band(low: float | None, high: float | None) -> str:
     return "—" if low is None or high is None else f"{_number(low)} à {_number(high)}"
 
 
-def _fields(form: str, months: int) -> tuple[int, int, int]:
+def _fields(form: str, months: int = 12) -> tuple[int, int, int]:
     a, b, c = st.columns(3)
     chosen = a.number_input(
         "Mois", min_value=1, max_value=24, value=months, step=1, key=f"{form}.months"
@@ -230,3 +267,232 @@ def _reading(rows: list[Comparison]) -> str:
 def _explain(rows: list[Comparison]) -> None:
     with st.expander("Comment chaque chiffre est comparé"):
         st.markdown("\n".join(f"- **{r.measure.label_fr}** : {r.measure.basis_fr}" for r in rows))
+
+
+# --- Avant de décider ------------------------------------------------------------------
+
+
+def _questions(ctx: shell.Context) -> None:
+    st.markdown(
+        "Chaque question est posée au modèle de l'habitat tel qu'il est aujourd'hui : la "
+        "même période est simulée avec et sans la décision, sur les mêmes graines."
+    )
+    asked = st.radio(
+        "Votre question",
+        list(QUESTIONS),
+        format_func=QUESTIONS.__getitem__,
+        key=QUESTION,
+        horizontal=True,
+    )
+    {ADMISSION: _admission, RULE: _rule, FAMILIES: _families, AVP: _avp}[asked](ctx)
+
+
+def _effects(effects: list[Effect]) -> None:
+    """An answer: each outcome without and with the decision, and its plain reading."""
+    tables.show(
+        {
+            "Indicateur": [e.outcome.label_fr for e in effects],
+            "Aujourd'hui": [_number(e.without) for e in effects],
+            "Avec la décision": [_number(e.with_) for e in effects],
+            "Lecture": [reading(e).split(" : ", 2)[-1] for e in effects],
+        }
+    )
+    with st.expander("Comment lire ces chiffres"):
+        st.markdown(
+            "Les deux colonnes sont les médianes des simulations. La lecture dit dans "
+            "combien de simulations sur 10 l'indicateur monte ou baisse avec la décision : "
+            "un écart est « net » quand 9 simulations sur 10 au moins vont dans le même sens."
+        )
+
+
+def _admission(ctx: shell.Context) -> None:
+    with st.form(ADMISSION):
+        st.markdown("**Profil de la personne candidate**")
+        a, b = st.columns(2)
+        public = a.selectbox(
+            "Public", options(Public), format_func=enum_fmt(Public), key=f"{ADMISSION}.public"
+        )
+        gir = b.number_input("GIR", min_value=1, max_value=6, value=4, key=f"{ADMISSION}.gir")
+        family = a.number_input(
+            "Aide des proches (h/semaine)",
+            min_value=0.0,
+            max_value=70.0,
+            value=0.0,
+            step=1.0,
+            key=f"{ADMISSION}.family",
+        )
+        own = b.checkbox("Garde ses propres intervenants", key=f"{ADMISSION}.own")
+        by_default = b.checkbox(
+            "Entre faute d'autre solution (par défaut)", key=f"{ADMISSION}.default"
+        )
+        months, replications, seed = _fields(ADMISSION)
+        go = st.form_submit_button("Simuler l'admission", type="primary")
+    if go:
+        candidate = {
+            "public": public,
+            "gir": int(gir),
+            "family_hours_per_week": float(family),
+            "own_providers": own,
+            "entered_by_default": by_default,
+        }
+        _run(
+            ADMISSION,
+            ctx,
+            lambda on_day: decisions.admission(
+                ctx.db, ctx.user, candidate, months=months, replications=replications,
+                seed=seed, on_day=on_day,
+            ),
+        )  # fmt: skip
+    answer = st.session_state.get(f"{ADMISSION}:run")
+    if answer is not None:
+        _effects(answer.effects)
+
+
+def _rule(ctx: shell.Context) -> None:
+    with st.form(RULE):
+        st.markdown("**La règle proposée** (ne cochez que ce qui change)")
+        changes: dict[str, object] = {}
+        a, b = st.columns([1, 2])
+        if a.checkbox("Régulation des conflits", key=f"{RULE}.on.regulation"):
+            changes["regulation_practice"] = None
+        regulation = b.selectbox(
+            "Par",
+            list(REGULATION_FR),
+            format_func=REGULATION_FR.__getitem__,
+            key=f"{RULE}.regulation",
+        )
+        a, b = st.columns([1, 2])
+        if a.checkbox("Activités par semaine", key=f"{RULE}.on.activities"):
+            changes["activities_per_week"] = None
+        activities = b.number_input(
+            "Nombre", min_value=0.0, max_value=21.0, value=4.0, step=1.0, key=f"{RULE}.activities"
+        )
+        a, b = st.columns([1, 2])
+        if a.checkbox("Aide mutualisée", key=f"{RULE}.on.pooling"):
+            changes["pooling_share"] = None
+        pooling = b.number_input(
+            "Part de l'aide individuelle mise en commun (%)",
+            min_value=0,
+            max_value=100,
+            value=20,
+            step=5,
+            key=f"{RULE}.pooling",
+        )
+        a, b = st.columns([1, 2])
+        if a.checkbox("Présence sur place", key=f"{RULE}.on.presence"):
+            changes["presence_hours_per_day"] = None
+        presence = b.number_input(
+            "Heures de présence par jour",
+            min_value=0.0,
+            max_value=24.0,
+            value=4.0,
+            step=0.5,
+            key=f"{RULE}.presence",
+        )
+        months, replications, seed = _fields(RULE)
+        go = st.form_submit_button("Simuler la règle", type="primary")
+    if go:
+        values = {
+            "regulation_practice": regulation,
+            "activities_per_week": float(activities),
+            "pooling_share": pooling / 100,
+            "presence_hours_per_day": float(presence),
+        }
+        chosen = {key: values[key] for key in changes}
+        if not chosen:
+            st.error("Cochez au moins ce que la règle change.", icon="⚠️")
+        else:
+            _run(
+                RULE,
+                ctx,
+                lambda on_day: decisions.rule(
+                    ctx.db, ctx.user, chosen, months=months, replications=replications,
+                    seed=seed, on_day=on_day,
+                ),
+            )  # fmt: skip
+    answer = st.session_state.get(f"{RULE}:run")
+    if answer is not None:
+        _effects(answer.effects)
+
+
+def _families(ctx: shell.Context) -> None:
+    st.caption(
+        "Les familles ne sont pas nommées : « famille 1 » est celle qui donne le plus "
+        "d'heures. Pour chacune, le modèle simule son retrait."
+    )
+    with st.form(FAMILIES):
+        months, replications, seed = _fields(FAMILIES)
+        go = st.form_submit_button("Calculer", type="primary")
+    if go:
+        _run(
+            FAMILIES,
+            ctx,
+            lambda on_day: decisions.families(
+                ctx.db, ctx.user, months=months, replications=replications, seed=seed,
+                on_day=on_day,
+            ),
+        )  # fmt: skip
+    answers = st.session_state.get(f"{FAMILIES}:run")
+    if answers is None:
+        return
+    if not answers:
+        st.info("Aucune famille ne donne d'heures d'aide : rien ne repose sur une famille.")
+        return
+    tables.show(
+        {
+            "Famille": [a.label for a in answers],
+            "Heures par semaine": [_number(a.hours_per_week) for a in answers],
+            "Part des heures des familles": [f"{100 * a.share:.0f} %" for a in answers],
+        }
+    )
+    for answer in answers:
+        with st.expander(f"Si la {answer.label} se retire"):
+            _effects(answer.effects)
+
+
+def _avp(ctx: shell.Context) -> None:
+    st.caption(
+        "Le temps saisi ces 12 derniers mois, par fonction, face au temps que le modèle "
+        "demande à l'animateur·rice pour les mois à venir : l'argument chiffré de la "
+        "demande d'AVP, à reprendre dans le rapport annuel."
+    )
+    with st.form(AVP):
+        months, replications, seed = _fields(AVP)
+        go = st.form_submit_button("Calculer", type="primary")
+    if go:
+        _run(
+            AVP,
+            ctx,
+            lambda on_day: decisions.avp(
+                ctx.db, ctx.user, months=months, replications=replications, seed=seed,
+                on_day=on_day,
+            ),
+        )  # fmt: skip
+    answer = st.session_state.get(f"{AVP}:run")
+    if answer is None:
+        return
+    groups = list(GROUP_FR)
+    tables.show(
+        {
+            "Fonctions": [GROUP_FR[g] for g in groups],
+            "Temps saisi (h/semaine)": [_number(answer.logged[g]) for g in groups],
+            "Besoin selon le modèle (h/semaine)": [_number(answer.need[g]) for g in groups],
+            "Fourchette du besoin": [_band(*answer.need_band[g]) for g in groups],
+        }
+    )
+    if answer.avp_per_resident is None:
+        st.info(
+            "Le coût horaire de l'animateur·rice n'est pas renseigné (Paramètres de l'habitat, "
+            "convention AVP) : le besoin est donné en heures seulement."
+        )
+    else:
+        st.markdown(
+            f"Au coût horaire de {_number(answer.hourly_cost)} €, ce besoin correspond à une "
+            f"AVP de **{_euros(answer.avp_per_resident)} € par habitant et par an** pour "
+            f"{answer.residents} habitants (convention actuelle : "
+            f"{_euros(answer.current_avp_per_resident)} €)."
+        )
+    st.caption(
+        "La présence demandée repose sur des hypothèses du modèle (voir « Jusqu'où faire "
+        "confiance » dans l'explorateur) : à présenter comme une estimation."
+    )
