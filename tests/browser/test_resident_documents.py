@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from habitat.store.entities import LiaisonSheet, Resident
@@ -38,3 +39,22 @@ def test_animator_fills_the_liaison_sheet_and_downloads_it(server, page):
     assert gp in text
     assert "Latex <b>gras</b>" in text
     assert "pas un dossier médical" in text
+
+
+def test_animator_prints_the_support_plan_for_signature(server, page):
+    """The plan the resident signs: their name, the needs and a signature block."""
+    sign_in(page, server, "animator")
+    open_page(page, "residents", "Habitants")
+    resident = sorted(one(server, Resident, "exit_date IS NULL", []), key=lambda r: r.id)[0]
+    choose(page, "residents.selected", resident.full_name)
+    page.get_by_role("heading", name=resident.full_name).wait_for()
+    settle(page)
+    page.get_by_role("button", name="Préparer : Projet d'accompagnement (à signer) (PDF)").click()
+    button = page.get_by_role("button", name=re.compile(r"^Télécharger projet-accompagnement-"))
+    button.wait_for(timeout=30_000)
+    settle(page)
+    with page.expect_download() as download:
+        button.click()
+    text = " ".join(pdf_text(Path(download.value.path()).read_bytes()).split())
+    assert resident.full_name in text
+    assert "Signature" in text or "signature" in text
