@@ -338,6 +338,16 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "scenario_yaml": "name: Et si\ndays: 90\n",
         "note": "Avant l'été",
     },
+    "twin_result": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "kind": "forecast",
+        "model_from": "2024-06-30",
+        "model_to": "2025-06-30",
+        "seed": 2026,
+        "replications": 100,
+        "bands_json": '[{"measure": "participation", "median": 0.8, "low": 0.7, "high": 0.9}]',
+        "note": "Avant l'été",
+    },
     "account": lambda db: {
         "username": f"lea.petit.{next(_SERIAL)}",
         "display_name": "Léa Petit",

@@ -53,6 +53,7 @@ SHARED_TABLES = frozenset(
         "partnership",
         "report_narrative",
         "saved_scenario",
+        "twin_result",
     }
 )
 
@@ -359,6 +360,7 @@ TEXT_NAMING_NOBODY = {
     "time_entry": {"note"},
     "account": {"username", "password_hash"},
     "saved_scenario": {"name", "scenario_yaml", "note"},
+    "twin_result": {"bands_json", "note"},
 }
 
 

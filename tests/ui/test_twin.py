@@ -48,9 +48,8 @@ def test_the_backtest_shows_each_figure_expected_observed_and_its_verdict(page_a
     # Decimal commas, as the animator reads them.
     assert any("," in v for v in table["Attendu (médiane)"])
     with store.connect(demo_db) as db:
-        assert [e.after["purpose"] for e in store.history(db) if e.action == "export"] == [
-            "twin backtest"
-        ]
+        asked = [e.after["purpose"] for e in store.history(db) if e.action == "export"]
+        assert asked == ["twin forecast", "twin backtest"]  # the demo's saved forecast, then this
 
 
 def test_a_backtest_longer_than_the_history_says_why_in_french(page_as):
@@ -147,3 +146,32 @@ def test_the_avp_question_sets_logged_time_against_the_need(page_as):
     table = _table(app, "Besoin selon le modèle (h/semaine)")
     assert list(table["Fonctions"])[-1] == "Total"
     assert "coût horaire" in texts(app)  # the demo sets none: hours only, said so
+
+
+def test_the_animator_saves_a_forecast_and_reopens_it(page_as, demo_db):
+    app = _ask(page_as(Screen.TWIN, Role.ANIMATOR), twin.FORECAST, 1, months=3)
+    app.text_input(key=f"{twin.SAVE}.note").set_value("avant l'été")
+    app = _submit(app, "Enregistrer cette prévision")
+    assert not app.exception
+    assert "Prévision enregistrée" in texts(app)
+    assert any("avant l'été" in o for o in app.selectbox(key=f"{twin.REOPEN}.chosen").options)
+    # The demo's winter forecast, half a year on: the records cover its first half.
+    app.selectbox(key=f"{twin.REOPEN}.chosen").select_index(1).run()
+    app.button(key=f"{twin.REOPEN}.go").click()
+    app = app.run()
+    assert not app.exception and not app.error
+    assert "Les fiches couvrent du 31/12/2025 au 30/06/2026" in texts(app)
+    assert "Constaté depuis" in _table(app, "Constaté depuis").columns
+    # The forecast just saved: nothing has happened yet.
+    app.selectbox(key=f"{twin.REOPEN}.chosen").select_index(0).run()
+    app.button(key=f"{twin.REOPEN}.go").click()
+    app = app.run()
+    assert not app.exception
+    assert "Moins d'une semaine" in app.error[0].value
+
+
+def test_the_host_reads_saved_forecasts_but_saves_none(page_as):
+    app = _ask(page_as(Screen.TWIN, Role.HOST), twin.FORECAST, 1, months=3)
+    assert not app.exception
+    assert "Enregistrer cette prévision" not in [b.label for b in app.get("form_submit_button")]
+    assert "Prévisions enregistrées" in texts(app)

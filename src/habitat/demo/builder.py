@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import asdict, dataclass, fields
 from datetime import date, time, timedelta
@@ -73,9 +74,12 @@ from habitat.store.entities import (
     ScenarioOrigin,
     SharedLifeProject,
     SupportPlan,
+    TwinKind,
+    TwinResult,
 )
 from habitat.store.errors import StoreError
 from habitat.store.migrations import migrate
+from habitat.store.repository import find
 
 #: The demo's last day unless told otherwise: fixed, never today, so builds repeat.
 DEFAULT_END = date(2026, 6, 30)
@@ -192,6 +196,7 @@ class DemoSummary:
     time_entry: int = 0
     account: int = 0
     saved_scenario: int = 0
+    twin_result: int = 0
 
     @classmethod
     def count(cls, db: sqlite_utils.Database) -> DemoSummary:
@@ -367,6 +372,43 @@ class _Demo(CollectiveLife, Journal):
         self._saved_scenario()
         self._report_texts()
         self._liaison_sheets()
+        self._saved_forecast()
+
+    def _saved_forecast(self) -> None:
+        """A forecast of the habitat's own model, saved half a year ago to compare now.
+
+        Run as the animator would have run it on that day (the records as they stood,
+        the pseudonymised extract); its audit entry is the demo's history too.
+        """
+        from habitat.services import twin
+        from habitat.services.access import user_of
+
+        saved_on = self.end - timedelta(days=182)
+        if saved_on < self.start + timedelta(days=91):
+            return  # too short a history to have saved one
+        animator = next(
+            a for a in find(self.db, Account, "role = ?", [Role.ANIMATOR.value], order_by="id")
+        )
+        with clock.as_of(saved_on):
+            run = twin.forecast(
+                self.db, user_of(self.db, animator), months=12, replications=50, seed=2026
+            )
+        bands = [
+            {"measure": r.measure.key, "median": r.median, "low": r.band[0], "high": r.band[1]}
+            for r in run.rows
+        ]
+        self._put(
+            TwinResult(
+                habitat_id=self.habitat_id,
+                kind=TwinKind.FORECAST,
+                model_from=run.start,
+                model_to=run.end,
+                seed=run.seed,
+                replications=run.replications,
+                bands_json=json.dumps(bands),
+                note="Prévision de l'hiver",
+            )
+        )
 
     def _liaison_sheets(self) -> None:
         """Most present residents' hospital liaison sheet (one has none yet).

@@ -1052,6 +1052,40 @@ class SavedScenario(Record):
     note: ShortText | None = None
 
 
+class TwinKind(StrEnum):
+    """What a saved run of the habitat's own model was."""
+
+    BACKTEST = "backtest"
+    FORECAST = "forecast"
+
+
+class TwinResult(Record):
+    """A run of the habitat's own model, saved to reopen and compare with what happened since.
+
+    It holds no person: the model's bands per figure (`bands_json`, a JSON list of
+    `{"measure", "median", "low", "high"}`), built from the pseudonymised extract.
+    """
+
+    table: ClassVar[str] = "twin_result"
+    label_fr: ClassVar[str] = "prévision du modèle"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+
+    habitat_id: Id
+    kind: TwinKind
+    model_from: date
+    model_to: date
+    seed: int = Field(ge=0, le=SQLITE_INT_MAX)
+    replications: int = Field(ge=1, le=100_000)
+    bands_json: str = Field(min_length=2, max_length=SCENARIO_TEXT_MAX)
+    note: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> TwinResult:
+        if self.model_to <= self.model_from:
+            raise ValueError("model_to: must be after the start")
+        return self
+
+
 #: Every entity the store keeps, by table.
 RECORDS: dict[str, type[Record]] = {
     model.table: model
@@ -1086,5 +1120,6 @@ RECORDS: dict[str, type[Record]] = {
         TimeEntry,
         Account,
         SavedScenario,
+        TwinResult,
     )
 }

@@ -24,6 +24,7 @@ from habitat.store.entities import (
     SupportLevel,
     TensionKind,
     TensionStatus,
+    TwinKind,
 )
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
@@ -138,4 +139,5 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "health": "santé, soins",
         "other": "autre",
     },
+    TwinKind: {"backtest": "comparaison au passé", "forecast": "prévision"},
 }

@@ -642,3 +642,22 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     names = pending(db)
     migrations.apply(db)
     return names
+
+
+@migrations()
+def m014_twin_results(db: sqlite_utils.Database) -> None:
+    """Runs of the habitat's own model, saved to compare later with what happened."""
+    _record_table(
+        db,
+        "twin_result",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        kind TEXT NOT NULL,
+        model_from TEXT NOT NULL,
+        model_to TEXT NOT NULL,
+        seed INTEGER NOT NULL CHECK (seed >= 0),
+        replications INTEGER NOT NULL CHECK (replications >= 1),
+        bands_json TEXT NOT NULL,
+        note TEXT""",
+    )
+    db.execute("CREATE INDEX idx_twin_result_habitat_id ON twin_result (habitat_id)")

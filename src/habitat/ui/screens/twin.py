@@ -12,7 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from habitat.domain import Public
-from habitat.services import decisions, twin
+from habitat.services import decisions, twin, twin_results
+from habitat.services.access import may_write
 from habitat.services.what_if import InconsistentRecords
 from habitat.twin.observed import Comparison, Verdict
 from habitat.twin.paired import Effect, reading
@@ -27,6 +28,8 @@ ADMISSION = "twin.admission"
 RULE = "twin.rule"
 FAMILIES = "twin.families"
 AVP = "twin.avp"
+SAVE = "twin.save"
+REOPEN = "twin.reopen"
 #: The questions asked before deciding, in French.
 QUESTIONS = {
     ADMISSION: "Une admission",
@@ -229,8 +232,12 @@ def _forecast(ctx: shell.Context) -> None:
     elif st.session_state.get(f"{FORECAST}:stop"):
         st.warning("Simulation arrêtée : rien n'a été calculé.", icon="⏹️")
     run = st.session_state.get(f"{FORECAST}:run")
-    if run is None:
-        return
+    if run is not None:
+        _forecast_result(ctx, run)
+    _reopen(ctx)
+
+
+def _forecast_result(ctx: shell.Context, run: twin.TwinRun) -> None:
     st.subheader(f"Du {run.start.strftime('%d/%m/%Y')} au {run.end.strftime('%d/%m/%Y')}")
     tables.show(
         {
@@ -242,6 +249,69 @@ def _forecast(ctx: shell.Context) -> None:
         }
     )
     _explain(run.rows)
+    if may_write(ctx.user, "twin_result"):
+        _save(ctx, run)
+
+
+def _save(ctx: shell.Context, run: twin.TwinRun) -> None:
+    """Keep the forecast with the habitat, to compare later with what happened."""
+    with st.form(SAVE, clear_on_submit=True):
+        note = st.text_input(
+            "Note (facultative)", key=f"{SAVE}.note", max_chars=200, placeholder="avant l'été"
+        )
+        if not st.form_submit_button("Enregistrer cette prévision"):
+            return
+    twin_results.save(ctx.db, ctx.user, run, note.strip() or None)
+    st.success(
+        "Prévision enregistrée : rouvrez-la plus tard pour la comparer à ce qui s'est passé.",
+        icon="✅",
+    )
+
+
+def _reopen(ctx: shell.Context) -> None:
+    """The saved forecasts, each comparable with what the records say happened since."""
+    results = twin_results.saved(ctx.db, ctx.user)
+    st.subheader("Prévisions enregistrées")
+    if not results:
+        st.caption("Aucune prévision enregistrée pour l'instant.")
+        return
+    by_id = {r.stored_id: r for r in results}
+    chosen = st.selectbox(
+        "Prévision",
+        list(by_id),
+        format_func=lambda i: (
+            f"Du {by_id[i].model_from.strftime('%d/%m/%Y')} au "
+            f"{by_id[i].model_to.strftime('%d/%m/%Y')}"
+            + (f" — {by_id[i].note}" if by_id[i].note else "")
+        ),
+        key=f"{REOPEN}.chosen",
+    )
+    if not st.button("Comparer à ce qui s'est passé depuis", key=f"{REOPEN}.go"):
+        return
+    try:
+        reopened = twin_results.since(ctx.db, ctx.user, chosen)
+    except twin.BadTwinRequest as refusal:
+        st.error(refusal.message_fr, icon="⚠️")
+        return
+    covered = (
+        "toute la période prévue"
+        if reopened.complete
+        else f"du {reopened.observed_from.strftime('%d/%m/%Y')} au "
+        f"{reopened.observed_to.strftime('%d/%m/%Y')} (la période n'est pas finie : les "
+        "chiffres constatés reposent sur moins de jours)"
+    )
+    st.caption(f"Les fiches couvrent {covered}.")
+    st.markdown(_reading(reopened.rows))
+    tables.show(
+        {
+            "Chiffre": [r.measure.label_fr for r in reopened.rows],
+            "Unité": [r.measure.unit_fr for r in reopened.rows],
+            "Attendu (médiane)": [_number(r.median) for r in reopened.rows],
+            "Fourchette attendue": [_band(*r.band) for r in reopened.rows],
+            "Constaté depuis": [_number(r.observed.value) for r in reopened.rows],
+            "Verdict": [f"{VERDICT_ICON[r.verdict]} {r.verdict}" for r in reopened.rows],
+        }
+    )
 
 
 def _reading(rows: list[Comparison]) -> str:

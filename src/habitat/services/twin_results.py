@@ -1,0 +1,119 @@
+"""Runs of the habitat's own model, saved with its records and reopened against what happened.
+
+The animator saves a forecast (or a backtest) with the habitat; later, anyone who
+may ask the twin reopens it and compares its bands with what the records say
+happened since the run's start, figure by figure, with the same verdicts as the
+backtest. A saved run holds the model's bands only: no person, no extract.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from habitat import store
+from habitat.services import records
+from habitat.services.access import User
+from habitat.services.twin import BadTwinRequest, TwinRun, habitat_of
+from habitat.store.entities import TwinKind, TwinResult
+from habitat.store.pseudonymise import observations
+from habitat.twin.observed import MEASURES, Comparison, verdict
+
+__all__ = ["Since", "save", "saved", "since"]
+
+_MEASURES = {m.key: m for m in MEASURES}
+
+
+def save(
+    db: sqlite_utils.Database, user: User, run: TwinRun, note: str | None = None
+) -> TwinResult:
+    """Save a run's bands with the habitat (audited; the animator only).
+
+    Raises:
+        Forbidden: the role may not save (only the animator writes).
+        InvalidRecord: a note too long (nothing written).
+    """
+    habitat_id = habitat_of(user)
+    bands = [
+        {"measure": r.measure.key, "median": r.median, "low": r.band[0], "high": r.band[1]}
+        for r in run.rows
+    ]
+    return records.create(
+        db,
+        user,
+        TwinResult,
+        {
+            "habitat_id": habitat_id,
+            "kind": TwinKind(run.kind),
+            "model_from": run.start,
+            "model_to": run.end,
+            "seed": run.seed,
+            "replications": run.replications,
+            "bands_json": json.dumps(bands),
+            "note": note or None,
+        },
+    )
+
+
+def saved(db: sqlite_utils.Database, user: User) -> list[TwinResult]:
+    """The habitat's saved runs, newest first."""
+    habitat_id = habitat_of(user)
+    return store.find(
+        db, TwinResult, "habitat_id = ?", [habitat_id], order_by="model_from DESC, id DESC"
+    )
+
+
+@dataclass(frozen=True)
+class Since:
+    """A saved run reopened: the days the records now cover, and each figure."""
+
+    result: TwinResult
+    observed_from: date
+    observed_to: date
+    rows: list[Comparison]
+
+    @property
+    def complete(self) -> bool:
+        """Whether the records now cover the whole period the run simulated."""
+        return self.observed_to >= self.result.model_to
+
+
+def since(db: sqlite_utils.Database, user: User, result_id: int) -> Since:
+    """Compare a saved run with what the records say happened from its start to today.
+
+    Raises:
+        Forbidden: the role may not ask the twin.
+        BadTwinRequest: no such saved run in the habitat, or no day has passed yet.
+    """
+    from habitat.clock import today
+
+    habitat_id = habitat_of(user)
+    found = [r for r in saved(db, user) if r.stored_id == result_id]
+    if not found:
+        raise BadTwinRequest(
+            "result", f"no saved run {result_id}", "Cette prévision enregistrée n'existe pas."
+        )
+    result = found[0]
+    end = min(today(), result.model_to)
+    if end - result.model_from < timedelta(days=7):
+        raise BadTwinRequest(
+            "result",
+            "less than a week has passed since the run's start",
+            "Moins d'une semaine s'est écoulée depuis le début de la prévision : "
+            "rien à comparer encore.",
+        )
+    observed = observations(db, habitat_id, result.model_from, end)
+    rows = []
+    for band in json.loads(result.bands_json):
+        measure = _MEASURES.get(band["measure"])
+        if measure is None:  # a figure dropped since the run was saved
+            continue
+        estimate = measure.observed(observed)
+        low_high = (band["low"], band["high"])
+        rows.append(
+            Comparison(measure, band["median"], low_high, estimate, verdict(estimate, low_high))
+        )
+    return Since(result, result.model_from + timedelta(days=1), end, rows)
