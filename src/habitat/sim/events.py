@@ -70,6 +70,23 @@ class EventLog:
             event = Event(int(replication), day, kind, who, what)
             self.events.extend([event] * int(counts[replication]))
 
+    def record_rows(self, day: int, kinds: list[tuple[str, np.ndarray]], names: list[str]) -> None:
+        """Record several kinds for every dwelling, dwelling by dwelling, in `kinds` order.
+
+        The same events, in the same order, as each dwelling's agent recording its
+        own kinds in turn.
+
+        Args:
+            day: today.
+            kinds: (kind, mask) pairs, each mask (D, R): bool or counts.
+            names: the actor of each row, e.g. "resident 3".
+        """
+        if not self.enabled:
+            return
+        for row, who in enumerate(names):
+            for kind, mask in kinds:
+                self.record(day, kind, mask[row], who)
+
     def to_frame(self) -> pd.DataFrame:
         """The log sorted by replication then day, as a table."""
         frame = pd.DataFrame(

@@ -24,7 +24,14 @@ from habitat.sim.population import initial_state
 from habitat.sim.presence import presence_wanted
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
 from habitat.sim.regulation import regulate_conflicts
-from habitat.sim.resident import READMISSION_WINDOW_DAYS, ResidentAgent
+from habitat.sim.resident import (
+    READMISSION_WINDOW_DAYS,
+    ResidentAgent,
+    go_out,
+    settle,
+    take_part,
+    take_stock,
+)
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
@@ -229,13 +236,12 @@ class HabitatModel(mesa.Model):
         coverage = {task: _coverage(given[task], demands[task]) for task in ANIMATOR_TASKS}
         climate = self.climate()
         self.hold_activities(coverage["activities"], climate)
-        residents = self.agents_by_type[ResidentAgent]
         # One draw for all residents (row d for dwelling d): the same numbers as one
         # draw per resident in turn, since nothing else is drawn in between.
-        residents.do("go_out", coverage["neighbourhood"], self.streams.random((self.dwellings,)))
-        residents.do("settle", coverage["regulation"], self.streams.random((self.dwellings,)))
+        go_out(self, coverage["neighbourhood"], self.streams.random((self.dwellings,)))
+        settle(self, coverage["regulation"], self.streams.random((self.dwellings,)))
         regulate_conflicts(self, coverage["regulation"])
-        self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
+        take_stock(self, coverage["coordination"], climate)
         fill_vacancies(self)
         account_people(self)
         worked = total_hours(given)
@@ -309,7 +315,7 @@ class HabitatModel(mesa.Model):
         self.today.activities_held = held
         if planned:
             draws = self.streams.random((self.dwellings,))  # as for go_out, below
-            self.agents_by_type[ResidentAgent].do("take_part", held, climate, draws)
+            take_part(self, held, climate, draws)
 
     # ------------------------------------------------------------------ accounts and metrics
 

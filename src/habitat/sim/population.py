@@ -348,13 +348,19 @@ def move_in(
     f.fatigue[slot, who] = 0.0
 
 
-def move_out(state: HabitatState, slot: int, who: np.ndarray) -> None:
-    """Empty dwelling `slot` where `who` is true; the family leaves with its relative."""
+def move_out(state: HabitatState, slot: int | slice, who: np.ndarray) -> None:
+    """Empty dwelling `slot` where `who` is true; the family leaves with its relative.
+
+    `slot` may also be `slice(None)`, every dwelling, with `who` then (D, R).
+    """
     r = state.residents
-    r.occupied[slot, who] = False
-    r.hospital_days_left[slot, who] = 0
-    r.dispute_open[slot, who] = False
-    r.quality_of_life[slot, who] = 0.0
-    state.families.active[slot, who] = False
-    state.families.hours_per_week[slot, who] = 0.0
-    state.families.involvement[slot, who] = 0.0
+    for grid, empty in (
+        (r.occupied, False),
+        (r.hospital_days_left, 0),
+        (r.dispute_open, False),
+        (r.quality_of_life, 0.0),
+        (state.families.active, False),
+        (state.families.hours_per_week, 0.0),
+        (state.families.involvement, 0.0),
+    ):
+        grid[slot][who] = empty

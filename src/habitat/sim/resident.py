@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from habitat.sim.vacancies import leave
+from habitat.sim.vacancies import depart, leave
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -146,195 +146,231 @@ class ResidentAgent(mesa.Agent):
         m.today.pooled[d] = need * m.scenario.policies.pooling_share
         m.today.need[d] = need - m.today.pooled[d]
 
-    # ------------------------------------------------------------------ afternoon
-
-    def take_part(
-        self, activities_held: np.ndarray, climate: np.ndarray, draws: np.ndarray
-    ) -> None:
-        """Join today's collective activities, if any were held.
-
-        Args:
-            activities_held: (R,) activities that took place today.
-            climate: (R,) open conflicts per resident, 0..1: a tense house keeps
-                people in their flats.
-            draws: (D, R) uniforms of every resident for this step, drawn at once by
-                the model (the same numbers as one draw per resident in turn).
-        """
-        m = self.model
-        s, d = m.state.residents, self.slot
-        p = m.params.collective_life
-        chance = (
-            p.participation_base
-            * np.where(s.entered_by_default[d], p.by_default_participation_factor, 1.0)
-            * (1.0 - p.conflict_participation_effect * climate)
-            * mobility(s.gir[d])
-            * (0.5 + s.quality_of_life[d])
-        ).clip(0.0, 1.0)
-        chance_any = 1.0 - (1.0 - chance) ** activities_held
-        joined = s.home(d) & (draws[d] < chance_any)
-        s.last_participation[d] = np.where(joined, m.day, s.last_participation[d])
-        m.today.participated[d] = joined
-
-    def go_out(self, neighbourhood_coverage: np.ndarray, draws: np.ndarray) -> None:
-        """Go out into the neighbourhood (shops, leisure, associations).
-
-        `draws`: as for `take_part`.
-        """
-        m = self.model
-        s, d = m.state.residents, self.slot
-        p = m.params.collective_life
-        access = m.scenario.habitat.neighbourhood_access
-        chance = (
-            p.outings_per_week
-            / 7.0
-            * mobility(s.gir[d])
-            * (p.inaccessible_outing_factor + (1.0 - p.inaccessible_outing_factor) * access)
-            * (1.0 + p.animation_outing_effect * neighbourhood_coverage)
-        ).clip(0.0, 1.0)
-        out = s.home(d) & (draws[d] < chance)
-        m.today.went_out[d] = out
-        s.outing_rate[d] += (out - s.outing_rate[d]) / OUTING_MEMORY_DAYS
-
-    def settle(self, regulation_coverage: np.ndarray, draws: np.ndarray) -> None:
-        """Raise and settle autonomy-vs-safety disagreements (tension 1).
-
-        `draws`: as for `take_part`.
-        """
-        m = self.model
-        s, d = m.state.residents, self.slot
-        p = m.params.disputes
-        family = m.state.families.active[d]
-        protected = m.day < s.agreement_until[d]
-        rate = (
-            p.rate_per_resident_per_year
-            / 365.0
-            * (1.0 + p.low_autonomy_effect * (6 - s.gir[d]))
-            * (1.0 + p.family_safety_bias * family)
-            * np.where(protected, 1.0 - p.agreement_protection, 1.0)
-        )
-        agree = p.unaided_agreement_per_day + (
-            (p.agreement_per_day - p.unaided_agreement_per_day) * regulation_coverage
-        )
-        draw = draws[d]
-        open_before = s.dispute_open[d]
-        agreed = open_before & (draw < agree)
-        raised = s.home(d) & ~open_before & (draw < rate)
-        s.dispute_open[d] = (open_before & ~agreed) | raised
-        s.agreement_until[d] = np.where(
-            agreed, m.day + int(p.agreement_review_days), s.agreement_until[d]
-        )
-        m.log.record(m.day, "dispute", raised, self.name)
-        m.log.record(m.day, "agreement", agreed, self.name)
-
-    # ------------------------------------------------------------------ evening
-
-    def take_stock(self, coordination_coverage: np.ndarray, climate: np.ndarray) -> None:
-        """Come home from hospital, update quality of life, and perhaps leave."""
-        here = self.model.streams.any(self.model.state.residents.occupied[self.slot])
-        if not here.any():
-            return
-        self.come_home(coordination_coverage)
-        self.weigh_quality_of_life(climate)
-        self.consider_leaving(here)
-
-    def come_home(self, coordination_coverage: np.ndarray) -> None:
-        """A return is prepared by the animator (or others); else it is a rupture.
-
-        Every return may bring an adverse event (Forster 2003: 19 % of discharges),
-        fewer after a prepared one; a third of them cost a GIR level. For 30 days the
-        resident may be readmitted, more often after an adverse event or an
-        unprepared return.
-        """
-        m = self.model
-        s, d = m.state.residents, self.slot
-        returning = m.today.returning[d] & s.occupied[d]
-        somewhere = m.streams.any(returning)  # per habitat
-        if not somewhere.any():
-            return
-        p = m.params.hospital
-        prepared_chance = (
-            p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
-        )
-        draw = m.streams.random((3,), somewhere)
-        rupture = returning & (draw[0] >= prepared_chance)
-        m.log.record(m.day, "return_coordinated", returning & ~rupture, self.name)
-        m.log.record(m.day, "return_rupture", rupture, self.name)
-        self.suffer_rupture(rupture)
-        adverse_chance = p.adverse_event * np.where(
-            rupture, 1.0, 1.0 - p.prepared_adverse_reduction
-        )
-        adverse = returning & (draw[1] < adverse_chance)
-        m.today.adverse_events += adverse
-        m.log.record(m.day, "adverse_event", adverse, self.name)
-        worse = adverse & (s.gir[d] > 1) & (draw[2] < p.adverse_event_gir_loss)
-        s.gir[d] -= worse
-        s.readmission_risk_until[d] = np.where(
-            returning, m.day + READMISSION_WINDOW_DAYS, s.readmission_risk_until[d]
-        )
-        s.readmission_multiplier[d] = np.where(
-            returning,
-            np.where(rupture, p.rupture_readmission_multiplier, 1.0)
-            * np.where(adverse, p.adverse_readmission_multiplier, 1.0),
-            s.readmission_multiplier[d],
-        )
-
     def suffer_rupture(self, who: np.ndarray) -> None:
         """Count a care-path rupture for this resident where `who` is true."""
         m = self.model
         m.state.residents.rupture_load[self.slot] += who
         m.today.ruptures += who
 
-    def weigh_quality_of_life(self, climate: np.ndarray) -> None:
-        """Move quality of life toward what today's life supports."""
-        m = self.model
-        s, d = m.state.residents, self.slot
-        q = m.params.quality_of_life
-        need = m.today.need[d]
-        got = m.today.professional[d] + m.today.family_individual[d]
-        unmet_today = np.maximum(need - got, 0.0) / np.maximum(need, 1e-12)
-        s.unmet_share[d] += s.home(d) * (unmet_today - s.unmet_share[d]) / UNMET_MEMORY_DAYS
-        s.rupture_load[d] *= 1.0 - 1.0 / RUPTURE_MEMORY_DAYS
-        participated = (m.day - s.last_participation[d]) < PARTICIPATION_WINDOW_DAYS
-        target = (
-            (q.base - q.conflict_weight * climate)
-            + q.participation_weight * participated
-            + q.outings_weight * np.minimum(s.outing_rate[d] / m.tables.reference_outings, 1.0)
-            + q.family_weight * m.state.families.active[d]
-            - q.unmet_weight * s.unmet_share[d]
-            - q.dispute_weight * s.dispute_open[d]
-            - q.rupture_weight * np.minimum(s.rupture_load[d], 1.0)
-            - q.by_default_penalty * s.entered_by_default[d]
-        )
-        qol = s.quality_of_life[d]
-        moved = np.clip(qol + q.adaptation_per_day * (target - qol), 0.0, 1.0)
-        s.quality_of_life[d] = moved * s.occupied[d]
 
-    def consider_leaving(self, here: np.ndarray) -> None:
-        """Move out alive: to an institution, or elsewhere at a small base rate.
+# ---------------------------------------------------------------------- every resident at once
+# The afternoon's and evening's steps act on every dwelling at once, as (D, R)
+# arrays: the same numbers as each resident's agent doing its step in turn, since
+# a resident's step reads and writes its own row only (and habitat counters), and
+# the uniforms are drawn in the order the residents would draw them.
 
-        Moves to an institution are driven by dependency, carers and unmet hours.
-        One uniform decides both: below the institution rate an institution, then
-        the next `other` rate a move elsewhere.
-        """
-        m = self.model
-        s, d = m.state.residents, self.slot
-        p = m.params.exits
-        gir = s.gir[d]
-        # Unmet individual hours a week, smoothed: the month's unmet share of today's need.
-        unmet_hours = s.unmet_share[d] * m.tables.need_per_day[gir - 1] * 7.0
-        excess = np.maximum(unmet_hours - p.unmet_tolerance_hours_per_week, 0.0)
-        no_carer = ~m.state.families.active[d]
-        institution = (
-            m.tables.institution_per_day[gir - 1] * np.where(no_carer, p.no_carer_multiplier, 1.0)
-            + p.unmet_rate_per_hour_week * excess / 365.0
-        )
-        draw = m.streams.random(where=here)
-        home = s.home(d)
-        to_institution = home & (draw < institution)
-        elsewhere = home & ~to_institution & (draw < institution + p.other_rate_per_year / 365.0)
-        if to_institution.any():
-            # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
-            self.suffer_rupture(to_institution & (excess > 0))
-            leave(m, d, to_institution, "institution", self.name)
-        if elsewhere.any():
-            leave(m, d, elsewhere, "other", self.name)
+
+def _names(model: HabitatModel) -> list[str]:
+    return [resident.name for resident in model.residents]
+
+
+def take_part(
+    model: HabitatModel, activities_held: np.ndarray, climate: np.ndarray, draws: np.ndarray
+) -> None:
+    """Residents join today's collective activities, if any were held.
+
+    Args:
+        model: the habitat (or batch of habitats).
+        activities_held: (R,) activities that took place today.
+        climate: (R,) open conflicts per resident, 0..1: a tense house keeps
+            people in their flats.
+        draws: (D, R) uniforms, row d for the resident of dwelling d.
+    """
+    s = model.state.residents
+    p = model.params.collective_life
+    chance = (
+        p.participation_base
+        * np.where(s.entered_by_default, p.by_default_participation_factor, 1.0)
+        * (1.0 - p.conflict_participation_effect * climate)
+        * mobility(s.gir)
+        * (0.5 + s.quality_of_life)
+    ).clip(0.0, 1.0)
+    chance_any = 1.0 - (1.0 - chance) ** activities_held
+    joined = s.at_home & (draws < chance_any)
+    s.last_participation[joined] = model.day
+    model.today.participated = joined
+
+
+def go_out(model: HabitatModel, neighbourhood_coverage: np.ndarray, draws: np.ndarray) -> None:
+    """Residents go out into the neighbourhood (shops, leisure, associations).
+
+    `draws`: as for `take_part`.
+    """
+    s = model.state.residents
+    p = model.params.collective_life
+    access = model.scenario.habitat.neighbourhood_access
+    chance = (
+        p.outings_per_week
+        / 7.0
+        * mobility(s.gir)
+        * (p.inaccessible_outing_factor + (1.0 - p.inaccessible_outing_factor) * access)
+        * (1.0 + p.animation_outing_effect * neighbourhood_coverage)
+    ).clip(0.0, 1.0)
+    out = s.at_home & (draws < chance)
+    model.today.went_out = out
+    s.outing_rate += (out - s.outing_rate) / OUTING_MEMORY_DAYS
+
+
+def settle(model: HabitatModel, regulation_coverage: np.ndarray, draws: np.ndarray) -> None:
+    """Residents raise and settle autonomy-vs-safety disagreements (tension 1).
+
+    `draws`: as for `take_part`.
+    """
+    s = model.state.residents
+    p = model.params.disputes
+    family = model.state.families.active
+    protected = model.day < s.agreement_until
+    rate = (
+        p.rate_per_resident_per_year
+        / 365.0
+        * (1.0 + p.low_autonomy_effect * (6 - s.gir))
+        * (1.0 + p.family_safety_bias * family)
+        * np.where(protected, 1.0 - p.agreement_protection, 1.0)
+    )
+    agree = p.unaided_agreement_per_day + (
+        (p.agreement_per_day - p.unaided_agreement_per_day) * regulation_coverage
+    )
+    open_before = s.dispute_open.copy()
+    agreed = open_before & (draws < agree)
+    raised = s.at_home & ~open_before & (draws < rate)
+    s.dispute_open[...] = (open_before & ~agreed) | raised
+    s.agreement_until[agreed] = model.day + int(p.agreement_review_days)
+    model.log.record_rows(model.day, [("dispute", raised), ("agreement", agreed)], _names(model))
+
+
+def take_stock(model: HabitatModel, coordination_coverage: np.ndarray, climate: np.ndarray) -> None:
+    """Residents come home from hospital, update quality of life, and perhaps leave.
+
+    A dwelling empty in every replication of every habitat does nothing (and draws
+    nothing). The uniforms are drawn first, dwelling by dwelling as each resident
+    would draw them: whether a dwelling draws depends only on the morning's state.
+    """
+    s, streams = model.state.residents, model.streams
+    here = streams.any_by_row(s.occupied)  # (D, habitats)
+    acting = here.any(axis=1)
+    if not acting.any():
+        return
+    returning = model.today.returning & s.occupied
+    somewhere = streams.any_by_row(returning)
+    coming = np.full((3, *s.occupied.shape), np.nan)
+    leaving = np.full(s.occupied.shape, np.nan)
+    for row in np.flatnonzero(acting):
+        if somewhere[row].any():
+            coming[:, row] = streams.random((3,), somewhere[row])
+        leaving[row] = streams.random(where=here[row])
+    rows = slice(None) if acting.all() else acting
+    coordinated, rupture, adverse = come_home(model, returning, coordination_coverage, coming)
+    weigh_quality_of_life(model, climate, rows)
+    to_institution, elsewhere = consider_leaving(model, leaving)
+    model.log.record_rows(
+        model.day,
+        [
+            ("return_coordinated", coordinated),
+            ("return_rupture", rupture),
+            ("adverse_event", adverse),
+            ("exit_institution", to_institution),
+            ("exit_other", elsewhere),
+        ],
+        _names(model),
+    )
+
+
+def come_home(
+    model: HabitatModel, returning: np.ndarray, coordination_coverage: np.ndarray, draws
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A return is prepared by the animator (or others); else it is a rupture.
+
+    Every return may bring an adverse event (Forster 2003: 19 % of discharges),
+    fewer after a prepared one; a third of them cost a GIR level. For 30 days the
+    resident may be readmitted, more often after an adverse event or an
+    unprepared return.
+
+    Args:
+        model: the habitat (or batch of habitats).
+        returning: (D, R) residents back from hospital today.
+        coordination_coverage: (R,) share of coordination hours given today.
+        draws: (3, D, R) uniforms.
+
+    Returns:
+        The prepared returns, the ruptures and the adverse events, (D, R) each.
+    """
+    s, t = model.state.residents, model.today
+    p = model.params.hospital
+    prepared_chance = p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
+    rupture = returning & (draws[0] >= prepared_chance)
+    suffer_ruptures(model, rupture)
+    adverse_chance = p.adverse_event * np.where(rupture, 1.0, 1.0 - p.prepared_adverse_reduction)
+    adverse = returning & (draws[1] < adverse_chance)
+    t.adverse_events += adverse.sum(axis=0)
+    worse = adverse & (s.gir > 1) & (draws[2] < p.adverse_event_gir_loss)
+    s.gir -= worse
+    s.readmission_risk_until[returning] = model.day + READMISSION_WINDOW_DAYS
+    multiplier = np.where(rupture, p.rupture_readmission_multiplier, 1.0) * np.where(
+        adverse, p.adverse_readmission_multiplier, 1.0
+    )
+    np.copyto(s.readmission_multiplier, multiplier, where=returning)
+    return returning & ~rupture, rupture, adverse
+
+
+def suffer_ruptures(model: HabitatModel, who: np.ndarray) -> None:
+    """Count a care-path rupture for the residents where `who` (D, R) is true."""
+    model.state.residents.rupture_load += who
+    model.today.ruptures += who.sum(axis=0)
+
+
+def weigh_quality_of_life(model: HabitatModel, climate: np.ndarray, rows) -> None:
+    """Move quality of life toward what today's life supports, in the dwellings `rows`."""
+    m = model
+    s = m.state.residents
+    q = m.params.quality_of_life
+    need = m.today.need
+    got = m.today.professional + m.today.family_individual
+    unmet_today = np.maximum(need - got, 0.0) / np.maximum(need, 1e-12)
+    s.unmet_share += s.at_home * (unmet_today - s.unmet_share) / UNMET_MEMORY_DAYS
+    s.rupture_load[rows] *= 1.0 - 1.0 / RUPTURE_MEMORY_DAYS
+    participated = (m.day - s.last_participation) < PARTICIPATION_WINDOW_DAYS
+    target = (
+        (q.base - q.conflict_weight * climate)
+        + q.participation_weight * participated
+        + q.outings_weight * np.minimum(s.outing_rate / m.tables.reference_outings, 1.0)
+        + q.family_weight * m.state.families.active
+        - q.unmet_weight * s.unmet_share
+        - q.dispute_weight * s.dispute_open
+        - q.rupture_weight * np.minimum(s.rupture_load, 1.0)
+        - q.by_default_penalty * s.entered_by_default
+    )
+    qol = s.quality_of_life
+    moved = np.clip(qol + q.adaptation_per_day * (target - qol), 0.0, 1.0)
+    s.quality_of_life[rows] = (moved * s.occupied)[rows]
+
+
+def consider_leaving(model: HabitatModel, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Residents move out alive: to an institution, or elsewhere at a small base rate.
+
+    Moves to an institution are driven by dependency, carers and unmet hours.
+    One uniform decides both: below the institution rate an institution, then
+    the next `other` rate a move elsewhere.
+
+    Returns:
+        The moves to an institution and elsewhere, (D, R) each.
+    """
+    m = model
+    s = m.state.residents
+    p = m.params.exits
+    gir = s.gir
+    # Unmet individual hours a week, smoothed: the month's unmet share of today's need.
+    unmet_hours = s.unmet_share * m.tables.need_per_day[gir - 1] * 7.0
+    excess = np.maximum(unmet_hours - p.unmet_tolerance_hours_per_week, 0.0)
+    no_carer = ~m.state.families.active
+    institution = (
+        m.tables.institution_per_day[gir - 1] * np.where(no_carer, p.no_carer_multiplier, 1.0)
+        + p.unmet_rate_per_hour_week * excess / 365.0
+    )
+    home = s.at_home
+    to_institution = home & (draws < institution)
+    elsewhere = home & ~to_institution & (draws < institution + p.other_rate_per_year / 365.0)
+    # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
+    suffer_ruptures(m, to_institution & (excess > 0))
+    depart(m, to_institution, "institution")
+    depart(m, elsewhere, "other")
+    return to_institution, elsewhere
