@@ -18,7 +18,7 @@ from habitat.sim.avp import account_avp, agreed_residents
 from habitat.sim.batch import column_view
 from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
-from habitat.sim.family import FamilyCarerAgent
+from habitat.sim.family import FamilyCarerAgent, families_day
 from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
 from habitat.sim.population import initial_state
 from habitat.sim.presence import presence_wanted
@@ -224,11 +224,9 @@ class HabitatModel(mesa.Model):
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
         self.agents_by_type[ResidentAgent].do("live")
-        families = self.agents_by_type[FamilyCarerAgent]
         # Each family still helping somewhere draws once, in turn, and nothing else
         # is drawn in between: one draw of those rows gives the same numbers.
-        helping = self.streams.any_by_row(self.state.families.active)
-        families.do("step", helping, self.streams.random_rows(helping))
+        families_day(self)
         for kind in (HabitatProviderAgent, OwnProviderAgent):
             self.agents_by_type[kind].do("step")
         demands = self.demands()
