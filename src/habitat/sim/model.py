@@ -22,7 +22,7 @@ from habitat.sim.family import FamilyCarerAgent, families_day
 from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
 from habitat.sim.population import initial_state
 from habitat.sim.presence import presence_wanted
-from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
+from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent, own_providers_day
 from habitat.sim.regulation import regulate_conflicts
 from habitat.sim.resident import (
     READMISSION_WINDOW_DAYS,
@@ -227,8 +227,8 @@ class HabitatModel(mesa.Model):
         # Each family still helping somewhere draws once, in turn, and nothing else
         # is drawn in between: one draw of those rows gives the same numbers.
         families_day(self)
-        for kind in (HabitatProviderAgent, OwnProviderAgent):
-            self.agents_by_type[kind].do("step")
+        self.agents_by_type[HabitatProviderAgent].do("step")
+        own_providers_day(self)
         demands = self.demands()
         given, available = self.animator.work(demands)
         coverage = {task: _coverage(given[task], demands[task]) for task in ANIMATOR_TASKS}
