@@ -28,6 +28,7 @@ from habitat.sim.resident import (
     READMISSION_WINDOW_DAYS,
     ResidentAgent,
     go_out,
+    live,
     settle,
     take_part,
     take_stock,
@@ -223,7 +224,7 @@ class HabitatModel(mesa.Model):
         self.day = self.steps
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
-        self.agents_by_type[ResidentAgent].do("live")
+        live(self)
         # Each family still helping somewhere draws once, in turn, and nothing else
         # is drawn in between: one draw of those rows gives the same numbers.
         families_day(self)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from habitat.sim.vacancies import depart, leave
+from habitat.sim.vacancies import depart
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -34,9 +35,10 @@ def mobility(gir: np.ndarray) -> np.ndarray:
 class ResidentAgent(mesa.Agent):
     """Whoever lives in dwelling `slot`, in every replication.
 
-    A day: `live` (autonomy, health, hospital, needs), then once collective life is
-    known `take_part` and `go_out`, then `settle` (autonomy-vs-safety disputes) and
-    `take_stock` (return from hospital, quality of life, exit).
+    A day, every resident at once (the functions below): `live` (autonomy, health,
+    hospital, needs), then once collective life is known `take_part` and `go_out`,
+    then `settle` (autonomy-vs-safety disputes) and `take_stock` (return from
+    hospital, quality of life, exit). A scheduled shock may `admit` one to hospital.
     """
 
     model: HabitatModel
@@ -46,105 +48,12 @@ class ResidentAgent(mesa.Agent):
         self.slot = slot
         self.name = label or f"resident {slot}"
 
-    # ------------------------------------------------------------------ morning
-
-    def live(self) -> None:
-        """Age, fall ill or come closer to going home, and express today's needs."""
-        here = self.model.streams.any(self.model.state.residents.occupied[self.slot])
-        if not here.any():
-            return
-        # The morning's three uniforms in one draw: the same numbers as three draws.
-        draws = self.model.streams.random((3,), here)
-        self.change_autonomy(draws[0])
-        self.die(draws[1])
-        self.be_hospitalised(draws[2])
-        self.express_needs()
-
-    def daily_rate(self, by_gir: np.ndarray, disabled_factor: float) -> np.ndarray:
-        """The resident's rate today from a per-GIR table, scaled for disabled people."""
-        s, d = self.model.state.residents, self.slot
-        return by_gir[s.gir[d] - 1] * np.where(s.public[d] != 0, disabled_factor, 1.0)
-
-    def change_autonomy(self, draw: np.ndarray) -> None:
-        """GIR transitions: lose one or two levels, or regain one, at a rate set by the level.
-
-        `draw` (here and in the other steps): the resident's uniforms for this step,
-        (R,), drawn by the caller. Where `draw < rate` the level changes, and
-        `draw / rate`, uniform again given the change, says which way: the first
-        `improvement_share` of it an improvement (always at GIR 1, never at GIR 6),
-        the last `two_level_share` a loss of two levels (from GIR 3 up), the rest a
-        loss of one.
-        """
-        m = self.model
-        s, d = m.state.residents, self.slot
-        a = m.params.autonomy
-        rate = self.daily_rate(m.tables.change_per_day, a.disabled_decline_factor)
-        gir = s.gir[d]
-        changes = s.occupied[d] & (draw < rate)
-        if not changes.any():
-            return
-        which = draw / np.where(changes, rate, 1.0)
-        improves = changes & (gir < 6) & ((which < a.improvement_share) | (gir == 1))
-        two = (gir > 2) & (which >= 1.0 - a.two_level_share)
-        lost = np.where(changes & ~improves & (gir > 1), np.where(two, 2, 1), 0)
-        s.gir[d] = gir + improves - lost
-        m.log.record(m.day, "gir_decline", lost, self.name)
-        m.log.record(m.day, "gir_improvement", improves, self.name)
-
-    def die(self, draw: np.ndarray) -> None:
-        """Death, at a rate set by autonomy level, age, sex and public."""
-        m = self.model
-        s, d = m.state.residents, self.slot
-        a = m.params.autonomy
-        rate = (
-            self.daily_rate(m.tables.mortality_per_day, a.disabled_mortality_factor)
-            * np.exp(a.mortality_age_slope * (s.age(d, m.day) - REFERENCE_AGE))
-            * np.where(s.male[d], a.male_mortality_ratio, 1.0)
-        )
-        deaths = s.occupied[d] & (draw < rate)
-        if deaths.any():
-            leave(m, d, deaths, "death", self.name)
-
-    def be_hospitalised(self, draw: np.ndarray) -> None:
-        """Count down stays in hospital; admit some of those at home.
-
-        Within 30 days of a return the admission rate is the readmission rate
-        (`hospital.readmission_30d` over the window), times the multiplier the
-        return set (after an adverse event, after an unprepared return).
-        """
-        m = self.model
-        s, d = m.state.residents, self.slot
-        in_hospital = s.hospital_days_left[d] > 0
-        s.hospital_days_left[d] -= in_hospital
-        m.today.returning[d] = in_hospital & (s.hospital_days_left[d] == 0)
-        at_home = s.occupied[d] & ~in_hospital
-        window = m.day < s.readmission_risk_until[d]
-        rate = np.where(
-            window,
-            m.tables.readmission_per_day * s.readmission_multiplier[d],
-            m.tables.hospital_per_day[s.gir[d] - 1],
-        )
-        admitted = at_home & (draw < rate)
-        m.today.readmissions += admitted & window
-        somewhere = m.streams.any(admitted)  # per habitat
-        if somewhere.any():
-            stay = m.streams.geometric(1.0 / m.params.hospital.mean_stay_days, somewhere)
-            self.admit(admitted, stay)
-
     def admit(self, who: np.ndarray, stay_days: np.ndarray | int) -> None:
         """Send the resident to hospital for `stay_days` where `who` is true."""
         m = self.model
         s, d = m.state.residents, self.slot
         s.hospital_days_left[d] = np.where(who, stay_days, s.hospital_days_left[d])
         m.log.record(m.day, "hospitalisation", who, self.name)
-
-    def express_needs(self) -> None:
-        """Function 4 demand at home; a share is pooled into collective presence."""
-        m = self.model
-        s, d = m.state.residents, self.slot
-        need = m.tables.need_per_day[s.gir[d] - 1] * s.home(d)
-        m.today.pooled[d] = need * m.scenario.policies.pooling_share
-        m.today.need[d] = need - m.today.pooled[d]
 
     def suffer_rupture(self, who: np.ndarray) -> None:
         """Count a care-path rupture for this resident where `who` is true."""
@@ -154,10 +63,153 @@ class ResidentAgent(mesa.Agent):
 
 
 # ---------------------------------------------------------------------- every resident at once
-# The afternoon's and evening's steps act on every dwelling at once, as (D, R)
-# arrays: the same numbers as each resident's agent doing its step in turn, since
-# a resident's step reads and writes its own row only (and habitat counters), and
-# the uniforms are drawn in the order the residents would draw them.
+# The day's steps act on every dwelling at once, as (D, R) arrays: the same numbers
+# as each resident's agent doing its step in turn, since a resident's step reads
+# and writes its own row only (and habitat counters), and the uniforms are drawn in
+# the order the residents would draw them.
+
+
+def live(model: HabitatModel) -> None:
+    """Residents age, fall ill or come closer to going home, and express today's needs.
+
+    Each dwelling occupied in some habitat draws its morning's three uniforms
+    (autonomy, death, hospital) and, if someone there is admitted to hospital, the
+    stays: dwelling by dwelling, as each resident would, so the decisions that say
+    whether a stay is drawn are taken row by row (`_morning_of`); the rest is done
+    on every dwelling at once.
+    """
+    m = model
+    s, streams = m.state.residents, m.streams
+    here = streams.any_by_row(s.occupied)  # (D, habitats)
+    acting = here.any(axis=1)
+    if not acting.any():
+        return
+    rates = _MorningRates.of(m)
+    grid = s.occupied.shape
+    gir = s.gir.copy()
+    lost = np.zeros(grid, dtype=np.int64)
+    improves = np.zeros(grid, dtype=bool)
+    deaths = np.zeros(grid, dtype=bool)
+    admitted = np.zeros(grid, dtype=bool)
+    stays = np.zeros(grid, dtype=np.int64)
+    p_stay = 1.0 / m.params.hospital.mean_stay_days
+    for row in np.flatnonzero(acting):
+        # The morning's three uniforms in one draw: the same numbers as three draws.
+        draws = streams.random((3,), here[row])
+        _morning_of(m, rates, row, draws, gir, lost, improves, deaths, admitted)
+        somewhere = streams.any(admitted[row])  # per habitat
+        if somewhere.any():
+            stays[row] = streams.geometric(p_stay, somewhere)
+    s.gir[...] = gir
+    depart(m, deaths, "death")
+    in_hospital = s.hospital_days_left > 0
+    s.hospital_days_left -= in_hospital
+    m.today.returning = in_hospital & (s.hospital_days_left == 0)
+    m.today.readmissions += (admitted & rates.window).sum(axis=0)
+    np.copyto(s.hospital_days_left, stays, where=admitted, casting="unsafe")
+    express_needs(m)
+    m.log.record_rows(
+        m.day,
+        [
+            ("gir_decline", lost),
+            ("gir_improvement", improves),
+            ("death", deaths),
+            ("hospitalisation", admitted),
+        ],
+        _names(m),
+    )
+
+
+@dataclass(frozen=True)
+class _MorningRates:
+    """What the morning's decisions read, computed for every dwelling at once, (D, R)."""
+
+    change: np.ndarray  # GIR change rate today
+    disabled_mortality: np.ndarray  # death rate factors other than the GIR's, in order:
+    age_mortality: np.ndarray
+    male_mortality: np.ndarray
+    in_hospital: np.ndarray  # bool: in hospital this morning
+    window: np.ndarray  # bool: within the readmission window
+    readmission: np.ndarray  # admission rate within the window
+
+    @classmethod
+    def of(cls, model: HabitatModel) -> _MorningRates:
+        m = model
+        s, a = m.state.residents, m.params.autonomy
+        disabled = s.public != 0
+        return cls(
+            change=m.tables.change_per_day[s.gir - 1]
+            * np.where(disabled, a.disabled_decline_factor, 1.0),
+            disabled_mortality=np.where(disabled, a.disabled_mortality_factor, 1.0),
+            age_mortality=np.exp(
+                a.mortality_age_slope * ((m.day - s.born_on) / 365.25 - REFERENCE_AGE)
+            ),
+            male_mortality=np.where(s.male, a.male_mortality_ratio, 1.0),
+            in_hospital=s.hospital_days_left > 0,
+            window=m.day < s.readmission_risk_until,
+            readmission=m.tables.readmission_per_day * s.readmission_multiplier,
+        )
+
+
+def _morning_of(
+    model: HabitatModel,
+    rates: _MorningRates,
+    row: int,
+    draws: np.ndarray,
+    gir: np.ndarray,
+    lost: np.ndarray,
+    improves: np.ndarray,
+    deaths: np.ndarray,
+    admitted: np.ndarray,
+) -> None:
+    """One dwelling's morning decisions: change of GIR, death, admission to hospital.
+
+    GIR transitions: lose one or two levels, or regain one, at a rate set by the
+    level. Where `draws[0] < rate` the level changes, and `draws[0] / rate`, uniform
+    again given the change, says which way: the first `improvement_share` of it an
+    improvement (always at GIR 1, never at GIR 6), the last `two_level_share` a
+    loss of two levels (from GIR 3 up), the rest a loss of one. Death comes at a
+    rate set by the (new) level, age, sex and public. Within 30 days of a return
+    the admission rate is the readmission rate (`hospital.readmission_30d` over the
+    window), times the multiplier the return set (after an adverse event, after an
+    unprepared return).
+
+    Writes row `row` of `gir` (the new levels), `lost`, `improves`, `deaths` and
+    `admitted`, (D, R) each.
+    """
+    m = model
+    a, t = m.params.autonomy, m.tables
+    occupied = m.state.residents.occupied[row]
+    level = gir[row]
+    rate = rates.change[row]
+    changes = occupied & (draws[0] < rate)
+    if changes.any():
+        which = draws[0] / np.where(changes, rate, 1.0)
+        improves[row] = changes & (level < 6) & ((which < a.improvement_share) | (level == 1))
+        two = (level > 2) & (which >= 1.0 - a.two_level_share)
+        lost[row] = np.where(changes & ~improves[row] & (level > 1), np.where(two, 2, 1), 0)
+        level[...] = level + improves[row] - lost[row]
+    index = level - 1
+    death_rate = (
+        t.mortality_per_day[index]
+        * rates.disabled_mortality[row]
+        * rates.age_mortality[row]
+        * rates.male_mortality[row]
+    )
+    deaths[row] = occupied & (draws[1] < death_rate)
+    at_home = occupied & ~deaths[row] & ~rates.in_hospital[row]
+    window = rates.window[row]
+    admission_rate = np.where(window, rates.readmission[row], t.hospital_per_day[index])
+    admitted[row] = at_home & (draws[2] < admission_rate)
+
+
+def express_needs(model: HabitatModel) -> None:
+    """Function 4 demand at home; a share is pooled into collective presence."""
+    m = model
+    s = m.state.residents
+    need = m.tables.need_per_day[s.gir - 1] * s.at_home
+    m.today.pooled = need * m.scenario.policies.pooling_share
+    m.today.need = need - m.today.pooled
 
 
 def _names(model: HabitatModel) -> list[str]:
