@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -74,9 +74,11 @@ def live(model: HabitatModel) -> None:
 
     Each dwelling occupied in some habitat draws its morning's three uniforms
     (autonomy, death, hospital) and, if someone there is admitted to hospital, the
-    stays: dwelling by dwelling, as each resident would, so the decisions that say
-    whether a stay is drawn are taken row by row (`_morning_of`); the rest is done
-    on every dwelling at once.
+    stays: dwelling by dwelling, as each resident would. Whether a dwelling draws
+    stays is decided there and then on the few replications whose hospital uniform
+    is below every admission rate of the day (`_Morning.admitted_somewhere`); the
+    decisions themselves are then taken on every dwelling at once (`_Morning.decide`,
+    the same formulas on every cell).
     """
     m = model
     s, streams = m.state.residents, m.streams
@@ -84,28 +86,23 @@ def live(model: HabitatModel) -> None:
     acting = here.any(axis=1)
     if not acting.any():
         return
-    rates = _MorningRates.of(m)
-    grid = s.occupied.shape
-    gir = s.gir.copy()
-    lost = np.zeros(grid, dtype=np.int64)
-    improves = np.zeros(grid, dtype=bool)
-    deaths = np.zeros(grid, dtype=bool)
-    admitted = np.zeros(grid, dtype=bool)
-    stays = np.zeros(grid, dtype=np.int64)
+    morning = _Morning.of(m)
+    draws = np.full((3, *s.occupied.shape), np.nan)
+    stays = np.zeros(s.occupied.shape, dtype=np.int64)
     p_stay = 1.0 / m.params.hospital.mean_stay_days
     for row in np.flatnonzero(acting):
         # The morning's three uniforms in one draw: the same numbers as three draws.
-        draws = streams.random((3,), here[row])
-        _morning_of(m, rates, row, draws, gir, lost, improves, deaths, admitted)
-        somewhere = streams.any(admitted[row])  # per habitat
+        draws[:, row] = streams.random((3,), here[row])
+        somewhere = morning.admitted_somewhere(m, row, draws[:, row])  # per habitat
         if somewhere.any():
             stays[row] = streams.geometric(p_stay, somewhere)
+    gir, lost, improves, deaths, admitted = morning.decide(m, (slice(None),), draws)
     s.gir[...] = gir
     depart(m, deaths, "death")
     in_hospital = s.hospital_days_left > 0
     s.hospital_days_left -= in_hospital
     m.today.returning = in_hospital & (s.hospital_days_left == 0)
-    m.today.readmissions += (admitted & rates.window).sum(axis=0)
+    m.today.readmissions += (admitted & morning.window).sum(axis=0)
     np.copyto(s.hospital_days_left, stays, where=admitted, casting="unsafe")
     express_needs(m)
     m.log.record_rows(
@@ -121,8 +118,19 @@ def live(model: HabitatModel) -> None:
 
 
 @dataclass(frozen=True)
-class _MorningRates:
-    """What the morning's decisions read, computed for every dwelling at once, (D, R)."""
+class _Morning:
+    """The morning's rates for every dwelling at once, (D, R), and its decisions.
+
+    GIR transitions: lose one or two levels, or regain one, at a rate set by the
+    level. Where the autonomy uniform is below the rate the level changes, and the
+    uniform / rate, uniform again given the change, says which way: the first
+    `improvement_share` of it an improvement (always at GIR 1, never at GIR 6), the
+    last `two_level_share` a loss of two levels (from GIR 3 up), the rest a loss of
+    one. Death comes at a rate set by the (new) level, age, sex and public. Within 30
+    days of a return the admission rate is the readmission rate
+    (`hospital.readmission_30d` over the window), times the multiplier the return
+    set (after an adverse event, after an unprepared return).
+    """
 
     change: np.ndarray  # GIR change rate today
     disabled_mortality: np.ndarray  # death rate factors other than the GIR's, in order:
@@ -131,12 +139,20 @@ class _MorningRates:
     in_hospital: np.ndarray  # bool: in hospital this morning
     window: np.ndarray  # bool: within the readmission window
     readmission: np.ndarray  # admission rate within the window
+    highest_admission: np.ndarray  # no admission rate of the cell today is higher
+    improvement_share: list[float]  # per column
+    two_level_share: list[float]  # per column
 
     @classmethod
-    def of(cls, model: HabitatModel) -> _MorningRates:
+    def of(cls, model: HabitatModel) -> _Morning:
+        """The rates of this morning, before any resident's decision."""
         m = model
         s, a = m.state.residents, m.params.autonomy
         disabled = s.public != 0
+        window = m.day < s.readmission_risk_until
+        readmission = m.tables.readmission_per_day * s.readmission_multiplier
+        highest = np.where(window, readmission, m.tables.hospital_per_day.max())
+        columns = (s.gir.shape[-1],)
         return cls(
             change=m.tables.change_per_day[s.gir - 1]
             * np.where(disabled, a.disabled_decline_factor, 1.0),
@@ -146,62 +162,118 @@ class _MorningRates:
             ),
             male_mortality=np.where(s.male, a.male_mortality_ratio, 1.0),
             in_hospital=s.hospital_days_left > 0,
-            window=m.day < s.readmission_risk_until,
-            readmission=m.tables.readmission_per_day * s.readmission_multiplier,
+            window=window,
+            readmission=readmission,
+            highest_admission=highest,
+            improvement_share=np.broadcast_to(a.improvement_share, columns).tolist(),
+            two_level_share=np.broadcast_to(a.two_level_share, columns).tolist(),
         )
 
+    def decide(
+        self, model: HabitatModel, cells: tuple, draws: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The morning's decisions in some cells of the (D, R) grid.
 
-def _morning_of(
-    model: HabitatModel,
-    rates: _MorningRates,
-    row: int,
-    draws: np.ndarray,
-    gir: np.ndarray,
-    lost: np.ndarray,
-    improves: np.ndarray,
-    deaths: np.ndarray,
-    admitted: np.ndarray,
-) -> None:
-    """One dwelling's morning decisions: change of GIR, death, admission to hospital.
+        Args:
+            model: the habitat (or batch of habitats).
+            cells: `(slice(None),)` for every cell, or `(row, columns)` for some
+                replications of one dwelling.
+            draws: (3, *cells' shape) uniforms: autonomy, death, hospital.
 
-    GIR transitions: lose one or two levels, or regain one, at a rate set by the
-    level. Where `draws[0] < rate` the level changes, and `draws[0] / rate`, uniform
-    again given the change, says which way: the first `improvement_share` of it an
-    improvement (always at GIR 1, never at GIR 6), the last `two_level_share` a
-    loss of two levels (from GIR 3 up), the rest a loss of one. Death comes at a
-    rate set by the (new) level, age, sex and public. Within 30 days of a return
-    the admission rate is the readmission rate (`hospital.readmission_30d` over the
-    window), times the multiplier the return set (after an adverse event, after an
-    unprepared return).
-
-    Writes row `row` of `gir` (the new levels), `lost`, `improves`, `deaths` and
-    `admitted`, (D, R) each.
-    """
-    m = model
-    a, t = m.params.autonomy, m.tables
-    occupied = m.state.residents.occupied[row]
-    level = gir[row]
-    rate = rates.change[row]
-    changes = occupied & (draws[0] < rate)
-    if changes.any():
+        Returns:
+            The new GIR levels, the levels lost, the improvements, the deaths and the
+            admissions to hospital, each of the cells' shape.
+        """
+        m = model
+        a, t = m.params.autonomy, m.tables
+        s = m.state.residents
+        columns = cells[-1]
+        occupied = s.occupied[cells]
+        level = s.gir[cells]
+        rate = self.change[cells]
+        changes = occupied & (draws[0] < rate)
         which = draws[0] / np.where(changes, rate, 1.0)
-        improves[row] = changes & (level < 6) & ((which < a.improvement_share) | (level == 1))
-        two = (level > 2) & (which >= 1.0 - a.two_level_share)
+        improves = (
+            changes & (level < 6) & ((which < _at(a.improvement_share, columns)) | (level == 1))
+        )
+        two = (level > 2) & (which >= 1.0 - _at(a.two_level_share, columns))
         # 0, or 1 or 2 levels lost (two: the last `two_level_share`).
-        lost[row] = (changes & ~improves[row] & (level > 1)) * (1 + two)
-        level[...] = level + improves[row] - lost[row]
-    index = level - 1
-    death_rate = (
-        t.mortality_per_day[index]
-        * rates.disabled_mortality[row]
-        * rates.age_mortality[row]
-        * rates.male_mortality[row]
-    )
-    deaths[row] = occupied & (draws[1] < death_rate)
-    at_home = occupied & ~deaths[row] & ~rates.in_hospital[row]
-    window = rates.window[row]
-    admission_rate = np.where(window, rates.readmission[row], t.hospital_per_day[index])
-    admitted[row] = at_home & (draws[2] < admission_rate)
+        lost = (changes & ~improves & (level > 1)) * (1 + two)
+        level = level + improves - lost
+        index = level - 1
+        death_rate = (
+            t.mortality_per_day[index]
+            * self.disabled_mortality[cells]
+            * self.age_mortality[cells]
+            * self.male_mortality[cells]
+        )
+        deaths = occupied & (draws[1] < death_rate)
+        at_home = occupied & ~deaths & ~self.in_hospital[cells]
+        admission_rate = np.where(
+            self.window[cells], self.readmission[cells], t.hospital_per_day[index]
+        )
+        admitted = at_home & (draws[2] < admission_rate)
+        return level, lost, improves, deaths, admitted
+
+    def admitted_somewhere(self, model: HabitatModel, row: int, draws: np.ndarray) -> np.ndarray:
+        """Bool per habitat: whether a resident of dwelling `row` is admitted today.
+
+        Only the replications whose hospital uniform is below their
+        `highest_admission` can be, a handful: `decide`'s formulas are applied to
+        each of them in turn, on Python floats (the same IEEE operations, in the
+        same order, so the same decisions as `decide` takes on the whole grid).
+
+        Args:
+            model: the habitat (or batch of habitats).
+            row: the dwelling.
+            draws: (3, R) the dwelling's uniforms.
+        """
+        m = model
+        t, s = m.tables, m.state.residents
+        streams = m.streams
+        found = np.zeros(streams.habitats, dtype=bool)
+        columns = np.flatnonzero(draws[2] < self.highest_admission[row])
+        if not columns.size:
+            return found
+        mortality = t.mortality_per_day.tolist()
+        hospital = t.hospital_per_day.tolist()
+        for column, autonomy, death, hospital_draw in zip(
+            columns.tolist(), *draws[:, columns].tolist(), strict=True
+        ):
+            if found[column // streams.per]:
+                continue
+            cell = (row, column)
+            if not s.occupied[cell] or self.in_hospital[cell]:
+                continue
+            level = int(s.gir[cell])
+            rate = float(self.change[cell])
+            if autonomy < rate:
+                which = autonomy / rate
+                improves = level < 6 and (which < self.improvement_share[column] or level == 1)
+                two = level > 2 and which >= 1.0 - self.two_level_share[column]
+                lost = (1 + two) if (not improves and level > 1) else 0
+                level = level + improves - lost
+            death_rate = (
+                mortality[level - 1]
+                * float(self.disabled_mortality[cell])
+                * float(self.age_mortality[cell])
+                * float(self.male_mortality[cell])
+            )
+            if death < death_rate:
+                continue
+            admission_rate = (
+                float(self.readmission[cell]) if self.window[cell] else hospital[level - 1]
+            )
+            if hospital_draw < admission_rate:
+                found[column // streams.per] = True
+        return found
+
+
+def _at(value: Any, columns: Any) -> Any:
+    """A scenario value at some columns: itself if the batch shares it, or if all are read."""
+    if isinstance(value, np.ndarray) and not isinstance(columns, slice):
+        return value[columns]
+    return value
 
 
 def express_needs(model: HabitatModel) -> None:
