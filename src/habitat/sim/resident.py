@@ -75,10 +75,9 @@ def live(model: HabitatModel) -> None:
     Each dwelling occupied in some habitat draws its morning's three uniforms
     (autonomy, death, hospital) and, if someone there is admitted to hospital, the
     stays: dwelling by dwelling, as each resident would. Whether a dwelling draws
-    stays is decided there and then on the few replications whose hospital uniform
-    is below every admission rate of the day (`_Morning.admitted_somewhere`); the
-    decisions themselves are then taken on every dwelling at once (`_Morning.decide`,
-    the same formulas on every cell).
+    stays is decided there and then (`_Morning.admitted_somewhere`). The decisions
+    are taken only where a uniform is below the highest rate it could meet: a
+    GIR change, a death or an admission is rare, and nothing happens elsewhere.
     """
     m = model
     s, streams = m.state.residents, m.streams
@@ -87,8 +86,9 @@ def live(model: HabitatModel) -> None:
     if not acting.any():
         return
     morning = _Morning.of(m)
-    draws = np.full((3, *s.occupied.shape), np.nan)
-    stays = np.zeros(s.occupied.shape, dtype=np.int64)
+    grid = s.occupied.shape
+    draws = np.full((3, *grid), np.nan)
+    stays = np.zeros(grid, dtype=np.int64)
     p_stay = 1.0 / m.params.hospital.mean_stay_days
     for row in np.flatnonzero(acting):
         # The morning's three uniforms in one draw: the same numbers as three draws.
@@ -96,8 +96,19 @@ def live(model: HabitatModel) -> None:
         somewhere = morning.admitted_somewhere(m, row, draws[:, row])  # per habitat
         if somewhere.any():
             stays[row] = streams.geometric(p_stay, somewhere)
-    gir, lost, improves, deaths, admitted = morning.decide(m, (slice(None),), draws)
-    s.gir[...] = gir
+    cells = np.nonzero(
+        (draws[0] < morning.highest_change)
+        | (draws[1] < morning.highest_death)
+        | (draws[2] < morning.highest_admission)
+    )
+    level, lost_there, improves_there, deaths_there, admitted_there = morning.decide(
+        m, cells, draws[:, cells[0], cells[1]]
+    )
+    s.gir[cells] = level
+    lost = np.zeros(grid, dtype=np.int64)
+    improves, deaths, admitted = (np.zeros(grid, dtype=bool) for _ in range(3))
+    lost[cells], improves[cells] = lost_there, improves_there
+    deaths[cells], admitted[cells] = deaths_there, admitted_there
     depart(m, deaths, "death")
     in_hospital = s.hospital_days_left > 0
     s.hospital_days_left -= in_hospital
@@ -119,7 +130,7 @@ def live(model: HabitatModel) -> None:
 
 @dataclass(frozen=True)
 class _Morning:
-    """The morning's rates for every dwelling at once, (D, R), and its decisions.
+    """The morning's decisions, and the highest rates they can meet.
 
     GIR transitions: lose one or two levels, or regain one, at a rate set by the
     level. Where the autonomy uniform is below the rate the level changes, and the
@@ -130,59 +141,53 @@ class _Morning:
     days of a return the admission rate is the readmission rate
     (`hospital.readmission_30d` over the window), times the multiplier the return
     set (after an adverse event, after an unprepared return).
+
+    A rate is a product of factors, each at most its highest value, and rounding
+    keeps that order: so no rate is above the product of the highest values.
     """
 
-    change: np.ndarray  # GIR change rate today
-    disabled_mortality: np.ndarray  # death rate factors other than the GIR's, in order:
-    age_mortality: np.ndarray
-    male_mortality: np.ndarray
-    in_hospital: np.ndarray  # bool: in hospital this morning
-    window: np.ndarray  # bool: within the readmission window
-    readmission: np.ndarray  # admission rate within the window
-    highest_admission: np.ndarray  # no admission rate of the cell today is higher
-    improvement_share: list[float]  # per column
-    two_level_share: list[float]  # per column
+    window: np.ndarray  # bool (D, R): within the readmission window
+    readmission: np.ndarray  # (D, R) admission rate within the window
+    highest_admission: np.ndarray  # (D, R) no admission rate of the cell is higher
+    highest_change: float  # no GIR change rate is higher
+    highest_death: float  # no death rate is higher (a hair above: exp's last digit)
 
     @classmethod
     def of(cls, model: HabitatModel) -> _Morning:
-        """The rates of this morning, before any resident's decision."""
+        """The morning's bounds, before any resident's decision."""
         m = model
-        s, a = m.state.residents, m.params.autonomy
-        disabled = s.public != 0
+        s, a, t = m.state.residents, m.params.autonomy, m.tables
         window = m.day < s.readmission_risk_until
-        readmission = m.tables.readmission_per_day * s.readmission_multiplier
-        highest = np.where(window, readmission, m.tables.hospital_per_day.max())
-        columns = (s.gir.shape[-1],)
+        readmission = t.readmission_per_day * s.readmission_multiplier
+        oldest = np.max(a.mortality_age_slope * ((m.day - s.born_on) / 365.25 - REFERENCE_AGE))
         return cls(
-            change=m.tables.change_per_day[s.gir - 1]
-            * np.where(disabled, a.disabled_decline_factor, 1.0),
-            disabled_mortality=np.where(disabled, a.disabled_mortality_factor, 1.0),
-            age_mortality=np.exp(
-                a.mortality_age_slope * ((m.day - s.born_on) / 365.25 - REFERENCE_AGE)
-            ),
-            male_mortality=np.where(s.male, a.male_mortality_ratio, 1.0),
-            in_hospital=s.hospital_days_left > 0,
             window=window,
             readmission=readmission,
-            highest_admission=highest,
-            improvement_share=np.broadcast_to(a.improvement_share, columns).tolist(),
-            two_level_share=np.broadcast_to(a.two_level_share, columns).tolist(),
+            highest_admission=np.where(window, readmission, t.hospital_per_day.max()),
+            highest_change=float(
+                t.change_per_day.max() * max(np.max(a.disabled_decline_factor), 1.0)
+            ),
+            highest_death=float(
+                t.mortality_per_day.max()
+                * max(np.max(a.disabled_mortality_factor), 1.0)
+                * (np.exp(oldest) * (1.0 + 1e-9))
+                * max(np.max(a.male_mortality_ratio), 1.0)
+            ),
         )
 
     def decide(
-        self, model: HabitatModel, cells: tuple, draws: np.ndarray
+        self, model: HabitatModel, cells: tuple[np.ndarray, np.ndarray], draws: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The morning's decisions in some cells of the (D, R) grid.
 
         Args:
             model: the habitat (or batch of habitats).
-            cells: `(slice(None),)` for every cell, or `(row, columns)` for some
-                replications of one dwelling.
-            draws: (3, *cells' shape) uniforms: autonomy, death, hospital.
+            cells: (rows, columns) of the cells.
+            draws: (3, n) the cells' uniforms: autonomy, death, hospital.
 
         Returns:
             The new GIR levels, the levels lost, the improvements, the deaths and the
-            admissions to hospital, each of the cells' shape.
+            admissions to hospital, (n,) each.
         """
         m = model
         a, t = m.params.autonomy, m.tables
@@ -190,7 +195,10 @@ class _Morning:
         columns = cells[-1]
         occupied = s.occupied[cells]
         level = s.gir[cells]
-        rate = self.change[cells]
+        disabled = s.public[cells] != 0
+        rate = t.change_per_day[level - 1] * np.where(
+            disabled, _at(a.disabled_decline_factor, columns), 1.0
+        )
         changes = occupied & (draws[0] < rate)
         which = draws[0] / np.where(changes, rate, 1.0)
         improves = (
@@ -201,14 +209,15 @@ class _Morning:
         lost = (changes & ~improves & (level > 1)) * (1 + two)
         level = level + improves - lost
         index = level - 1
+        age = (m.day - s.born_on[cells]) / 365.25
         death_rate = (
             t.mortality_per_day[index]
-            * self.disabled_mortality[cells]
-            * self.age_mortality[cells]
-            * self.male_mortality[cells]
+            * np.where(disabled, _at(a.disabled_mortality_factor, columns), 1.0)
+            * np.exp(_at(a.mortality_age_slope, columns) * (age - REFERENCE_AGE))
+            * np.where(s.male[cells], _at(a.male_mortality_ratio, columns), 1.0)
         )
         deaths = occupied & (draws[1] < death_rate)
-        at_home = occupied & ~deaths & ~self.in_hospital[cells]
+        at_home = occupied & ~deaths & ~(s.hospital_days_left[cells] > 0)
         admission_rate = np.where(
             self.window[cells], self.readmission[cells], t.hospital_per_day[index]
         )
@@ -221,7 +230,7 @@ class _Morning:
         Only the replications whose hospital uniform is below their
         `highest_admission` can be, a handful: `decide`'s formulas are applied to
         each of them in turn, on Python floats (the same IEEE operations, in the
-        same order, so the same decisions as `decide` takes on the whole grid).
+        same order, and numpy's `exp`: the same decisions as `decide`'s).
 
         Args:
             model: the habitat (or batch of habitats).
@@ -229,44 +238,53 @@ class _Morning:
             draws: (3, R) the dwelling's uniforms.
         """
         m = model
-        t, s = m.tables, m.state.residents
+        a, t, s = m.params.autonomy, m.tables, m.state.residents
         streams = m.streams
         found = np.zeros(streams.habitats, dtype=bool)
         columns = np.flatnonzero(draws[2] < self.highest_admission[row])
-        if not columns.size:
-            return found
-        mortality = t.mortality_per_day.tolist()
-        hospital = t.hospital_per_day.tolist()
-        for column, autonomy, death, hospital_draw in zip(
+        for column, autonomy, death, hospital in zip(
             columns.tolist(), *draws[:, columns].tolist(), strict=True
         ):
-            if found[column // streams.per]:
-                continue
             cell = (row, column)
-            if not s.occupied[cell] or self.in_hospital[cell]:
+            if found[column // streams.per] or not s.occupied[cell]:
+                continue
+            if s.hospital_days_left[cell] > 0:
                 continue
             level = int(s.gir[cell])
-            rate = float(self.change[cell])
+            disabled = s.public[cell] != 0
+            rate = float(t.change_per_day[level - 1]) * (
+                _value_at(a.disabled_decline_factor, column) if disabled else 1.0
+            )
             if autonomy < rate:
                 which = autonomy / rate
-                improves = level < 6 and (which < self.improvement_share[column] or level == 1)
-                two = level > 2 and which >= 1.0 - self.two_level_share[column]
+                improvement = _value_at(a.improvement_share, column)
+                improves = level < 6 and (which < improvement or level == 1)
+                two = level > 2 and which >= 1.0 - _value_at(a.two_level_share, column)
                 lost = (1 + two) if (not improves and level > 1) else 0
                 level = level + improves - lost
+            age = (m.day - int(s.born_on[cell])) / 365.25
+            slope = _value_at(a.mortality_age_slope, column)
             death_rate = (
-                mortality[level - 1]
-                * float(self.disabled_mortality[cell])
-                * float(self.age_mortality[cell])
-                * float(self.male_mortality[cell])
+                float(t.mortality_per_day[level - 1])
+                * (_value_at(a.disabled_mortality_factor, column) if disabled else 1.0)
+                * float(np.exp(slope * (age - REFERENCE_AGE)))
+                * (_value_at(a.male_mortality_ratio, column) if s.male[cell] else 1.0)
             )
             if death < death_rate:
                 continue
             admission_rate = (
-                float(self.readmission[cell]) if self.window[cell] else hospital[level - 1]
+                float(self.readmission[cell])
+                if self.window[cell]
+                else float(t.hospital_per_day[level - 1])
             )
-            if hospital_draw < admission_rate:
+            if hospital < admission_rate:
                 found[column // streams.per] = True
         return found
+
+
+def _value_at(value: Any, column: int) -> float:
+    """A scenario number at one column: itself if the batch shares it."""
+    return float(value[column]) if isinstance(value, np.ndarray) else float(value)
 
 
 def _at(value: Any, columns: Any) -> Any:
