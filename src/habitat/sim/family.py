@@ -63,7 +63,8 @@ def families_day(model: HabitatModel) -> None:
     acting = helping.any(axis=1)
     if not acting.any():
         return
-    help_relatives(model, slice(None) if acting.all() else acting)
+    rows: slice | np.ndarray = slice(None) if acting.all() else np.asarray(acting)
+    help_relatives(model, rows)
     tire(model)
     consider_withdrawing(model, draws)
 

@@ -90,7 +90,7 @@ def live(model: HabitatModel) -> None:
     draws = np.full((3, *grid), np.nan)
     stays = np.zeros(grid, dtype=np.int64)
     p_stay = 1.0 / m.params.hospital.mean_stay_days
-    for row in np.flatnonzero(acting):
+    for row in np.flatnonzero(acting).tolist():
         # The morning's three uniforms in one draw: the same numbers as three draws.
         draws[:, row] = streams.random((3,), here[row])
         somewhere = morning.admitted_somewhere(m, row, draws[:, row])  # per habitat
@@ -176,7 +176,7 @@ class _Morning:
         )
 
     def decide(
-        self, model: HabitatModel, cells: tuple[np.ndarray, np.ndarray], draws: np.ndarray
+        self, model: HabitatModel, cells: tuple[np.ndarray, ...], draws: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The morning's decisions in some cells of the (D, R) grid.
 
