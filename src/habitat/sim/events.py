@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +70,29 @@ class EventLog:
         for replication in np.flatnonzero(counts):
             event = Event(int(replication), day, kind, who, what)
             self.events.extend([event] * int(counts[replication]))
+
+    def record_rows(
+        self,
+        day: int,
+        kinds: Sequence[tuple[str, np.ndarray] | tuple[str, np.ndarray, str]],
+        names: list[str],
+    ) -> None:
+        """Record several kinds for every dwelling, dwelling by dwelling, in `kinds` order.
+
+        The same events, in the same order, as each dwelling's agent recording its
+        own kinds in turn.
+
+        Args:
+            day: today.
+            kinds: (kind, mask) pairs, each mask (D, R): bool or counts; a third
+                item is the event's detail.
+            names: the actor of each row, e.g. "resident 3".
+        """
+        if not self.enabled:
+            return
+        for row, who in enumerate(names):
+            for kind, mask, *detail in kinds:
+                self.record(day, kind, mask[row], who, *detail)
 
     def to_frame(self) -> pd.DataFrame:
         """The log sorted by replication then day, as a table."""

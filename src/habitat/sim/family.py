@@ -16,9 +16,8 @@ if TYPE_CHECKING:
 class FamilyCarerAgent(mesa.Agent):
     """The family of whoever lives in dwelling `slot` (tension 2).
 
-    A day: `help` (individual hours to the relative at home, a share of them to
-    collective life), then `tire` (fatigue grows with hours above what is
-    sustainable) and perhaps `withdraw` for good.
+    Its day is `families_day`, every family at once; a scheduled shock may make it
+    `withdraw`.
     """
 
     model: HabitatModel
@@ -28,57 +27,6 @@ class FamilyCarerAgent(mesa.Agent):
         self.slot = slot
         self.relative = relative
         self.name = f"family of {relative}"
-
-    def step(self, helping: np.ndarray, draws: np.ndarray) -> None:
-        """Help, tire, perhaps withdraw.
-
-        Args:
-            helping: bool (D, habitats), the families still helping in some
-                replication of each habitat; the others do nothing.
-            draws: (D, R) uniforms, row d for the family of dwelling d.
-        """
-        if not helping[self.slot].any():
-            return
-        self.help()
-        self.tire()
-        self.consider_withdrawing(draws[self.slot])
-
-    def help(self) -> None:
-        """Give today's hours: to the relative at home, and to collective life.
-
-        The usual hours follow the relative's GIR (`family.hours_factor_by_gir`);
-        the collective share is taken on the hours the family gives at GIR 4 or
-        less: the extra hours a dependent relative asks go to the relative.
-        """
-        m = self.model
-        f, d = m.state.families, self.slot
-        share = m.scenario.families.collective_share
-        involvement = f.involvement[d]
-        hours = f.hours_per_week[d]  # a view: updated in place
-        factor = m.tables.family_hours_factor[m.state.residents.gir[d]]
-        np.minimum(involvement * factor, MAX_FAMILY_HOURS_PER_WEEK, out=hours)
-        usual = hours * f.active[d]
-        collective = np.minimum(involvement, hours) * share * f.active[d]
-        m.today.family_individual[d] = (usual - collective) / 7.0 * m.state.residents.home(d)
-        m.today.family_collective += collective / 7.0
-
-    def tire(self) -> None:
-        """Fatigue moves toward the load: 0 at half the sustainable hours, 1 at 1.5 times."""
-        m = self.model
-        f, d = m.state.families, self.slot
-        p = m.params.family
-        load = (f.hours_per_week[d] / p.sustainable_hours_per_week - 0.5).clip(0.0, 1.0)
-        f.fatigue[d] += f.active[d] * (load - f.fatigue[d]) / p.fatigue_days
-
-    def consider_withdrawing(self, draw: np.ndarray) -> None:
-        """Stop for good (illness, a move, exhaustion), more often when tired."""
-        m = self.model
-        f, d = m.state.families, self.slot
-        p = m.params.family
-        rate = (
-            p.withdrawal_rate_per_year / 365.0 * (1.0 + p.fatigue_withdrawal_effect * f.fatigue[d])
-        )
-        self.withdraw(f.active[d] & (draw < rate))
 
     def withdraw(self, who: np.ndarray) -> None:
         """The family stops helping where `who` is true.
@@ -95,3 +43,86 @@ class FamilyCarerAgent(mesa.Agent):
         heavy = who & (f.hours_per_week[d] >= m.params.family.rupture_hours_per_week)
         m.resident(d).suffer_rupture(heavy)
         m.log.record(m.day, "family_withdrawal", who, self.name)
+
+
+# ---------------------------------------------------------------------- every family at once
+# Each family's day reads and writes its own row (and habitat totals): the families
+# act on every dwelling at once, with the same numbers as one family after another.
+
+
+def families_day(model: HabitatModel) -> None:
+    """Families help, tire, and perhaps withdraw for good.
+
+    A family still helping in some replication of some habitat draws one uniform
+    per replication of those habitats, in dwelling order; a dwelling whose family
+    helps nowhere does nothing.
+    """
+    f = model.state.families
+    helping = model.streams.any_by_row(f.active)  # (D, habitats)
+    draws = model.streams.random_rows(helping)
+    acting = helping.any(axis=1)
+    if not acting.any():
+        return
+    rows: slice | np.ndarray = slice(None) if acting.all() else np.asarray(acting)
+    help_relatives(model, rows)
+    tire(model)
+    consider_withdrawing(model, draws)
+
+
+def help_relatives(model: HabitatModel, rows: slice | np.ndarray) -> None:
+    """Give today's hours: to the relative at home, and to collective life.
+
+    The usual hours follow the relative's GIR (`family.hours_factor_by_gir`);
+    the collective share is taken on the hours the family gives at GIR 4 or
+    less: the extra hours a dependent relative asks go to the relative.
+
+    Args:
+        model: the habitat (or batch of habitats).
+        rows: the dwellings whose family helps somewhere (their usual hours follow
+            the relative's GIR today).
+    """
+    m = model
+    f, t = m.state.families, m.today
+    share = m.scenario.families.collective_share
+    factor = m.tables.family_hours_factor[m.state.residents.gir]
+    usual_hours = np.minimum(f.involvement * factor, MAX_FAMILY_HOURS_PER_WEEK)
+    f.hours_per_week[rows] = usual_hours[rows]
+    hours = f.hours_per_week
+    usual = hours * f.active
+    collective = np.minimum(f.involvement, hours) * share * f.active
+    t.family_individual = (usual - collective) / 7.0 * m.state.residents.at_home
+    # Family after family: the same floating-point sum as each adding its own hours.
+    for given in collective / 7.0:
+        t.family_collective += given
+
+
+def tire(model: HabitatModel) -> None:
+    """Fatigue moves toward the load: 0 at half the sustainable hours, 1 at 1.5 times."""
+    f = model.state.families
+    p = model.params.family
+    load = (f.hours_per_week / p.sustainable_hours_per_week - 0.5).clip(0.0, 1.0)
+    f.fatigue += f.active * (load - f.fatigue) / p.fatigue_days
+
+
+def consider_withdrawing(model: HabitatModel, draws: np.ndarray) -> None:
+    """Families stop for good (illness, a move, exhaustion), more often when tired.
+
+    Losing a family that gave much is also a care-path rupture for its relative.
+
+    Args:
+        model: the habitat (or batch of habitats).
+        draws: (D, R) uniforms, row d for the family of dwelling d (NaN: no draw).
+    """
+    m = model
+    f = m.state.families
+    p = m.params.family
+    rate = p.withdrawal_rate_per_year / 365.0 * (1.0 + p.fatigue_withdrawal_effect * f.fatigue)
+    who = f.active & (draws < rate)
+    if not who.any():
+        return
+    f.active &= ~who
+    m.today.family_withdrawals += who.sum(axis=0)
+    heavy = who & (f.hours_per_week >= p.rupture_hours_per_week)
+    m.state.residents.rupture_load += heavy
+    m.today.ruptures += heavy.sum(axis=0)
+    m.log.record_rows(m.day, [("family_withdrawal", who)], [g.name for g in m.families])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -541,12 +541,27 @@ def mix_index(public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.n
     group = public.astype(np.int64) * bands + MIX_GIR_BANDS[gir.astype(np.int64) - 1]
     slot = group + groups * np.arange(columns)  # one block of groups per column
     counts = np.bincount(slot[occupied], minlength=groups * columns).reshape(columns, groups)
-    n = counts.sum(axis=1)
+    n = occupied.sum(axis=0)  # residents of each column, as many as counted
     share = counts / np.maximum(n, 1)[:, None]
-    logs = np.log(np.where(share > 0, share, 1.0))
+    # ln(share), read from a table of ln(c / n): the same numbers as taking each
+    # logarithm (the same division, the same function), and 0 where share is 0.
+    table = _share_logs(occupied.shape[0])
+    logs = np.take(table.ravel(), counts + len(table) * n[:, None])
     entropy = 0.0 - (share * logs).sum(axis=1)  # 0.0 -: no negative zero
     most = np.log(np.clip(n, 2, groups).astype(float))  # read only where n > 1
     return np.divide(entropy, most, out=np.zeros(columns), where=n > 1)
+
+
+@cache
+def _share_logs(residents: int) -> np.ndarray:
+    """ln(c / n) at [n, c] for 0 <= c <= n <= residents; 0 where c is 0 (or n is)."""
+    size = residents + 1
+    counts = np.arange(size)
+    share = counts[None, :] / np.maximum(counts, 1)[:, None]
+    share = np.where(counts[None, :] <= counts[:, None], share, 0.0)
+    logs = np.log(np.where(share > 0, share, 1.0))
+    logs.flags.writeable = False
+    return logs
 
 
 @metric(

@@ -18,13 +18,21 @@ from habitat.sim.avp import account_avp, agreed_residents
 from habitat.sim.batch import column_view
 from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
-from habitat.sim.family import FamilyCarerAgent
+from habitat.sim.family import FamilyCarerAgent, families_day
 from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
 from habitat.sim.population import initial_state
 from habitat.sim.presence import presence_wanted
-from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent
+from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent, own_providers_day
 from habitat.sim.regulation import regulate_conflicts
-from habitat.sim.resident import READMISSION_WINDOW_DAYS, ResidentAgent
+from habitat.sim.resident import (
+    READMISSION_WINDOW_DAYS,
+    ResidentAgent,
+    go_out,
+    live,
+    settle,
+    take_part,
+    take_stock,
+)
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
@@ -216,26 +224,23 @@ class HabitatModel(mesa.Model):
         self.day = self.steps
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
-        self.agents_by_type[ResidentAgent].do("live")
-        families = self.agents_by_type[FamilyCarerAgent]
+        live(self)
         # Each family still helping somewhere draws once, in turn, and nothing else
         # is drawn in between: one draw of those rows gives the same numbers.
-        helping = self.streams.any_by_row(self.state.families.active)
-        families.do("step", helping, self.streams.random_rows(helping))
-        for kind in (HabitatProviderAgent, OwnProviderAgent):
-            self.agents_by_type[kind].do("step")
+        families_day(self)
+        self.agents_by_type[HabitatProviderAgent].do("step")
+        own_providers_day(self)
         demands = self.demands()
         given, available = self.animator.work(demands)
         coverage = {task: _coverage(given[task], demands[task]) for task in ANIMATOR_TASKS}
         climate = self.climate()
         self.hold_activities(coverage["activities"], climate)
-        residents = self.agents_by_type[ResidentAgent]
         # One draw for all residents (row d for dwelling d): the same numbers as one
         # draw per resident in turn, since nothing else is drawn in between.
-        residents.do("go_out", coverage["neighbourhood"], self.streams.random((self.dwellings,)))
-        residents.do("settle", coverage["regulation"], self.streams.random((self.dwellings,)))
+        go_out(self, coverage["neighbourhood"], self.streams.random((self.dwellings,)))
+        settle(self, coverage["regulation"], self.streams.random((self.dwellings,)))
         regulate_conflicts(self, coverage["regulation"])
-        self.agents_by_type[ResidentAgent].do("take_stock", coverage["coordination"], climate)
+        take_stock(self, coverage["coordination"], climate)
         fill_vacancies(self)
         account_people(self)
         worked = total_hours(given)
@@ -309,7 +314,7 @@ class HabitatModel(mesa.Model):
         self.today.activities_held = held
         if planned:
             draws = self.streams.random((self.dwellings,))  # as for go_out, below
-            self.agents_by_type[ResidentAgent].do("take_part", held, climate, draws)
+            take_part(self, held, climate, draws)
 
     # ------------------------------------------------------------------ accounts and metrics
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -40,6 +41,12 @@ DISABLED_AGE_RANGE = (20.0, 60.0)
 DISABLED_SHARE_MEN = 0.55
 #: Days in a year, for ages.
 DAYS_PER_YEAR = 365.25
+
+#: The age bands' cumulative shares, where each band starts in them, and where it
+#: starts in years: the tables `draw_ages` reads, computed once.
+_AGE_CUMULATIVE = np.cumsum(ELDERLY_AGE_WEIGHTS) / np.sum(ELDERLY_AGE_WEIGHTS)
+_AGE_LOW = np.concatenate([[0.0], _AGE_CUMULATIVE[:-1]])
+_AGE_BAND_START = np.array(ELDERLY_AGE_BANDS, dtype=float)
 
 
 @dataclass
@@ -105,10 +112,9 @@ def draw_ages(u: np.ndarray, public: np.ndarray) -> tuple[np.ndarray, np.ndarray
     elderly = public == 0
     band = _categorical_of(ELDERLY_AGE_WEIGHTS, u[0])
     # The rank within the band reuses the band draw: uniform within it given the band.
-    cumulative = np.cumsum(ELDERLY_AGE_WEIGHTS) / np.sum(ELDERLY_AGE_WEIGHTS)
-    low = np.concatenate([[0.0], cumulative[:-1]])[band]
-    within = (u[0] - low) / (cumulative[band] - low)
-    old = np.array(ELDERLY_AGE_BANDS, dtype=float)[band] + AGE_BAND_YEARS * within
+    low = _AGE_LOW[band]
+    within = (u[0] - low) / (_AGE_CUMULATIVE[band] - low)
+    old = _AGE_BAND_START[band] + AGE_BAND_YEARS * within
     young_low, young_high = DISABLED_AGE_RANGE
     young = young_low + (young_high - young_low) * u[0]
     age = np.where(elderly, old, young)
@@ -180,10 +186,18 @@ def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.n
 
 def _categorical_of(weights, u: np.ndarray) -> np.ndarray:
     """Indices with probabilities proportional to `weights`, from uniforms `u`."""
-    cumulative = np.cumsum(weights)
+    cumulative = _cumulative(tuple(weights))
     return np.minimum(
         np.searchsorted(cumulative, u * cumulative[-1], side="right"), len(cumulative) - 1
     )
+
+
+@lru_cache(maxsize=256)
+def _cumulative(weights: tuple[float, ...]) -> np.ndarray:
+    """The cumulative sum of some weights, computed once for each set of weights."""
+    cumulative = np.cumsum(weights)
+    cumulative.flags.writeable = False
+    return cumulative
 
 
 def concentrate_family_hours(
@@ -348,13 +362,19 @@ def move_in(
     f.fatigue[slot, who] = 0.0
 
 
-def move_out(state: HabitatState, slot: int, who: np.ndarray) -> None:
-    """Empty dwelling `slot` where `who` is true; the family leaves with its relative."""
+def move_out(state: HabitatState, slot: int | slice, who: np.ndarray) -> None:
+    """Empty dwelling `slot` where `who` is true; the family leaves with its relative.
+
+    `slot` may also be `slice(None)`, every dwelling, with `who` then (D, R).
+    """
     r = state.residents
-    r.occupied[slot, who] = False
-    r.hospital_days_left[slot, who] = 0
-    r.dispute_open[slot, who] = False
-    r.quality_of_life[slot, who] = 0.0
-    state.families.active[slot, who] = False
-    state.families.hours_per_week[slot, who] = 0.0
-    state.families.involvement[slot, who] = 0.0
+    for grid, empty in (
+        (r.occupied, False),
+        (r.hospital_days_left, 0),
+        (r.dispute_open, False),
+        (r.quality_of_life, 0.0),
+        (state.families.active, False),
+        (state.families.hours_per_week, 0.0),
+        (state.families.involvement, 0.0),
+    ):
+        grid[slot][who] = empty

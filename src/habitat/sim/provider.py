@@ -134,7 +134,11 @@ class HabitatProviderAgent(ProviderAgent):
 
 
 class OwnProviderAgent(ProviderAgent):
-    """The providers a resident keeps from before (one agent per dwelling)."""
+    """The providers a resident keeps from before (one agent per dwelling).
+
+    Their day is `own_providers_day`, every dwelling at once; a scheduled shock may
+    make one `stop`.
+    """
 
     def __init__(self, model: HabitatModel, slot: int, resident: str):
         super().__init__(model)
@@ -156,8 +160,81 @@ class OwnProviderAgent(ProviderAgent):
         """View on this resident's own-provider resume day."""
         return self.model.state.own_provider_back_on[self.slot]
 
-    def step(self, here: np.ndarray | None = None) -> None:
-        """Skip the habitats where nobody keeps own providers in this dwelling."""
-        here = self.model.streams.any(self.model.state.residents.own_providers[self.slot])
-        if here.any():
-            super().step(here)
+
+# ---------------------------------------------------------------------- own providers at once
+# An own provider's day reads and writes its resident's row (and habitat totals):
+# they act on every dwelling at once, with the same numbers as one after another.
+
+
+def own_providers_day(model: HabitatModel) -> None:
+    """Residents' own providers deliver today's interventions, then perhaps stop serving.
+
+    A dwelling where nobody keeps own providers in a habitat draws nothing there.
+    The uniforms are drawn first, dwelling by dwelling in the order the providers
+    would draw them: whether a provider draws its handover depends only on whether
+    it stops, which its own uniform says.
+    """
+    m = model
+    s, streams = m.state.residents, m.streams
+    here = streams.any_by_row(s.own_providers)  # (D, habitats)
+    if not here.any():
+        return
+    p = m.params.providers
+    clients = s.occupied & s.own_providers
+    back_on = m.state.own_provider_back_on
+    on_duty = m.day >= back_on
+    served = clients & s.at_home & on_duty
+    somewhere = streams.any_by_row(served)
+    active = on_duty & clients
+    exit_rate = p.exit_rate_per_year / 365.0
+    grid = s.occupied.shape
+    visits = np.full((3, *grid), np.nan)
+    stops = np.zeros(grid, dtype=bool)
+    handover = np.zeros(grid, dtype=bool)
+    for row in np.flatnonzero(here.any(axis=1)):
+        if somewhere[row].any():
+            visits[:, row] = streams.random((3,), somewhere[row])
+        stops[row] = active[row] & (streams.random(where=here[row]) < exit_rate)
+        stopping = streams.any(stops[row])
+        if stopping.any():
+            handover[row] = streams.random(where=stopping) < m.state.coordination_coverage
+    failed = deliver_own(m, served, visits)
+    gap = stops & ~handover
+    back_on[gap] = m.day + max(int(p.replacement_days), 1)
+    dropped = clients & gap
+    m.state.residents.rupture_load += dropped
+    m.today.ruptures += dropped.sum(axis=0)
+    m.log.record_rows(
+        m.day,
+        [
+            ("coordination_failure", failed),
+            ("provider_exit", stops, f"replaced after {int(p.replacement_days)} days"),
+        ],
+        [provider.name for provider in m.own_providers],
+    )
+
+
+def deliver_own(model: HabitatModel, served: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Own providers' planned hours x reliability, minus what coordination failures cost.
+
+    Args:
+        model: the habitat (or batch of habitats).
+        served: (D, R) residents an own provider serves at home today.
+        draws: (3, D, R) uniforms: visit, failure, escalation.
+
+    Returns:
+        The coordination failures, (D, R).
+    """
+    m = model
+    p = m.params.providers
+    planned = m.today.need * m.params.needs.professional_share * served
+    visited = draws[0] < m.scenario.providers.own_reliability
+    failure_chance = (p.own_failure_rate_per_year / 365.0) * (
+        1.0 - p.coordination_effect * m.state.coordination_coverage
+    )
+    failed = served & (draws[1] < failure_chance)
+    escalated = failed & (draws[2] < p.failure_escalation)
+    m.today.professional += planned * visited * (1.0 - p.failure_hours_lost * failed)
+    m.today.coordination_failures += failed.sum(axis=0)
+    m.today.escalations += escalated.sum(axis=0)
+    return failed

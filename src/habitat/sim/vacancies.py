@@ -12,7 +12,7 @@ from habitat.sim.population import Profiles, draw_profiles, move_in, move_out
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
 
-__all__ = ["fill_vacancies", "leave", "newcomers", "welcome"]
+__all__ = ["depart", "fill_vacancies", "leave", "newcomers", "welcome"]
 
 
 #: How a resident leaves: the event logged, by destination.
@@ -32,6 +32,28 @@ def leave(model: HabitatModel, slot: int, who: np.ndarray, destination: str, nam
     counter = getattr(t, f"exits_{destination}")
     counter += who
     model.log.record(model.day, EXIT_EVENTS[destination], who, name)
+
+
+def depart(model: HabitatModel, who: np.ndarray, destination: str) -> None:
+    """Residents leave wherever `who` (D, R) is true, to a destination of `EXIT_EVENTS`.
+
+    The same as `leave` dwelling by dwelling, the event log apart (the caller's).
+    """
+    if not who.any():
+        return
+    t, state = model.today, model.state
+    if destination == "institution":
+        stay = model.day - state.residents.entered_on
+        state.institution_exits += who.sum(axis=0)
+        state.institution_stay_days += np.where(who, stay, 0).sum(axis=0)
+    # Dwelling by dwelling: the same floating-point sums as one leaver after another.
+    for slot in np.flatnonzero(who.any(axis=1)):
+        count_leavers(model, who[slot], destination)
+    move_out(state, slice(None), who)
+    leavers = who.sum(axis=0)
+    t.exits += leavers
+    counter = getattr(t, f"exits_{destination}")
+    counter += leavers
 
 
 def fill_vacancies(model: HabitatModel) -> None:
