@@ -99,24 +99,6 @@ CATEGORY_WEIGHTS = {
 #: An activity's start times, by its rank in the day, and its length.
 ACTIVITY_TIMES = ("10:00", "14:30", "17:00", "11:00", "16:00")
 ACTIVITY_HOURS = 1.5
-#: The French words for the tension kinds and categories written in a synthetic title.
-_TENSION_FR = {
-    "autonomy_safety": "autonomie et sécurité",
-    "common_spaces": "espaces communs",
-    "between_residents": "entre habitants",
-    "own_vs_habitat_providers": "intervenants de l'habitant et de l'habitat",
-    "family": "avec une famille",
-    "care_path_rupture": "rupture de parcours",
-}
-_CATEGORY_FR = {
-    "meal": "repas partagé",
-    "workshop": "atelier",
-    "culture": "culture",
-    "sport": "activité physique",
-    "celebration": "fête",
-    "neighbourhood": "vie de quartier",
-    "outing": "sortie",
-}
 #: How a model exit reads in the records' exit reasons.
 _EXIT_REASONS = {"death": "death", "exit_institution": "institution", "exit_other": "other"}
 
@@ -269,11 +251,11 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "resolved_on": "synthetic date (empty: still open at the end)",
         "status": "open or closed",
         "residents": "synthetic pseudonyms involved, separated by spaces",
-        "description": "a generated sentence (no text of the records)",
+        "description": "a generated label (number only: no text of the records)",
     },
     "activities": {
         "number": "activity number",
-        "title": "a generated title",
+        "title": "a generated title (number only: no text a person could have typed)",
         "category": "drawn (the model holds an activity, not its kind)",
         "place": "in_habitat or outside",
         "starts_at": "synthetic date and time",
@@ -497,8 +479,7 @@ def draw(
             activities.append(
                 {
                     "number": number,
-                    "title": f"{_CATEGORY_FR[category].capitalize()} (activité synthétique "
-                    f"n° {number})",
+                    "title": f"Activité synthétique {number:04d}",
                     "category": category,
                     "place": place,
                     "starts_at": starts.isoformat(timespec="minutes"),
@@ -639,7 +620,7 @@ def _tension_row(t: _Tension, on, days: int) -> dict[str, Any]:
         "resolved_on": on(closed) if closed is not None else "",
         "status": "closed" if closed is not None else "open",
         "residents": " ".join(t.residents),
-        "description": f"Tension synthétique n° {t.number} ({_TENSION_FR[t.kind]}).",
+        "description": f"Tension synthétique {t.number:04d}",
     }
 
 
