@@ -336,3 +336,16 @@ def test_the_command_refuses_a_full_folder_and_a_missing_out(demo_file, today, t
     assert [p.name for p in (tmp_path / "t").iterdir()] == ["x.csv"]
     status, _, err = run_cli("twin", "synthetic", "--db", str(demo_file))
     assert status == 2 and "--out" in err
+
+
+def test_the_command_says_when_the_folder_cannot_be_written(demo_file, today, tmp_path, run_cli):
+    path = tmp_path / "habitat.db"
+    shutil.copy(demo_file, path)
+    (tmp_path / "file").write_text("not a folder")
+    out_dir = tmp_path / "file" / "twin"
+    status, out, err = run_cli(
+        "twin", "synthetic", "--db", str(path), "--out", str(out_dir), "--years", "1"
+    )
+    assert status == 2 and "--out" in err and out == ""
+    with store.connect(path) as db:
+        assert [e for e in store.history(db) if e.action == "export"] == []

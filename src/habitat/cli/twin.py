@@ -486,6 +486,8 @@ def _synthetic(args: argparse.Namespace) -> int:
             return fail(
                 command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
             )
+        except OSError as exc:
+            return fail(command, f"--out: cannot write {args.out}: {exc.strerror or exc}")
     print(
         f"wrote {len(written.files)} files to {written.out_dir}: {written.people} synthetic "
         f"residents over {written.years} year(s), seed {written.seed}"
