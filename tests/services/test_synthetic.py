@@ -349,3 +349,74 @@ def test_the_command_says_when_the_folder_cannot_be_written(demo_file, today, tm
     assert status == 2 and "--out" in err and out == ""
     with store.connect(path) as db:
         assert [e for e in store.history(db) if e.action == "export"] == []
+
+
+# --- The same habitat as a database in the app's schema ---------------------------------
+
+#: The store's bookkeeping: when a row was written (the export's day), not a record's date.
+BOOKKEEPING = {"created_at", "updated_at", "archived_at", "at", "applied_at"}
+
+
+def _text_of_database(path: Path) -> tuple[str, str]:
+    """Every text value of every table: (records' values, the store's timestamps apart)."""
+    values, bookkeeping = [], []
+    with store.connect(path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for column in [r[1] for r in db.execute(f"PRAGMA table_info({table})")]:
+                for (value,) in db.execute(f"SELECT {column} FROM {table}"):
+                    if isinstance(value, str):
+                        (bookkeeping if column in BOOKKEEPING else values).append(value)
+    return "\n".join(values), "\n".join(bookkeeping)
+
+
+def test_the_database_holds_the_same_synthetic_habitat_and_nobody_real(
+    demo_conn, users, today, tmp_path
+):
+    from habitat.services.setup import record_problems
+    from habitat.twin.synthetic import app_pseudonym
+
+    done = synthetic.synthetic(
+        demo_conn, users[Role.ANIMATOR], out_dir=tmp_path / "twin", years=1, seed=5, database=True
+    )
+    assert "habitat.db" in done.files
+    files = _files_except_db(tmp_path / "twin")
+    people = _rows(files["residents.csv"])
+    database = tmp_path / "twin" / "habitat.db"
+    assert not [p.name for p in (tmp_path / "twin").iterdir() if p.name.startswith("habitat.db-")]
+    text, _ = _text_of_database(database)
+    identifying = _identifying_strings(demo_conn) | _free_text(demo_conn)
+    real = store.find(demo_conn, Resident, include_archived=True)
+    assert not sorted(v for v in identifying if v in text)[:5]
+    assert not [r.pseudonym for r in real if r.pseudonym in text]
+    assert not sorted(d for d in _real_dates(demo_conn) if d in text)[:5]
+    written = set(ISO_DATE.findall(text))
+    assert written and min(written) >= START.isoformat()
+    with store.connect(database) as db:
+        stored = store.find(db, Resident)
+        assert sorted(r.pseudonym for r in stored) == sorted(
+            app_pseudonym(p["pseudonym"]) for p in people
+        )
+        assert all(r.birth_year is None for r in stored)
+        habitat_id = store.find(db, store.entities.Habitat)[0].stored_id
+        end = date_of(_files_except_db(tmp_path / "twin"))
+        assert record_problems(db, habitat_id, end) == []
+        # The app's own services read it: the synthetic habitat's scenario, as of its last day.
+        animator = next(user_of(db, a) for a in store.find(db, Account) if a.role is Role.ANIMATOR)
+        again = from_records(db, animator, end)
+        assert len(again.extract["residents"]) == sum(1 for p in people if not p["exit_date"])
+        assert len(store.find(db, store.entities.Tension)) == len(_rows(files["tensions.csv"]))
+
+
+def _files_except_db(folder: Path) -> dict[str, str]:
+    return {
+        p.name: p.read_text(encoding="utf-8")
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith("habitat.db")
+    }
+
+
+def date_of(files: dict[str, str]):
+    from datetime import date
+
+    return date.fromisoformat(json.loads(files["manifest.json"])["calendar"]["end"])

@@ -446,6 +446,11 @@ def _add_synthetic(twin: argparse._SubParsersAction) -> None:
     synthetic.add_argument("--years", type=int, default=2, help="years to run (1-3, default 2)")
     synthetic.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
     synthetic.add_argument(
+        "--database",
+        action="store_true",
+        help="also write habitat.db, the same habitat in the app's schema (habitat serve --db)",
+    )
+    synthetic.add_argument(
         "--as",
         dest="as_account",
         metavar="ACCOUNT",
@@ -473,7 +478,7 @@ def _synthetic(args: argparse.Namespace) -> int:
         try:
             user = acting_as(db, args.as_account)
             written = synthetic.synthetic(
-                db, user, out_dir=args.out, years=args.years, seed=args.seed
+                db, user, out_dir=args.out, years=args.years, seed=args.seed, database=args.database
             )
         except LookupError as exc:
             return fail(command, str(exc))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,11 +27,14 @@ from habitat.services.what_if import from_records
 from habitat.store import audit
 from habitat.store.pseudonymise import WINDOW_DAYS
 from habitat.twin.synthetic import YEARS, draw
+from habitat.twin.synthetic_db import write_database
 
 __all__ = ["SyntheticExport", "check", "synthetic"]
 
 #: The purpose the audit log records.
 PURPOSE = "twin synthetic"
+#: The database file's name in the folder, when asked.
+DATABASE = "habitat.db"
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ def synthetic(
     out_dir: Path | str,
     years: int = 2,
     seed: int = DEFAULT_SEED,
+    database: bool = False,
 ) -> SyntheticExport:
     """Draw the habitat's synthetic twin and write it to `out_dir` (a new or empty folder).
 
@@ -96,6 +101,8 @@ def synthetic(
         out_dir: the folder to create (or an empty one).
         years: years the model runs (1 to 3).
         seed: the seed (the same seed gives byte-identical files).
+        database: also write `habitat.db`, the same habitat in the app's schema
+            (its store timestamps say when it was written: not byte-identical).
 
     Raises:
         Forbidden: the role may not use the twin.
@@ -126,14 +133,16 @@ def synthetic(
         outside_share=outside,
         conflict_kinds=built.extract["tensions"],
     )
-    files = habitat.files()
+    files: dict[str, bytes | Callable[[Path], object]] = dict(habitat.files())
+    if database:
+        files[DATABASE] = lambda partial: write_database(habitat, partial)
     _write_folder(path, files)
     window = f"{(as_of - timedelta(days=WINDOW_DAYS)).isoformat()}/{as_of.isoformat()}"
     audit.extracted(db, user.actor, habitat_id, PURPOSE, window)
     return SyntheticExport(path, list(files), seed, years, len(habitat.tables["residents"]), as_of)
 
 
-def _write_folder(path: Path, files: dict[str, bytes]) -> None:
+def _write_folder(path: Path, files: dict[str, bytes | Callable[[Path], object]]) -> None:
     """Write every file into a hidden folder beside `path`, then rename it to `path`.
 
     A reader sees the whole folder or none of it; an empty `path` is replaced.

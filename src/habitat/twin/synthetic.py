@@ -48,6 +48,7 @@ __all__ = [
     "START",
     "YEARS",
     "SyntheticHabitat",
+    "app_pseudonym",
     "draw",
     "draw_members",
 ]
@@ -202,6 +203,9 @@ class SyntheticHabitat:
     end: date
     tables: dict[str, list[dict[str, Any]]]
     manifest: dict[str, Any] = field(default_factory=dict)
+    dwellings: int = 1
+    animator_hours_per_week: float = 0.0
+    avp_amount_per_resident: float = 0.0
 
     def files(self) -> dict[str, bytes]:
         """File name -> content: one CSV per table, `manifest.json`, `README.md`."""
@@ -294,9 +298,18 @@ def _pseudonym(rng: np.random.Generator, taken: set[str]) -> str:
     """A new synthetic pseudonym, `S-` and six characters, not yet given."""
     while True:
         code = "S-" + "".join(_ALPHABET[i] for i in rng.integers(0, len(_ALPHABET), 6))
-        if code not in taken:
-            taken.add(code)
+        if code[3:] not in taken:  # unique in its last five: see `app_pseudonym`
+            taken.add(code[3:])
             return code
+
+
+def app_pseudonym(code: str) -> str:
+    """A synthetic pseudonym as the app's records hold one: `H-0` and its last five.
+
+    The app draws pseudonyms without 0 (`store.entities.PSEUDONYM_ALPHABET`), so no
+    real resident's pseudonym starts `H-0`.
+    """
+    return "H-0" + code[3:]
 
 
 def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
@@ -553,7 +566,16 @@ def draw(
         "family_hours": family_hours,
         "weeks": weeks,
     }
-    habitat = SyntheticHabitat(seed, years, START, end, tables)
+    habitat = SyntheticHabitat(
+        seed,
+        years,
+        START,
+        end,
+        tables,
+        dwellings=synthetic.habitat.dwellings,
+        animator_hours_per_week=synthetic.animator.hours_per_week,
+        avp_amount_per_resident=synthetic.habitat.avp_per_resident_eur,
+    )
     habitat.manifest = _manifest(habitat, scenario, members, __version__, outside_share)
     return habitat
 
@@ -738,5 +760,23 @@ def _readme(habitat: SyntheticHabitat) -> str:
     ]
     for stem, columns in _COLUMNS.items():
         lines.append(f"- `{stem}.csv`: " + "; ".join(f"`{k}` {v}" for k, v in columns.items()))
-    lines += ["", "`manifest.json` holds the seed, the version and the run's figures.", ""]
+    lines += [
+        "",
+        "`manifest.json` holds the seed, the version and the run's figures.",
+        "",
+        "## The same habitat in the app (when asked: `habitat twin synthetic --database`)",
+        "",
+        "`habitat.db` holds these residents, tensions, activities, attendance and the "
+        "animator's time in the management tool's schema, on the same calendar; "
+        "pseudonyms there read `H-0` and the last five characters of the `S-` ones. "
+        "Open it as of the calendar's last day, after giving an account a password:",
+        "",
+        "```",
+        "habitat users password animateur --db habitat.db",
+        f"HABITAT_TODAY={habitat.end.isoformat()} habitat serve --db habitat.db",
+        "```",
+        "",
+        "Accounts: `animateur` (the animator) and `organisme` (the host organisation).",
+        "",
+    ]
     return "\n".join(lines)
