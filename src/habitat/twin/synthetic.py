@@ -5,14 +5,15 @@ extract, `services.what_if.from_records`) and a seed, `draw` makes a synthetic
 habitat and runs the model on it:
 
 1. **People drawn, not copied.** Each synthetic resident's public is drawn from the
-   habitat's publics with smoothed shares (a Dirichlet draw around the counts, half a
-   person added to each public present), their GIR resampled from the GIRs of that
-   public and moved one level up or down with probability `GIR_JITTER`; entering by
-   default, keeping one's own providers and having a family are drawn from smoothed
-   shares; a family's hours are resampled and multiplied by a log-normal noise. Ages
-   and sexes are drawn by the model's own rules (`sim.population.draw_ages`). Names
-   come from `FIRST_NAMES` (invented), pseudonyms are `S-` and six characters: a
-   real pseudonym is `H-...`, so they cannot collide.
+   habitat's publics with smoothed shares (the counts, half a person added to each
+   public present), their GIR resampled from the GIRs of that public and moved one
+   level up or down with probability `GIR_JITTER`; entering by default, keeping
+   one's own providers and having a family are drawn from smoothed shares (a Beta
+   draw around the counts); a family's hours are resampled and multiplied by a
+   log-normal noise. Ages and sexes are drawn by the model's own rules
+   (`sim.population.draw_ages`). Names come from `FIRST_NAMES` (invented),
+   pseudonyms are `S-` and six characters: a real pseudonym is `H-...`, so they
+   cannot collide (in `habitat.db`, `app_pseudonym` writes them `H-0...`).
 2. **A fictitious calendar.** The synthetic habitat opens on `START` (2030-01-01)
    with its first residents, and the model runs `years` years from there; every
    date written is that start plus a model day, never a date of the records.
@@ -740,7 +741,7 @@ def _readme(habitat: SyntheticHabitat) -> str:
         m["taken_from_the_real_habitat"]["note"] + ".",
         "",
         "Each synthetic resident's public is drawn from smoothed shares of the habitat's "
-        f"publics (a Dirichlet draw, {PSEUDO_COUNT} person added to each public present), "
+        f"publics (the counts, {PSEUDO_COUNT} person added to each public present), "
         "their GIR resampled among that public's and moved one level with probability "
         f"{GIR_JITTER}; ages and sexes are drawn by the model's rules; first names are "
         "invented and pseudonyms start with `S-` (a real one starts with `H-`). A small "
