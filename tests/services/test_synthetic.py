@@ -61,6 +61,15 @@ def twin_on_demo(tmp_path_factory):
     return path, folder / "twin", result
 
 
+def _exports(db) -> list:
+    """The synthetic twin's audit entries (other tests may audit other exports on the demo)."""
+    return [
+        e
+        for e in store.history(db)
+        if e.action == "export" and e.after["purpose"] == "twin synthetic"
+    ]
+
+
 def _users(db):
     return {a.role: user_of(db, a) for a in store.find(db, Account)}
 
@@ -210,7 +219,7 @@ def test_the_same_seed_gives_the_same_files_another_seed_other_people(
 def test_the_extract_is_audited(twin_on_demo):
     path, _, _ = twin_on_demo
     with store.connect(path) as db:
-        exports = [e for e in store.history(db) if e.action == "export"]
+        exports = _exports(db)
         animator = _users(db)[Role.ANIMATOR]
     assert len(exports) == 1
     assert exports[0].after["purpose"] == "twin synthetic"
@@ -225,7 +234,7 @@ def test_only_the_animator_and_the_host_draw_the_synthetic_twin(
         synthetic.synthetic(demo_conn, users[role], out_dir=tmp_path / "twin", years=1)
     assert not (tmp_path / "twin").exists()
     assert not [p for p in tmp_path.iterdir() if "twin" in p.name]
-    assert [e for e in store.history(demo_conn) if e.action == "export"] == []
+    assert _exports(demo_conn) == []
 
 
 @pytest.mark.parametrize(
@@ -241,7 +250,7 @@ def test_a_bad_request_names_its_field_and_writes_nothing(
         )
     assert caught.value.field == field and caught.value.message_fr
     assert not [p for p in tmp_path.iterdir() if "twin" in p.name]
-    assert [e for e in store.history(demo_conn) if e.action == "export"] == []
+    assert _exports(demo_conn) == []
 
 
 def test_a_folder_that_holds_files_is_refused(demo_conn, users, today, tmp_path):
@@ -275,7 +284,7 @@ def test_a_failed_write_leaves_nothing_and_audits_nothing(
         synthetic.synthetic(demo_conn, users[Role.ANIMATOR], out_dir=tmp_path / "twin", years=1)
     assert len(calls) == 3
     assert not [p for p in tmp_path.iterdir() if "twin" in p.name]  # nor a hidden partial
-    assert [e for e in store.history(demo_conn) if e.action == "export"] == []
+    assert _exports(demo_conn) == []
 
 
 # --- The command -------------------------------------------------------------------------
@@ -292,7 +301,7 @@ def test_the_command_writes_the_services_files(demo_file, today, tmp_path, run_c
     assert "10 files" in out and "seed 3" in out
     with store.connect(path) as db:
         host = _users(db)[Role.HOST]
-        exports = [e for e in store.history(db) if e.action == "export"]
+        exports = _exports(db)
         expected = synthetic.synthetic(db, host, out_dir=tmp_path / "s", years=1, seed=3)
     assert exports[-1].actor == host.actor
     assert _files(tmp_path / "t") == _files(expected.out_dir)
@@ -323,7 +332,7 @@ def test_the_command_refuses_bad_flags_and_writes_nothing(
     assert status == 2 and named in err and out == ""
     assert not out_dir.exists()
     with store.connect(path) as db:
-        assert [e for e in store.history(db) if e.action == "export"] == []
+        assert _exports(db) == []
 
 
 def test_the_command_refuses_a_full_folder_and_a_missing_out(demo_file, today, tmp_path, run_cli):
@@ -348,7 +357,7 @@ def test_the_command_says_when_the_folder_cannot_be_written(demo_file, today, tm
     )
     assert status == 2 and "--out" in err and out == ""
     with store.connect(path) as db:
-        assert [e for e in store.history(db) if e.action == "export"] == []
+        assert _exports(db) == []
 
 
 # --- The same habitat as a database in the app's schema ---------------------------------
