@@ -274,7 +274,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "status": "present, absent, excused (in hospital)",
     },
     "animator_time": {
-        "week_start": "synthetic Monday-less week start (the calendar's start + 7 k days)",
+        "week_start": "synthetic week start (the calendar's start + 7 k days)",
         "function": "support function (premises, collective_organisation, collective_presence)",
         "hours": "the animator's hours given that week",
     },
@@ -678,7 +678,7 @@ def _manifest(
         ],
         "taken_from_the_real_habitat": {
             "note": (
-                "only aggregates of the pseudonymised extract: the number of dwellings and of "
+                "Only aggregates of the pseudonymised extract: the number of dwellings and of "
                 "residents, the count of residents by public and by public and GIR, the shares "
                 "entering by default, keeping their own providers and having a family, the "
                 "families' usual hours (resampled with noise), the providers' kinds, the "
