@@ -59,6 +59,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         add_db_option(sub)
         sub.set_defaults(run=_handler(command))
     _add_ask(twin)
+    _add_synthetic(twin)
 
 
 def _handler(command: str):
@@ -426,3 +427,74 @@ def _render_answer(question: str, answer, fmt: str) -> str:
         )
         lines.append(f"{prefix}{r['reading']}\n")
     return "".join(lines)
+
+
+# --- Synthetic twin ----------------------------------------------------------------------
+
+
+def _add_synthetic(twin: argparse._SubParsersAction) -> None:
+    """`habitat twin synthetic --out DIR`."""
+    synthetic = twin.add_parser(
+        "synthetic",
+        help="write a synthetic habitat drawn from the model (nobody real) for research",
+        description="Draw synthetic residents from the habitat's distributions (pseudonymised "
+        "extract), run the model for --years on a fictitious calendar from 2030-01-01 and write "
+        "its records as CSV files with a README.md and a manifest.json into --out, a new or "
+        "empty folder. No name, pseudonym, birth year, date or text of the records is written.",
+    )
+    synthetic.add_argument("--out", required=True, metavar="DIR", help="folder to create")
+    synthetic.add_argument("--years", type=int, default=2, help="years to run (1-3, default 2)")
+    synthetic.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
+    synthetic.add_argument(
+        "--database",
+        action="store_true",
+        help="also write habitat.db, the same habitat in the app's schema (habitat serve --db)",
+    )
+    synthetic.add_argument(
+        "--as",
+        dest="as_account",
+        metavar="ACCOUNT",
+        help="act as this account, with its role's scope (default: the animator)",
+    )
+    add_db_option(synthetic)
+    synthetic.set_defaults(run=_synthetic)
+
+
+def _synthetic(args: argparse.Namespace) -> int:
+    from habitat import store
+    from habitat.services import synthetic, twin
+    from habitat.services.access import Forbidden
+    from habitat.services.auth import acting_as
+    from habitat.services.what_if import InconsistentRecords
+
+    command = "twin synthetic"
+    try:
+        synthetic.check(args.out, args.years, args.seed)
+    except twin.BadTwinRequest as exc:
+        return fail(command, f"--{exc.field}: {str(exc).split(': ', 1)[1]}")
+    if not existing_db(args, command):
+        return EXIT_BAD_INPUT
+    with store.connect(args.db) as db:
+        try:
+            user = acting_as(db, args.as_account)
+            written = synthetic.synthetic(
+                db, user, out_dir=args.out, years=args.years, seed=args.seed, database=args.database
+            )
+        except LookupError as exc:
+            return fail(command, str(exc))
+        except Forbidden as exc:
+            return fail(command, f"--as: {exc}")
+        except twin.BadTwinRequest as exc:
+            flag = f"--{exc.field}" if exc.field in ("out", "years", "seed") else exc.field
+            return fail(command, f"{flag}: {str(exc).split(': ', 1)[1]}")
+        except InconsistentRecords as exc:
+            return fail(
+                command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
+            )
+        except OSError as exc:
+            return fail(command, f"--out: cannot write {args.out}: {exc.strerror or exc}")
+    print(
+        f"wrote {len(written.files)} files to {written.out_dir}: {written.people} synthetic "
+        f"residents over {written.years} year(s), seed {written.seed}"
+    )
+    return EXIT_OK
