@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # PDF documents: WeasyPrint renders with Pango; DejaVu prints the French accents.
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: pdf-libs run test test-fast lint format validation bench bench-core bench-store bench-app bench-explorer bench-territory bench-documents studies check-floors typecheck clean
+.PHONY: pdf-libs run test test-fast lint format validation bench bench-core bench-store bench-app bench-explorer bench-territory bench-documents bench-twin studies check-floors typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,7 @@ check-floors: $(STAMP)
 	$(BIN)/python simulations/check_floors.py
 
 ## bench: every benchmark below
-bench: bench-core bench-store bench-app bench-explorer bench-territory bench-documents
+bench: bench-core bench-store bench-app bench-explorer bench-territory bench-documents bench-twin
 
 ## bench-core: time batched vs sequential replications (1 habitat x 10 residents x 365 days)
 bench-core: $(STAMP)
@@ -74,6 +74,10 @@ bench-store: $(STAMP)
 ## bench-documents: each document on a 5-year demo database (AVP report PDF under 3 s)
 bench-documents: $(STAMP) pdf-libs
 	$(BIN)/python simulations/bench_documents.py
+
+## bench-twin: the habitat's own model on the demo (each question under 5 s, calibration 2 min)
+bench-twin: $(STAMP)
+	$(BIN)/python simulations/bench_twin.py
 
 ## bench-app: server-side time of each page's rerun on the 5-year demo (p95 target 50 ms)
 bench-app: $(STAMP)
