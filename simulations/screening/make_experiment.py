@@ -86,7 +86,7 @@ def main() -> None:
         ),
         "scenario": "../../scenarios/elderly_baseline.yaml",
         "days": 365,
-        "replications": 20,
+        "replications": 100,
         "seed": 606,
         "design": {"kind": "morris", "samples": 8, "morris_levels": 4},
         "factors": found,

@@ -271,6 +271,12 @@ class NeedsParams(_Frozen):
     hours_per_day_by_gir: GirTable = _by_gir(2.1, 1.6, 1.1, 0.7, 0.3, 0.1)
     # Share of the need written into a professional plan; the rest is informal help.
     professional_share: Fraction = 0.85
+    hours_multiplier: float = Field(
+        default=1.0,
+        ge=0.1,
+        le=10.0,
+        description="Scales every GIR's hours of help needed (sensitivity analysis; 1: as is).",
+    )
 
     @field_validator("hours_per_day_by_gir")
     @classmethod
@@ -298,6 +304,18 @@ class AutonomyParams(_Frozen):
     # by GIR: the ratios between levels are assumptions, the level fitted by hand to
     # ER 724's 42 % of entrants dead within 2 years and mean APA duration of 4 years.
     mortality_rate_per_year_by_gir: GirTable = _by_gir(0.5, 0.29, 0.18, 0.115, 0.055, 0.032)
+    mortality_multiplier: float = Field(
+        default=1.0,
+        ge=0.1,
+        le=10.0,
+        description="Scales every GIR's death rate (sensitivity analysis; 1: as is).",
+    )
+    change_multiplier: float = Field(
+        default=1.0,
+        ge=0.1,
+        le=10.0,
+        description="Scales every GIR's rate of change of level (sensitivity analysis; 1: as is).",
+    )
     # Death rates x exp(slope x (age - 83)): ER 724's mean durations by age at entry
     # (men 3 y 8 m from 60-80 to 2 y 1 m at 95+, women 5 y 5 m to 3 y 6 m).
     mortality_age_slope: float = Field(default=0.03, ge=0.0, le=0.2)
@@ -324,6 +342,12 @@ class HospitalParams(_Frozen):
     """Hospitalisations and returns home (seed 002, DOMAIN §5)."""
 
     rate_per_year_by_gir: GirTable = _by_gir(0.9, 0.8, 0.6, 0.45, 0.3, 0.25)
+    rate_multiplier: float = Field(
+        default=1.0,
+        ge=0.1,
+        le=10.0,
+        description="Scales every GIR's hospitalisation rate (sensitivity analysis; 1: as is).",
+    )
     mean_stay_days: float = Field(default=9.0, ge=1.0, le=365.0)
     coordination_hours_per_return: Hours = 2.0
     # Share of returns prepared by the hospital and providers without the animator.
@@ -549,6 +573,12 @@ class ExitParams(_Frozen):
     # Moves to an institution by GIR for a resident whose family helps: assumptions
     # (entry to an EHPAD rises steeply with dependency; DREES ER 1082's care paths).
     institution_rate_per_year_by_gir: GirTable = _by_gir(0.2, 0.12, 0.06, 0.03, 0.008, 0.004)
+    institution_multiplier: float = Field(
+        default=1.0,
+        ge=0.1,
+        le=10.0,
+        description="Scales every GIR's rate of moves to an institution (sensitivity; 1: as is).",
+    )
     no_carer_multiplier: float = Field(
         default=2.0,
         ge=1.0,

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: Numbers that shape the run itself (array sizes, whole-day delays, a count of
-#: activities): equal within a batch.
+#: activities) or the per-GIR tables: equal within a batch.
 STRUCTURAL = frozenset(
     {
         "days",
@@ -40,6 +40,13 @@ STRUCTURAL = frozenset(
         "mechanisms.providers.replacement_days",
         "mechanisms.disputes.agreement_review_days",
         "mechanisms.animator.recruitment_days",
+        # Multipliers of the per-GIR tables, which the model indexes by GIR (one table
+        # for the whole batch): scenarios that differ in them run apart.
+        "mechanisms.needs.hours_multiplier",
+        "mechanisms.autonomy.mortality_multiplier",
+        "mechanisms.autonomy.change_multiplier",
+        "mechanisms.hospital.rate_multiplier",
+        "mechanisms.exits.institution_multiplier",
     }
 )
 #: Read habitat by habitat (or not at all) by the model: free to differ.

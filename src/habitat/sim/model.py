@@ -60,11 +60,20 @@ class RateTables:
         """Read the tables of a scenario's (or a batch's) mechanism parameters."""
         p = scenario.mechanisms
         return cls(
-            need_per_day=np.array(p.needs.hours_per_day_by_gir),
-            change_per_day=np.array(p.autonomy.change_rate_per_year_by_gir) / 365.0,
-            mortality_per_day=np.array(p.autonomy.mortality_rate_per_year_by_gir) / 365.0,
-            institution_per_day=np.array(p.exits.institution_rate_per_year_by_gir) / 365.0,
-            hospital_per_day=np.array(p.hospital.rate_per_year_by_gir) / 365.0,
+            # Each table times its multiplier (1 by default: x * 1.0 is x, bit for bit).
+            need_per_day=np.array(p.needs.hours_per_day_by_gir) * p.needs.hours_multiplier,
+            change_per_day=np.array(p.autonomy.change_rate_per_year_by_gir)
+            * p.autonomy.change_multiplier
+            / 365.0,
+            mortality_per_day=np.array(p.autonomy.mortality_rate_per_year_by_gir)
+            * p.autonomy.mortality_multiplier
+            / 365.0,
+            institution_per_day=np.array(p.exits.institution_rate_per_year_by_gir)
+            * p.exits.institution_multiplier
+            / 365.0,
+            hospital_per_day=np.array(p.hospital.rate_per_year_by_gir)
+            * p.hospital.rate_multiplier
+            / 365.0,
             family_hours_factor=_by_gir_index(p.family.hours_factor_by_gir),
             qaly_need_power=_by_gir_index(p.quality_of_life.qaly_need_level_by_gir) ** 1.5,
             readmission_per_day=-np.log1p(-np.minimum(p.hospital.readmission_30d, 0.999))
