@@ -74,3 +74,11 @@ class Role(StrEnum):
     RESIDENT = "resident"
     # A project promoter explores scenarios; no personal data of any habitat.
     PROMOTER = "promoter"
+
+
+#: A calendar (.ics) starts this many days before today: the last weeks stay on the phone.
+CALENDAR_DAYS_BACK = 28
+#: A calendar covers this many days: four weeks back and about six months ahead.
+CALENDAR_DAYS = CALENDAR_DAYS_BACK + 183
+#: The longest window a calendar may cover: the rota is written day by day.
+CALENDAR_DAYS_MAX = 731

@@ -150,7 +150,7 @@ def _resident_handler(name: str, service: str):
 
 def _add_calendar(documents: argparse._SubParsersAction) -> None:
     """`habitat documents calendar`: the role's calendar as an .ics file."""
-    from habitat.services.documents import CALENDAR_DAYS, CALENDAR_DAYS_BACK, CALENDAR_DAYS_MAX
+    from habitat.domain import CALENDAR_DAYS, CALENDAR_DAYS_BACK, CALENDAR_DAYS_MAX
 
     text = (
         "the calendar of the account's role as an .ics file: collective life (activities,"

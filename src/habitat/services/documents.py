@@ -16,6 +16,7 @@ import sqlite_utils
 
 from habitat import store
 from habitat.documents.render import Document, Format, filename_part
+from habitat.domain import CALENDAR_DAYS, CALENDAR_DAYS_BACK, CALENDAR_DAYS_MAX
 from habitat.services.access import User
 from habitat.store import audit, queries
 from habitat.store.entities import Habitat, Partnership, ReportNarrative, Role
@@ -291,12 +292,8 @@ def hospital_sheet(
 
 # --- Calendars ------------------------------------------------------------------------
 
-#: A calendar starts this many days before today: the last weeks stay on the phone.
-CALENDAR_DAYS_BACK = 28
-#: A calendar covers this many days: four weeks back and about six months ahead.
-CALENDAR_DAYS = CALENDAR_DAYS_BACK + 183
-#: The longest window a calendar may cover: the rota is written day by day.
-CALENDAR_DAYS_MAX = 731
+# The calendar's window: `habitat.domain.CALENDAR_DAYS*` (the command line reads them
+# without loading the store).
 
 #: The roles whose calendar shows the habitat's collective life (activities, bookings
 #: of the common spaces, the presence rota). A family sees it too: it is what its
