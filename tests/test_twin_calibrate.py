@@ -109,6 +109,9 @@ def test_calibrating_on_records_with_a_known_conflict_rate_recovers_it():
     assert rate.targets == ("conflicts_per_month", "conflicts_open")
     # The resolution was not changed: its truth (the general value) stays inside too.
     assert resolution.interval[0] <= 0.15 <= resolution.interval[1]
+    # The model reproduces its own records well (and says so).
+    assert all(t.used and t.implausibility < 2 for t in result.targets), result.targets
+    assert "reproduit mal" not in " ".join(t.trust_fr for t in result.targets)
     far = result.candidates[result.candidates[RATE] < 1.0]
     assert len(far) and not far.kept.any()
     assert not result.ruled_out_all and result.waves == 2 and not result.stopped

@@ -80,7 +80,7 @@ def _add_calibrate(twin: argparse._SubParsersAction) -> None:
     )
     calibrate.add_argument("--waves", type=int, default=3, help="waves (1-10, default 3)")
     calibrate.add_argument(
-        "--candidates", type=int, default=60, help="candidates per wave (10-500, default 60)"
+        "--candidates", type=int, default=100, help="candidates per wave (10-500, default 100)"
     )
     calibrate.add_argument(
         "--replications", "-r", type=int, default=20, help="per candidate (10-1000, default 20)"
@@ -174,6 +174,7 @@ def calibration_rows(done) -> dict[str, list[dict[str, object]]]:
             "events": t.observed.events,
             "used": t.used,
             "calibrated_model": r(t.model),
+            "implausibility": r(t.implausibility),
             "trust": t.trust_fr,
         }
         for t in done.fit.targets

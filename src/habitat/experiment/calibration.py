@@ -258,10 +258,15 @@ def mark(frame: pd.DataFrame, measures: Sequence[str], cutoff: float = CUTOFF) -
     frame["kept"] = frame["I_max"] <= cutoff
 
 
-def weigh(last: pd.DataFrame, measures: Sequence[str]) -> tuple[pd.DataFrame, bool]:
+def weigh(
+    last: pd.DataFrame, measures: Sequence[str], density: str | None = None
+) -> tuple[pd.DataFrame, bool]:
     """The posterior: the last wave's kept candidates, each weighed by exp(-sum I^2 / 2).
 
     When none was kept, the 10 % least implausible stand in (and the flag says so).
+    With `density`, the candidates come from several waves and each weight is also
+    divided by that column: the density the candidates were drawn from, relative to
+    the prior's (importance sampling), so that refocused waves do not narrow the posterior.
 
     Returns:
         The posterior (a `weight` column summing to 1) and whether all were ruled out.
@@ -275,6 +280,8 @@ def weigh(last: pd.DataFrame, measures: Sequence[str]) -> tuple[pd.DataFrame, bo
     if not measures:
         squares = pd.Series(0.0, index=kept.index)
     weights = np.exp(-(squares - squares.min()) / 2).fillna(0.0)
+    if density is not None:
+        weights = weights / kept[density]
     if weights.sum() == 0:
         weights[:] = 1.0
     return kept.assign(weight=weights / weights.sum()).reset_index(drop=True), ruled_out_all

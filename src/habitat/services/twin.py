@@ -313,7 +313,7 @@ def calibrate(
     *,
     months: int = 12,
     waves: int = 3,
-    candidates: int = 60,
+    candidates: int = 100,
     replications: int = 20,
     seed: int = DEFAULT_SEED,
     on_progress: Callable[[int, int], None] | None = None,

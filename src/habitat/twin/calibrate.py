@@ -22,11 +22,15 @@ with the history matching of the general calibration
   (`habitat.sim.run.simulate_batch`, common seeds); a candidate whose
   implausibility exceeds 3 on any target is ruled out, and the next wave draws in
   the box of those kept (refocusing).
-- **Posterior.** The last wave's kept candidates weighed by exp(-sum I^2 / 2); a
-  parameter's calibrated value is its weighted mean, its interval the weighted
-  5th-95th percentiles; when the weights rest on fewer than `FEW_EFFECTIVE`
-  effective candidates, the interval is read over the kept candidates equally
-  weighted (the region not ruled out: wider, and honest about a thin posterior).
+- **Posterior.** Every wave's kept candidates, each weighed by exp(-sum I^2 / 2)
+  divided by the density it was drawn from (the mixture of the waves' boxes,
+  against the prior's: importance sampling), so that refocusing speeds the search
+  without narrowing the posterior by itself (the general calibration keeps its
+  last wave only). A parameter's calibrated value is its weighted mean, its
+  interval the weighted 5th-95th percentiles; when the weights rest on fewer than
+  `FEW_EFFECTIVE` effective candidates, the interval is read over the kept
+  candidates under the prior alone (the region not ruled out: wider, and honest
+  about a thin posterior).
 
 The Latin hypercube is drawn with numpy alone (`latin_hypercube`): scipy is not
 in the app's dependencies and the animator's screen runs this calibration. The
@@ -117,15 +121,16 @@ PARAMETERS: tuple[TwinParameter, ...] = (
         "mechanisms.conflicts.resolution_per_day",
         "Chance qu'un conflit se règle dans la journée (régulation pleine)",
         ("conflicts_open",),
-        factor=3.0,
-        basis="a conflict settled in a third to three times the general time (about a week)",
+        factor=5.0,
+        basis="a conflict settled in a fifth to five times the general time (about a week)",
     ),
     TwinParameter(
         "mechanisms.disputes.rate_per_resident_per_year",
         "Fréquence des désaccords autonomie / sécurité (par habitant et par an)",
         ("autonomy_safety_open",),
-        factor=4.0,
-        basis="a quarter to four times the general rate (1 a year)",
+        factor=5.0,
+        basis="a fifth to five times the general rate (1 a year); it also stands for "
+        "how long a disagreement lasts, which the records cannot tell apart from it",
     ),
     TwinParameter(
         "mechanisms.collective_life.participation_base",
@@ -197,6 +202,8 @@ class TargetFit:
         observed: the records' value, 90 % interval and events.
         used: whether it constrained the fit (an observation and a model that can say it).
         model: the calibrated model's median for it (posterior-weighted), if used.
+        implausibility: how far the calibrated model stays from it, in combined standard
+            deviations (posterior-weighted; above 2 the model reproduces it poorly).
         trust_fr: how much the figure was trusted, in French.
     """
 
@@ -206,6 +213,7 @@ class TargetFit:
     observed: Estimate
     used: bool
     model: float | None
+    implausibility: float | None
     trust_fr: str
 
 
@@ -264,7 +272,7 @@ class TwinCalibration:
         targets: each target figure, used or not.
         candidates: every candidate judged (wave, candidate, values, `model:KEY`,
             `I:KEY`, `I_max`, `kept`).
-        posterior: the last wave's kept candidates with their `weight`.
+        posterior: the candidates kept (all waves) with their `density` and `weight`.
         boxes: the range each wave drew from.
         ruled_out_all: no candidate met every target (the least implausible stand in).
         effective: the posterior's effective number of candidates, 1 / sum(weight^2):
@@ -297,14 +305,23 @@ class TwinCalibration:
         return with_values(data, self.values, source="calibrated scenario")
 
 
-def _trust_fr(observed: Estimate, used: bool) -> str:
+#: Above this implausibility, the calibrated model reproduces a figure poorly.
+POOR_FIT = 2.0
+
+
+def _trust_fr(observed: Estimate, used: bool, distance: float | None) -> str:
     if observed.value is None:
         return "aucune donnée sur la période"
     if not used:
         return "non utilisé : le modèle de l'habitat ne peut pas le produire"
-    if observed.few:
-        return f"peu d'événements ({observed.events}) : contrainte faible"
-    return f"{observed.events} événements"
+    said = (
+        f"peu d'événements ({observed.events}) : contrainte faible"
+        if observed.few
+        else f"{observed.events} événements"
+    )
+    if distance is not None and distance > POOR_FIT:
+        said += " ; le modèle calibré le reproduit mal (écart à la limite du plausible)"
+    return said
 
 
 def _usable(measure: Measure, observed: Estimate, scenario: Scenario) -> bool:
@@ -323,7 +340,7 @@ def fit(
     observations: Mapping[str, Any],
     *,
     waves: int = 3,
-    candidates: int = 60,
+    candidates: int = 100,
     replications: int = 20,
     seed: int = 2026,
     parameters: Sequence[TwinParameter] = PARAMETERS,
@@ -370,6 +387,7 @@ def fit(
     data = scenario.model_dump(mode="json")
     box = {d.path: d.range for d in design}
     boxes: list[dict[str, tuple[float, float]]] = []
+    design_boxes: list[dict[str, tuple[float, float]]] = []
     frames: list[pd.DataFrame] = []
     stopped = False
     for wave in range(waves):
@@ -383,6 +401,7 @@ def fit(
                 values[p.path] = float(_from_design(p, low + (high - low) * unit[i, j]))
             drawn.append(values)
         boxes.append({p.path: _box_values(p, box[p.path]) for p in free})
+        design_boxes.append(dict(box))
 
         def on_day(day: int, total: int, wave: int = wave) -> None:
             if should_stop is not None and should_stop():
@@ -412,11 +431,13 @@ def fit(
             box = refocus(design, in_design, box)
     if not frames:
         raise CalibrationStopped("stopped before the first wave ended")
-    posterior, ruled_out_all = weigh(frames[-1], columns)
+    every = pd.concat(frames, ignore_index=True)
+    every["density"] = _drawn_density(every, free, design_boxes[: len(frames)])
+    posterior, ruled_out_all = weigh(every, columns, density="density")
     effective = float(1.0 / (posterior.weight**2).sum())
     # Too few effective draws: the weighted interval would shrink to a point or two,
-    # so the interval is read over the candidates not ruled out, equally weighted.
-    spread = posterior.weight if effective >= FEW_EFFECTIVE else posterior.weight * 0 + 1.0
+    # so the interval is read over the candidates not ruled out, under the prior alone.
+    spread = posterior.weight if effective >= FEW_EFFECTIVE else 1.0 / posterior.density
     fits = []
     for p in parameters:
         # The events behind its best-informed target (the targets may share events).
@@ -450,21 +471,27 @@ def fit(
     targets = []
     for m in measures:
         is_used = m.key in used_keys
-        model = (
-            float(np.average(posterior[f"model:{m.key}"], weights=posterior.weight))
-            if is_used
-            else None
-        )
+        model = distance = None
+        if is_used:
+            model = float(np.average(posterior[f"model:{m.key}"], weights=posterior.weight))
+            distance = float(np.average(posterior[f"I:{m.key}"], weights=posterior.weight))
         observed = estimates[m.key]
         targets.append(
             TargetFit(
-                m.key, m.label_fr, m.unit_fr, observed, is_used, model, _trust_fr(observed, is_used)
+                m.key,
+                m.label_fr,
+                m.unit_fr,
+                observed,
+                is_used,
+                model,
+                distance,
+                _trust_fr(observed, is_used, distance),
             )
         )
     return TwinCalibration(
         parameters=fits,
         targets=targets,
-        candidates=pd.concat(frames, ignore_index=True),
+        candidates=every,
         posterior=posterior,
         boxes=boxes,
         ruled_out_all=ruled_out_all,
@@ -475,6 +502,31 @@ def fit(
         replications=replications,
         seed=seed,
     )
+
+
+def _drawn_density(
+    frame: pd.DataFrame,
+    free: Sequence[TwinParameter],
+    boxes: Sequence[dict[str, tuple[float, float]]],
+) -> np.ndarray:
+    """The density the candidates were drawn from, on the design scale (prior: constant).
+
+    Every wave drew uniformly in its box: the draws together come from the mixture
+    of the boxes, each weighed by its wave's share of the candidates (the waves have
+    equal sizes but the last may be cut short; the frame says how many each had).
+    """
+    counts = frame["wave"].value_counts()
+    density = np.zeros(len(frame))
+    for wave, box in enumerate(boxes):
+        inside = np.ones(len(frame), dtype=bool)
+        volume = 1.0
+        for p in free:
+            low, high = box[p.path]
+            x = _to_design(p, frame[p.path].to_numpy(dtype=float))
+            inside &= (x >= low - 1e-12) & (x <= high + 1e-12)
+            volume *= high - low
+        density += counts.get(wave, 0) * inside / volume
+    return density / len(frame)
 
 
 def _box_values(parameter: TwinParameter, box: tuple[float, float]) -> tuple[float, float]:
