@@ -231,7 +231,11 @@ def _render_calibration(done, fmt: str) -> str:
             if t["observed"] is None
             else f"{t['observed']:.3g} [{t['observed_low']:.3g}, {t['observed_high']:.3g}]"
         )
-        model = "" if t["calibrated_model"] is None else f"; model {t['calibrated_model']:.3g}"
+        model = (
+            ""
+            if t["calibrated_model"] is None
+            else f"; model {t['calibrated_model']:.3g} (I = {t['implausibility']:.2g})"
+        )
         lines.append(f"  {t['figure']} ({t['unit']}): {observed}{model}; {t['trust']}\n")
     return "".join(lines)
 

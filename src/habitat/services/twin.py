@@ -354,7 +354,8 @@ def calibrate(
     if not built.extract["residents"]:
         raise BadTwinRequest(
             "records",
-            f"no resident lived in the habitat on {start.isoformat()}, where the window starts",
+            f"no resident lived in the habitat on {start.isoformat()}, where the window starts: "
+            "choose a shorter window",
             f"Aucun habitant n'était présent le {start.strftime('%d/%m/%Y')} : "
             "le modèle n'a rien de quoi partir. Choisissez une période plus courte.",
         )
