@@ -175,3 +175,21 @@ def test_the_module_needs_no_scipy():
     imported = {a.name for n in nodes if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module for n in nodes if isinstance(n, ast.ImportFrom) and n.module}
     assert not any(name and name.startswith("scipy") for name in imported)
+
+
+def test_the_draws_density_is_the_mixture_of_the_waves_boxes():
+    import pandas as pd
+
+    from habitat.twin.calibrate import _drawn_density
+
+    (participation,) = [p for p in PARAMETERS if p.factor is None]
+    path = participation.path
+    frame = pd.DataFrame({"wave": [0, 0, 1, 1], path: [0.25, 0.75, 0.25, 0.4]})
+    boxes = [{path: (0.0, 1.0)}, {path: (0.0, 0.5)}]
+    density = _drawn_density(frame, [participation], boxes)
+    # Two draws from [0, 1] (density 1 each), two from [0, 0.5] (density 2 each).
+    assert density == pytest.approx([(2 * 1 + 2 * 2) / 4, 2 * 1 / 4, 6 / 4, 6 / 4])
+    rate = PARAMETERS[0]  # drawn on the log scale: the box is in log units
+    frame = pd.DataFrame({"wave": [0], rate.path: [2.0]})
+    box = {rate.path: (float(np.log(0.5)), float(np.log(8.0)))}
+    assert _drawn_density(frame, [rate], [box]) == pytest.approx([1 / np.log(16.0)])

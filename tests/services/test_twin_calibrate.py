@@ -98,6 +98,11 @@ def test_the_command_prints_the_services_numbers(demo_conn, demo_file, users, to
     status, out, err = run_cli("twin", "calibrate", "--db", str(demo_file), *flags)
     assert status == 0 and "mechanisms.conflicts.rate_per_resident_per_year" in out
     assert "événements" in out
+    status, out, err = run_cli(
+        "twin", "calibrate", "--db", str(demo_file), *flags, "--format", "csv"
+    )
+    assert status == 0 and out.splitlines()[0].startswith("parameter,label,general")
+    assert len(out.splitlines()) == 1 + len(PARAMETERS)
     status, out, err = run_cli("twin", "calibrate", "--db", str(demo_file), "--waves", "0")
     assert status == 2 and "--waves" in err and out == ""
     status, out, err = run_cli("twin", "calibrate", "--db", str(demo_file), "--months", "12")
