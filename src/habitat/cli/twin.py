@@ -2,8 +2,10 @@
 
 `backtest` prints, for each figure, what the model expected over the last months
 and what the records say happened, with a verdict; `forecast` the next months'
-bands beside the last year's figures. Same services as the app, same scopes
-(`--as ACCOUNT`, default the animator), audited the same way.
+bands beside the last year's figures; `calibrate` the habitat's own parameters
+fitted to its records (prior, posterior, the figures and events behind them).
+Same services as the app, same scopes (`--as ACCOUNT`, default the animator),
+audited the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from habitat.cli.options import add_db_option, existing_db, iso_date, seed
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register `twin` and its subcommands on the `habitat` command."""
-    text = "the habitat's own model: backtest and forecast from its records"
+    text = "the habitat's own model: backtest, forecast and calibrate from its records"
     group = commands.add_parser("twin", help=text, description=text)
     twin = group.add_subparsers(
         dest="twin_command", required=True, parser_class=type(group), help="what to do"
@@ -58,8 +60,185 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         )
         add_db_option(sub)
         sub.set_defaults(run=_handler(command))
+    _add_calibrate(twin)
     _add_ask(twin)
     _add_synthetic(twin)
+
+
+def _add_calibrate(twin: argparse._SubParsersAction) -> None:
+    """`habitat twin calibrate`."""
+    calibrate = twin.add_parser(
+        "calibrate",
+        help="fit the habitat's own parameters to its records",
+        description="Start the model from the habitat as its records stood --months ago, "
+        "history-match its conflicts, disputes and participation parameters to what the "
+        "records say happened since (the general model as the prior), and print for each "
+        "parameter its prior, its posterior mean and 90 % interval, and the figures it was "
+        "fitted on with the events behind them.",
+    )
+    calibrate.add_argument(
+        "--months", type=int, default=12, help="the window, ending today (1-24, default 12)"
+    )
+    calibrate.add_argument("--waves", type=int, default=3, help="waves (1-10, default 3)")
+    calibrate.add_argument(
+        "--candidates", type=int, default=100, help="candidates per wave (10-500, default 100)"
+    )
+    calibrate.add_argument(
+        "--replications", "-r", type=int, default=20, help="per candidate (10-1000, default 20)"
+    )
+    calibrate.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
+    calibrate.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output"
+    )
+    calibrate.add_argument(
+        "--as",
+        dest="as_account",
+        metavar="ACCOUNT",
+        help="act as this account, with its role's scope (default: the animator)",
+    )
+    add_db_option(calibrate)
+    calibrate.set_defaults(run=_calibrate)
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from habitat import store
+    from habitat.services import twin
+    from habitat.services.access import Forbidden
+    from habitat.services.auth import acting_as
+    from habitat.services.what_if import InconsistentRecords
+
+    command = "twin calibrate"
+    sizes = {
+        "months": args.months,
+        "waves": args.waves,
+        "candidates": args.candidates,
+        "replications": args.replications,
+    }
+    try:
+        twin.check_calibration(**sizes)
+    except twin.BadTwinRequest as exc:
+        return fail(command, f"--{exc.field}: {str(exc).split(': ', 1)[1]}")
+    if not existing_db(args, command):
+        return EXIT_BAD_INPUT
+    with store.connect(args.db) as db:
+        try:
+            user = acting_as(db, args.as_account)
+            done = twin.calibrate(db, user, seed=args.seed, **sizes)
+        except LookupError as exc:
+            return fail(command, str(exc))
+        except Forbidden as exc:
+            return fail(command, f"--as: {exc}")
+        except twin.BadTwinRequest as exc:
+            flag = f"--{exc.field}" if exc.field in sizes else "records"
+            return fail(command, f"{flag}: {str(exc).split(': ', 1)[1]}")
+        except InconsistentRecords as exc:
+            return fail(
+                command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
+            )
+    print(_render_calibration(done, args.format), end="")
+    return EXIT_OK
+
+
+def calibration_rows(done) -> dict[str, list[dict[str, object]]]:
+    """The parameters and the targets, as plain rows (what the table, CSV and JSON print)."""
+
+    def r(value: float | None) -> float | None:
+        return None if value is None else round(value, 4)
+
+    parameters = [
+        {
+            "parameter": p.path,
+            "label": p.label_fr,
+            "general": r(p.general),
+            "prior_low": r(p.prior[0]),
+            "prior_high": r(p.prior[1]),
+            "fitted": p.fitted,
+            "posterior_mean": r(p.mean),
+            "posterior_p5": r(p.interval[0]),
+            "posterior_p95": r(p.interval[1]),
+            "moved": r(p.moved),
+            "narrowed": r(p.narrowed),
+            "targets": list(p.targets),
+            "events": p.events,
+            "reading": p.reading_fr,
+        }
+        for p in done.fit.parameters
+    ]
+    targets = [
+        {
+            "target": t.key,
+            "figure": t.label_fr,
+            "unit": t.unit_fr,
+            "observed": r(t.observed.value),
+            "observed_low": r(t.observed.low),
+            "observed_high": r(t.observed.high),
+            "events": t.observed.events,
+            "used": t.used,
+            "calibrated_model": r(t.model),
+            "implausibility": r(t.implausibility),
+            "trust": t.trust_fr,
+        }
+        for t in done.fit.targets
+    ]
+    return {"parameters": parameters, "targets": targets}
+
+
+def _render_calibration(done, fmt: str) -> str:
+    fit = done.fit
+    tables = calibration_rows(done)
+    if fmt == "json":
+        head = {
+            "window_from": done.start.isoformat(),
+            "window_to": done.end.isoformat(),
+            "days": fit.days,
+            "waves": fit.waves,
+            "candidates": len(fit.candidates),
+            "kept": len(fit.posterior),
+            "ruled_out_all": fit.ruled_out_all,
+            "effective_candidates": round(fit.effective, 1),
+            "stopped": fit.stopped,
+            "replications": fit.replications,
+            "seed": fit.seed,
+        }
+        return json.dumps({**head, **tables}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        rows_ = [
+            {**row, "targets": " ".join(row["targets"])}  # type: ignore[arg-type]
+            for row in tables["parameters"]
+        ]
+        writer = csv.DictWriter(out, fieldnames=list(rows_[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows_)
+        return out.getvalue()
+    lines = [
+        f"calibration on the records {done.start} -> {done.end}: {fit.waves} waves, "
+        f"{len(fit.candidates)} candidates, {len(fit.posterior)} kept "
+        f"({fit.effective:.0f} effective), "
+        f"{fit.replications} replications, seed {fit.seed}\n"
+    ]
+    if fit.ruled_out_all:
+        lines.append("no candidate met every target: the least implausible are shown\n")
+    for p in tables["parameters"]:
+        lines.append(
+            f"{p['parameter']}: general {p['general']:.3g}, prior [{p['prior_low']:.3g}, "
+            f"{p['prior_high']:.3g}] -> {p['posterior_mean']:.3g} "
+            f"[{p['posterior_p5']:.3g}, {p['posterior_p95']:.3g}]; {p['reading']}\n"
+        )
+    lines.append("targets (records over the window):\n")
+    for t in tables["targets"]:
+        observed = (
+            "-"
+            if t["observed"] is None
+            else f"{t['observed']:.3g} [{t['observed_low']:.3g}, {t['observed_high']:.3g}]"
+        )
+        model = (
+            ""
+            if t["calibrated_model"] is None
+            else f"; model {t['calibrated_model']:.3g} (I = {t['implausibility']:.2g})"
+        )
+        lines.append(f"  {t['figure']} ({t['unit']}): {observed}{model}; {t['trust']}\n")
+    return "".join(lines)
 
 
 def _handler(command: str):

@@ -249,6 +249,44 @@ def refocus(
     return focused
 
 
+def mark(frame: pd.DataFrame, measures: Sequence[str], cutoff: float = CUTOFF) -> None:
+    """Add `I_max` (a missing or unmeasured implausibility counts as infinite) and `kept`."""
+    for column in measures:
+        if column not in frame:
+            frame[column] = math.inf
+    frame["I_max"] = frame[list(measures)].fillna(math.inf).max(axis=1) if measures else 0.0
+    frame["kept"] = frame["I_max"] <= cutoff
+
+
+def weigh(
+    last: pd.DataFrame, measures: Sequence[str], density: str | None = None
+) -> tuple[pd.DataFrame, bool]:
+    """The posterior: the last wave's kept candidates, each weighed by exp(-sum I^2 / 2).
+
+    When none was kept, the 10 % least implausible stand in (and the flag says so).
+    With `density`, the candidates come from several waves and each weight is also
+    divided by that column: the density the candidates were drawn from, relative to
+    the prior's (importance sampling), so that refocused waves do not narrow the posterior.
+
+    Returns:
+        The posterior (a `weight` column summing to 1) and whether all were ruled out.
+    """
+    kept = last[last.kept]
+    ruled_out_all = kept.empty
+    if ruled_out_all:
+        best = max(1, math.ceil(len(last) / 10))
+        kept = last.nsmallest(best, "I_max")
+    squares = (kept[list(measures)].replace(math.inf, np.nan) ** 2).sum(axis=1, min_count=1)
+    if not measures:
+        squares = pd.Series(0.0, index=kept.index)
+    weights = np.exp(-(squares - squares.min()) / 2).fillna(0.0)
+    if density is not None:
+        weights = weights / kept[density]
+    if weights.sum() == 0:
+        weights[:] = 1.0
+    return kept.assign(weight=weights / weights.sum()).reset_index(drop=True), ruled_out_all
+
+
 @dataclass(frozen=True)
 class CalibrationResult:
     """Every candidate of every wave, the posterior, and the calibrated values.
@@ -322,29 +360,14 @@ def calibrate(
             else:
                 rows.append(outcome)
         frame = pd.DataFrame(rows).sort_values("candidate", ignore_index=True)
-        measures = [f"I:{t.id}" for t in targets]
-        for column in measures:
-            if column not in frame:
-                frame[column] = math.inf
-        frame["I_max"] = frame[measures].fillna(math.inf).max(axis=1)
-        frame["kept"] = frame["I_max"] <= cutoff
+        mark(frame, [f"I:{t.id}" for t in targets], cutoff)
         frames.append(frame)
         kept = frame[frame.kept]
         if on_wave is not None:
             on_wave(wave, len(frame), len(kept))
         if wave + 1 < waves and not kept.empty:
             box = refocus(parameters, kept, box)
-    last = frames[-1]
-    ruled_out_all = kept.empty
-    if ruled_out_all:
-        best = max(1, math.ceil(len(last) / 10))
-        kept = last.nsmallest(best, "I_max")
-    measures = [f"I:{t.id}" for t in targets]
-    squares = (kept[measures].replace(math.inf, np.nan) ** 2).sum(axis=1, min_count=1)
-    weights = np.exp(-(squares - squares.min()) / 2).fillna(0.0)
-    if weights.sum() == 0:
-        weights[:] = 1.0
-    posterior = kept.assign(weight=weights / weights.sum()).reset_index(drop=True)
+    posterior, ruled_out_all = weigh(frames[-1], [f"I:{t.id}" for t in targets])
     calibrated = {
         p.path: float(np.average(posterior[p.path], weights=posterior.weight)) for p in parameters
     }

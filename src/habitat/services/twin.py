@@ -9,8 +9,10 @@
 Both build the scenario from the pseudonymised extract only (`what_if.from_records`)
 and read the records' observations as counts (`store.pseudonymise.observations`);
 each run is audited as an extract leaving the records. The model runs with its
-general (published or assumed) parameters: fitting the habitat's own parameters
-to its records is the next step of the twin.
+general (published or assumed) parameters.
+- `calibrate`: the habitat's own parameters (conflicts, disputes, participation)
+  fitted to its records of the last months, the general model as the prior
+  (`habitat.twin.calibrate`); returns the fit and the calibrated scenario.
 """
 
 from __future__ import annotations
@@ -18,17 +20,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sqlite_utils
 
+from habitat.scenario import Scenario
 from habitat.services.access import Forbidden, Screen, User, require
 from habitat.services.what_if import Taken, from_records
 from habitat.store import audit
 from habitat.store.pseudonymise import observations
 from habitat.twin.observed import MEASURES, Comparison, compare
 
-__all__ = ["BadTwinRequest", "TwinRun", "backtest", "check", "forecast"]
+if TYPE_CHECKING:
+    from habitat.twin.calibrate import TwinCalibration
+
+__all__ = [
+    "BadTwinRequest",
+    "TwinCalibrated",
+    "TwinRun",
+    "backtest",
+    "calibrate",
+    "check",
+    "check_calibration",
+    "forecast",
+]
 
 #: Bounds of what may be asked (a run's length in months, its replications).
 MONTHS = range(1, 25)
@@ -249,3 +265,111 @@ def forecast(
         compare(series, observed),
         taken,
     )
+
+
+#: Bounds of a calibration's size (waves, candidates per wave).
+WAVES = range(1, 11)
+CANDIDATES = range(10, 501)
+
+
+@dataclass(frozen=True)
+class TwinCalibrated:
+    """The habitat's own calibration, and the scenario it gives.
+
+    Attributes:
+        start: the window's start (the records as they stood then: where the model starts).
+        end: the window's last day.
+        fit: what was fitted, on what, how much trusted (`habitat.twin.calibrate`).
+        scenario: the habitat as it stood at `start`, with the calibrated values
+            (rebuild from today's extract and set `fit.values` to forecast).
+        taken: what the scenario took from the records.
+    """
+
+    start: date
+    end: date
+    fit: TwinCalibration
+    scenario: Scenario
+    taken: list[Taken]
+
+
+def check_calibration(months: int, waves: int, candidates: int, replications: int) -> None:
+    """Refuse sizes out of bounds (BadTwinRequest naming the field)."""
+    check(months, replications)
+    for field, value, bounds, fr in (
+        ("waves", waves, WAVES, "Vagues"),
+        ("candidates", candidates, CANDIDATES, "Candidats par vague"),
+    ):
+        if not isinstance(value, int) or isinstance(value, bool) or value not in bounds:
+            raise BadTwinRequest(
+                field,
+                f"{value!r} is not between {bounds[0]} and {bounds[-1]}",
+                f"{fr} : de {bounds[0]} à {bounds[-1]}.",
+            )
+
+
+def calibrate(
+    db: sqlite_utils.Database,
+    user: User,
+    *,
+    months: int = 12,
+    waves: int = 3,
+    candidates: int = 100,
+    replications: int = 20,
+    seed: int = DEFAULT_SEED,
+    on_progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TwinCalibrated:
+    """Fit the habitat's own parameters to its records of the last `months`.
+
+    The model starts from the habitat as its records stood at the window's start
+    and runs to today; its conflicts, disputes and participation parameters are
+    history-matched to the window's observed figures, the general model as prior
+    (`habitat.twin.calibrate.fit`).
+
+    Args:
+        db: the database.
+        user: the animator or the host organisation.
+        months: the window, ending today (1 to 24).
+        waves: waves of history matching (1 to 10).
+        candidates: candidates per wave (10 to 500).
+        replications: replications per candidate (10 to 1,000).
+        seed: the seed (the same seed gives the same calibration).
+        on_progress: called as `on_progress(done, total)` (simulated days of all waves).
+        should_stop: polled every simulated day; True stops after the waves done.
+
+    Raises:
+        Forbidden: the role may not build a scenario from the records.
+        BadTwinRequest: a size out of bounds; nobody lived there at the window's start.
+        InconsistentRecords: the records at the start contradict each other.
+        CalibrationStopped: stopped before the first wave ended.
+    """
+    from habitat.clock import today
+    from habitat.twin.calibrate import fit
+
+    habitat_id = habitat_of(user)
+    check_calibration(months, waves, candidates, replications)
+    end = today()
+    start = _months_before(end, months)
+    built = from_records(db, user, start, (end - start).days)
+    if not built.extract["residents"]:
+        raise BadTwinRequest(
+            "records",
+            f"no resident lived in the habitat on {start.isoformat()}, where the window starts: "
+            "choose a shorter window",
+            f"Aucun habitant n'était présent le {start.strftime('%d/%m/%Y')} : "
+            "le modèle n'a rien de quoi partir. Choisissez une période plus courte.",
+        )
+    observed = observations(db, habitat_id, start, end)
+    window = f"{start.isoformat()}/{end.isoformat()}"
+    audit.extracted(db, user.actor, habitat_id, "twin calibrate", window)
+    result = fit(
+        built.scenario,
+        observed,
+        waves=waves,
+        candidates=candidates,
+        replications=replications,
+        seed=seed,
+        on_progress=on_progress,
+        should_stop=should_stop,
+    )
+    return TwinCalibrated(start, end, result, result.scenario(built.scenario), built.taken)

@@ -154,6 +154,7 @@ def simulate_batch(
     seeds: Sequence[int],
     days: int | None = None,
     metrics: Collection[str] | None = None,
+    on_day: Callable[[int, int], None] | None = None,
 ) -> list[SimulationResult]:
     """Simulate several habitats of the same shape in one batched model.
 
@@ -168,6 +169,8 @@ def simulate_batch(
         seeds: one seed per habitat.
         days: horizon; defaults to the scenarios' `days` (which must then agree).
         metrics: record only these metrics (default: all of `METRIC_NAMES`).
+        on_day: called as `on_day(day, days)` after each day (progress; an exception
+            it raises stops the run and reaches the caller).
 
     Returns:
         One result per habitat, in order.
@@ -188,6 +191,8 @@ def simulate_batch(
     )
     for _ in range(model.scenario.days):
         model.step()
+        if on_day is not None:
+            on_day(model.day, model.scenario.days)
     values, names = model.metrics, model.metric_names
     del model
     return [
