@@ -73,7 +73,9 @@ def main() -> None:
                 ("ask avp", 5.0, lambda: decisions.avp(db, user, replications=r)),
             ]
             if hasattr(twin, "calibrate"):
-                runs.append(("calibrate from the records", 120.0, lambda: twin.calibrate(db, user)))
+                runs.append(
+                    ("calibrate, 10 months", 120.0, lambda: twin.calibrate(db, user, months=10))
+                )
             print(f"{r} replications, demo as of {demo.DEFAULT_END}, median of {args.repeat}")
             for name, target, call in runs:
                 times = []
