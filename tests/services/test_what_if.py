@@ -153,3 +153,22 @@ def test_inconsistent_records_give_a_french_message_saying_what_to_fix(demo_conn
     assert "9 habitant·es présent·es pour 8 logements" in message
     assert "« Logement 7 » est attribué à 2 habitant·es" in message
     assert "Traceback" not in message and "residents" not in message
+
+
+def test_a_dwelling_added_in_the_settings_counts_in_the_habitats_scenario(demo_conn, users):
+    """Nine residents in nine named dwellings, eight declared: the scenario has nine."""
+    from habitat.store.entities import Dwelling
+
+    store.create(demo_conn, "test", Dwelling, {"habitat_id": 1, "name": "Logement 9"})
+    resident = next(r for r in store.find(demo_conn, Resident) if r.exit_date is None)
+    data = {
+        **resident.model_dump(exclude={"id", "version", "archived_at", "pseudonym"}),
+        "first_name": "Aline",
+        "last_name": "Neuvième",
+        "dwelling": "Logement 9",
+        "entry_date": AS_OF,
+    }
+    store.create(demo_conn, "test", Resident, data)
+    built = what_if.from_records(demo_conn, users[Role.ANIMATOR], AS_OF)
+    assert built.scenario.habitat.dwellings == 9
+    assert built.scenario.residents.count == 9

@@ -108,7 +108,15 @@ def pseudonymised(db: sqlite_utils.Database, habitat_id: int, as_of: date) -> di
         "format": FORMAT,
         "window_days": WINDOW_DAYS,
         "habitat": {
-            "dwellings": habitat.dwellings,
+            # The habitat's capacity: its declared number, or more if more dwellings
+            # were named since (a dwelling added in the settings, lived in).
+            "dwellings": max(
+                habitat.dwellings,
+                db.execute(
+                    "SELECT COUNT(*) FROM dwelling WHERE habitat_id = ? AND archived_at IS NULL",
+                    [habitat_id],
+                ).fetchone()[0],
+            ),
             "avp_amount_per_resident": habitat.avp_amount_per_resident,
             "animator_hours_per_week_planned": habitat.animator_hours_per_week,
         },
