@@ -348,6 +348,20 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "bands_json": '[{"measure": "participation", "median": 0.8, "low": 0.7, "high": 0.9}]',
         "note": "Avant l'été",
     },
+    "habitat_calibration": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "window_from": "2024-06-30",
+        "window_to": "2025-06-30",
+        "seed": 2026,
+        "waves": 3,
+        "candidates": 300,
+        "replications": 20,
+        "effective": 42.5,
+        "parameters_json": '[{"path": "mechanisms.conflicts.rate_per_resident_per_year", '
+        '"general": 2.0, "mean": 3.1, "low": 2.2, "high": 4.0, "fitted": true}]',
+        "targets_json": '[{"key": "conflicts_per_month", "observed": 2.5}]',
+        "note": "Après l'hiver",
+    },
     "account": lambda db: {
         "username": f"lea.petit.{next(_SERIAL)}",
         "display_name": "Léa Petit",

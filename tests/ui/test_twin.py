@@ -175,3 +175,58 @@ def test_the_host_reads_saved_forecasts_but_saves_none(page_as):
     assert not app.exception
     assert "Enregistrer cette prévision" not in [b.label for b in app.get("form_submit_button")]
     assert "Prévisions enregistrées" in texts(app)
+
+
+def _calibrate_small(app):
+    for key, value in (("months", 6), ("waves", 1), ("candidates", 10), ("replications", 10)):
+        app.number_input(key=f"{twin.CALIBRATE}.{key}").set_value(value)
+    return _submit(app, "Ajuster le modèle (environ une minute)")
+
+
+def test_the_animator_calibrates_saves_and_the_forecast_then_uses_it(page_as, demo_db):
+    app = page_as(Screen.TWIN, Role.ANIMATOR)
+    assert "Aucun pour l'instant" in texts(app)  # nothing saved yet: the general values
+    assert app.number_input(key=f"{twin.CALIBRATE}.months").value == 11  # the demo's history
+    app = _calibrate_small(app)
+    assert not app.exception and not app.error
+    assert "Ajusté sur les fiches du 30/12/2025 au 30/06/2026" in texts(app)
+    table = _table(app, "Valeur de votre habitat")
+    assert "Fréquence des conflits (par habitant et par an)" in list(table["Paramètre"])
+    assert "Modèle ajusté" in _table(app, "Modèle ajusté").columns  # the figures it learnt from
+    app.text_input(key=f"{twin.KEEP}.note").set_value("après l'hiver")
+    app = _submit(app, "Utiliser cet ajustement pour les prévisions et les questions")
+    assert not app.exception
+    assert "Ajustement enregistré" in texts(app)
+    saved = _table(app, "Utilisé")
+    assert list(saved["Utilisé"]) == ["✅ en cours"] and list(saved["Note"]) == ["après l'hiver"]
+    with store.connect(demo_db) as db:
+        assert [e.action for e in store.history(db, "habitat_calibration")] == ["create"]
+    # The forecast now runs with the habitat's own values, and says so; the general ones stay.
+    app = app.run()
+    assert app.checkbox(key=f"{twin.FORECAST}.general").value is False
+    app = _ask(app, twin.FORECAST, 1, months=3)
+    assert not app.exception
+    assert "ajustement enregistré" in texts(app)
+    app.checkbox(key=f"{twin.FORECAST}.general").check()
+    app = _ask(app.run(), twin.FORECAST, 1, months=3)
+    assert "paramètres généraux du modèle" in texts(app)
+
+
+def test_the_host_calibrates_to_read_but_does_not_save(page_as):
+    app = _calibrate_small(page_as(Screen.TWIN, Role.HOST))
+    assert not app.exception and not app.error
+    assert "Valeur de votre habitat" in _table(app, "Valeur de votre habitat").columns
+    labels = [b.label for b in app.get("form_submit_button")]
+    assert "Utiliser cet ajustement pour les prévisions et les questions" not in labels
+    assert "Seul·e l'animateur·rice" in texts(app)
+
+
+def test_the_backtest_can_fit_on_the_months_before_it(page_as):
+    app = page_as(Screen.TWIN, Role.ANIMATOR)
+    app.checkbox(key=f"{twin.BACKTEST}.fit").check()
+    app.number_input(key=f"{twin.BACKTEST}.fit_months").set_value(3)
+    app = _ask(app, twin.BACKTEST, 0, months=3, replications=10)
+    assert not app.exception and not app.error
+    assert "modèle ajusté pour cette comparaison sur les fiches du 30/12/2025 au 30/03/2026" in (
+        texts(app)
+    )

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
-from habitat.cli.options import add_db_option, existing_db
+from habitat.cli.options import add_as_option, existing_db
 from habitat.files import write_atomically
 
 
@@ -32,13 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def _common(sub: argparse.ArgumentParser, default_out: str) -> None:
     """The options every document takes: where to write, as whom, which database."""
     sub.add_argument("--out", type=Path, help=f"file to write (default: {default_out})")
-    sub.add_argument(
-        "--as",
-        dest="as_account",
-        metavar="ACCOUNT",
-        help="act as this account, with its role's scope (default: the animator)",
-    )
-    add_db_option(sub)
+    add_as_option(sub)
 
 
 def _produce(args: argparse.Namespace, command: str, make) -> int:

@@ -29,6 +29,17 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_as_option(parser: argparse.ArgumentParser) -> None:
+    """Add `--as ACCOUNT` (default: the animator) and the database options to a command."""
+    parser.add_argument(
+        "--as",
+        dest="as_account",
+        metavar="ACCOUNT",
+        help="act as this account, with its role's scope (default: the animator)",
+    )
+    add_db_option(parser)
+
+
 def existing_db(args: argparse.Namespace, command: str) -> bool:
     """Whether `--db` names an existing file; if not, say so on stderr."""
     if not args.db.is_file():

@@ -14,9 +14,93 @@ import argparse
 import csv
 import io
 import json
+from typing import Any, cast
 
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
-from habitat.cli.options import add_db_option, existing_db, iso_date, seed
+from habitat.cli.options import add_as_option, existing_db, iso_date, seed
+
+#: The services' fields that are this command's options of the same name.
+_OPTIONS = frozenset(
+    {"months", "replications", "end", "waves", "candidates", "out", "years", "seed", "note"}
+)
+#: The services' other fields, as the command's flags.
+_FLAGS = {
+    "fit_months": "--fit",
+    "candidate.public": "--public",
+    "candidate.gir": "--gir",
+    "candidate.family_hours_per_week": "--family-hours",
+    "rule.regulation_practice": "--regulation",
+    "rule.activities_per_week": "--activities",
+    "rule.pooling_share": "--pooling",
+    "rule.presence_hours_per_day": "--presence-hours",
+}
+
+
+def _flag(field: str) -> str:
+    """A service's field, as the flag (or the thing) a message names."""
+    if field in _OPTIONS:
+        return f"--{field}"
+    return _FLAGS.get(field, field)
+
+
+def _refusal(command: str, exc: Exception) -> int:
+    """A `BadTwinRequest` as the command's message, naming the flag."""
+    field = getattr(exc, "field", "")
+    return fail(command, f"{_flag(field)}: {str(exc).split(': ', 1)[1]}")
+
+
+def _acting(args: argparse.Namespace, command: str, call) -> tuple[int, object]:
+    """Open `--db`, act as `--as`, return `(EXIT_OK, call(db, user))`, or the failure's code.
+
+    Every refusal is printed as the command's message naming the flag at fault.
+    """
+    from habitat import store
+    from habitat.services import twin
+    from habitat.services.access import Forbidden
+    from habitat.services.auth import acting_as
+    from habitat.services.what_if import InconsistentRecords
+    from habitat.store.errors import InvalidRecord
+
+    if not existing_db(args, command):
+        return EXIT_BAD_INPUT, None
+    with store.connect(args.db) as db:
+        try:
+            user = acting_as(db, args.as_account)
+            return EXIT_OK, call(db, user)
+        except LookupError as exc:
+            return fail(command, str(exc)), None
+        except Forbidden as exc:
+            return fail(command, f"--as: {exc}"), None
+        except twin.BadTwinRequest as exc:
+            return _refusal(command, exc), None
+        except InconsistentRecords as exc:
+            return fail(
+                command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
+            ), None
+        except InvalidRecord as exc:
+            return fail(command, str(exc)), None
+
+
+def _output_options(sub: argparse.ArgumentParser, replications: int = 100) -> None:
+    """--replications, --seed, --format, --as and the database options."""
+    sub.add_argument(
+        "--replications",
+        "-r",
+        type=int,
+        default=replications,
+        help=f"replications (10-1000, default {replications})",
+    )
+    sub.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
+    sub.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output")
+    add_as_option(sub)
+
+
+def _general_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--general",
+        action="store_true",
+        help="run with the model's general values, not the habitat's saved calibration",
+    )
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -32,37 +116,94 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         description="Start the model from the habitat as its records stood --months ago, "
         "run it to --end, and print for each figure the model's median and 90 % band, "
         "the figure the records give (with its 90 % interval and the events behind it), "
-        "and a verdict.",
+        "and a verdict. The model runs with the habitat's own values only when they were "
+        "fitted on records before the start: with --fit, on that many months before it; "
+        "else the newest saved calibration ending by then; else the general values.",
     )
-    backtest.add_argument("--months", type=int, default=6, help="how far back (1-24, default 6)")
+    backtest.add_argument(
+        "--months",
+        type=int,
+        help="how far back (1-24; default 6, or the habitat's history when shorter)",
+    )
     backtest.add_argument("--end", type=iso_date, help="last day compared (default: today)")
+    backtest.add_argument(
+        "--fit",
+        dest="fit_months",
+        type=int,
+        metavar="MONTHS",
+        help="first calibrate on this many months of records before the start (1-24)",
+    )
+    _general_option(backtest)
+    _output_options(backtest)
+    backtest.set_defaults(run=_backtest)
     forecast = twin.add_parser(
         "forecast",
         help="the next months for the habitat as it stands",
         description="Run the model from the habitat as it stands today for --months and "
         "print each figure's median and 90 % band, beside the same figure over the last "
-        "12 months of records.",
+        "12 months of records. The model runs with the habitat's newest saved calibration "
+        "(habitat twin calibrate --save), unless --general.",
     )
-    forecast.add_argument("--months", type=int, default=12, help="how far ahead (1-24)")
-    for sub, command in ((backtest, "twin backtest"), (forecast, "twin forecast")):
-        sub.add_argument(
-            "--replications", "-r", type=int, default=100, help="replications (10-1000)"
-        )
-        sub.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
-        sub.add_argument(
-            "--format", choices=("table", "csv", "json"), default="table", help="output"
-        )
-        sub.add_argument(
-            "--as",
-            dest="as_account",
-            metavar="ACCOUNT",
-            help="act as this account, with its role's scope (default: the animator)",
-        )
-        add_db_option(sub)
-        sub.set_defaults(run=_handler(command))
+    forecast.add_argument("--months", type=int, default=12, help="how far ahead (1-24, default 12)")
+    _general_option(forecast)
+    _output_options(forecast)
+    forecast.set_defaults(run=_forecast)
     _add_calibrate(twin)
     _add_ask(twin)
     _add_synthetic(twin)
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from habitat.services import twin
+
+    command = "twin backtest"
+    try:
+        twin.check(1 if args.months is None else args.months, args.replications)
+        twin.check_fit(args.fit_months)
+    except twin.BadTwinRequest as exc:
+        return _refusal(command, exc)
+    code, run = _acting(
+        args,
+        command,
+        lambda db, user: twin.backtest(
+            db,
+            user,
+            months=args.months,
+            end=args.end,
+            replications=args.replications,
+            seed=args.seed,
+            general=args.general,
+            fit_months=args.fit_months,
+        ),
+    )
+    if code == EXIT_OK:
+        print(_render(run, args.format), end="")
+    return code
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from habitat.services import twin
+
+    command = "twin forecast"
+    try:
+        twin.check(args.months, args.replications)
+    except twin.BadTwinRequest as exc:
+        return _refusal(command, exc)
+    code, run = _acting(
+        args,
+        command,
+        lambda db, user: twin.forecast(
+            db,
+            user,
+            months=args.months,
+            replications=args.replications,
+            seed=args.seed,
+            general=args.general,
+        ),
+    )
+    if code == EXIT_OK:
+        print(_render(run, args.format), end="")
+    return code
 
 
 def _add_calibrate(twin: argparse._SubParsersAction) -> None:
@@ -74,68 +215,52 @@ def _add_calibrate(twin: argparse._SubParsersAction) -> None:
         "history-match its conflicts, disputes and participation parameters to what the "
         "records say happened since (the general model as the prior), and print for each "
         "parameter its prior, its posterior mean and 90 % interval, and the figures it was "
-        "fitted on with the events behind them.",
+        "fitted on with the events behind them. With --save, the forecast and the questions "
+        "run with these values from then on.",
     )
     calibrate.add_argument(
-        "--months", type=int, default=12, help="the window, ending today (1-24, default 12)"
+        "--months",
+        type=int,
+        help="the window, ending today (1-24; default 12, or the habitat's history when shorter)",
     )
     calibrate.add_argument("--waves", type=int, default=3, help="waves (1-10, default 3)")
     calibrate.add_argument(
         "--candidates", type=int, default=100, help="candidates per wave (10-500, default 100)"
     )
     calibrate.add_argument(
-        "--replications", "-r", type=int, default=20, help="per candidate (10-1000, default 20)"
+        "--save",
+        action="store_true",
+        help="save it with the habitat: the forecast and the questions then use it",
     )
-    calibrate.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
-    calibrate.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output"
-    )
-    calibrate.add_argument(
-        "--as",
-        dest="as_account",
-        metavar="ACCOUNT",
-        help="act as this account, with its role's scope (default: the animator)",
-    )
-    add_db_option(calibrate)
+    calibrate.add_argument("--note", help="a note saved with it (with --save)")
+    _output_options(calibrate, replications=20)
     calibrate.set_defaults(run=_calibrate)
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from habitat import store
-    from habitat.services import twin
-    from habitat.services.access import Forbidden
-    from habitat.services.auth import acting_as
-    from habitat.services.what_if import InconsistentRecords
+    from habitat.services import twin, twin_results
 
     command = "twin calibrate"
-    sizes = {
-        "months": args.months,
-        "waves": args.waves,
-        "candidates": args.candidates,
-        "replications": args.replications,
-    }
+    sizes = {"waves": args.waves, "candidates": args.candidates, "replications": args.replications}
     try:
-        twin.check_calibration(**sizes)
+        twin.check_calibration(args.months or 1, **sizes)
     except twin.BadTwinRequest as exc:
-        return fail(command, f"--{exc.field}: {str(exc).split(': ', 1)[1]}")
-    if not existing_db(args, command):
-        return EXIT_BAD_INPUT
-    with store.connect(args.db) as db:
-        try:
-            user = acting_as(db, args.as_account)
-            done = twin.calibrate(db, user, seed=args.seed, **sizes)
-        except LookupError as exc:
-            return fail(command, str(exc))
-        except Forbidden as exc:
-            return fail(command, f"--as: {exc}")
-        except twin.BadTwinRequest as exc:
-            flag = f"--{exc.field}" if exc.field in sizes else "records"
-            return fail(command, f"{flag}: {str(exc).split(': ', 1)[1]}")
-        except InconsistentRecords as exc:
-            return fail(
-                command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
-            )
+        return _refusal(command, exc)
+    if args.note is not None and not args.save:
+        return fail(command, "--note: only with --save")
+
+    def calibrate(db, user):
+        done = twin.calibrate(db, user, months=args.months, seed=args.seed, **sizes)
+        saved = twin_results.save_calibration(db, user, done, args.note) if args.save else None
+        return done, saved
+
+    code, result = _acting(args, command, calibrate)
+    if code != EXIT_OK:
+        return code
+    done, saved = cast("tuple[Any, Any]", result)
     print(_render_calibration(done, args.format), end="")
+    if saved is not None and args.format == "table":
+        print(f"saved as calibration {saved.stored_id}: the forecast and the questions now use it")
     return EXIT_OK
 
 
@@ -241,49 +366,6 @@ def _render_calibration(done, fmt: str) -> str:
     return "".join(lines)
 
 
-def _handler(command: str):
-    def handle(args: argparse.Namespace) -> int:
-        from habitat import store
-        from habitat.services import twin
-        from habitat.services.access import Forbidden
-        from habitat.services.auth import acting_as
-        from habitat.services.what_if import InconsistentRecords
-
-        try:
-            twin.check(args.months, args.replications)
-        except twin.BadTwinRequest as exc:
-            return fail(command, f"--{exc.field}: {str(exc).split(': ', 1)[1]}")
-        if not existing_db(args, command):
-            return EXIT_BAD_INPUT
-        with store.connect(args.db) as db:
-            try:
-                user = acting_as(db, args.as_account)
-                common = {"months": args.months, "replications": args.replications}
-                if command == "twin backtest":
-                    run = twin.backtest(db, user, end=args.end, seed=args.seed, **common)
-                else:
-                    run = twin.forecast(db, user, seed=args.seed, **common)
-            except LookupError as exc:
-                return fail(command, str(exc))
-            except Forbidden as exc:
-                return fail(command, f"--as: {exc}")
-            except twin.BadTwinRequest as exc:
-                flag = (
-                    f"--{exc.field}"
-                    if exc.field in ("months", "replications", "end")
-                    else "records"
-                )
-                return fail(command, f"{flag}: {str(exc).split(': ', 1)[1]}")
-            except InconsistentRecords as exc:
-                return fail(
-                    command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
-                )
-        print(_render(run, args.format), end="")
-        return EXIT_OK
-
-    return handle
-
-
 def rows(run) -> list[dict[str, object]]:
     """One plain row per figure (what the table, CSV and JSON print)."""
     return [
@@ -304,6 +386,31 @@ def rows(run) -> list[dict[str, object]]:
     ]
 
 
+def _calibration_json(calibration) -> dict[str, object] | None:
+    """The habitat's own values a run used, as JSON (None: the general values)."""
+    if calibration is None:
+        return None
+    return {
+        "how": calibration.how,
+        "window_from": calibration.window_from.isoformat(),
+        "window_to": calibration.window_to.isoformat(),
+        "saved_id": calibration.saved_id,
+        "values": {path: round(value, 6) for path, value in calibration.values.items()},
+    }
+
+
+def _calibration_said(calibration) -> str:
+    """Which values a run used, in one line."""
+    if calibration is None:
+        return "values: the model's general values"
+    how = "fitted for this run" if calibration.how == "fitted" else "saved calibration"
+    values = ", ".join(f"{path} = {value:.3g}" for path, value in calibration.values.items())
+    return (
+        f"values: the habitat's own ({how}, records {calibration.window_from} -> "
+        f"{calibration.window_to}): {values}"
+    )
+
+
 def _render(run, fmt: str) -> str:
     table = rows(run)
     if fmt == "json":
@@ -315,6 +422,7 @@ def _render(run, fmt: str) -> str:
             "observed_to": run.observed_to.isoformat(),
             "replications": run.replications,
             "seed": run.seed,
+            "calibration": _calibration_json(run.calibration),
         }
         return json.dumps({**head, "rows": table}, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -326,6 +434,7 @@ def _render(run, fmt: str) -> str:
     title = (
         f"{run.kind}: model {run.start} -> {run.end}, records {run.observed_from} -> "
         f"{run.observed_to}, {run.replications} replications, seed {run.seed}\n"
+        f"{_calibration_said(run.calibration)}\n"
     )
     lines = [title]
     for row in table:
@@ -347,17 +456,12 @@ def _render(run, fmt: str) -> str:
 
 
 def _run_options(sub: argparse.ArgumentParser, months: int = 12) -> None:
-    sub.add_argument("--months", type=int, default=months, help="how far ahead (1-24)")
-    sub.add_argument("--replications", "-r", type=int, default=100, help="replications (10-1000)")
-    sub.add_argument("--seed", type=seed, default=2026, help="random seed (default 2026)")
-    sub.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output")
+    """A question's options: the horizon, the general values, the run's size and output."""
     sub.add_argument(
-        "--as",
-        dest="as_account",
-        metavar="ACCOUNT",
-        help="act as this account, with its role's scope (default: the animator)",
+        "--months", type=int, default=months, help=f"how far ahead (1-24, default {months})"
     )
-    add_db_option(sub)
+    _general_option(sub)
+    _output_options(sub)
 
 
 def _add_ask(twin: argparse._SubParsersAction) -> None:
@@ -431,16 +535,12 @@ def _ask(question: str):
     command = f"twin ask {question}"
 
     def handle(args: argparse.Namespace) -> int:
-        from habitat import store
         from habitat.services import decisions, twin
-        from habitat.services.access import Forbidden
-        from habitat.services.auth import acting_as
-        from habitat.services.what_if import InconsistentRecords
 
         try:
             twin.check(args.months, args.replications)
         except twin.BadTwinRequest as exc:
-            return fail(command, f"--{exc.field}: {str(exc).split(': ', 1)[1]}")
+            return _refusal(command, exc)
         changes = {}
         if question == "rule":
             given = {
@@ -455,59 +555,35 @@ def _ask(question: str):
                     command,
                     "give at least one of --regulation, --activities, --pooling, --presence-hours",
                 )
-        if not existing_db(args, command):
-            return EXIT_BAD_INPUT
-        common = {"months": args.months, "replications": args.replications, "seed": args.seed}
-        with store.connect(args.db) as db:
-            try:
-                user = acting_as(db, args.as_account)
-                if question == "admission":
-                    candidate = {
-                        "public": args.public,
-                        "gir": args.gir,
-                        "family_hours_per_week": args.family_hours,
-                        "own_providers": args.own_providers,
-                        "entered_by_default": args.by_default,
-                    }
-                    answer: object = decisions.admission(db, user, candidate, **common)
-                elif question == "rule":
-                    answer = decisions.rule(db, user, changes, **common)
-                elif question == "families":
-                    answer = decisions.families(db, user, **common)
-                else:
-                    answer = decisions.avp(db, user, **common)
-            except LookupError as exc:
-                return fail(command, str(exc))
-            except Forbidden as exc:
-                return fail(command, f"--as: {exc}")
-            except twin.BadTwinRequest as exc:
-                return fail(command, f"{_flag(exc.field)}: {str(exc).split(': ', 1)[1]}")
-            except InconsistentRecords as exc:
-                return fail(
-                    command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
-                )
-        print(_render_answer(question, answer, args.format), end="")
-        return EXIT_OK
+        common = {
+            "months": args.months,
+            "replications": args.replications,
+            "seed": args.seed,
+            "general": args.general,
+        }
+
+        def ask(db, user):
+            if question == "admission":
+                candidate = {
+                    "public": args.public,
+                    "gir": args.gir,
+                    "family_hours_per_week": args.family_hours,
+                    "own_providers": args.own_providers,
+                    "entered_by_default": args.by_default,
+                }
+                return decisions.admission(db, user, candidate, **common)
+            if question == "rule":
+                return decisions.rule(db, user, changes, **common)
+            if question == "families":
+                return decisions.families(db, user, **common)
+            return decisions.avp(db, user, **common)
+
+        code, answer = _acting(args, command, ask)
+        if code == EXIT_OK:
+            print(_render_answer(question, answer, args.format), end="")
+        return code
 
     return handle
-
-
-#: A service's field, as the command's flag.
-_FLAGS = {
-    "candidate.public": "--public",
-    "candidate.gir": "--gir",
-    "candidate.family_hours_per_week": "--family-hours",
-    "rule.regulation_practice": "--regulation",
-    "rule.activities_per_week": "--activities",
-    "rule.pooling_share": "--pooling",
-    "rule.presence_hours_per_day": "--presence-hours",
-}
-
-
-def _flag(field: str) -> str:
-    if field in ("months", "replications", "end"):
-        return f"--{field}"
-    return _FLAGS.get(field, field)
 
 
 def effect_rows(effects, family: str | None = None) -> list[dict[str, object]]:
@@ -564,6 +640,8 @@ def _render_answer(question: str, answer, fmt: str) -> str:
     table = answer_rows(question, answer)
     if fmt == "json":
         head: dict[str, object] = {"question": question}
+        if question != "families":
+            head["calibration"] = _calibration_json(answer.calibration)
         if question == "avp":
             head |= {
                 "hourly_cost": answer.hourly_cost,
@@ -580,8 +658,9 @@ def _render_answer(question: str, answer, fmt: str) -> str:
             writer.writeheader()
             writer.writerows(table)
         return out.getvalue()
+    said = "" if question == "families" else _calibration_said(answer.calibration) + "\n"
     if question == "avp":
-        lines = [
+        lines = [said] + [
             f"{r['function']}: logged {r['logged_hours_per_week']:.1f} h/week, model's need "
             f"{r['need_hours_per_week']:.1f} [{r['need_p5']:.1f}, {r['need_p95']:.1f}] h/week\n"
             for r in table
@@ -597,7 +676,7 @@ def _render_answer(question: str, answer, fmt: str) -> str:
         return "".join(lines)
     if not table:
         return "no family gives hours: nothing rests on a family\n"
-    lines = []
+    lines = [said]
     for r in table:
         prefix = (
             f"{r['family']} ({r['hours_per_week']} h/week, {r['share_of_family_hours']:.0%}): "
@@ -629,51 +708,37 @@ def _add_synthetic(twin: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also write habitat.db, the same habitat in the app's schema (habitat serve --db)",
     )
-    synthetic.add_argument(
-        "--as",
-        dest="as_account",
-        metavar="ACCOUNT",
-        help="act as this account, with its role's scope (default: the animator)",
-    )
-    add_db_option(synthetic)
+    add_as_option(synthetic)
     synthetic.set_defaults(run=_synthetic)
 
 
 def _synthetic(args: argparse.Namespace) -> int:
-    from habitat import store
     from habitat.services import synthetic, twin
     from habitat.services.access import Forbidden
-    from habitat.services.auth import acting_as
-    from habitat.services.what_if import InconsistentRecords
 
     command = "twin synthetic"
     try:
         synthetic.check(args.out, args.years, args.seed)
     except twin.BadTwinRequest as exc:
-        return fail(command, f"--{exc.field}: {str(exc).split(': ', 1)[1]}")
-    if not existing_db(args, command):
-        return EXIT_BAD_INPUT
-    with store.connect(args.db) as db:
+        return _refusal(command, exc)
+
+    def write(db, user):
         try:
-            user = acting_as(db, args.as_account)
-            written = synthetic.synthetic(
+            return synthetic.synthetic(
                 db, user, out_dir=args.out, years=args.years, seed=args.seed, database=args.database
             )
-        except LookupError as exc:
-            return fail(command, str(exc))
-        except Forbidden as exc:
-            return fail(command, f"--as: {exc}")
-        except twin.BadTwinRequest as exc:
-            flag = f"--{exc.field}" if exc.field in ("out", "years", "seed") else exc.field
-            return fail(command, f"{flag}: {str(exc).split(': ', 1)[1]}")
-        except InconsistentRecords as exc:
-            return fail(
-                command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
-            )
+        except Forbidden:  # a PermissionError, so an OSError: not the folder's fault
+            raise
         except OSError as exc:
-            return fail(command, f"--out: cannot write {args.out}: {exc.strerror or exc}")
+            raise twin.BadTwinRequest(
+                "out", f"cannot write {args.out}: {exc.strerror or exc}", "écriture impossible"
+            ) from None
+
+    code, written = _acting(args, command, write)
+    if code != EXIT_OK:
+        return code
     print(
-        f"wrote {len(written.files)} files to {written.out_dir}: {written.people} synthetic "
-        f"residents over {written.years} year(s), seed {written.seed}"
+        f"wrote {len(written.files)} files to {written.out_dir}: {written.people} synthetic "  # type: ignore[attr-defined]
+        f"residents over {written.years} year(s), seed {written.seed}"  # type: ignore[attr-defined]
     )
     return EXIT_OK

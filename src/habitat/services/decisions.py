@@ -8,9 +8,11 @@
 - `avp`: the animator's logged time by the four support functions against the
   model's need for the coming year, as the argument for the AVP amount to ask.
 
-Each builds the habitat's scenario from the pseudonymised extract (`what_if`),
-runs it with and without the decision on the same seed (`twin.paired`), and is
-audited as an extract leaving the records.
+Each builds the habitat's scenario from the pseudonymised extract (`what_if`)
+with the habitat's newest saved calibration (`twin_calibration`; the general
+values with `general=True` or when none is saved), runs it with and without the
+decision on the same seed (`twin.paired`), and is audited as an extract leaving
+the records.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from habitat.services.twin import (
     check,
     habitat_of,
     months_after,
+    own,
 )
+from habitat.services.twin_calibration import CalibrationUsed, applied
 from habitat.services.what_if import HabitatScenario, from_records
 from habitat.store import audit, queries
 from habitat.store.entities import Habitat
@@ -97,6 +101,7 @@ class Answer:
     replications: int
     seed: int
     effects: list[Effect]
+    calibration: CalibrationUsed | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class AvpAnswer:
             (None without an hourly cost), capped at the legal ceiling.
         current_avp_per_resident: the amount in the agreement today.
         residents: residents the amount is computed over (the agreement's, or today's).
+        calibration: the habitat's own values the model ran with (None: general values).
     """
 
     start: date
@@ -137,11 +143,23 @@ class AvpAnswer:
     avp_per_resident: float | None
     current_avp_per_resident: float
     residents: int
+    calibration: CalibrationUsed | None = None
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    """The habitat as it stands today, as the questions start from it."""
+
+    habitat_id: int
+    built: HabitatScenario
+    start: date
+    end: date
+    calibration: CalibrationUsed | None
 
 
 def _baseline(
-    db: sqlite_utils.Database, user: User, months: int, replications: int
-) -> tuple[int, HabitatScenario, date, date]:
+    db: sqlite_utils.Database, user: User, months: int, replications: int, general: bool
+) -> _Baseline:
     from habitat.clock import today
 
     habitat_id = habitat_of(user)
@@ -155,7 +173,38 @@ def _baseline(
             "no resident lives in the habitat today",
             "Aucun habitant n'est enregistré aujourd'hui : le modèle n'a rien de quoi partir.",
         )
-    return habitat_id, built, start, end
+    calibration = own(db, habitat_id, general)
+    return _Baseline(habitat_id, applied(built, calibration), start, end, calibration)
+
+
+def _paired(
+    db: sqlite_utils.Database,
+    user: User,
+    question: str,
+    base: _Baseline,
+    changed: Scenario,
+    run: tuple[int, int, Any],
+) -> Answer:
+    """The habitat without and with the decision on the same seed; audited.
+
+    `run` is (replications, seed, on_day): the progress runs over both halves.
+    """
+    replications, seed, on_day = run
+    first, second = _halves(on_day, 2)
+    without = _run(base.built.scenario, replications, seed, first).per_replication()
+    with_ = _run(changed, replications, seed, second).per_replication()
+    audit.extracted(
+        db, user.actor, base.habitat_id, f"twin ask {question}", f"{base.start}/{base.end}"
+    )
+    return Answer(
+        question,
+        base.start,
+        base.end,
+        replications,
+        seed,
+        effects(without, with_),
+        base.calibration,
+    )
 
 
 def _run(scenario: Scenario, replications: int, seed: int, on_day, metrics=METRICS):
@@ -197,6 +246,7 @@ def admission(
     months: int = 12,
     replications: int = 100,
     seed: int = DEFAULT_SEED,
+    general: bool = False,
     on_day=None,
 ) -> Answer:
     """The habitat with the candidate moving in today, against the habitat as it stands.
@@ -207,6 +257,7 @@ def admission(
         months: the horizon (1 to 24).
         replications: replications of each run (10 to 1,000).
         seed: the seed both runs share.
+        general: run with the general values, whatever was calibrated.
         on_day: progress over both runs, called as `on_day(day, days)`.
         candidate: the profile: `public`, `gir`, `entered_by_default`,
             `family_hours_per_week`, `own_providers` (and optionally `age`, `sex`).
@@ -215,7 +266,7 @@ def admission(
         Forbidden: the role may not ask the twin.
         BadTwinRequest: a bad profile field (named), no free dwelling, bad months.
     """
-    habitat_id, built, start, end = _baseline(db, user, months, replications)
+    base = _baseline(db, user, months, replications, general)
     try:
         member = ResidentSpec.model_validate({**candidate, "label": "candidat·e"})
     except ValidationError as error:
@@ -226,7 +277,7 @@ def admission(
             first["msg"],
             f"Profil : {CANDIDATE_FR.get(field, field)} : valeur refusée ({first['msg']}).",
         ) from None
-    baseline = built.scenario
+    baseline = base.built.scenario
     if baseline.residents.count >= baseline.habitat.dwellings:
         raise BadTwinRequest(
             "candidate",
@@ -239,11 +290,7 @@ def admission(
         data["residents"]["members"].append(member.model_dump(mode="json", exclude_none=True))
 
     with_candidate = _changed(baseline, add, "Avec l'admission")
-    first, second = _halves(on_day, 2)
-    without = _run(baseline, replications, seed, first).per_replication()
-    with_ = _run(with_candidate, replications, seed, second).per_replication()
-    audit.extracted(db, user.actor, habitat_id, "twin ask admission", f"{start}/{end}")
-    return Answer("admission", start, end, replications, seed, effects(without, with_))
+    return _paired(db, user, "admission", base, with_candidate, (replications, seed, on_day))
 
 
 def rule(
@@ -254,6 +301,7 @@ def rule(
     months: int = 12,
     replications: int = 100,
     seed: int = DEFAULT_SEED,
+    general: bool = False,
     on_day=None,
 ) -> Answer:
     """The habitat under a proposed rule, against the habitat as it runs today.
@@ -264,6 +312,7 @@ def rule(
         months: the horizon (1 to 24).
         replications: replications of each run (10 to 1,000).
         seed: the seed both runs share.
+        general: run with the general values, whatever was calibrated.
         on_day: progress over both runs, called as `on_day(day, days)`.
         changes: some of `regulation_practice` (none, house_rules, council),
             `activities_per_week`, `pooling_share`, `presence_hours_per_day`.
@@ -279,8 +328,8 @@ def rule(
             f"a rule changes some of {', '.join(RULE_FR)}",
             "Règle : choisissez ce qui change (" + ", ".join(RULE_FR.values()) + ").",
         )
-    habitat_id, built, start, end = _baseline(db, user, months, replications)
-    baseline = built.scenario
+    base = _baseline(db, user, months, replications, general)
+    baseline = base.built.scenario
     try:
         PoliciesSpec.model_validate({**baseline.policies.model_dump(), **changes})
     except ValidationError as error:
@@ -300,11 +349,7 @@ def rule(
     except ScenarioError as error:
         path, reason = error.problems[0]
         raise BadTwinRequest(f"rule.{path}", reason, f"Règle : {reason}.") from None
-    first, second = _halves(on_day, 2)
-    without = _run(baseline, replications, seed, first).per_replication()
-    with_ = _run(proposed, replications, seed, second).per_replication()
-    audit.extracted(db, user.actor, habitat_id, "twin ask rule", f"{start}/{end}")
-    return Answer("rule", start, end, replications, seed, effects(without, with_))
+    return _paired(db, user, "rule", base, proposed, (replications, seed, on_day))
 
 
 def families(
@@ -314,6 +359,7 @@ def families(
     months: int = 12,
     replications: int = 100,
     seed: int = DEFAULT_SEED,
+    general: bool = False,
     on_day=None,
 ) -> list[FamilyAnswer]:
     """Each involved family (most hours first, anonymised) and the effect of its stepping back.
@@ -323,8 +369,8 @@ def families(
     """
     from habitat.sim.run import simulate_batch
 
-    habitat_id, built, start, end = _baseline(db, user, months, replications)
-    baseline = built.scenario
+    base = _baseline(db, user, months, replications, general)
+    baseline = base.built.scenario
     members = baseline.residents.members or []
     involved = sorted(
         (i for i, m in enumerate(members) if m.family_hours_per_week > 0),
@@ -344,7 +390,9 @@ def families(
     if on_day is not None:
         on_day(1, 1)
     without = results[0].per_replication()
-    audit.extracted(db, user.actor, habitat_id, "twin ask families", f"{start}/{end}")
+    audit.extracted(
+        db, user.actor, base.habitat_id, "twin ask families", f"{base.start}/{base.end}"
+    )
     return [
         FamilyAnswer(
             f"famille {k + 1}",
@@ -363,6 +411,7 @@ def avp(
     months: int = 12,
     replications: int = 100,
     seed: int = DEFAULT_SEED,
+    general: bool = False,
     on_day=None,
 ) -> AvpAnswer:
     """The animator's logged time by function against the model's need: the AVP to ask.
@@ -374,7 +423,8 @@ def avp(
     over the residents the agreement names (or today's), capped at the legal ceiling.
     Without an hourly cost (Paramètres de l'habitat), hours only.
     """
-    habitat_id, built, start, end = _baseline(db, user, months, replications)
+    base = _baseline(db, user, months, replications, general)
+    habitat_id, built, start, end = base.habitat_id, base.built, base.start, base.end
     result = _run(built.scenario, replications, seed, on_day, metrics=ASKED)
 
     def daily(name: str) -> np.ndarray:
@@ -421,4 +471,5 @@ def avp(
         amount,
         built.scenario.habitat.avp_per_resident_eur,
         residents,
+        base.calibration,
     )

@@ -4,6 +4,9 @@ The animator saves a forecast (or a backtest) with the habitat; later, anyone wh
 may ask the twin reopens it and compares its bands with what the records say
 happened since the run's start, figure by figure, with the same verdicts as the
 backtest. A saved run holds the model's bands only: no person, no extract.
+
+The animator also saves a calibration (`save_calibration`): from then on the
+forecast and the questions run with its values (`habitat.services.twin_calibration`).
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ import sqlite_utils
 from habitat import store
 from habitat.services import records
 from habitat.services.access import User
-from habitat.services.twin import BadTwinRequest, TwinRun, habitat_of
-from habitat.store.entities import TwinKind, TwinResult
+from habitat.services.twin import BadTwinRequest, TwinCalibrated, TwinRun, habitat_of
+from habitat.store.entities import HabitatCalibration, TwinKind, TwinResult
 from habitat.store.pseudonymise import observations
 from habitat.twin.observed import MEASURES, Comparison, verdict
 
-__all__ = ["Since", "save", "saved", "since"]
+__all__ = ["Since", "calibrations", "save", "save_calibration", "saved", "since"]
 
 _MEASURES = {m.key: m for m in MEASURES}
 
@@ -117,3 +120,80 @@ def since(db: sqlite_utils.Database, user: User, result_id: int) -> Since:
             Comparison(measure, band["median"], low_high, estimate, verdict(estimate, low_high))
         )
     return Since(result, result.model_from + timedelta(days=1), end, rows)
+
+
+def save_calibration(
+    db: sqlite_utils.Database, user: User, calibrated: TwinCalibrated, note: str | None = None
+) -> HabitatCalibration:
+    """Save the habitat's own calibration: the forecast and the questions then use it.
+
+    Raises:
+        Forbidden: the role may not save (only the animator writes).
+        BadTwinRequest: a calibration that fitted nothing (nothing to use).
+        InvalidRecord: a note too long (nothing written).
+    """
+    habitat_id = habitat_of(user)
+    fit = calibrated.fit
+    if not fit.values:
+        raise BadTwinRequest(
+            "calibration",
+            "no parameter could be fitted: nothing to save",
+            "Aucun paramètre n'a pu être ajusté sur ces fiches : rien à enregistrer.",
+        )
+    parameters = [
+        {
+            "path": p.path,
+            "label_fr": p.label_fr,
+            "general": p.general,
+            "mean": p.mean,
+            "low": p.interval[0],
+            "high": p.interval[1],
+            "fitted": p.fitted,
+            "events": int(p.events),
+            "narrowed": p.narrowed,
+        }
+        for p in fit.parameters
+    ]
+    targets = [
+        {
+            "key": t.key,
+            "observed": t.observed.value,
+            "low": t.observed.low,
+            "high": t.observed.high,
+            "events": int(t.observed.events),
+            "used": t.used,
+            "model": t.model,
+            "implausibility": t.implausibility,
+        }
+        for t in fit.targets
+    ]
+    return records.create(
+        db,
+        user,
+        HabitatCalibration,
+        {
+            "habitat_id": habitat_id,
+            "window_from": calibrated.start,
+            "window_to": calibrated.end,
+            "seed": fit.seed,
+            "waves": fit.waves,
+            "candidates": len(fit.candidates),
+            "replications": fit.replications,
+            "effective": float(fit.effective),
+            "parameters_json": json.dumps(parameters),
+            "targets_json": json.dumps(targets),
+            "note": note or None,
+        },
+    )
+
+
+def calibrations(db: sqlite_utils.Database, user: User) -> list[HabitatCalibration]:
+    """The habitat's saved calibrations, the one in use (newest window) first."""
+    habitat_id = habitat_of(user)
+    return store.find(
+        db,
+        HabitatCalibration,
+        "habitat_id = ?",
+        [habitat_id],
+        order_by="window_to DESC, id DESC",
+    )

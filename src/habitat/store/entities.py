@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from datetime import date, time
@@ -1086,6 +1087,46 @@ class TwinResult(Record):
         return self
 
 
+class HabitatCalibration(Record):
+    """The habitat's own calibration, saved so that its forecasts and questions use it.
+
+    It holds no person: the window the records were read over, the size of the
+    history matching, and per parameter its general value, its calibrated value and
+    90 % interval (`parameters_json`, a JSON list of `{"path", "label_fr", "general",
+    "mean", "low", "high", "fitted", "events", "narrowed"}`); per target figure, the
+    records' value and how well the calibrated model reproduces it (`targets_json`).
+    """
+
+    table: ClassVar[str] = "habitat_calibration"
+    label_fr: ClassVar[str] = "ajustement du modèle de l'habitat"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+
+    habitat_id: Id
+    window_from: date
+    window_to: date
+    seed: int = Field(ge=0, le=SQLITE_INT_MAX)
+    waves: int = Field(ge=1, le=100)
+    candidates: int = Field(ge=1, le=100_000)  # judged over all waves
+    replications: int = Field(ge=1, le=100_000)
+    effective: float = Field(ge=0)
+    parameters_json: str = Field(min_length=2, max_length=SCENARIO_TEXT_MAX)
+    targets_json: str = Field(min_length=2, max_length=SCENARIO_TEXT_MAX)
+    note: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> HabitatCalibration:
+        if self.window_to <= self.window_from:
+            raise ValueError("window_to: must be after the start")
+        return self
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The calibrated value of each fitted parameter, by scenario path."""
+        return {
+            p["path"]: float(p["mean"]) for p in json.loads(self.parameters_json) if p["fitted"]
+        }
+
+
 #: Every entity the store keeps, by table.
 RECORDS: dict[str, type[Record]] = {
     model.table: model
@@ -1121,5 +1162,6 @@ RECORDS: dict[str, type[Record]] = {
         Account,
         SavedScenario,
         TwinResult,
+        HabitatCalibration,
     )
 }

@@ -661,3 +661,27 @@ def m014_twin_results(db: sqlite_utils.Database) -> None:
         note TEXT""",
     )
     db.execute("CREATE INDEX idx_twin_result_habitat_id ON twin_result (habitat_id)")
+
+
+@migrations()
+def m015_habitat_calibration(db: sqlite_utils.Database) -> None:
+    """The habitat's own calibration, saved for its forecasts and questions to use."""
+    _record_table(
+        db,
+        "habitat_calibration",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        window_from TEXT NOT NULL,
+        window_to TEXT NOT NULL,
+        seed INTEGER NOT NULL CHECK (seed >= 0),
+        waves INTEGER NOT NULL CHECK (waves >= 1),
+        candidates INTEGER NOT NULL CHECK (candidates >= 1),
+        replications INTEGER NOT NULL CHECK (replications >= 1),
+        effective REAL NOT NULL CHECK (effective >= 0),
+        parameters_json TEXT NOT NULL,
+        targets_json TEXT NOT NULL,
+        note TEXT""",
+    )
+    db.execute(
+        "CREATE INDEX idx_habitat_calibration_habitat_id ON habitat_calibration (habitat_id)"
+    )

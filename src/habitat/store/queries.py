@@ -98,6 +98,14 @@ def current_residents(db: sqlite_utils.Database, habitat_id: int, day: date) -> 
     )
 
 
+def first_entry(db: sqlite_utils.Database, habitat_id: int) -> date | None:
+    """The day the habitat's first resident (erased ones included) entered, if any."""
+    row = db.execute(
+        "SELECT MIN(entry_date) FROM resident WHERE habitat_id = ?", [habitat_id]
+    ).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
+
+
 def presence_slots(
     db: sqlite_utils.Database, habitat_id: int, start: date, end: date
 ) -> list[PresenceShift]:

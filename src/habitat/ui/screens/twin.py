@@ -1,20 +1,27 @@
 """Le modèle de mon habitat: what the model expected against what happened, and what comes.
 
-Two tabs, each a form, a run with a progress bar and a stop button, and a table
+Four tabs, each a form, a run with a progress bar and a stop button, and a table
 with a plain-French reading: the backtest ("Ce que le modèle attendait, ce qui
-s'est passé") and the forecast of the coming months. The services
+s'est passé"), the forecast of the coming months, the questions asked before
+deciding, and the habitat's own calibration ("Ajuster à mon habitat"), which the
+animator saves for the forecast and the questions to use. The services
 (`habitat.services.twin`) build the scenario from the pseudonymised extract and
-audit each run.
+audit each run; each result says which values the model ran with.
 """
 
 from __future__ import annotations
+
+import json
 
 import streamlit as st
 
 from habitat.domain import Public
 from habitat.services import decisions, twin, twin_results
 from habitat.services.access import may_write
+from habitat.services.twin_calibration import CalibrationUsed
 from habitat.services.what_if import InconsistentRecords
+from habitat.store.entities import HabitatCalibration
+from habitat.twin.calibrate import CalibrationStopped
 from habitat.twin.observed import Comparison, Verdict
 from habitat.twin.paired import Effect, reading
 from habitat.ui import shell, tables
@@ -30,6 +37,9 @@ FAMILIES = "twin.families"
 AVP = "twin.avp"
 SAVE = "twin.save"
 REOPEN = "twin.reopen"
+CALIBRATE = "twin.calibrate"
+KEEP = "twin.keep"
+GENERAL = "twin.general"
 #: The questions asked before deciding, in French.
 QUESTIONS = {
     ADMISSION: "Une admission",
@@ -53,10 +63,11 @@ GROUP_FR = {
 CAVEAT = (
     "Le modèle part de l'habitat tel que ses fiches le décrivent (données pseudonymisées : "
     "des codes et des nombres, jamais un nom ni un texte), avec ses paramètres généraux "
-    "(chiffres publiés et hypothèses, voir la page Explorer). Il n'est pas encore ajusté "
-    "aux chiffres propres de votre habitat : la comparaison ci-dessous dit justement où "
-    "il s'en écarte."
+    "(chiffres publiés et hypothèses, voir la page Explorer), ou avec les valeurs propres "
+    "de votre habitat une fois le modèle ajusté à ses fiches (onglet « Ajuster à mon "
+    "habitat »)."
 )
+GENERAL_FR = "paramètres généraux du modèle (chiffres publiés et hypothèses)"
 VERDICT_ICON = {
     Verdict.INSIDE: "✅",
     Verdict.ABOVE: "🔺",
@@ -69,8 +80,13 @@ def render(ctx: shell.Context) -> None:
     """The twin screen."""
     st.title("Le modèle de mon habitat")
     st.caption(CAVEAT)
-    past, coming, ask = st.tabs(
-        ["Ce que le modèle attendait, ce qui s'est passé", "Les prochains mois", "Avant de décider"]
+    past, coming, ask, own = st.tabs(
+        [
+            "Ce que le modèle attendait, ce qui s'est passé",
+            "Les prochains mois",
+            "Avant de décider",
+            "Ajuster à mon habitat",
+        ]
     )
     with past:
         _backtest(ctx)
@@ -78,6 +94,29 @@ def render(ctx: shell.Context) -> None:
         _forecast(ctx)
     with ask:
         _questions(ctx)
+    with own:
+        _calibration(ctx)
+
+
+def _values(calibration: CalibrationUsed | None) -> str:
+    """Which values a run used, as its result says it."""
+    return f"Valeurs utilisées : {GENERAL_FR if calibration is None else calibration.said_fr}."
+
+
+def _general(ctx: shell.Context, key: str) -> bool:
+    """Say which values the next run uses; offer the general ones when a calibration is saved."""
+    in_use = twin.in_use(ctx.db, ctx.user)
+    if in_use is None:
+        st.caption(
+            f"Le modèle tourne avec ses {GENERAL_FR} : ajustez-le à votre habitat dans "
+            "l'onglet « Ajuster à mon habitat »."
+        )
+        return False
+    return st.checkbox(
+        "Utiliser les paramètres généraux plutôt que l'ajustement à mon habitat",
+        key=key,
+        help=f"Par défaut : {in_use.said_fr}.",
+    )
 
 
 def _number(value: float | None) -> str:
@@ -128,15 +167,23 @@ def _fields(form: str, months: int = 12) -> tuple[int, int, int]:
     return int(chosen), int(replications), int(seed)
 
 
-def _progress(form: str):
-    """A stop button and a progress bar; returns the callback and a function clearing both."""
+def _progress(form: str, in_days: bool = True):
+    """A stop button and a progress bar; returns the callback and a function clearing both.
+
+    The bar counts days, or (`in_days=False`, for a calibration) a percentage.
+    """
     stop = st.empty()
     stop.button("Arrêter la simulation", key=f"{form}:stop", icon=":material/stop_circle:")
     bar = st.progress(0.0, text="Simulation en cours…")
+    shown = [-1]
 
     def on_day(day: int, days: int) -> None:
-        if day % 10 == 0 or day == days:
-            bar.progress(min(day / days, 1.0), text=f"Simulation en cours… jour {day} sur {days}")
+        share = min(day / max(days, 1), 1.0)
+        if in_days and (day % 10 == 0 or day == days):
+            bar.progress(share, text=f"Simulation en cours… jour {day} sur {days}")
+        elif not in_days and int(share * 100) != shown[0]:
+            shown[0] = int(share * 100)
+            bar.progress(share, text=f"Ajustement en cours… {shown[0]} %")
 
     def done() -> None:
         bar.empty()
@@ -145,17 +192,17 @@ def _progress(form: str):
     return on_day, done
 
 
-def _run(form: str, ctx: shell.Context, call) -> None:
+def _run(form: str, ctx: shell.Context, call, in_days: bool = True) -> None:
     """Run the service with a progress bar; keep its result, or say why it cannot run."""
-    on_day, done = _progress(form)
+    on_day, done = _progress(form, in_days)
     try:
         st.session_state[f"{form}:run"] = call(on_day)
-    except twin.BadTwinRequest as refusal:
+    except (twin.BadTwinRequest, InconsistentRecords) as refusal:
         st.session_state.pop(f"{form}:run", None)
         st.error(refusal.message_fr, icon="⚠️")
-    except InconsistentRecords as refusal:
+    except CalibrationStopped:
         st.session_state.pop(f"{form}:run", None)
-        st.error(refusal.message_fr, icon="⚠️")
+        st.warning("Ajustement arrêté avant la fin de sa première étape : rien à montrer.")
     finally:
         done()
 
@@ -166,8 +213,23 @@ def _backtest(ctx: shell.Context) -> None:
         "période jusqu'à aujourd'hui. Pour chaque chiffre, on compare ce qu'il attendait "
         "(la fourchette où tombent 9 simulations sur 10) à ce que disent les fiches."
     )
+    usual = _usual_window(ctx, 6)
+    if usual is None:
+        return
     with st.form(BACKTEST):
-        months, replications, seed = _fields(BACKTEST, 6)
+        months, replications, seed = _fields(BACKTEST, usual)
+        a, b = st.columns([2, 1])
+        fit_first = a.checkbox(
+            "Ajuster d'abord le modèle sur les mois d'avant (environ une minute)",
+            key=f"{BACKTEST}.fit",
+            help="Le modèle apprend les chiffres propres de l'habitat sur les fiches d'avant la "
+            "période comparée, puis prévoit la période : la comparaison dit alors si "
+            "l'ajustement prévoit bien. Sinon, il tourne avec l'ajustement enregistré s'il a "
+            "été fait sur des fiches antérieures, ou avec ses paramètres généraux.",
+        )
+        fit_months = b.number_input(
+            "Mois d'ajustement", min_value=1, max_value=24, value=12, key=f"{BACKTEST}.fit_months"
+        )
         asked = st.form_submit_button("Comparer", type="primary")
     if asked:
         _run(
@@ -179,8 +241,10 @@ def _backtest(ctx: shell.Context) -> None:
                 months=months,
                 replications=replications,
                 seed=seed,
+                fit_months=int(fit_months) if fit_first else None,
                 on_day=on_day,
             ),
+            in_days=not fit_first,
         )
     elif st.session_state.get(f"{BACKTEST}:stop"):
         st.warning("Simulation arrêtée : rien n'a été calculé.", icon="⏹️")
@@ -188,6 +252,7 @@ def _backtest(ctx: shell.Context) -> None:
     if run is None:
         return
     st.subheader(f"Du {run.start.strftime('%d/%m/%Y')} au {run.end.strftime('%d/%m/%Y')}")
+    st.caption(_values(run.calibration))
     st.markdown(_reading(run.rows))
     tables.show(
         {
@@ -213,6 +278,7 @@ def _forecast(ctx: shell.Context) -> None:
         "Le modèle part de l'habitat tel qu'il est aujourd'hui. À côté de chaque chiffre "
         "attendu, le même chiffre sur les 12 derniers mois des fiches."
     )
+    general = _general(ctx, f"{FORECAST}.general")
     with st.form(FORECAST):
         months, replications, seed = _fields(FORECAST, 12)
         asked = st.form_submit_button("Prévoir", type="primary")
@@ -226,6 +292,7 @@ def _forecast(ctx: shell.Context) -> None:
                 months=months,
                 replications=replications,
                 seed=seed,
+                general=general,
                 on_day=on_day,
             ),
         )
@@ -239,6 +306,7 @@ def _forecast(ctx: shell.Context) -> None:
 
 def _forecast_result(ctx: shell.Context, run: twin.TwinRun) -> None:
     st.subheader(f"Du {run.start.strftime('%d/%m/%Y')} au {run.end.strftime('%d/%m/%Y')}")
+    st.caption(_values(run.calibration))
     tables.show(
         {
             "Chiffre": [r.measure.label_fr for r in run.rows],
@@ -347,6 +415,7 @@ def _questions(ctx: shell.Context) -> None:
         "Chaque question est posée au modèle de l'habitat tel qu'il est aujourd'hui : la "
         "même période est simulée avec et sans la décision, sur les mêmes graines."
     )
+    general = _general(ctx, GENERAL)
     asked = st.radio(
         "Votre question",
         list(QUESTIONS),
@@ -354,7 +423,7 @@ def _questions(ctx: shell.Context) -> None:
         key=QUESTION,
         horizontal=True,
     )
-    {ADMISSION: _admission, RULE: _rule, FAMILIES: _families, AVP: _avp}[asked](ctx)
+    {ADMISSION: _admission, RULE: _rule, FAMILIES: _families, AVP: _avp}[asked](ctx, general)
 
 
 def _effects(effects: list[Effect]) -> None:
@@ -375,7 +444,7 @@ def _effects(effects: list[Effect]) -> None:
         )
 
 
-def _admission(ctx: shell.Context) -> None:
+def _admission(ctx: shell.Context, general: bool) -> None:
     with st.form(ADMISSION):
         st.markdown("**Profil de la personne candidate**")
         a, b = st.columns(2)
@@ -410,15 +479,16 @@ def _admission(ctx: shell.Context) -> None:
             ctx,
             lambda on_day: decisions.admission(
                 ctx.db, ctx.user, candidate, months=months, replications=replications,
-                seed=seed, on_day=on_day,
+                seed=seed, general=general, on_day=on_day,
             ),
         )  # fmt: skip
     answer = st.session_state.get(f"{ADMISSION}:run")
     if answer is not None:
+        st.caption(_values(answer.calibration))
         _effects(answer.effects)
 
 
-def _rule(ctx: shell.Context) -> None:
+def _rule(ctx: shell.Context, general: bool) -> None:
     with st.form(RULE):
         st.markdown("**La règle proposée** (ne cochez que ce qui change)")
         changes: dict[str, object] = {}
@@ -477,15 +547,16 @@ def _rule(ctx: shell.Context) -> None:
                 ctx,
                 lambda on_day: decisions.rule(
                     ctx.db, ctx.user, chosen, months=months, replications=replications,
-                    seed=seed, on_day=on_day,
+                    seed=seed, general=general, on_day=on_day,
                 ),
             )  # fmt: skip
     answer = st.session_state.get(f"{RULE}:run")
     if answer is not None:
+        st.caption(_values(answer.calibration))
         _effects(answer.effects)
 
 
-def _families(ctx: shell.Context) -> None:
+def _families(ctx: shell.Context, general: bool) -> None:
     st.caption(
         "Les familles ne sont pas nommées : « famille 1 » est celle qui donne le plus "
         "d'heures. Pour chacune, le modèle simule son retrait."
@@ -499,7 +570,7 @@ def _families(ctx: shell.Context) -> None:
             ctx,
             lambda on_day: decisions.families(
                 ctx.db, ctx.user, months=months, replications=replications, seed=seed,
-                on_day=on_day,
+                general=general, on_day=on_day,
             ),
         )  # fmt: skip
     answers = st.session_state.get(f"{FAMILIES}:run")
@@ -508,6 +579,7 @@ def _families(ctx: shell.Context) -> None:
     if not answers:
         st.info("Aucune famille ne donne d'heures d'aide : rien ne repose sur une famille.")
         return
+    st.caption(_values(None if general else twin.in_use(ctx.db, ctx.user)))
     tables.show(
         {
             "Famille": [a.label for a in answers],
@@ -520,7 +592,7 @@ def _families(ctx: shell.Context) -> None:
             _effects(answer.effects)
 
 
-def _avp(ctx: shell.Context) -> None:
+def _avp(ctx: shell.Context, general: bool) -> None:
     st.caption(
         "Le temps saisi ces 12 derniers mois, par fonction, face au temps que le modèle "
         "demande à l'animateur·rice pour les mois à venir : l'argument chiffré de la "
@@ -535,12 +607,13 @@ def _avp(ctx: shell.Context) -> None:
             ctx,
             lambda on_day: decisions.avp(
                 ctx.db, ctx.user, months=months, replications=replications, seed=seed,
-                on_day=on_day,
+                general=general, on_day=on_day,
             ),
         )  # fmt: skip
     answer = st.session_state.get(f"{AVP}:run")
     if answer is None:
         return
+    st.caption(_values(answer.calibration))
     groups = list(GROUP_FR)
     tables.show(
         {
@@ -566,3 +639,170 @@ def _avp(ctx: shell.Context) -> None:
         "La présence demandée repose sur des hypothèses du modèle (voir « Jusqu'où faire "
         "confiance » dans l'explorateur) : à présenter comme une estimation."
     )
+
+
+# --- Ajuster à mon habitat ---------------------------------------------------------------
+
+
+def _usual_window(ctx: shell.Context, usual: int) -> int | None:
+    """The usual window, shortened to the habitat's history; None (and why) under a month."""
+    from habitat.clock import today
+
+    history = twin.history_months(ctx.db, twin.habitat_of(ctx.user), today())
+    if history < 1:
+        st.info(
+            "Moins d'un mois de fiches : le modèle n'a encore rien à comparer ni à apprendre. "
+            "Revenez après le premier mois de vie de l'habitat.",
+            icon="ℹ️",
+        )
+        return None
+    return min(usual, history)
+
+
+def _calibration(ctx: shell.Context) -> None:
+    st.markdown(
+        "Le modèle apprend de vos fiches les chiffres propres à votre habitat : la fréquence "
+        "des conflits et le temps qu'ils restent ouverts, les désaccords entre autonomie et "
+        "sécurité, l'envie de participer aux activités. Il part des valeurs générales et ne "
+        "s'en écarte que si vos fiches le justifient : un chiffre qui repose sur peu "
+        "d'événements le fait peu bouger."
+    )
+    usual = _usual_window(ctx, 12)
+    if usual is None:
+        _calibrations(ctx)
+        return
+    with st.form(CALIBRATE):
+        months = st.number_input(
+            "Sur les derniers mois",
+            min_value=1,
+            max_value=24,
+            value=usual,
+            step=1,
+            key=f"{CALIBRATE}.months",
+            help="Plus de mois : plus d'événements, un ajustement plus sûr.",
+        )
+        with st.expander("Réglages avancés"):
+            a, b = st.columns(2)
+            waves = a.number_input(
+                "Étapes", min_value=1, max_value=10, value=3, key=f"{CALIBRATE}.waves",
+                help="Chaque étape resserre la recherche autour des valeurs plausibles.",
+            )  # fmt: skip
+            candidates = b.number_input(
+                "Valeurs essayées par étape", min_value=10, max_value=500, value=100, step=10,
+                key=f"{CALIBRATE}.candidates",
+            )  # fmt: skip
+            replications = a.number_input(
+                "Simulations par valeur", min_value=10, max_value=1000, value=20, step=10,
+                key=f"{CALIBRATE}.replications",
+            )  # fmt: skip
+            seed = b.number_input(
+                "Graine", min_value=0, value=twin.DEFAULT_SEED, step=1, key=f"{CALIBRATE}.seed",
+                help="La même graine redonne exactement les mêmes chiffres.",
+            )  # fmt: skip
+        go = st.form_submit_button("Ajuster le modèle (environ une minute)", type="primary")
+    if go:
+        _run(
+            CALIBRATE,
+            ctx,
+            lambda on_progress: twin.calibrate(
+                ctx.db, ctx.user, months=int(months), waves=int(waves),
+                candidates=int(candidates), replications=int(replications), seed=int(seed),
+                on_progress=on_progress,
+            ),
+            in_days=False,
+        )  # fmt: skip
+    elif st.session_state.get(f"{CALIBRATE}:stop"):
+        st.warning("Ajustement arrêté : rien n'a été calculé ni enregistré.", icon="⏹️")
+    done = st.session_state.get(f"{CALIBRATE}:run")
+    if done is not None:
+        _fitted(ctx, done)
+    _calibrations(ctx)
+
+
+def _fitted(ctx: shell.Context, done: twin.TwinCalibrated) -> None:
+    """A calibration just run: each parameter, each figure, and the button to use it."""
+    fit = done.fit
+    st.subheader(f"Ajusté sur les fiches du {done.start:%d/%m/%Y} au {done.end:%d/%m/%Y}")
+    if fit.ruled_out_all:
+        st.warning(
+            "Aucune combinaison de valeurs ne reproduit tous les chiffres de vos fiches : "
+            "les plus proches sont retenues. Le modèle ne sait pas tout dire de votre "
+            "habitat (voir les chiffres qu'il reproduit mal ci-dessous).",
+            icon="⚠️",
+        )
+    tables.show(
+        {
+            "Paramètre": [p.label_fr for p in fit.parameters],
+            "Valeur générale": [_number(p.general) for p in fit.parameters],
+            "Valeur de votre habitat": [
+                _number(p.mean) if p.fitted else "—" for p in fit.parameters
+            ],
+            "Fourchette (9 chances sur 10)": [
+                _band(*p.interval) if p.fitted else "—" for p in fit.parameters
+            ],
+            "Ce que les fiches en disent": [p.reading_fr for p in fit.parameters],
+        }
+    )
+    with st.expander("Les chiffres des fiches sur lesquels le modèle a appris"):
+        tables.show(
+            {
+                "Chiffre": [t.label_fr for t in fit.targets],
+                "Unité": [t.unit_fr for t in fit.targets],
+                "Dans les fiches": [_number(t.observed.value) for t in fit.targets],
+                "Incertitude": [_band(t.observed.low, t.observed.high) for t in fit.targets],
+                "Modèle ajusté": [_number(t.model) for t in fit.targets],
+                "Confiance": [t.trust_fr for t in fit.targets],
+            }
+        )
+    if not may_write(ctx.user, "habitat_calibration"):
+        st.caption("Seul·e l'animateur·rice peut faire utiliser cet ajustement par le modèle.")
+        return
+    if not fit.values:
+        st.info("Aucun paramètre n'a pu être ajusté sur ces fiches : rien à utiliser.")
+        return
+    with st.form(KEEP, clear_on_submit=True):
+        note = st.text_input(
+            "Note (facultative)", key=f"{KEEP}.note", max_chars=200, placeholder="après l'hiver"
+        )
+        keep = st.form_submit_button("Utiliser cet ajustement pour les prévisions et les questions")
+        if not keep:
+            return
+    try:
+        twin_results.save_calibration(ctx.db, ctx.user, done, note.strip() or None)
+    except twin.BadTwinRequest as refusal:
+        st.error(refusal.message_fr, icon="⚠️")
+        return
+    st.success(
+        "Ajustement enregistré : les prévisions et les questions l'utilisent désormais.",
+        icon="✅",
+    )
+
+
+def _calibrations(ctx: shell.Context) -> None:
+    """The calibrations saved, the one in use first."""
+    saved = twin_results.calibrations(ctx.db, ctx.user)
+    st.subheader("Ajustements enregistrés")
+    if not saved:
+        st.caption(
+            f"Aucun pour l'instant : les prévisions et les questions utilisent les {GENERAL_FR}."
+        )
+        return
+    tables.show(
+        {
+            "Fiches du": [c.window_from.strftime("%d/%m/%Y") for c in saved],
+            "au": [c.window_to.strftime("%d/%m/%Y") for c in saved],
+            "Utilisé": ["✅ en cours" if i == 0 else "" for i in range(len(saved))],
+            "Valeurs": [_said_values(c) for c in saved],
+            "Note": [c.note or "" for c in saved],
+        }
+    )
+
+
+def _said_values(saved: HabitatCalibration) -> str:
+    """A saved calibration's values, in French."""
+    parts = [
+        f"{p['label_fr']} : {_number(p['mean'])} (général {_number(p['general'])})"
+        for p in json.loads(saved.parameters_json)
+        if p.get("fitted")
+    ]
+    return " ; ".join(parts)
