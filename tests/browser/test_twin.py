@@ -82,3 +82,32 @@ def test_animator_asks_about_an_admission_in_a_full_house(server, page):
     _small(page, tab)
     tab.get_by_role("button", name="Simuler l'admission").click()
     see(page, "Tous les logements sont occupés")
+
+
+def test_animator_stops_a_calibration_then_fits_and_uses_one(server, page):
+    _open(server, page)
+    tab = _tab(page, "Ajuster à mon habitat")
+    # The default size takes about a minute: the stop button ends it, nothing is saved.
+    tab.get_by_role("button", name="Ajuster le modèle (environ une minute)").click()
+    page.get_by_text("Ajustement en cours").first.wait_for()
+    page.get_by_role("button", name="Arrêter la simulation").click()
+    see(page, "Ajustement arrêté")
+    tab = _tab(page, "Ajuster à mon habitat")
+    assert "Aucun pour l'instant" in tab.inner_text()
+    # A small one runs to the end, shows what it learnt, and is kept for the forecasts.
+    tab.get_by_text("Réglages avancés").click()
+    _fill(page, tab, "Étapes", "1")
+    _fill(page, tab, "Valeurs essayées par étape", "10")
+    _fill(page, tab, "Simulations par valeur", "10")
+    tab.get_by_role("button", name="Ajuster le modèle (environ une minute)").click()
+    see(page, "Ajusté sur les fiches du")
+    tab.get_by_role(
+        "button", name="Utiliser cet ajustement pour les prévisions et les questions"
+    ).click()
+    see(page, "Ajustement enregistré")
+    tab = _tab(page, "Les prochains mois")
+    _fill(page, tab, "Mois", "3")
+    _fill(page, tab, "Nombre de simulations", "20")
+    tab.get_by_role("button", name="Prévoir").click()
+    see(page, "Les 12 derniers mois")
+    assert "ajustement enregistré" in _tab(page, "Les prochains mois").inner_text()
