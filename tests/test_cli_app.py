@@ -92,3 +92,37 @@ def test_serve_refuses_bad_flags_before_starting(tmp_path, run_cli, args, messag
     status, _, err = run_cli("serve", "--db", str(tmp_path / "none.db"), *args)
     assert status == 2 and message in err
     assert not (tmp_path / "none.db").exists()
+
+
+def _older(path) -> str:
+    """Make `path` look written by the version before the newest migration; its name."""
+    with store.connect(path) as db:
+        name = db.execute("SELECT name FROM _sqlite_migrations ORDER BY id DESC").fetchone()[0]
+        table = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid DESC"
+        ).fetchone()[0]
+        db.execute(f"DROP TABLE {table}")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [name])
+    return name
+
+
+def test_a_database_from_an_older_version_is_refused_until_migrated(empty_db, run_cli):
+    name = _older(empty_db)
+    status, out, err = run_cli("users", "list", "--db", str(empty_db))
+    assert status == 2 and out == ""
+    assert "habitat db migrate" in err and name in err
+    # Checking and backing it up still work: a backup comes before the migration.
+    assert run_cli("db", "backup", "--db", str(empty_db), str(empty_db.with_suffix(".bak")))[0] == 0
+    status, out, _ = run_cli("db", "migrate", "--db", str(empty_db))
+    assert status == 0 and name in out
+    assert run_cli("users", "list", "--db", str(empty_db))[0] == 0
+
+
+def test_serve_brings_an_older_database_up_to_date(empty_db):
+    from habitat.cli.serve import _up_to_date
+
+    name = _older(empty_db)
+    assert _up_to_date(empty_db) == [name]
+    assert _up_to_date(empty_db) == []
+    with store.connect(empty_db) as db:
+        assert not store.pending(db)

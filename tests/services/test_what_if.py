@@ -172,3 +172,36 @@ def test_a_dwelling_added_in_the_settings_counts_in_the_habitats_scenario(demo_c
     built = what_if.from_records(demo_conn, users[Role.ANIMATOR], AS_OF)
     assert built.scenario.habitat.dwellings == 9
     assert built.scenario.residents.count == 9
+
+
+def test_a_dwelling_lived_in_by_one_then_another_builds_the_habitat_as_it_was(demo_conn, users):
+    """A resident left in spring, a newcomer took the dwelling: winter's habitat is still whole.
+
+    The twin's backtest starts from a past day; the later resident was not there yet.
+    """
+    from datetime import date, timedelta
+
+    from habitat.services import records
+
+    leaver = next(r for r in store.find(demo_conn, Resident) if r.exit_date is None)
+    records.update(
+        demo_conn,
+        users[Role.ANIMATOR],
+        Resident,
+        leaver.stored_id,
+        leaver.version,
+        {"exit_date": date(2026, 3, 1), "exit_reason": "own_home"},
+    )
+    data = leaver.model_dump(exclude={"id", "version", "archived_at", "pseudonym", "exit_date",
+                                      "exit_reason"})  # fmt: skip
+    newcomer = {**data, "first_name": "Aline", "last_name": "Suivante"}
+    records.create(
+        demo_conn, users[Role.ANIMATOR], Resident, {**newcomer, "entry_date": date(2026, 4, 1)}
+    )
+    winter = date(2026, 1, 15)
+    built = what_if.from_records(demo_conn, users[Role.ANIMATOR], winter)
+    assert built.scenario.residents.count == len(
+        [r for r in store.find(demo_conn, Resident) if r.entry_date <= winter < (r.exit_date or
+         winter + timedelta(days=1))]
+    )  # fmt: skip
+    assert built.scenario.residents.count <= built.scenario.habitat.dwellings

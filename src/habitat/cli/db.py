@@ -78,7 +78,7 @@ def _check(args: argparse.Namespace) -> int:
     from habitat import store
     from habitat.store.queries import row_counts
 
-    if not existing_db(args, "db check"):
+    if not existing_db(args, "db check", up_to_date=False):
         return EXIT_BAD_INPUT
     health = store.check(args.db)
     for line in health.problems():
@@ -96,7 +96,7 @@ def _check(args: argparse.Namespace) -> int:
 def _backup(args: argparse.Namespace) -> int:
     from habitat import store
 
-    if not existing_db(args, "db backup"):
+    if not existing_db(args, "db backup", up_to_date=False):
         return EXIT_BAD_INPUT
     if args.path.resolve() == args.db.resolve():
         return fail("db backup", "PATH: is the database itself")

@@ -40,10 +40,28 @@ def add_as_option(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
 
 
-def existing_db(args: argparse.Namespace, command: str) -> bool:
-    """Whether `--db` names an existing file; if not, say so on stderr."""
+def existing_db(args: argparse.Namespace, command: str, *, up_to_date: bool = True) -> bool:
+    """Whether `--db` names an existing, up-to-date database; if not, say why on stderr.
+
+    A database an older version wrote lacks the newer tables: the command would
+    fail halfway, so it is refused until `habitat db migrate` brings it up to date
+    (`up_to_date=False` for the commands that check or back up such a file).
+    """
+    from habitat import store
+
     if not args.db.is_file():
         fail(command, f"--db: {args.db} does not exist (create it with `habitat db init`)")
+        return False
+    if not up_to_date:
+        return True
+    with store.connect(args.db) as db:
+        pending = store.pending(db)
+    if pending:
+        fail(
+            command,
+            f"--db: {args.db} was written by an older version of habitat; bring it up to date "
+            f"with `habitat db migrate --db {args.db}` (pending: {', '.join(pending)})",
+        )
         return False
     return True
 

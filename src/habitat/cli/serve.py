@@ -29,6 +29,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sub.set_defaults(run=_serve)
 
 
+def _up_to_date(path) -> list[str]:
+    """Apply the migrations a newer version brings (the app reads their tables); their names."""
+    from habitat import store
+
+    with store.connect(path) as db:
+        if not store.pending(db):
+            return []
+    return store.init(path)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from habitat.cli.db import demo
     from habitat.clock import today
@@ -50,6 +60,10 @@ def _serve(args: argparse.Namespace) -> int:
         status = demo(demo_args)
         if status:
             return status
+    else:
+        applied = _up_to_date(args.db)
+        if applied:
+            print(f"habitat: brought {args.db} up to date: {', '.join(applied)}", flush=True)
     env = {**os.environ, "HABITAT_DB": str(args.db.resolve())}
     command = [
         sys.executable,

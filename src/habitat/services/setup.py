@@ -34,7 +34,7 @@ from habitat.store.entities import (
     SharedLifeProject,
 )
 from habitat.store.errors import InvalidRecord, Problem
-from habitat.store.queries import Gap, presence_gaps, presence_slots
+from habitat.store.queries import Gap, current_residents, presence_gaps, presence_slots
 from habitat.store.queries_residents import residents_living
 
 #: The assistant's steps, in order, with their French titles.
@@ -298,9 +298,11 @@ def record_problems(db: sqlite_utils.Database, habitat_id: int, day: date) -> li
     """What in the records contradicts the dwellings, each saying what to fix (French).
 
     The store refuses these since the dwellings rule exists; a database written
-    before it (or restored from an old backup) may still hold them.
+    before it (or restored from an old backup) may still hold them. Only the
+    residents living there on `day` count: on a past day (the twin's backtest), a
+    dwelling's later residents are not yet there.
     """
-    living = residents_living(db, habitat_id, day)
+    living = current_residents(db, habitat_id, day)
     names = dwelling_names(db, habitat_id)
     capacity = len(names) or store.get(db, Habitat, habitat_id).dwellings
     problems = []
