@@ -72,10 +72,14 @@ def main() -> None:
                 ("ask families", 5.0, lambda: decisions.families(db, user, replications=r)),
                 ("ask avp", 5.0, lambda: decisions.avp(db, user, replications=r)),
             ]
-            if hasattr(twin, "calibrate"):
-                runs.append(
-                    ("calibrate, 10 months", 120.0, lambda: twin.calibrate(db, user, months=10))
-                )
+            runs += [
+                ("calibrate, its history", 120.0, lambda: twin.calibrate(db, user)),
+                (
+                    "backtest fitted, 4 + 6 mo",
+                    120.0,
+                    lambda: twin.backtest(db, user, months=4, fit_months=6, replications=r),
+                ),
+            ]
             print(f"{r} replications, demo as of {demo.DEFAULT_END}, median of {args.repeat}")
             for name, target, call in runs:
                 times = []

@@ -14,6 +14,7 @@ from habitat import demo, store
 from habitat.services import decisions, twin, twin_results
 from habitat.services.access import Forbidden
 from habitat.store.entities import Account, HabitatCalibration, Role
+from habitat.twin.observed import Verdict
 
 END = demo.DEFAULT_END
 #: The demo opens on 9 July 2025 (its first entry): 11 whole months before its end.
@@ -194,3 +195,25 @@ def test_the_command_saves_the_calibration_and_the_forecast_uses_it(
 
 def _username(db, role: Role) -> str:
     return next(a.username for a in store.find(db, Account) if a.role == role)
+
+
+def test_a_habitat_with_years_of_turnover_is_backtested_fitted_on_the_year_before(
+    tmp_path, monkeypatch
+):
+    """Residents came and went over three years: the fitted backtest runs end to end.
+
+    With this seed, dwellings 2 and 7 change hands within the fit's window (their
+    leavers were there on its first day, their newcomers were not yet).
+    """
+    from habitat.services.access import user_of
+
+    path = tmp_path / "years.db"
+    demo.build(path, years=3, scale=0.3, seed=11)
+    monkeypatch.setenv("HABITAT_TODAY", END.isoformat())
+    with store.connect(path) as db:
+        animator = next(a for a in store.find(db, Account) if a.role == Role.ANIMATOR)
+        run = twin.backtest(db, user_of(db, animator), months=6, replications=20, fit_months=12)
+    assert run.calibration is not None and run.calibration.how == "fitted"
+    assert run.calibration.window_from == date(2024, 12, 30)
+    assert len(run.rows) == 8
+    assert sum(r.verdict != Verdict.UNKNOWN for r in run.rows) >= 6

@@ -197,6 +197,7 @@ class DemoSummary:
     account: int = 0
     saved_scenario: int = 0
     twin_result: int = 0
+    habitat_calibration: int = 0
 
     @classmethod
     def count(cls, db: sqlite_utils.Database) -> DemoSummary:

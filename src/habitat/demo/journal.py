@@ -39,6 +39,9 @@ from habitat.store.entities import (
     TimeEntry,
 )
 
+#: A tension still being followed up at the end of the history is at most this old.
+FOLLOW_UP_DAYS = 90
+
 
 class Journal(Draft):
     """The sections written day by day up to the end: notes, tensions, time entries."""
@@ -258,7 +261,10 @@ class Journal(Draft):
         low, high = SETTLING_DAYS[severity]
         settled = day + timedelta(days=rng.randint(low, high))
         actions: str | None = rng.choice(TENSION_ACTIONS[kind]).format(**situation)
-        if settled <= self.end and rng.random() < 0.96:
+        # One in 25 is still being followed up (not closed yet) when it is recent; an
+        # animator closes older ones at the quarterly review, so none stays open for years.
+        followed_up = rng.random() >= 0.96 and (self.end - day).days <= FOLLOW_UP_DAYS
+        if settled <= self.end and not followed_up:
             status, resolved = TensionStatus.CLOSED, settled
         else:
             status, resolved = TensionStatus.OPEN, None
