@@ -162,23 +162,13 @@ def _backtest(args: argparse.Namespace) -> int:
         twin.check_fit(args.fit_months)
     except twin.BadTwinRequest as exc:
         return _refusal(command, exc)
-    code, run = _acting(
+    return _run_and_print(
         args,
         command,
-        lambda db, user: twin.backtest(
-            db,
-            user,
-            months=args.months,
-            end=args.end,
-            replications=args.replications,
-            seed=args.seed,
-            general=args.general,
-            fit_months=args.fit_months,
+        lambda db, user, common: twin.backtest(
+            db, user, end=args.end, fit_months=args.fit_months, **common
         ),
     )
-    if code == EXIT_OK:
-        print(_render(run, args.format), end="")
-    return code
 
 
 def _forecast(args: argparse.Namespace) -> int:
@@ -189,18 +179,18 @@ def _forecast(args: argparse.Namespace) -> int:
         twin.check(args.months, args.replications)
     except twin.BadTwinRequest as exc:
         return _refusal(command, exc)
-    code, run = _acting(
-        args,
-        command,
-        lambda db, user: twin.forecast(
-            db,
-            user,
-            months=args.months,
-            replications=args.replications,
-            seed=args.seed,
-            general=args.general,
-        ),
-    )
+    return _run_and_print(args, command, lambda db, user, common: twin.forecast(db, user, **common))
+
+
+def _run_and_print(args: argparse.Namespace, command: str, call) -> int:
+    """Run a backtest or a forecast as `--as` with the options they share; print it."""
+    common = {
+        "months": args.months,
+        "replications": args.replications,
+        "seed": args.seed,
+        "general": args.general,
+    }
+    code, run = _acting(args, command, lambda db, user: call(db, user, common))
     if code == EXIT_OK:
         print(_render(run, args.format), end="")
     return code

@@ -323,17 +323,25 @@ def _forecast_result(ctx: shell.Context, run: twin.TwinRun) -> None:
 
 def _save(ctx: shell.Context, run: twin.TwinRun) -> None:
     """Keep the forecast with the habitat, to compare later with what happened."""
-    with st.form(SAVE, clear_on_submit=True):
-        note = st.text_input(
-            "Note (facultative)", key=f"{SAVE}.note", max_chars=200, placeholder="avant l'été"
-        )
-        if not st.form_submit_button("Enregistrer cette prévision"):
-            return
-    twin_results.save(ctx.db, ctx.user, run, note.strip() or None)
+    note = _note_form(SAVE, "Enregistrer cette prévision", "avant l'été")
+    if note is None:
+        return
+    twin_results.save(ctx.db, ctx.user, run, note)
     st.success(
         "Prévision enregistrée : rouvrez-la plus tard pour la comparer à ce qui s'est passé.",
         icon="✅",
     )
+
+
+def _note_form(form: str, button: str, placeholder: str) -> str | None:
+    """A form keeping a result with an optional note: None until submitted, then the note."""
+    with st.form(form, clear_on_submit=True):
+        note = st.text_input(
+            "Note (facultative)", key=f"{form}.note", max_chars=200, placeholder=placeholder
+        )
+        if not st.form_submit_button(button):
+            return None
+    return note.strip()
 
 
 def _reopen(ctx: shell.Context) -> None:
@@ -760,15 +768,13 @@ def _fitted(ctx: shell.Context, done: twin.TwinCalibrated) -> None:
     if not fit.values:
         st.info("Aucun paramètre n'a pu être ajusté sur ces fiches : rien à utiliser.")
         return
-    with st.form(KEEP, clear_on_submit=True):
-        note = st.text_input(
-            "Note (facultative)", key=f"{KEEP}.note", max_chars=200, placeholder="après l'hiver"
-        )
-        keep = st.form_submit_button("Utiliser cet ajustement pour les prévisions et les questions")
-        if not keep:
-            return
+    note = _note_form(
+        KEEP, "Utiliser cet ajustement pour les prévisions et les questions", "après l'hiver"
+    )
+    if note is None:
+        return
     try:
-        twin_results.save_calibration(ctx.db, ctx.user, done, note.strip() or None)
+        twin_results.save_calibration(ctx.db, ctx.user, done, note)
     except twin.BadTwinRequest as refusal:
         st.error(refusal.message_fr, icon="⚠️")
         return
