@@ -185,6 +185,8 @@ def test_the_command_saves_the_calibration_and_the_forecast_uses_it(
     assert "general values" in out
     status, _, err = run_cli("twin", "calibrate", "--db", path, *small, "--note", "n")
     assert status == 2 and "--note" in err
+    status, _, err = run_cli("twin", "calibrate", "--db", path, "--save", "--note", "x" * 201)
+    assert status == 2 and "--note: String should have at most 200 characters" in err
     status, _, err = run_cli("twin", "backtest", "--db", path, "--fit", "0")
     assert status == 2 and "--fit" in err
     status, _, err = run_cli(

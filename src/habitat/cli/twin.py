@@ -238,6 +238,15 @@ def _calibrate(args: argparse.Namespace) -> int:
         return _refusal(command, exc)
     if args.note is not None and not args.save:
         return fail(command, "--note: only with --save")
+    if args.note is not None:
+        from pydantic import TypeAdapter, ValidationError
+
+        from habitat.store.text import ShortText
+
+        try:
+            TypeAdapter(ShortText).validate_python(args.note)
+        except ValidationError as exc:  # refused before a minute of calibration, not after
+            return fail(command, f"--note: {exc.errors()[0]['msg']}")
 
     def calibrate(db, user):
         done = twin.calibrate(db, user, months=args.months, seed=args.seed, **sizes)
