@@ -54,6 +54,7 @@ SHARED_TABLES = frozenset(
         "report_narrative",
         "saved_scenario",
         "twin_result",
+        "avp_need",
     }
 )
 
@@ -361,6 +362,7 @@ TEXT_NAMING_NOBODY = {
     "account": {"username", "password_hash"},
     "saved_scenario": {"name", "scenario_yaml", "note"},
     "twin_result": {"bands_json", "note"},
+    "avp_need": {"figures_json", "note"},
 }
 
 

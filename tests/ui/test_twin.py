@@ -49,7 +49,8 @@ def test_the_backtest_shows_each_figure_expected_observed_and_its_verdict(page_a
     assert any("," in v for v in table["Attendu (médiane)"])
     with store.connect(demo_db) as db:
         asked = [e.after["purpose"] for e in store.history(db) if e.action == "export"]
-        assert asked == ["twin forecast", "twin backtest"]  # the demo's saved forecast, then this
+        # The demo's saved forecast and AVP answer, then this.
+        assert asked == ["twin forecast", "twin ask avp", "twin backtest"]
 
 
 def test_a_backtest_longer_than_the_history_says_why_in_french(page_as):
