@@ -176,3 +176,26 @@ def test_the_host_reads_saved_forecasts_but_saves_none(page_as):
     assert not app.exception
     assert "Enregistrer cette prévision" not in [b.label for b in app.get("form_submit_button")]
     assert "Prévisions enregistrées" in texts(app)
+
+
+def test_the_animator_joins_the_avp_answer_to_the_years_report(page_as, demo_db):
+    app = _question(page_as(Screen.TWIN, Role.ANIMATOR), twin.AVP)
+    app = _submit(_small(app, twin.AVP), "Calculer")
+    app.text_input(key=f"{twin.AVP}.save.note").set_value("pour le département")
+    app = _submit(app, "Joindre au rapport annuel AVP")
+    assert not app.exception and not app.error
+    assert "elle figurera dans le rapport annuel AVP 2026" in texts(app)
+    with store.connect(demo_db) as db:
+        from habitat.store import queries
+        from habitat.store.entities import Habitat
+
+        need = queries.avp_report(db, store.find(db, Habitat)[0].stored_id, 2026).model_need
+        assert need is not None and need.note == "pour le département"
+        assert need.model_from == TODAY
+
+
+def test_the_host_reads_the_avp_answer_but_joins_none(page_as, demo_db):
+    app = _question(page_as(Screen.TWIN, Role.HOST), twin.AVP)
+    app = _submit(_small(app, twin.AVP), "Calculer")
+    assert not app.exception and not app.error
+    assert "Joindre au rapport annuel AVP" not in [b.label for b in app.get("form_submit_button")]

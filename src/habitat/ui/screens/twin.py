@@ -566,3 +566,25 @@ def _avp(ctx: shell.Context) -> None:
         "La présence demandée repose sur des hypothèses du modèle (voir « Jusqu'où faire "
         "confiance » dans l'explorateur) : à présenter comme une estimation."
     )
+    if may_write(ctx.user, "avp_need"):
+        _join_report(ctx, answer)
+
+
+def _join_report(ctx: shell.Context, answer: decisions.AvpAnswer) -> None:
+    """Save the answer for the yearly AVP report of the year its run starts in."""
+    with st.form(f"{AVP}.save", clear_on_submit=True):
+        note = st.text_input(
+            "Note (facultative)",
+            key=f"{AVP}.save.note",
+            max_chars=200,
+            placeholder="pour la demande de renouvellement",
+        )
+        if not st.form_submit_button("Joindre au rapport annuel AVP"):
+            return
+    saved = twin_results.save_avp(ctx.db, ctx.user, answer, note.strip() or None)
+    st.success(
+        f"Estimation jointe : elle figurera dans le rapport annuel AVP "
+        f"{saved.model_from.year} (la dernière estimation enregistrée dans l'année y "
+        "remplace les précédentes).",
+        icon="✅",
+    )
