@@ -13,7 +13,7 @@ from habitat import store
 from habitat.documents.avp_report import MODEL_NEED
 from habitat.services import documents
 from habitat.services.access import user_of
-from habitat.store.entities import Account, AvpNeed, Habitat, Role
+from habitat.store.entities import Account, AvpNeed, Habitat, Resident, Role
 
 ACTOR = "test"
 #: An answer as `twin_results.avp_need` saves it: hours a week by group.
@@ -140,3 +140,55 @@ def test_without_a_saved_answer_the_report_says_nothing_of_the_model(habitat_db,
     assert _section(_report(habitat_db, 2024, "csv")) == {}
     text = _flat(read_pdf(_report(habitat_db, 2024, "pdf")))
     assert "Besoin en temps" not in text and "modèle" not in text
+
+
+def test_from_an_empty_database_the_answer_needs_a_resident_then_joins_the_report(
+    tmp_path, run_cli, monkeypatch
+):
+    monkeypatch.setenv("HABITAT_TODAY", "2026-12-01")
+    path = str(tmp_path / "habitat.db")
+    assert run_cli("db", "init", "--db", path)[0] == 0
+    setup_file = tmp_path / "habitat.yaml"
+    setup_file.write_text(
+        "habitat: {name: Habitat vide, host_organisation: Asso, address: 1 rue X}\ndwellings: 2\n"
+    )
+    code, _, err = run_cli("setup", "--from", str(setup_file), "--db", path)
+    assert code == 0, err
+    monkeypatch.setattr("sys.stdin", io.StringIO("une longue phrase\n"))
+    code, _, err = run_cli(
+        "users", "add", "c.martin", "--name", "Claire Martin", "--role", "animator",
+        "--password-stdin", "--db", path,
+    )  # fmt: skip
+    assert code == 0, err
+    ask = ("twin", "ask", "avp", "--save", "-r", "10", "--months", "3", "--db", path)
+    report = ("documents", "avp-report", "--year", "2026", "--format", "csv", "--db", path)
+
+    code, out, err = run_cli(*ask)
+    assert code == 2 and "no resident" in err and "saved" not in err and out == ""
+    code, _, err = run_cli(*report, "--out", str(tmp_path / "before.csv"))
+    assert code == 0, err
+    assert _section((tmp_path / "before.csv").read_bytes()) == {}
+
+    with store.connect(path) as db:
+        store.create(
+            db,
+            ACTOR,
+            Resident,
+            {
+                "habitat_id": store.find(db, Habitat)[0].stored_id,
+                "first_name": "Jeanne",
+                "last_name": "Roux",
+                "public": "elderly",
+                "gir": 4,
+                "entry_date": date(2026, 9, 1),
+            },
+        )
+    code, out, err = run_cli(*ask)
+    assert code == 0 and "the AVP report of 2026" in err, err
+    assert "total: logged 0.0 h/week" in out  # nothing logged yet
+    code, _, err = run_cli(*report, "--out", str(tmp_path / "after.csv"))
+    assert code == 0, err
+    section = _section((tmp_path / "after.csv").read_bytes())
+    assert section["Date de l'estimation"] == "01/12/2026"
+    assert section["Habitants pris en compte"] == "1"
+    assert "Total : besoin selon le modèle (h/semaine)" in section

@@ -14,6 +14,7 @@ import argparse
 import csv
 import io
 import json
+import sys
 
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
 from habitat.cli.options import add_db_option, existing_db, iso_date, seed
@@ -424,6 +425,12 @@ def _add_ask(twin: argparse._SubParsersAction) -> None:
         "the need argues for (with the habitat's hourly cost).",
     )
     _run_options(avp)
+    avp.add_argument(
+        "--save",
+        action="store_true",
+        help="save the answer with the habitat: the yearly AVP report of this year shows it",
+    )
+    avp.add_argument("--note", metavar="TEXT", help="a note saved with the answer (with --save)")
     avp.set_defaults(run=_ask("avp"))
 
 
@@ -432,7 +439,7 @@ def _ask(question: str):
 
     def handle(args: argparse.Namespace) -> int:
         from habitat import store
-        from habitat.services import decisions, twin
+        from habitat.services import decisions, twin, twin_results
         from habitat.services.access import Forbidden
         from habitat.services.auth import acting_as
         from habitat.services.what_if import InconsistentRecords
@@ -455,6 +462,9 @@ def _ask(question: str):
                     command,
                     "give at least one of --regulation, --activities, --pooling, --presence-hours",
                 )
+        save = question == "avp" and args.save
+        if question == "avp" and args.note is not None and not save:
+            return fail(command, "--note: only with --save")
         if not existing_db(args, command):
             return EXIT_BAD_INPUT
         common = {"months": args.months, "replications": args.replications, "seed": args.seed}
@@ -476,6 +486,10 @@ def _ask(question: str):
                     answer = decisions.families(db, user, **common)
                 else:
                     answer = decisions.avp(db, user, **common)
+                    if save:
+                        saved = twin_results.save_avp(db, user, answer, args.note)
+            except store.InvalidRecord as exc:
+                return fail(command, f"--note: {exc}")
             except LookupError as exc:
                 return fail(command, str(exc))
             except Forbidden as exc:
@@ -487,6 +501,12 @@ def _ask(question: str):
                     command, "records: they contradict each other: " + "; ".join(exc.problems_fr)
                 )
         print(_render_answer(question, answer, args.format), end="")
+        if save:  # on stderr: the answer stays the only output, in every format
+            print(
+                f"saved (id {saved.stored_id}): the AVP report of {saved.model_from.year} "
+                "shows the newest answer saved in its period",
+                file=sys.stderr,
+            )
         return EXIT_OK
 
     return handle
