@@ -192,3 +192,24 @@ def test_from_an_empty_database_the_answer_needs_a_resident_then_joins_the_repor
     assert section["Date de l'estimation"] == "01/12/2026"
     assert section["Habitants pris en compte"] == "1"
     assert "Total : besoin selon le modèle (h/semaine)" in section
+
+
+def test_a_database_of_the_previous_version_is_migrated_and_keeps_its_report(tmp_path):
+    from habitat.store.migrations import migrations
+
+    path = tmp_path / "habitat.db"
+    with store.connect(path) as db:  # as the version before this one left it
+        migrations.apply(db, stop_before="m016_avp_need")
+        store.create(
+            db, ACTOR, Habitat, {"name": "Les Glycines", "host_organisation": "Asso",
+                                 "address": "1 rue des Lilas", "dwellings": 6},
+        )  # fmt: skip
+        store.create(
+            db, ACTOR, Account, {"username": "anim", "display_name": "Anim", "role": Role.ANIMATOR}
+        )
+    assert "m016_avp_need" in store.init(path)
+    assert _section(_report(path, 2025, "csv")) == {}
+    with store.connect(path) as db:
+        _save(db, date(2025, 3, 10))
+    assert _section(_report(path, 2025, "csv"))["Date de l'estimation"] == "10/03/2025"
+    assert store.check(path).ok
