@@ -72,6 +72,9 @@ def test_animator_prepares_the_avp_request(server, page):
     _small(page, tab)
     tab.get_by_role("button", name="Calculer").click()
     see(page, "le besoin est donné en heures seulement")  # the demo sets no hourly cost
+    _fill(page, tab, "Note (facultative)", "pour le département")
+    tab.get_by_role("button", name="Joindre au rapport annuel AVP").click()
+    see(page, "elle figurera dans le rapport annuel AVP 2026")
 
 
 def test_animator_asks_about_an_admission_in_a_full_house(server, page):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from habitat import demo, store
-from habitat.services import decisions, records, twin
+from habitat.services import decisions, records, twin, twin_results
 from habitat.services.access import Forbidden
 from habitat.store.entities import Habitat, Resident, Role
 from habitat.twin.paired import OUTCOMES
@@ -29,8 +29,8 @@ def today(monkeypatch):
 
 
 def _exports(db) -> list[str]:
-    """What the twin was asked, beyond the demo's own saved forecast."""
-    return [e.after["purpose"] for e in store.history(db) if e.action == "export"][1:]
+    """What the twin was asked, beyond the demo's own saved forecast and AVP answer."""
+    return [e.after["purpose"] for e in store.history(db) if e.action == "export"][2:]
 
 
 def _free_a_dwelling(db, user) -> None:
@@ -161,3 +161,28 @@ def test_each_question_prints_the_services_numbers(demo_conn, tmp_path, users, t
         str(tmp_path / "habitat.db"),
     )
     assert status == 2 and "--gir" in err
+
+
+def test_the_avp_answer_is_saved_for_the_report_from_the_command_line(
+    demo_conn, tmp_path, users, today, run_cli
+):
+    path = str(tmp_path / "habitat.db")  # demo_conn's own copy of the demo
+    ask = ("twin", "ask", "avp", "--db", path, "-r", "10", "--months", "3", "--format", "json")
+    status, out, err = run_cli(*ask, "--save", "--note", "pour le département")
+    assert status == 0, err
+    rows = json.loads(out)["rows"]  # the answer stays the only output
+    assert "saved" in err and "the AVP report of 2026" in err
+    newest, _demos = twin_results.saved_avp(demo_conn, users[Role.HOST])
+    assert newest.note == "pour le département" and newest.model_from == END
+    figures = {f["group"]: f for f in json.loads(newest.figures_json)}
+    assert [round(figures[r["function"]]["need"], 2) for r in rows] == [
+        r["need_hours_per_week"] for r in rows
+    ]
+
+    status, _, err = run_cli(*ask, "--note", "sans --save")
+    assert status == 2 and "--note: only with --save" in err
+    status, _, err = run_cli(*ask, "--save", "--as", users[Role.HOST].username)
+    assert status == 2 and "--as" in err
+    status, _, err = run_cli(*ask, "--save", "--note", "x" * 201)
+    assert status == 2 and "--note" in err
+    assert len(twin_results.saved_avp(demo_conn, users[Role.HOST])) == 2

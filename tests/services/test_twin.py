@@ -20,8 +20,8 @@ END = demo.DEFAULT_END
 
 
 def _asked(db) -> list[str]:
-    """What the twin was asked, beyond the demo's own saved forecast."""
-    return [e.after["purpose"] for e in store.history(db) if e.action == "export"][1:]
+    """What the twin was asked, beyond the demo's own saved forecast and AVP answer."""
+    return [e.after["purpose"] for e in store.history(db) if e.action == "export"][2:]
 
 
 @pytest.fixture

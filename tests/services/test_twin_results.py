@@ -1,4 +1,7 @@
-"""A forecast saved with the habitat, reopened later against what the records say happened."""
+"""A forecast saved with the habitat, reopened later against what the records say happened.
+
+And the AVP question's answer, joined to the yearly AVP report of its period.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ from datetime import date
 import pytest
 
 from habitat import demo, store
-from habitat.services import twin, twin_results
+from habitat.services import decisions, twin, twin_results
 from habitat.services.access import Forbidden
-from habitat.store.entities import Role, TwinResult
+from habitat.store import queries
+from habitat.store.entities import AvpNeed, Role, TwinResult
 from habitat.twin.observed import MEASURES, Verdict
 
 END = demo.DEFAULT_END
@@ -74,3 +78,41 @@ def test_only_the_animator_saves_and_a_fresh_forecast_has_nothing_to_compare(
     with pytest.raises(Forbidden):
         twin_results.saved(demo_conn, users[Role.FAMILY])
     assert len(store.find(demo_conn, TwinResult)) == 2  # the demo's, and this one
+
+
+def _avp_answer(db, user):
+    return decisions.avp(db, user, months=3, replications=10, seed=4)
+
+
+def test_the_avp_answer_joins_the_report_of_its_year_and_no_other(demo_conn, users, monkeypatch):
+    monkeypatch.setenv("HABITAT_TODAY", END.isoformat())
+    animator, habitat_id = users[Role.ANIMATOR], users[Role.ANIMATOR].habitat_id
+    (winter,) = twin_results.saved_avp(demo_conn, users[Role.HOST])  # the demo's, 30/12/2025
+    answer = _avp_answer(demo_conn, animator)
+    first = twin_results.save_avp(demo_conn, animator, answer, "première version")
+    newest = twin_results.save_avp(demo_conn, animator, answer, "pour le département")
+    assert store.history(demo_conn, "avp_need", newest.stored_id)[-1].action == "create"
+    assert [r.stored_id for r in twin_results.saved_avp(demo_conn, users[Role.HOST])] == [
+        newest.stored_id, first.stored_id, winter.stored_id
+    ]  # fmt: skip
+    figures = {f["group"]: f for f in json.loads(newest.figures_json)}
+    assert figures["total"]["need"] == answer.need["total"]
+    assert figures["total"]["logged"] == answer.logged["total"]
+    assert (figures["premises"]["low"], figures["premises"]["high"]) == answer.need_band["premises"]
+
+    this_year = queries.avp_report(demo_conn, habitat_id, 2026)
+    assert this_year.model_need is not None
+    assert this_year.model_need.stored_id == newest.stored_id  # the newest saved in 2026
+    last_year = queries.avp_report(demo_conn, habitat_id, 2025)
+    assert last_year.model_need is not None and last_year.model_need.stored_id == winter.stored_id
+    assert queries.avp_report(demo_conn, habitat_id, 2024).model_need is None
+
+
+@pytest.mark.parametrize("role", [Role.HOST, Role.FAMILY, Role.RESIDENT, Role.PROVIDER])
+def test_only_the_animator_joins_an_avp_answer_to_the_report(demo_conn, users, monkeypatch, role):
+    monkeypatch.setenv("HABITAT_TODAY", END.isoformat())
+    answer = _avp_answer(demo_conn, users[Role.ANIMATOR])
+    with pytest.raises(Forbidden):
+        twin_results.save_avp(demo_conn, users[role], answer)
+    assert len(store.find(demo_conn, AvpNeed)) == 1  # the demo's only
+    assert queries.avp_report(demo_conn, users[Role.ANIMATOR].habitat_id, 2026).model_need is None

@@ -362,6 +362,20 @@ FACTORIES: dict[str, Callable[[sqlite_utils.Database], dict[str, Any]]] = {
         "targets_json": '[{"key": "conflicts_per_month", "observed": 2.5}]',
         "note": "Après l'hiver",
     },
+    "avp_need": lambda db: {
+        "habitat_id": _first(db, "habitat"),
+        "model_from": "2024-06-30",
+        "model_to": "2025-06-30",
+        "seed": 2026,
+        "replications": 100,
+        "figures_json": '[{"group": "total", "logged": 12.0, "need": 15.5, "low": 13.0,'
+        ' "high": 18.0}]',
+        "hourly_cost": 32.5,
+        "avp_per_resident": 5200.0,
+        "current_avp_per_resident": 4800.0,
+        "residents": 8,
+        "note": "Pour le rapport",
+    },
     "account": lambda db: {
         "username": f"lea.petit.{next(_SERIAL)}",
         "display_name": "Léa Petit",

@@ -55,6 +55,7 @@ SHARED_TABLES = frozenset(
         "saved_scenario",
         "twin_result",
         "habitat_calibration",
+        "avp_need",
     }
 )
 
@@ -363,6 +364,7 @@ TEXT_NAMING_NOBODY = {
     "saved_scenario": {"name", "scenario_yaml", "note"},
     "twin_result": {"bands_json", "note"},
     "habitat_calibration": {"parameters_json", "targets_json", "note"},
+    "avp_need": {"figures_json", "note"},
 }
 
 

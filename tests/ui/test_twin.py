@@ -49,7 +49,8 @@ def test_the_backtest_shows_each_figure_expected_observed_and_its_verdict(page_a
     assert any("," in v for v in table["Attendu (médiane)"])
     with store.connect(demo_db) as db:
         asked = [e.after["purpose"] for e in store.history(db) if e.action == "export"]
-        assert asked == ["twin forecast", "twin backtest"]  # the demo's saved forecast, then this
+        # The demo's saved forecast and AVP answer, then this.
+        assert asked == ["twin forecast", "twin ask avp", "twin backtest"]
 
 
 def test_a_backtest_longer_than_the_history_says_why_in_french(page_as):
@@ -230,3 +231,26 @@ def test_the_backtest_can_fit_on_the_months_before_it(page_as):
     assert "modèle ajusté pour cette comparaison sur les fiches du 30/12/2025 au 30/03/2026" in (
         texts(app)
     )
+
+
+def test_the_animator_joins_the_avp_answer_to_the_years_report(page_as, demo_db):
+    app = _question(page_as(Screen.TWIN, Role.ANIMATOR), twin.AVP)
+    app = _submit(_small(app, twin.AVP), "Calculer")
+    app.text_input(key=f"{twin.AVP}.save.note").set_value("pour le département")
+    app = _submit(app, "Joindre au rapport annuel AVP")
+    assert not app.exception and not app.error
+    assert "elle figurera dans le rapport annuel AVP 2026" in texts(app)
+    with store.connect(demo_db) as db:
+        from habitat.store import queries
+        from habitat.store.entities import Habitat
+
+        need = queries.avp_report(db, store.find(db, Habitat)[0].stored_id, 2026).model_need
+        assert need is not None and need.note == "pour le département"
+        assert need.model_from == TODAY
+
+
+def test_the_host_reads_the_avp_answer_but_joins_none(page_as, demo_db):
+    app = _question(page_as(Screen.TWIN, Role.HOST), twin.AVP)
+    app = _submit(_small(app, twin.AVP), "Calculer")
+    assert not app.exception and not app.error
+    assert "Joindre au rapport annuel AVP" not in [b.label for b in app.get("form_submit_button")]

@@ -14,6 +14,7 @@ import argparse
 import csv
 import io
 import json
+import sys
 from typing import Any, cast
 
 from habitat.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, fail
@@ -79,6 +80,23 @@ def _acting(args: argparse.Namespace, command: str, call) -> tuple[int, object]:
             ), None
         except InvalidRecord as exc:
             return fail(command, str(exc)), None
+
+
+def _bad_note(command: str, note: str | None, save: bool) -> int | None:
+    """Refuse a `--note` without `--save`, or one the record would refuse, before running."""
+    if note is None:
+        return None
+    if not save:
+        return fail(command, "--note: only with --save")
+    from pydantic import TypeAdapter, ValidationError
+
+    from habitat.store.text import ShortText
+
+    try:
+        TypeAdapter(ShortText).validate_python(note)
+    except ValidationError as exc:  # refused before the run, not after it
+        return fail(command, f"--note: {exc.errors()[0]['msg']}")
+    return None
 
 
 def _output_options(sub: argparse.ArgumentParser, replications: int = 100) -> None:
@@ -236,17 +254,9 @@ def _calibrate(args: argparse.Namespace) -> int:
         twin.check_calibration(args.months or 1, **sizes)
     except twin.BadTwinRequest as exc:
         return _refusal(command, exc)
-    if args.note is not None and not args.save:
-        return fail(command, "--note: only with --save")
-    if args.note is not None:
-        from pydantic import TypeAdapter, ValidationError
-
-        from habitat.store.text import ShortText
-
-        try:
-            TypeAdapter(ShortText).validate_python(args.note)
-        except ValidationError as exc:  # refused before a minute of calibration, not after
-            return fail(command, f"--note: {exc.errors()[0]['msg']}")
+    refused = _bad_note(command, args.note, args.save)
+    if refused is not None:
+        return refused
 
     def calibrate(db, user):
         done = twin.calibrate(db, user, months=args.months, seed=args.seed, **sizes)
@@ -527,6 +537,12 @@ def _add_ask(twin: argparse._SubParsersAction) -> None:
         "the need argues for (with the habitat's hourly cost).",
     )
     _run_options(avp)
+    avp.add_argument(
+        "--save",
+        action="store_true",
+        help="save the answer with the habitat: the yearly AVP report of this year shows it",
+    )
+    avp.add_argument("--note", metavar="TEXT", help="a note saved with the answer (with --save)")
     avp.set_defaults(run=_ask("avp"))
 
 
@@ -534,7 +550,7 @@ def _ask(question: str):
     command = f"twin ask {question}"
 
     def handle(args: argparse.Namespace) -> int:
-        from habitat.services import decisions, twin
+        from habitat.services import decisions, twin, twin_results
 
         try:
             twin.check(args.months, args.replications)
@@ -554,6 +570,10 @@ def _ask(question: str):
                     command,
                     "give at least one of --regulation, --activities, --pooling, --presence-hours",
                 )
+        save = question == "avp" and args.save
+        refused = _bad_note(command, args.note if question == "avp" else None, save)
+        if refused is not None:
+            return refused
         common = {
             "months": args.months,
             "replications": args.replications,
@@ -570,17 +590,26 @@ def _ask(question: str):
                     "own_providers": args.own_providers,
                     "entered_by_default": args.by_default,
                 }
-                return decisions.admission(db, user, candidate, **common)
+                return decisions.admission(db, user, candidate, **common), None
             if question == "rule":
-                return decisions.rule(db, user, changes, **common)
+                return decisions.rule(db, user, changes, **common), None
             if question == "families":
-                return decisions.families(db, user, **common)
-            return decisions.avp(db, user, **common)
+                return decisions.families(db, user, **common), None
+            answer = decisions.avp(db, user, **common)
+            return answer, (twin_results.save_avp(db, user, answer, args.note) if save else None)
 
-        code, answer = _acting(args, command, ask)
-        if code == EXIT_OK:
-            print(_render_answer(question, answer, args.format), end="")
-        return code
+        code, result = _acting(args, command, ask)
+        if code != EXIT_OK:
+            return code
+        answer, saved = cast("tuple[Any, Any]", result)
+        print(_render_answer(question, answer, args.format), end="")
+        if saved is not None:  # on stderr: the answer stays the only output, in every format
+            print(
+                f"saved (id {saved.stored_id}): the AVP report of {saved.model_from.year} "
+                "shows the newest answer saved in its period",
+                file=sys.stderr,
+            )
+        return EXIT_OK
 
     return handle
 

@@ -46,6 +46,7 @@ from habitat.store.db import connect, transaction
 from habitat.store.entities import (
     RECORDS,
     Account,
+    AvpNeed,
     Carer,
     CommonSpace,
     Dwelling,
@@ -198,6 +199,7 @@ class DemoSummary:
     saved_scenario: int = 0
     twin_result: int = 0
     habitat_calibration: int = 0
+    avp_need: int = 0
 
     @classmethod
     def count(cls, db: sqlite_utils.Database) -> DemoSummary:
@@ -374,6 +376,7 @@ class _Demo(CollectiveLife, Journal):
         self._report_texts()
         self._liaison_sheets()
         self._saved_forecast()
+        self._saved_avp_answer()
 
     def _saved_forecast(self) -> None:
         """A forecast of the habitat's own model, saved half a year ago to compare now.
@@ -410,6 +413,27 @@ class _Demo(CollectiveLife, Journal):
                 note="Prévision de l'hiver",
             )
         )
+
+    def _saved_avp_answer(self) -> None:
+        """The AVP question asked on the same day, saved for that year's AVP report.
+
+        Asked as the animator would have asked it (audited like the forecast).
+        """
+        from habitat.services import decisions, twin_results
+        from habitat.services.access import user_of
+
+        saved_on = self.end - timedelta(days=182)
+        if saved_on < self.start + timedelta(days=91):
+            return  # too short a history to have asked it
+        animator = next(
+            a for a in find(self.db, Account, "role = ?", [Role.ANIMATOR.value], order_by="id")
+        )
+        with clock.as_of(saved_on):
+            answer = decisions.avp(
+                self.db, user_of(self.db, animator), months=12, replications=50, seed=2026
+            )
+        record = twin_results.avp_need(self.habitat_id, answer, "Pour la demande d'AVP")
+        self._put(AvpNeed.model_validate(record))
 
     def _liaison_sheets(self) -> None:
         """Most present residents' hospital liaison sheet (one has none yet).

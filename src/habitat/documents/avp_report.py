@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import csv
 import io
+import json
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -161,6 +162,7 @@ def lines(
     )
     out.extend(_partners(report, label))
     out.extend(_budget(report))
+    out.extend(_model_need(report, label))
     out.append(Line("Le mot de l’animatrice ou de l’animateur", "Texte", report.narrative or NONE))
     return out
 
@@ -264,6 +266,86 @@ def _budget(report: AvpReport) -> list[Line]:
         )
         out.append(Line(section, "Écart avec l'AVP due", _euros(report.avp_budget - used)))
     out.append(Line(section, "AVP due pour la période", _euros(report.avp_budget)))
+    return out
+
+
+#: The section the habitat's model's AVP answer goes in (absent when none was saved).
+MODEL_NEED = "Besoin en temps d'animation estimé par le modèle de l'habitat"
+
+#: What the department reads before the model's figures.
+MODEL_CAVEAT = (
+    "Estimation du modèle de l'habitat, pas une mesure : elle part des fiches de l'habitat "
+    "(pseudonymisées) au jour de l'estimation et repose sur les hypothèses du modèle "
+    "(paramètres généraux publiés et hypothèses déclarées), avec la fourchette où tombent "
+    "90 % des simulations."
+)
+
+
+def _group(label: Label, group: str) -> str:
+    """A group of support functions as the AVP question answers it (`decisions.GROUPS`)."""
+    if group == "presence_and_individual":
+        presence = label(SupportFunction.COLLECTIVE_PRESENCE)
+        return f"{presence} et {label(SupportFunction.INDIVIDUAL_SUPPORT)}"
+    if group == "total":
+        return "Total"
+    return _named(label, SupportFunction, group)
+
+
+def _model_need(report: AvpReport, label: Label) -> list[Line]:
+    need = report.model_need
+    if need is None:
+        return []
+    section = MODEL_NEED
+    out = [
+        Line(section, "Avertissement", MODEL_CAVEAT),
+        Line(section, "Date de l'estimation", f"{need.model_from:%d/%m/%Y}"),
+        Line(
+            section,
+            "Période simulée",
+            f"du {need.model_from:%d/%m/%Y} au {need.model_to:%d/%m/%Y}"
+            f" ({need.replications} simulations)",
+        ),
+    ]
+    try:
+        figures = json.loads(need.figures_json)
+        rows = [(str(f["group"]), f["logged"], f["need"], f["low"], f["high"]) for f in figures]
+    except (ValueError, TypeError, KeyError):  # written by hand outside the app: no figures
+        rows = []
+    for group, logged, median, low, high in rows:
+        name = _group(label, group)
+        out.extend(
+            [
+                Line(section, f"{name} : temps saisi (h/semaine)", _number(float(logged))),
+                Line(
+                    section, f"{name} : besoin selon le modèle (h/semaine)", _number(float(median))
+                ),
+                Line(
+                    section,
+                    f"{name} : fourchette du besoin (h/semaine)",
+                    f"{_number(float(low))} à {_number(float(high))}",
+                ),
+            ]
+        )
+    needed = need.avp_per_resident
+    out.append(
+        Line(
+            section,
+            "AVP par habitant et par an que ce besoin justifie",
+            "non calculée (coût horaire non renseigné)" if needed is None else _euros(needed),
+        )
+    )
+    out.append(
+        Line(
+            section,
+            "AVP par habitant et par an de la convention",
+            _euros(need.current_avp_per_resident),
+        )
+    )
+    out.append(Line(section, "Habitants pris en compte", str(need.residents)))
+    if need.hourly_cost is not None:
+        out.append(Line(section, "Coût horaire retenu", _number(need.hourly_cost, 2) + " €"))
+    if need.note:
+        out.append(Line(section, "Note", need.note))
     return out
 
 

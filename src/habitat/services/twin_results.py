@@ -6,7 +6,9 @@ happened since the run's start, figure by figure, with the same verdicts as the
 backtest. A saved run holds the model's bands only: no person, no extract.
 
 The animator also saves a calibration (`save_calibration`): from then on the
-forecast and the questions run with its values (`habitat.services.twin_calibration`).
+forecast and the questions run with its values (`habitat.services.twin_calibration`);
+and the AVP question's answer (`save_avp`): the yearly AVP report of the period its
+run starts in shows the newest one saved.
 """
 
 from __future__ import annotations
@@ -20,12 +22,23 @@ import sqlite_utils
 from habitat import store
 from habitat.services import records
 from habitat.services.access import User
+from habitat.services.decisions import AvpAnswer
 from habitat.services.twin import BadTwinRequest, TwinCalibrated, TwinRun, habitat_of
-from habitat.store.entities import HabitatCalibration, TwinKind, TwinResult
+from habitat.store.entities import AvpNeed, HabitatCalibration, TwinKind, TwinResult
 from habitat.store.pseudonymise import observations
 from habitat.twin.observed import MEASURES, Comparison, verdict
 
-__all__ = ["Since", "calibrations", "save", "save_calibration", "saved", "since"]
+__all__ = [
+    "Since",
+    "avp_need",
+    "calibrations",
+    "save",
+    "save_avp",
+    "save_calibration",
+    "saved",
+    "saved_avp",
+    "since",
+]
 
 _MEASURES = {m.key: m for m in MEASURES}
 
@@ -66,6 +79,56 @@ def saved(db: sqlite_utils.Database, user: User) -> list[TwinResult]:
     habitat_id = habitat_of(user)
     return store.find(
         db, TwinResult, "habitat_id = ?", [habitat_id], order_by="model_from DESC, id DESC"
+    )
+
+
+def avp_need(habitat_id: int, answer: AvpAnswer, note: str | None = None) -> dict[str, object]:
+    """The record an AVP answer is saved as: its hours by group, its amounts, no person."""
+    figures = [
+        {
+            "group": group,
+            "logged": answer.logged.get(group, 0.0),
+            "need": answer.need[group],
+            "low": answer.need_band[group][0],
+            "high": answer.need_band[group][1],
+        }
+        for group in answer.need
+    ]
+    return {
+        "habitat_id": habitat_id,
+        "model_from": answer.start,
+        "model_to": answer.end,
+        "seed": answer.seed,
+        "replications": answer.replications,
+        "figures_json": json.dumps(figures),
+        "hourly_cost": answer.hourly_cost,
+        "avp_per_resident": answer.avp_per_resident,
+        "current_avp_per_resident": answer.current_avp_per_resident,
+        "residents": answer.residents,
+        "note": note or None,
+    }
+
+
+def save_avp(
+    db: sqlite_utils.Database, user: User, answer: AvpAnswer, note: str | None = None
+) -> AvpNeed:
+    """Save the AVP question's answer for the yearly AVP report (audited; the animator only).
+
+    The report of the period the answer's run starts in (`model_from`) shows the
+    newest answer saved in it.
+
+    Raises:
+        Forbidden: the role may not save (only the animator writes).
+        InvalidRecord: a note too long (nothing written).
+    """
+    return records.create(db, user, AvpNeed, avp_need(habitat_of(user), answer, note))
+
+
+def saved_avp(db: sqlite_utils.Database, user: User) -> list[AvpNeed]:
+    """The habitat's saved AVP answers, newest first."""
+    habitat_id = habitat_of(user)
+    return store.find(
+        db, AvpNeed, "habitat_id = ?", [habitat_id], order_by="model_from DESC, id DESC"
     )
 
 

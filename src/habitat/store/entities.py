@@ -1127,6 +1127,37 @@ class HabitatCalibration(Record):
         }
 
 
+class AvpNeed(Record):
+    """The AVP question's answer, saved to go into the yearly AVP report of its period.
+
+    It holds no person: the hours per group of support functions (`figures_json`, a
+    JSON list of `{"group", "logged", "need", "low", "high"}` in hours a week) and the
+    amounts, built from the pseudonymised extract.
+    """
+
+    table: ClassVar[str] = "avp_need"
+    label_fr: ClassVar[str] = "besoin estimé pour l'AVP"
+    references: ClassVar[dict[str, str]] = {"habitat_id": "habitat"}
+
+    habitat_id: Id
+    model_from: date
+    model_to: date
+    seed: int = Field(ge=0, le=SQLITE_INT_MAX)
+    replications: int = Field(ge=1, le=100_000)
+    figures_json: str = Field(min_length=2, max_length=SCENARIO_TEXT_MAX)
+    hourly_cost: float | None = Field(default=None, ge=0.0, le=1_000.0)
+    avp_per_resident: float | None = Field(default=None, ge=0.0, le=AVP_MAX)
+    current_avp_per_resident: float = Field(default=0.0, ge=0.0, le=AVP_MAX)
+    residents: int = Field(ge=1, le=DWELLINGS_MAX * 4)
+    note: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> AvpNeed:
+        if self.model_to <= self.model_from:
+            raise ValueError("model_to: must be after the start")
+        return self
+
+
 #: Every entity the store keeps, by table.
 RECORDS: dict[str, type[Record]] = {
     model.table: model
@@ -1163,5 +1194,6 @@ RECORDS: dict[str, type[Record]] = {
         SavedScenario,
         TwinResult,
         HabitatCalibration,
+        AvpNeed,
     )
 }

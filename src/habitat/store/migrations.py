@@ -685,3 +685,25 @@ def m015_habitat_calibration(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE INDEX idx_habitat_calibration_habitat_id ON habitat_calibration (habitat_id)"
     )
+
+
+@migrations()
+def m016_avp_need(db: sqlite_utils.Database) -> None:
+    """The AVP question's answers, saved to go into the yearly AVP report of their period."""
+    _record_table(
+        db,
+        "avp_need",
+        """
+        habitat_id INTEGER NOT NULL REFERENCES habitat(id),
+        model_from TEXT NOT NULL,
+        model_to TEXT NOT NULL,
+        seed INTEGER NOT NULL CHECK (seed >= 0),
+        replications INTEGER NOT NULL CHECK (replications >= 1),
+        figures_json TEXT NOT NULL,
+        hourly_cost REAL CHECK (hourly_cost IS NULL OR hourly_cost >= 0),
+        avp_per_resident REAL CHECK (avp_per_resident IS NULL OR avp_per_resident >= 0),
+        current_avp_per_resident REAL NOT NULL DEFAULT 0 CHECK (current_avp_per_resident >= 0),
+        residents INTEGER NOT NULL CHECK (residents >= 1),
+        note TEXT""",
+    )
+    db.execute("CREATE INDEX idx_avp_need_habitat_model_from ON avp_need (habitat_id, model_from)")

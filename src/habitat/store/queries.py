@@ -14,6 +14,7 @@ from habitat.domain import SupportFunction
 from habitat.store.entities import (
     Activity,
     Arrangement,
+    AvpNeed,
     Carer,
     ExceptionKind,
     Habitat,
@@ -683,6 +684,9 @@ class AvpReport:
     #: What the animator wrote for exactly this period, and the other AVP spending (€).
     narrative: str | None = None
     other_spending: float = 0.0
+    #: The newest AVP answer of the habitat's model saved in the period (by its run's
+    #: start), or None: the report then says nothing of it.
+    model_need: AvpNeed | None = None
 
 
 def avp_report(
@@ -796,7 +800,10 @@ def avp_report(
 def _avp_profile(
     db: sqlite_utils.Database, habitat_id: int, first: date, last: date
 ) -> dict[str, Any]:
-    """The report's sections beyond the time: residents, regulation, partners, narrative."""
+    """The report's sections beyond the time: residents, regulation, partners, narrative.
+
+    And the newest AVP answer of the habitat's model saved in the period.
+    """
     span = [first.isoformat(), last.isoformat()]
     present = (
         "habitat_id = ? AND archived_at IS NULL AND entry_date <= ?"
@@ -848,6 +855,14 @@ def _avp_profile(
         " AND archived_at IS NULL AND period_start = ? AND period_end = ? ORDER BY id DESC",
         [habitat_id, *span],
     ).fetchone()
+    model_need = find(
+        db,
+        AvpNeed,
+        "habitat_id = ? AND model_from BETWEEN ? AND ?",
+        [habitat_id, *span],
+        order_by="model_from DESC, id DESC",
+        limit=1,
+    )
     return {
         "residents_by_public": by_public,
         "residents_by_gir": by_gir,
@@ -858,6 +873,7 @@ def _avp_profile(
         "partnerships": partners,
         "narrative": narrative[0] if narrative else None,
         "other_spending": float(narrative[1]) if narrative else 0.0,
+        "model_need": model_need[0] if model_need else None,
     }
 
 

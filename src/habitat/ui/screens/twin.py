@@ -647,6 +647,8 @@ def _avp(ctx: shell.Context, general: bool) -> None:
         "La présence demandée repose sur des hypothèses du modèle (voir « Jusqu'où faire "
         "confiance » dans l'explorateur) : à présenter comme une estimation."
     )
+    if may_write(ctx.user, "avp_need"):
+        _join_report(ctx, answer)
 
 
 # --- Ajuster à mon habitat ---------------------------------------------------------------
@@ -812,3 +814,19 @@ def _said_values(saved: HabitatCalibration) -> str:
         if p.get("fitted")
     ]
     return " ; ".join(parts)
+
+
+def _join_report(ctx: shell.Context, answer: decisions.AvpAnswer) -> None:
+    """Save the answer for the yearly AVP report of the year its run starts in."""
+    note = _note_form(
+        f"{AVP}.save", "Joindre au rapport annuel AVP", "pour la demande de renouvellement"
+    )
+    if note is None:
+        return
+    saved = twin_results.save_avp(ctx.db, ctx.user, answer, note or None)
+    st.success(
+        f"Estimation jointe : elle figurera dans le rapport annuel AVP "
+        f"{saved.model_from.year} (la dernière estimation enregistrée dans l'année y "
+        "remplace les précédentes).",
+        icon="✅",
+    )
