@@ -320,3 +320,20 @@ def test_the_demo_report_of_last_year_has_its_text_and_partners(demo_db):
     assert "jardin partagé" in text
     assert "Médiathèque du quartier" in text
     assert "aucun" not in text.split("Partenariats avec le quartier;Partenariats actifs;")[1][:8]
+
+
+def test_the_report_says_whether_the_habitats_model_estimate_is_joined(
+    page_as, demo_db, monkeypatch
+):
+    from habitat.services import decisions, twin_results
+
+    app = page_as(Screen.TIME, "animator")
+    assert "Aucune estimation du modèle de l'habitat n'est jointe" in texts(app)
+    monkeypatch.setenv("HABITAT_TODAY", TODAY.isoformat())
+    with store.connect(demo_db) as db:
+        animator = user_of(db, next(a for a in store.find(db, Account) if a.role == "animator"))
+        answer = decisions.avp(db, animator, months=3, replications=10)
+        twin_results.save_avp(db, animator, answer)
+    app = app.run()
+    assert not app.exception
+    assert f"l'estimation du modèle de l'habitat jointe le {TODAY:%d/%m/%Y}" in texts(app)

@@ -256,6 +256,18 @@ def _report(ctx: shell.Context, year: int) -> None:
         f"Décisions du conseil réalisées : **{report.decisions_done}** sur "
         f"**{report.decisions_total}** · activités à l'extérieur : **{report.activities_outside}**"
     )
+    if report.model_need is not None:
+        need = report.model_need
+        st.caption(
+            f"Le rapport reprend l'estimation du modèle de l'habitat jointe le "
+            f"{need.model_from:%d/%m/%Y} (besoin en temps d'animation pour les mois suivants ; "
+            "page « Le modèle de mon habitat », « Avant de décider »)."
+        )
+    else:
+        st.caption(
+            "Aucune estimation du modèle de l'habitat n'est jointe à ce rapport : elle se joint "
+            "depuis la page « Le modèle de mon habitat » (question sur l'AVP)."
+        )
     _report_download(ctx, year)
 
 
