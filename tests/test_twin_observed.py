@@ -69,7 +69,14 @@ def _observations(days=182, conflicts=6, held=52, worked=20.0):
                 "still_open": 0,
                 "open_days": 3 * conflicts,
                 "open_in_window": conflicts,
-            }
+            },
+            "care_path_rupture": {
+                "count": 4,
+                "days_open": [10] * 4,
+                "still_open": 0,
+                "open_days": 40,
+                "open_in_window": 4,
+            },
         },
         "activities": {"held": held, "outside": 0, "weekly_participation": [[6, 8]] * (days // 7)},
         "animator_hours": {"premises": worked * (days // 7)},
@@ -90,8 +97,13 @@ def test_each_measure_reads_the_model_and_the_records_in_the_same_unit():
         "residents": np.full((days, reps), 8.0),
         "exits": np.zeros((days, reps)),
         "exits_death": np.zeros((days, reps)),
+        "ruptures": np.full((days, reps), 8 / 365.25),  # one a resident a year
     }
     rows = {row.measure.key: row for row in compare(series.__getitem__, _observations())}
+    # Ruptures of the care path: per resident-year on both sides.
+    assert rows["ruptures_per_resident_year"].median == pytest.approx(1.0)
+    assert rows["ruptures_per_resident_year"].observed.value == pytest.approx(4 * 365.25 / 1456)
+    assert rows["ruptures_per_resident_year"].verdict == Verdict.INSIDE
     assert set(rows) == {m.key for m in MEASURES}
     assert rows["participation"].median == pytest.approx(0.75)
     assert rows["participation"].observed.value == pytest.approx(0.75)

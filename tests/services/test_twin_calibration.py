@@ -14,7 +14,7 @@ from habitat import demo, store
 from habitat.services import decisions, twin, twin_results
 from habitat.services.access import Forbidden
 from habitat.store.entities import Account, HabitatCalibration, Role
-from habitat.twin.observed import Verdict
+from habitat.twin.observed import MEASURES, Verdict
 
 END = demo.DEFAULT_END
 #: The demo opens on 9 July 2025 (its first entry): 11 whole months before its end.
@@ -217,5 +217,5 @@ def test_a_habitat_with_years_of_turnover_is_backtested_fitted_on_the_year_befor
         run = twin.backtest(db, user_of(db, animator), months=6, replications=20, fit_months=12)
     assert run.calibration is not None and run.calibration.how == "fitted"
     assert run.calibration.window_from == date(2024, 12, 30)
-    assert len(run.rows) == 8
+    assert len(run.rows) == len(MEASURES)
     assert sum(r.verdict != Verdict.UNKNOWN for r in run.rows) >= 6

@@ -152,6 +152,11 @@ def _deaths_per_resident_year(obs: Mapping[str, Any]) -> Estimate:
     return _exits(obs, ("death",))
 
 
+def _ruptures_per_resident_year(obs: Mapping[str, Any]) -> Estimate:
+    count = _tensions(obs, ("care_path_rupture",), "count")
+    return rate(count, obs["resident_days"], 365.25)
+
+
 # --- The model's side: one value per replication, from a run's (days, replications) series.
 
 Series = Callable[[str], np.ndarray]
@@ -297,6 +302,18 @@ MEASURES: tuple[Measure, ...] = (
         _deaths_per_resident_year,
         _per_resident_year("exits_death"),
         "les décès rapportés aux années vécues dans l'habitat, des deux côtés.",
+    ),
+    Measure(
+        "ruptures_per_resident_year",
+        "Ruptures du parcours (retours d'hôpital non préparés, intervenants qui arrêtent…)",
+        "par habitant et par an",
+        ("ruptures", "residents"),
+        _ruptures_per_resident_year,
+        _per_resident_year("ruptures"),
+        "les tensions « rupture du parcours » saisies, face aux ruptures du modèle (retours "
+        "d'hôpital non préparés, intervenant qui s'arrête sans relais, déménagement forcé, "
+        "retrait d'une famille très présente), rapportées aux années vécues dans l'habitat. "
+        "Les fiches ne notent que les ruptures que l'équipe a vues.",
     ),
 )
 
