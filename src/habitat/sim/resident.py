@@ -443,6 +443,10 @@ def come_home(
     resident may be readmitted, more often after an adverse event or an
     unprepared return.
 
+    Only the cells where someone returns are read and written (a handful a day):
+    the same numbers as the same operations on the whole grid, where the others
+    change nothing.
+
     Args:
         model: the habitat (or batch of habitats).
         returning: (D, R) residents back from hospital today.
@@ -454,20 +458,37 @@ def come_home(
     """
     s, t = model.state.residents, model.today
     p = model.params.hospital
-    prepared_chance = p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
-    rupture = returning & (draws[0] >= prepared_chance)
-    suffer_ruptures(model, rupture)
-    adverse_chance = p.adverse_event * np.where(rupture, 1.0, 1.0 - p.prepared_adverse_reduction)
-    adverse = returning & (draws[1] < adverse_chance)
-    t.adverse_events += adverse.sum(axis=0)
-    worse = adverse & (s.gir > 1) & (draws[2] < p.adverse_event_gir_loss)
-    s.gir -= worse
-    s.readmission_risk_until[returning] = model.day + READMISSION_WINDOW_DAYS
-    multiplier = np.where(rupture, p.rupture_readmission_multiplier, 1.0) * np.where(
-        adverse, p.adverse_readmission_multiplier, 1.0
+    cells = np.nonzero(returning)
+    columns = cells[1]
+    coming = draws[:, cells[0], columns]
+    unaided = _at(p.unaided_preparation, columns)
+    prepared_chance = unaided + (1 - unaided) * coordination_coverage[columns]
+    rupture = coming[0] >= prepared_chance
+    adverse_chance = _at(p.adverse_event, columns) * np.where(
+        rupture, 1.0, 1.0 - _at(p.prepared_adverse_reduction, columns)
     )
-    np.copyto(s.readmission_multiplier, multiplier, where=returning)
-    return returning & ~rupture, rupture, adverse
+    adverse = coming[1] < adverse_chance
+    worse = adverse & (s.gir[cells] > 1) & (coming[2] < _at(p.adverse_event_gir_loss, columns))
+    s.rupture_load[cells] += rupture
+    t.ruptures += np.bincount(columns[rupture], minlength=model.replications)
+    t.adverse_events += np.bincount(columns[adverse], minlength=model.replications)
+    s.gir[cells] -= worse
+    s.readmission_risk_until[cells] = model.day + READMISSION_WINDOW_DAYS
+    s.readmission_multiplier[cells] = np.where(
+        rupture, _at(p.rupture_readmission_multiplier, columns), 1.0
+    ) * np.where(adverse, _at(p.adverse_readmission_multiplier, columns), 1.0)
+    return (
+        _grid_of(returning, cells, ~rupture),
+        _grid_of(returning, cells, rupture),
+        _grid_of(returning, cells, adverse),
+    )
+
+
+def _grid_of(like: np.ndarray, cells: tuple[np.ndarray, ...], values: np.ndarray) -> np.ndarray:
+    """A bool grid shaped as `like`: `values` at `cells`, False elsewhere."""
+    grid = np.zeros(like.shape, dtype=bool)
+    grid[cells] = values
+    return grid
 
 
 def suffer_ruptures(model: HabitatModel, who: np.ndarray) -> None:
@@ -507,7 +528,9 @@ def consider_leaving(model: HabitatModel, draws: np.ndarray) -> tuple[np.ndarray
 
     Moves to an institution are driven by dependency, carers and unmet hours.
     One uniform decides both: below the institution rate an institution, then
-    the next `other` rate a move elsewhere.
+    the next `other` rate a move elsewhere. The rates are worked out only where
+    the uniform is below the highest they can reach (`_highest_leaving_rate`): a
+    move is rare, and nothing happens elsewhere.
 
     Returns:
         The moves to an institution and elsewhere, (D, R) each.
@@ -515,20 +538,47 @@ def consider_leaving(model: HabitatModel, draws: np.ndarray) -> tuple[np.ndarray
     m = model
     s = m.state.residents
     p = m.params.exits
-    gir = s.gir
+    cells = np.nonzero(draws < _highest_leaving_rate(m))
+    columns = cells[1]
+    gir = s.gir[cells]
     # Unmet individual hours a week, smoothed: the month's unmet share of today's need.
-    unmet_hours = s.unmet_share * m.tables.need_per_day[gir - 1] * 7.0
-    excess = np.maximum(unmet_hours - p.unmet_tolerance_hours_per_week, 0.0)
-    no_carer = ~m.state.families.active
+    unmet_hours = s.unmet_share[cells] * m.tables.need_per_day[gir - 1] * 7.0
+    excess = np.maximum(unmet_hours - _at(p.unmet_tolerance_hours_per_week, columns), 0.0)
+    no_carer = ~m.state.families.active[cells]
     institution = (
-        m.tables.institution_per_day[gir - 1] * np.where(no_carer, p.no_carer_multiplier, 1.0)
-        + p.unmet_rate_per_hour_week * excess / 365.0
+        m.tables.institution_per_day[gir - 1]
+        * np.where(no_carer, _at(p.no_carer_multiplier, columns), 1.0)
+        + _at(p.unmet_rate_per_hour_week, columns) * excess / 365.0
     )
-    home = s.at_home
-    to_institution = home & (draws < institution)
-    elsewhere = home & ~to_institution & (draws < institution + p.other_rate_per_year / 365.0)
+    home = s.at_home[cells]
+    drawn = draws[cells]
+    to_institution = home & (drawn < institution)
+    elsewhere = (
+        home & ~to_institution & (drawn < institution + _at(p.other_rate_per_year, columns) / 365.0)
+    )
     # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
-    suffer_ruptures(m, to_institution & (excess > 0))
+    forced = to_institution & (excess > 0)
+    s.rupture_load[cells] += forced
+    m.today.ruptures += np.bincount(columns[forced], minlength=m.replications)
+    to_institution = _grid_of(draws, cells, to_institution)
+    elsewhere = _grid_of(draws, cells, elsewhere)
     depart(m, to_institution, "institution")
     depart(m, elsewhere, "other")
     return to_institution, elsewhere
+
+
+def _highest_leaving_rate(model: HabitatModel) -> float:
+    """No resident's rate of leaving today (institution, then elsewhere) is higher.
+
+    Each term of the rate at its highest: every factor is not negative, and
+    rounding keeps the order of products and sums; a hair above, to be safe.
+    """
+    m = model
+    p, t = m.params.exits, m.tables
+    need = float(np.max(m.state.residents.unmet_share)) * float(t.need_per_day.max()) * 7.0
+    excess = max(need - float(np.min(p.unmet_tolerance_hours_per_week)), 0.0)
+    institution = (
+        float(t.institution_per_day.max()) * max(float(np.max(p.no_carer_multiplier)), 1.0)
+        + float(np.max(p.unmet_rate_per_hour_week)) * excess / 365.0
+    )
+    return (institution + float(np.max(p.other_rate_per_year)) / 365.0) * (1.0 + 1e-9)
