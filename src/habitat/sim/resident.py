@@ -159,7 +159,7 @@ class _Morning:
         s, a, t = m.state.residents, m.params.autonomy, m.tables
         window = m.day < s.readmission_risk_until
         readmission = t.readmission_per_day * s.readmission_multiplier
-        oldest = np.max(a.mortality_age_slope * ((m.day - s.born_on) / 365.25 - REFERENCE_AGE))
+        oldest = _highest_age_term(m)
         return cls(
             window=window,
             readmission=readmission,
@@ -280,6 +280,21 @@ class _Morning:
             if hospital < admission_rate:
                 found[column // streams.per] = True
         return found
+
+
+def _highest_age_term(model: HabitatModel) -> float:
+    """The largest `mortality_age_slope x (age - REFERENCE_AGE)` of any cell today.
+
+    With one slope for the whole batch the term only grows with age (or only falls,
+    for a negative slope), and each operation keeps that order: it is the term of
+    the earliest (or latest) birth, without working it out in every cell.
+    """
+    m = model
+    s, slope = m.state.residents, m.params.autonomy.mortality_age_slope
+    if isinstance(slope, np.ndarray):
+        return float(np.max(slope * ((m.day - s.born_on) / 365.25 - REFERENCE_AGE)))
+    born_on = np.min(s.born_on) if slope >= 0 else np.max(s.born_on)
+    return float(slope * ((m.day - born_on) / 365.25 - REFERENCE_AGE))
 
 
 def _value_at(value: Any, column: int) -> float:
