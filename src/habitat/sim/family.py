@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from habitat.sim.population import MAX_FAMILY_HOURS_PER_WEEK
+from habitat.sim.state import filled
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -90,7 +91,7 @@ def help_relatives(model: HabitatModel, rows: slice | np.ndarray) -> None:
     hours = f.hours_per_week
     usual = hours * f.active
     collective = np.minimum(f.involvement, hours) * share * f.active
-    t.family_individual = (usual - collective) / 7.0 * m.state.residents.at_home
+    t.family_individual = (usual - collective) / 7.0 * filled(t.at_home)
     # Family after family: the same floating-point sum as each adding its own hours.
     for given in collective / 7.0:
         t.family_collective += given

@@ -234,6 +234,8 @@ class HabitatModel(mesa.Model):
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
         live(self)
+        # Nobody comes or goes, into or out of hospital, until the evening's departures.
+        self.today.at_home = self.state.residents.at_home
         # Each family still helping somewhere draws once, in turn, and nothing else
         # is drawn in between: one draw of those rows gives the same numbers.
         families_day(self)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from habitat.sim.state import filled
+
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
 
@@ -32,7 +34,7 @@ def presence_wanted(model: HabitatModel) -> tuple[np.ndarray, np.ndarray]:
     """
     r = model.state.residents
     p = model.params.presence
-    home = r.at_home
+    home = filled(model.today.at_home)
     gir = r.gir
     most = (home & (gir <= 2)).sum(axis=0)
     middle = (home & (gir >= 3) & (gir <= 4)).sum(axis=0)

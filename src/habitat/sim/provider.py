@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from habitat.scenario import HabitatProviderSpec
+from habitat.sim.state import filled
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -32,7 +33,7 @@ class ProviderAgent(mesa.Agent):
 
     def served(self) -> np.ndarray:
         """Clients at home today."""
-        return self.clients() & self.model.state.residents.home(self.rows())
+        return self.clients() & filled(self.model.today.at_home)[self.rows()]
 
     def back_on(self) -> np.ndarray:
         """Day service resumes after an exit (a view, changed in place)."""
@@ -183,7 +184,7 @@ def own_providers_day(model: HabitatModel) -> None:
     clients = s.occupied & s.own_providers
     back_on = m.state.own_provider_back_on
     on_duty = m.day >= back_on
-    served = clients & s.at_home & on_duty
+    served = clients & filled(m.today.at_home) & on_duty
     somewhere = streams.any_by_row(served)
     active = on_duty & clients
     exit_rate = p.exit_rate_per_year / 365.0

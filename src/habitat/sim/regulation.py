@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from habitat.domain import PUBLICS, Public
+from habitat.sim.state import filled
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -31,7 +32,7 @@ def regulate_conflicts(model: HabitatModel, coverage: np.ndarray) -> None:
     s, t = model.state, model.today
     p, practice = model.params, model.scenario.policies.regulation_practice
     r = s.residents
-    home = r.at_home
+    home = filled(t.at_home)
     propensity = (
         np.where(r.entered_by_default, p.conflicts.by_default_multiplier, 1.0)
         * np.where(r.public == PSYCHIC, p.conflicts.psychic_multiplier, 1.0)

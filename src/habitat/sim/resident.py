@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from habitat.sim.state import filled
 from habitat.sim.vacancies import depart
 
 if TYPE_CHECKING:
@@ -344,7 +345,7 @@ def take_part(
         * (0.5 + s.quality_of_life)
     ).clip(0.0, 1.0)
     chance_any = _chance_of_any(chance, activities_held)
-    joined = s.at_home & (draws < chance_any)
+    joined = filled(model.today.at_home) & (draws < chance_any)
     s.last_participation[joined] = model.day
     model.today.participated = joined
 
@@ -379,7 +380,7 @@ def go_out(model: HabitatModel, neighbourhood_coverage: np.ndarray, draws: np.nd
         * (p.inaccessible_outing_factor + (1.0 - p.inaccessible_outing_factor) * access)
         * (1.0 + p.animation_outing_effect * neighbourhood_coverage)
     ).clip(0.0, 1.0)
-    out = s.at_home & (draws < chance)
+    out = filled(model.today.at_home) & (draws < chance)
     model.today.went_out = out
     s.outing_rate += (out - s.outing_rate) / OUTING_MEMORY_DAYS
 
@@ -405,7 +406,7 @@ def settle(model: HabitatModel, regulation_coverage: np.ndarray, draws: np.ndarr
     )
     open_before = s.dispute_open.copy()
     agreed = open_before & (draws < agree)
-    raised = s.at_home & ~open_before & (draws < rate)
+    raised = filled(model.today.at_home) & ~open_before & (draws < rate)
     s.dispute_open[...] = (open_before & ~agreed) | raised
     s.agreement_until[agreed] = model.day + int(p.agreement_review_days)
     model.log.record_rows(model.day, [("dispute", raised), ("agreement", agreed)], _names(model))
@@ -520,7 +521,7 @@ def weigh_quality_of_life(model: HabitatModel, climate: np.ndarray, rows) -> Non
     need = m.today.need
     got = m.today.professional + m.today.family_individual
     unmet_today = np.maximum(need - got, 0.0) / np.maximum(need, 1e-12)
-    s.unmet_share += s.at_home * (unmet_today - s.unmet_share) / UNMET_MEMORY_DAYS
+    s.unmet_share += filled(m.today.at_home) * (unmet_today - s.unmet_share) / UNMET_MEMORY_DAYS
     s.rupture_load[rows] *= 1.0 - 1.0 / RUPTURE_MEMORY_DAYS
     participated = (m.day - s.last_participation) < PARTICIPATION_WINDOW_DAYS
     target = (
@@ -565,7 +566,7 @@ def consider_leaving(model: HabitatModel, draws: np.ndarray) -> tuple[np.ndarray
         * np.where(no_carer, _at(p.no_carer_multiplier, columns), 1.0)
         + _at(p.unmet_rate_per_hour_week, columns) * excess / 365.0
     )
-    home = s.at_home[cells]
+    home = filled(m.today.at_home)[cells]
     drawn = draws[cells]
     to_institution = home & (drawn < institution)
     elsewhere = (
