@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from habitat.sim.masks import anywhere
 from habitat.sim.population import MAX_FAMILY_HOURS_PER_WEEK
 from habitat.sim.state import filled
 
@@ -37,7 +38,7 @@ class FamilyCarerAgent(mesa.Agent):
         m = self.model
         f, d = m.state.families, self.slot
         who = who & f.active[d]
-        if not who.any():
+        if not anywhere(who):
             return
         f.active[d] &= ~who
         m.today.family_withdrawals += who
@@ -62,7 +63,7 @@ def families_day(model: HabitatModel) -> None:
     helping = model.streams.any_by_row(f.active)  # (D, habitats)
     draws = model.streams.random_rows(helping)
     acting = helping.any(axis=1)
-    if not acting.any():
+    if not anywhere(acting):
         return
     rows: slice | np.ndarray = slice(None) if acting.all() else np.asarray(acting)
     help_relatives(model, rows)
@@ -119,7 +120,7 @@ def consider_withdrawing(model: HabitatModel, draws: np.ndarray) -> None:
     p = m.params.family
     rate = p.withdrawal_rate_per_year / 365.0 * (1.0 + p.fatigue_withdrawal_effect * f.fatigue)
     who = f.active & (draws < rate)
-    if not who.any():
+    if not anywhere(who):
         return
     f.active &= ~who
     m.today.family_withdrawals += who.sum(axis=0)

@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from habitat.scenario import HabitatProviderSpec
+from habitat.sim.masks import anywhere
 from habitat.sim.state import filled
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class ProviderAgent(mesa.Agent):
         rows = self.rows()
         served = self.served() & (m.day >= self.back_on())
         somewhere = m.streams.any(served)  # per habitat
-        if not somewhere.any():
+        if not anywhere(somewhere):
             return
         p = m.params.providers
         planned = m.today.need[rows] * m.params.needs.professional_share * served
@@ -84,7 +85,7 @@ class ProviderAgent(mesa.Agent):
             m.streams.random(where=here) < m.params.providers.exit_rate_per_year / 365.0
         )
         somewhere = m.streams.any(stops)  # per habitat
-        if somewhere.any():
+        if anywhere(somewhere):
             handover = m.streams.random(where=somewhere) < m.state.coordination_coverage
             self.stop(stops, handover, int(m.params.providers.replacement_days))
 
@@ -178,7 +179,7 @@ def own_providers_day(model: HabitatModel) -> None:
     m = model
     s, streams = m.state.residents, m.streams
     here = streams.any_by_row(s.own_providers)  # (D, habitats)
-    if not here.any():
+    if not anywhere(here):
         return
     p = m.params.providers
     clients = s.occupied & s.own_providers
@@ -193,11 +194,11 @@ def own_providers_day(model: HabitatModel) -> None:
     stops = np.zeros(grid, dtype=bool)
     handover = np.zeros(grid, dtype=bool)
     for row in np.flatnonzero(here.any(axis=1)):
-        if somewhere[row].any():
+        if anywhere(somewhere[row]):
             visits[:, row] = streams.random((3,), somewhere[row])
         stops[row] = active[row] & (streams.random(where=here[row]) < exit_rate)
         stopping = streams.any(stops[row])
-        if stopping.any():
+        if anywhere(stopping):
             handover[row] = streams.random(where=stopping) < m.state.coordination_coverage
     failed = deliver_own(m, served, visits)
     gap = stops & ~handover

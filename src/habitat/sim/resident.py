@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from habitat.sim.masks import anywhere
 from habitat.sim.state import filled
 from habitat.sim.vacancies import depart
 
@@ -84,7 +85,7 @@ def live(model: HabitatModel) -> None:
     s, streams = m.state.residents, m.streams
     here = streams.any_by_row(s.occupied)  # (D, habitats)
     acting = here.any(axis=1)
-    if not acting.any():
+    if not anywhere(acting):
         return
     morning = _Morning.of(m)
     grid = s.occupied.shape
@@ -95,7 +96,7 @@ def live(model: HabitatModel) -> None:
         # The morning's three uniforms in one draw: the same numbers as three draws.
         draws[:, row] = streams.random((3,), here[row])
         somewhere = morning.admitted_somewhere(m, row, draws[:, row])  # per habitat
-        if somewhere.any():
+        if anywhere(somewhere):
             stays[row] = streams.geometric(p_stay, somewhere)
     cells = np.nonzero(
         (draws[0] < morning.highest_change)
@@ -422,14 +423,14 @@ def take_stock(model: HabitatModel, coordination_coverage: np.ndarray, climate: 
     s, streams = model.state.residents, model.streams
     here = streams.any_by_row(s.occupied)  # (D, habitats)
     acting = here.any(axis=1)
-    if not acting.any():
+    if not anywhere(acting):
         return
     returning = model.today.returning & s.occupied
     somewhere = streams.any_by_row(returning)
     coming = np.full((3, *s.occupied.shape), np.nan)
     leaving = np.full(s.occupied.shape, np.nan)
     for row in np.flatnonzero(acting):
-        if somewhere[row].any():
+        if anywhere(somewhere[row]):
             coming[:, row] = streams.random((3,), somewhere[row])
         leaving[row] = streams.random(where=here[row])
     rows = slice(None) if acting.all() else acting

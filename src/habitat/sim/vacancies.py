@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from habitat.sim.care import count_leavers
+from habitat.sim.masks import anywhere
 from habitat.sim.population import Profiles, draw_profiles, move_in, move_out
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def depart(model: HabitatModel, who: np.ndarray, destination: str) -> None:
 
     The same as `leave` dwelling by dwelling, the event log apart (the caller's).
     """
-    if not who.any():
+    if not anywhere(who):
         return
     t, state = model.today, model.state
     if destination == "institution":
@@ -64,14 +65,14 @@ def fill_vacancies(model: HabitatModel) -> None:
     """
     r = model.state.residents
     vacant = ~r.occupied
-    if not vacant.any():
+    if not anywhere(vacant):
         return
     entry = model.scenario.entry
     mean_days = entry.mean_vacancy_days * (1.0 + 2.0 * entry.restrictiveness)
     for slot in np.flatnonzero(vacant.any(axis=1)):
         here = model.streams.any(vacant[slot])
         arrives = vacant[slot] & (model.streams.random(where=here) < 1.0 / mean_days)
-        if arrives.any():
+        if anywhere(arrives):
             welcome(model, int(slot), arrives, newcomers(model, arrives))
 
 
@@ -108,7 +109,7 @@ def welcome(
     narrow = model.streams.random_at(where) < restrictiveness * admission
     occupied = r.occupied[:, where]
     narrow &= occupied.any(axis=0)
-    if narrow.any():
+    if anywhere(narrow):
         # Copy the public of a current resident drawn at random.
         drawn = model.streams.random_at(
             where, (model.dwellings,), model.streams.any_at(where, narrow)
