@@ -544,7 +544,7 @@ def mix_index(public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.n
         gir: (D, R) GIR 1-6.
         occupied: (D, R) bool.
     """
-    groups = len(PUBLICS) * len(np.unique(MIX_GIR_BANDS))
+    groups = MIX_GROUPS
     columns = occupied.shape[1]
     group = np.take(_mix_groups(), public * np.int8(MIX_GIR_STRIDE) + gir)
     slot = group + groups * np.arange(columns)  # one block of groups per column
@@ -556,10 +556,12 @@ def mix_index(public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.n
     table = _share_log_terms(occupied.shape[0])
     terms = np.take(table.ravel(), counts + len(table) * n[:, None])
     entropy = 0.0 - terms.sum(axis=1)  # 0.0 -: no negative zero
-    most = np.log(np.clip(n, 2, groups).astype(float))  # read only where n > 1
+    most = np.take(_most_logs(occupied.shape[0]), n)  # read only where n > 1
     return np.divide(entropy, most, out=np.zeros(columns), where=n > 1)
 
 
+#: Groups of the social-mix index: publics x dependency bands.
+MIX_GROUPS = len(PUBLICS) * len(np.unique(MIX_GIR_BANDS))
 #: Row length of `_mix_groups`: a GIR (1-6) and the unused 0.
 MIX_GIR_STRIDE = 7
 
@@ -571,13 +573,21 @@ def _mix_groups() -> np.ndarray:
     Group public x bands + band, band the GIR's `MIX_GIR_BANDS`; read with int8
     arithmetic on the residents' (int8) public and GIR, whose largest index fits.
     """
-    bands = len(np.unique(MIX_GIR_BANDS))
+    bands = MIX_GROUPS // len(PUBLICS)
     table = np.zeros((len(PUBLICS), MIX_GIR_STRIDE), dtype=np.int64)
     for public in range(len(PUBLICS)):
         table[public, 1:] = public * bands + MIX_GIR_BANDS
     assert table.size <= np.iinfo(np.int8).max
     table.flags.writeable = False
     return table.ravel()
+
+
+@cache
+def _most_logs(residents: int) -> np.ndarray:
+    """ln(min(max(n, 2), MIX_GROUPS)) at n for 0 <= n <= residents: `mix_index`'s divisor."""
+    logs = np.log(np.clip(np.arange(residents + 1), 2, MIX_GROUPS).astype(float))
+    logs.flags.writeable = False
+    return logs
 
 
 @cache
