@@ -36,7 +36,7 @@ from habitat.sim.resident import (
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
-from habitat.sim.support import ANIMATOR_TASKS, total_hours
+from habitat.sim.support import total_hours
 from habitat.sim.vacancies import fill_vacancies
 
 
@@ -85,6 +85,10 @@ class RateTables:
 def _by_gir_index(table: tuple[float, ...]) -> np.ndarray:
     """A per-GIR table indexed by the GIR itself: index 0 (no GIR) is 0."""
     return np.array((0.0, *table), dtype=float)
+
+
+#: The tasks whose coverage (share of the hours asked given) the day reads.
+COVERED_TASKS = ("coordination", "regulation", "activities", "neighbourhood")
 
 
 class PastHorizonError(RuntimeError):
@@ -243,7 +247,7 @@ class HabitatModel(mesa.Model):
         own_providers_day(self)
         demands = self.demands()
         given, available = self.animator.work(demands)
-        coverage = {task: _coverage(given[task], demands[task]) for task in ANIMATOR_TASKS}
+        coverage = {task: _coverage(given[task], demands[task]) for task in COVERED_TASKS}
         climate = self.climate()
         self.hold_activities(coverage["activities"], climate)
         # One draw for all residents (row d for dwelling d): the same numbers as one
