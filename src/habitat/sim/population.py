@@ -392,10 +392,13 @@ def move_in(
     f.fatigue[slot, who] = 0.0
 
 
-def move_out(state: HabitatState, slot: int | slice, who: np.ndarray) -> None:
+def move_out(
+    state: HabitatState, slot: int | slice, who: np.ndarray | tuple[np.ndarray, ...]
+) -> None:
     """Empty dwelling `slot` where `who` is true; the family leaves with its relative.
 
-    `slot` may also be `slice(None)`, every dwelling, with `who` then (D, R).
+    `slot` may also be `slice(None)`, every dwelling, with `who` then (D, R), or the
+    (rows, columns) of the cells to empty.
     """
     r = state.residents
     for grid, empty in (

@@ -39,19 +39,23 @@ def depart(model: HabitatModel, who: np.ndarray, destination: str) -> None:
     """Residents leave wherever `who` (D, R) is true, to a destination of `EXIT_EVENTS`.
 
     The same as `leave` dwelling by dwelling, the event log apart (the caller's).
+    Leavers are few: the counts and the emptied dwellings are read and written at
+    their cells only.
     """
     if not anywhere(who):
         return
     t, state = model.today, model.state
+    cells = np.nonzero(who)
+    columns = cells[1]
     if destination == "institution":
-        stay = model.day - state.residents.entered_on
-        state.institution_exits += who.sum(axis=0)
-        state.institution_stay_days += np.where(who, stay, 0).sum(axis=0)
+        state.institution_exits += np.bincount(columns, minlength=model.replications)
+        stays = model.day - state.residents.entered_on[cells]
+        np.add.at(state.institution_stay_days, columns, stays)
     # Dwelling by dwelling: the same floating-point sums as one leaver after another.
     for slot in np.flatnonzero(who.any(axis=1)):
         count_leavers(model, who[slot], destination)
-    move_out(state, slice(None), who)
-    leavers = who.sum(axis=0)
+    move_out(state, slice(None), cells)
+    leavers = np.bincount(columns, minlength=model.replications)
     t.exits += leavers
     counter = getattr(t, f"exits_{destination}")
     counter += leavers
