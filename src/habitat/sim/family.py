@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from habitat.sim.masks import anywhere
+from habitat.sim.masks import anywhere, count_by_column
 from habitat.sim.population import MAX_FAMILY_HOURS_PER_WEEK
 from habitat.sim.state import filled
 
@@ -123,8 +123,8 @@ def consider_withdrawing(model: HabitatModel, draws: np.ndarray) -> None:
     if not anywhere(who):
         return
     f.active &= ~who
-    m.today.family_withdrawals += who.sum(axis=0)
+    m.today.family_withdrawals += count_by_column(who)
     heavy = who & (f.hours_per_week >= p.rupture_hours_per_week)
     m.state.residents.rupture_load += heavy
-    m.today.ruptures += heavy.sum(axis=0)
+    m.today.ruptures += count_by_column(heavy)
     m.log.record_rows(m.day, [("family_withdrawal", who)], [g.name for g in m.families])

@@ -11,6 +11,7 @@ import numpy as np
 
 from habitat.domain import PUBLICS
 from habitat.sim.care import hospital_days, individual_help_hours, qaly_weight
+from habitat.sim.masks import count_by_column
 from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS
 from habitat.sim.state import filled
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
@@ -206,7 +207,7 @@ class DayRecord:
     @cached_property
     def occupied(self) -> np.ndarray:
         """Residents living in the habitat."""
-        return self.residents.occupied.sum(axis=0)
+        return count_by_column(self.residents.occupied)
 
     @cached_property
     def quality_total(self) -> np.ndarray:
@@ -298,10 +299,10 @@ def unmet_collective_hours(day: DayRecord) -> np.ndarray:
 def participation_rate(day: DayRecord) -> np.ndarray:
     r = day.residents
     home = r.at_home
-    at_home = home.sum(axis=0)
+    at_home = count_by_column(home)
     window = (day.model.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS
     participated = window & home
-    return np.divide(participated.sum(axis=0), at_home, out=day.zeros(), where=at_home > 0)
+    return np.divide(count_by_column(participated), at_home, out=day.zeros(), where=at_home > 0)
 
 
 @metric(
@@ -311,7 +312,7 @@ def participation_rate(day: DayRecord) -> np.ndarray:
     key=True,
 )
 def outings(day: DayRecord) -> np.ndarray:
-    return day.ledger.went_out.sum(axis=0)
+    return count_by_column(day.ledger.went_out)
 
 
 @metric(
@@ -350,7 +351,7 @@ def conflicts_resolved(day: DayRecord) -> np.ndarray:
     key=True,
 )
 def autonomy_safety_disputes(day: DayRecord) -> np.ndarray:
-    return day.residents.dispute_open.sum(axis=0)
+    return count_by_column(day.residents.dispute_open)
 
 
 @metric(
@@ -515,7 +516,7 @@ def hospitalised(day: DayRecord) -> np.ndarray:
 )
 def gir12_residents(day: DayRecord) -> np.ndarray:
     r = day.residents
-    return (r.occupied & (r.gir <= 2)).sum(axis=0)
+    return count_by_column(r.occupied & (r.gir <= 2))
 
 
 @metric(
@@ -549,7 +550,7 @@ def mix_index(public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.n
     group = np.take(_mix_groups(), public * np.int8(MIX_GIR_STRIDE) + gir)
     slot = group + groups * np.arange(columns)  # one block of groups per column
     counts = np.bincount(slot[occupied], minlength=groups * columns).reshape(columns, groups)
-    n = occupied.sum(axis=0)  # residents of each column, as many as counted
+    n = count_by_column(occupied)  # residents of each column, as many as counted
     # share x ln(share), read from a table of (c / n) x ln(c / n): the same numbers
     # as dividing, taking each logarithm and multiplying (the same operations on the
     # same operands), and 0 where share is 0.

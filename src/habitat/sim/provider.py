@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from habitat.scenario import HabitatProviderSpec
-from habitat.sim.masks import anywhere
+from habitat.sim.masks import anywhere, count_by_column
 from habitat.sim.state import filled
 
 if TYPE_CHECKING:
@@ -72,9 +72,9 @@ class ProviderAgent(mesa.Agent):
         failed = served & (draw[1] < failure_chance)
         escalated = failed & (draw[2] < p.failure_escalation)
         m.today.professional[rows] += planned * visited * (1.0 - p.failure_hours_lost * failed)
-        failures = failed if failed.ndim == 1 else failed.sum(axis=0)
+        failures = failed if failed.ndim == 1 else count_by_column(failed)
         m.today.coordination_failures += failures
-        m.today.escalations += escalated if escalated.ndim == 1 else escalated.sum(axis=0)
+        m.today.escalations += escalated if escalated.ndim == 1 else count_by_column(escalated)
         m.log.record(m.day, "coordination_failure", failures, self.name)
 
     def consider_stopping(self, here: np.ndarray | None = None) -> None:
@@ -205,7 +205,7 @@ def own_providers_day(model: HabitatModel) -> None:
     back_on[gap] = m.day + max(int(p.replacement_days), 1)
     dropped = clients & gap
     m.state.residents.rupture_load += dropped
-    m.today.ruptures += dropped.sum(axis=0)
+    m.today.ruptures += count_by_column(dropped)
     m.log.record_rows(
         m.day,
         [
@@ -237,6 +237,6 @@ def deliver_own(model: HabitatModel, served: np.ndarray, draws: np.ndarray) -> n
     failed = served & (draws[1] < failure_chance)
     escalated = failed & (draws[2] < p.failure_escalation)
     m.today.professional += planned * visited * (1.0 - p.failure_hours_lost * failed)
-    m.today.coordination_failures += failed.sum(axis=0)
-    m.today.escalations += escalated.sum(axis=0)
+    m.today.coordination_failures += count_by_column(failed)
+    m.today.escalations += count_by_column(escalated)
     return failed

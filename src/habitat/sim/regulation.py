@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from habitat.domain import PUBLICS, Public
+from habitat.sim.masks import count_by_column
 from habitat.sim.state import filled
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def regulate_conflicts(model: HabitatModel, coverage: np.ndarray) -> None:
         * np.where(r.public == PSYCHIC, p.conflicts.psychic_multiplier, 1.0)
         * (1.0 + p.conflicts.low_quality_of_life_effect * (1.0 - r.quality_of_life))
     )
-    residents = home.sum(axis=0)
+    residents = count_by_column(home)
     crowding = residents / (
         model.scenario.habitat.common_spaces * p.conflicts.residents_per_common_space
     )

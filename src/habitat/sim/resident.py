@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from habitat.sim.masks import anywhere
+from habitat.sim.masks import anywhere, count_by_column
 from habitat.sim.state import filled
 from habitat.sim.vacancies import depart
 
@@ -115,7 +115,7 @@ def live(model: HabitatModel) -> None:
     in_hospital = s.hospital_days_left > 0
     s.hospital_days_left -= in_hospital
     m.today.returning = in_hospital & (s.hospital_days_left == 0)
-    m.today.readmissions += (admitted & morning.window).sum(axis=0)
+    m.today.readmissions += count_by_column(admitted & morning.window)
     np.copyto(s.hospital_days_left, stays, where=admitted, casting="unsafe")
     express_needs(m)
     m.log.record_rows(
