@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from habitat.sim.masks import anywhere
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class AnimatorAgent(mesa.Agent):
         )
         sick = present & (m.streams.random() < rate)
         somewhere = m.streams.any(sick)  # per habitat
-        if somewhere.any():
+        if anywhere(somewhere):
             days = m.streams.geometric(1.0 / p.mean_sick_leave_days, somewhere)
             self.be_absent(sick, m.day + 1 + days, 0.0, "sick leave")
 
@@ -135,7 +136,7 @@ class AnimatorAgent(mesa.Agent):
         p = m.params.animator
         worn_out = present & (s.animator_strain >= p.turnover_strain)
         quits = worn_out & (m.streams.random() < p.turnover_rate_per_year / 365.0)
-        if quits.any():
+        if anywhere(quits):
             s.animator_post_vacant_until = np.where(
                 quits, m.day + 1 + int(p.recruitment_days), s.animator_post_vacant_until
             )

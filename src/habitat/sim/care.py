@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from habitat.sim.masks import count_by_column
+
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
 
@@ -76,4 +78,4 @@ def individual_help_hours(model: HabitatModel) -> np.ndarray:
 def hospital_days(model: HabitatModel) -> np.ndarray:
     """Residents in hospital at the end of the day, (R,): one hospital day each."""
     r = model.state.residents
-    return np.asarray((r.occupied & (r.hospital_days_left > 0)).sum(axis=0))
+    return np.asarray(count_by_column(r.occupied & (r.hospital_days_left > 0)))

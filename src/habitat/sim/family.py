@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from habitat.sim.masks import anywhere, count_by_column
 from habitat.sim.population import MAX_FAMILY_HOURS_PER_WEEK
+from habitat.sim.state import filled
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -36,7 +38,7 @@ class FamilyCarerAgent(mesa.Agent):
         m = self.model
         f, d = m.state.families, self.slot
         who = who & f.active[d]
-        if not who.any():
+        if not anywhere(who):
             return
         f.active[d] &= ~who
         m.today.family_withdrawals += who
@@ -61,7 +63,7 @@ def families_day(model: HabitatModel) -> None:
     helping = model.streams.any_by_row(f.active)  # (D, habitats)
     draws = model.streams.random_rows(helping)
     acting = helping.any(axis=1)
-    if not acting.any():
+    if not anywhere(acting):
         return
     rows: slice | np.ndarray = slice(None) if acting.all() else np.asarray(acting)
     help_relatives(model, rows)
@@ -90,7 +92,7 @@ def help_relatives(model: HabitatModel, rows: slice | np.ndarray) -> None:
     hours = f.hours_per_week
     usual = hours * f.active
     collective = np.minimum(f.involvement, hours) * share * f.active
-    t.family_individual = (usual - collective) / 7.0 * m.state.residents.at_home
+    t.family_individual = (usual - collective) / 7.0 * filled(t.at_home)
     # Family after family: the same floating-point sum as each adding its own hours.
     for given in collective / 7.0:
         t.family_collective += given
@@ -118,11 +120,11 @@ def consider_withdrawing(model: HabitatModel, draws: np.ndarray) -> None:
     p = m.params.family
     rate = p.withdrawal_rate_per_year / 365.0 * (1.0 + p.fatigue_withdrawal_effect * f.fatigue)
     who = f.active & (draws < rate)
-    if not who.any():
+    if not anywhere(who):
         return
     f.active &= ~who
-    m.today.family_withdrawals += who.sum(axis=0)
+    m.today.family_withdrawals += count_by_column(who)
     heavy = who & (f.hours_per_week >= p.rupture_hours_per_week)
     m.state.residents.rupture_load += heavy
-    m.today.ruptures += heavy.sum(axis=0)
+    m.today.ruptures += count_by_column(heavy)
     m.log.record_rows(m.day, [("family_withdrawal", who)], [g.name for g in m.families])

@@ -11,6 +11,7 @@ import numpy as np
 
 from habitat.domain import PUBLICS
 from habitat.sim.care import hospital_days, individual_help_hours, qaly_weight
+from habitat.sim.masks import count_by_column
 from habitat.sim.resident import PARTICIPATION_WINDOW_DAYS
 from habitat.sim.state import filled
 from habitat.sim.support import ANIMATOR_TASKS, IN_HOUSE_TASKS, SupportFunction
@@ -201,12 +202,23 @@ class DayRecord:
     @cached_property
     def hospital_cost(self) -> np.ndarray:
         """Hospital days today at the daily tariff (EUR)."""
-        return hospital_days(self.model) * self.model.params.costs.hospital_eur_per_day
+        return self.hospitalised * self.model.params.costs.hospital_eur_per_day
 
     @cached_property
     def occupied(self) -> np.ndarray:
         """Residents living in the habitat."""
-        return self.residents.occupied.sum(axis=0)
+        return count_by_column(self.residents.occupied)
+
+    @cached_property
+    def quality_total(self) -> np.ndarray:
+        """The residents' quality of life, summed."""
+        r = self.residents
+        return (r.quality_of_life * r.occupied).sum(axis=0)
+
+    @cached_property
+    def hospitalised(self) -> np.ndarray:
+        """Residents in hospital at the end of the day (`care.hospital_days`)."""
+        return hospital_days(self.model)
 
 
 _CATALOGUE: list[Metric] = []
@@ -252,9 +264,8 @@ def residents(day: DayRecord) -> np.ndarray:
     key=True,
 )
 def quality_of_life(day: DayRecord) -> np.ndarray:
-    r, occupied = day.residents, day.occupied
-    total = (r.quality_of_life * r.occupied).sum(axis=0)
-    return np.divide(total, occupied, out=day.zeros(), where=occupied > 0)
+    occupied = day.occupied
+    return np.divide(day.quality_total, occupied, out=day.zeros(), where=occupied > 0)
 
 
 @metric(
@@ -288,10 +299,10 @@ def unmet_collective_hours(day: DayRecord) -> np.ndarray:
 def participation_rate(day: DayRecord) -> np.ndarray:
     r = day.residents
     home = r.at_home
-    at_home = home.sum(axis=0)
+    at_home = count_by_column(home)
     window = (day.model.day - r.last_participation) < PARTICIPATION_WINDOW_DAYS
     participated = window & home
-    return np.divide(participated.sum(axis=0), at_home, out=day.zeros(), where=at_home > 0)
+    return np.divide(count_by_column(participated), at_home, out=day.zeros(), where=at_home > 0)
 
 
 @metric(
@@ -301,7 +312,7 @@ def participation_rate(day: DayRecord) -> np.ndarray:
     key=True,
 )
 def outings(day: DayRecord) -> np.ndarray:
-    return day.ledger.went_out.sum(axis=0)
+    return count_by_column(day.ledger.went_out)
 
 
 @metric(
@@ -340,7 +351,7 @@ def conflicts_resolved(day: DayRecord) -> np.ndarray:
     key=True,
 )
 def autonomy_safety_disputes(day: DayRecord) -> np.ndarray:
-    return day.residents.dispute_open.sum(axis=0)
+    return count_by_column(day.residents.dispute_open)
 
 
 @metric(
@@ -495,8 +506,7 @@ def entries(day: DayRecord) -> np.ndarray:
     "mean",
 )
 def hospitalised(day: DayRecord) -> np.ndarray:
-    r = day.residents
-    return (r.occupied & (r.hospital_days_left > 0)).sum(axis=0)
+    return day.hospitalised
 
 
 @metric(
@@ -506,7 +516,7 @@ def hospitalised(day: DayRecord) -> np.ndarray:
 )
 def gir12_residents(day: DayRecord) -> np.ndarray:
     r = day.residents
-    return (r.occupied & (r.gir <= 2)).sum(axis=0)
+    return count_by_column(r.occupied & (r.gir <= 2))
 
 
 @metric(
@@ -535,33 +545,66 @@ def mix_index(public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.n
         gir: (D, R) GIR 1-6.
         occupied: (D, R) bool.
     """
-    bands = len(np.unique(MIX_GIR_BANDS))
-    groups = len(PUBLICS) * bands
+    groups = MIX_GROUPS
     columns = occupied.shape[1]
-    group = public.astype(np.int64) * bands + MIX_GIR_BANDS[gir.astype(np.int64) - 1]
+    group = np.take(_mix_groups(), public * np.int8(MIX_GIR_STRIDE) + gir)
     slot = group + groups * np.arange(columns)  # one block of groups per column
     counts = np.bincount(slot[occupied], minlength=groups * columns).reshape(columns, groups)
-    n = occupied.sum(axis=0)  # residents of each column, as many as counted
-    share = counts / np.maximum(n, 1)[:, None]
-    # ln(share), read from a table of ln(c / n): the same numbers as taking each
-    # logarithm (the same division, the same function), and 0 where share is 0.
-    table = _share_logs(occupied.shape[0])
-    logs = np.take(table.ravel(), counts + len(table) * n[:, None])
-    entropy = 0.0 - (share * logs).sum(axis=1)  # 0.0 -: no negative zero
-    most = np.log(np.clip(n, 2, groups).astype(float))  # read only where n > 1
+    n = count_by_column(occupied)  # residents of each column, as many as counted
+    # share x ln(share), read from a table of (c / n) x ln(c / n): the same numbers
+    # as dividing, taking each logarithm and multiplying (the same operations on the
+    # same operands), and 0 where share is 0.
+    table = _share_log_terms(occupied.shape[0])
+    terms = np.take(table.ravel(), counts + len(table) * n[:, None])
+    entropy = 0.0 - terms.sum(axis=1)  # 0.0 -: no negative zero
+    most = np.take(_most_logs(occupied.shape[0]), n)  # read only where n > 1
     return np.divide(entropy, most, out=np.zeros(columns), where=n > 1)
 
 
+#: Groups of the social-mix index: publics x dependency bands.
+MIX_GROUPS = len(PUBLICS) * len(np.unique(MIX_GIR_BANDS))
+#: Row length of `_mix_groups`: a GIR (1-6) and the unused 0.
+MIX_GIR_STRIDE = 7
+
+
 @cache
-def _share_logs(residents: int) -> np.ndarray:
-    """ln(c / n) at [n, c] for 0 <= c <= n <= residents; 0 where c is 0 (or n is)."""
+def _mix_groups() -> np.ndarray:
+    """The social-mix group of (public, GIR) at public x `MIX_GIR_STRIDE` + GIR.
+
+    Group public x bands + band, band the GIR's `MIX_GIR_BANDS`; read with int8
+    arithmetic on the residents' (int8) public and GIR, whose largest index fits.
+    """
+    bands = MIX_GROUPS // len(PUBLICS)
+    table = np.zeros((len(PUBLICS), MIX_GIR_STRIDE), dtype=np.int64)
+    for public in range(len(PUBLICS)):
+        table[public, 1:] = public * bands + MIX_GIR_BANDS
+    assert table.size <= np.iinfo(np.int8).max
+    table.flags.writeable = False
+    return table.ravel()
+
+
+@cache
+def _most_logs(residents: int) -> np.ndarray:
+    """ln(min(max(n, 2), MIX_GROUPS)) at n for 0 <= n <= residents: `mix_index`'s divisor."""
+    logs = np.log(np.clip(np.arange(residents + 1), 2, MIX_GROUPS).astype(float))
+    logs.flags.writeable = False
+    return logs
+
+
+@cache
+def _share_log_terms(residents: int) -> np.ndarray:
+    """(c / n) x ln(c / n) at [n, c] for 0 <= c <= n <= residents; 0 where c is 0 (or n is).
+
+    The share is `c / max(n, 1)`, as `mix_index` would divide a group's count by
+    the residents of its column.
+    """
     size = residents + 1
     counts = np.arange(size)
     share = counts[None, :] / np.maximum(counts, 1)[:, None]
     share = np.where(counts[None, :] <= counts[:, None], share, 0.0)
-    logs = np.log(np.where(share > 0, share, 1.0))
-    logs.flags.writeable = False
-    return logs
+    terms = share * np.log(np.where(share > 0, share, 1.0))
+    terms.flags.writeable = False
+    return terms
 
 
 @metric(
@@ -679,10 +722,9 @@ def pooled_hours(day: DayRecord) -> np.ndarray:
     key=True,
 )
 def quality_of_life_everyone(day: DayRecord) -> np.ndarray:
-    r, s = day.residents, day.state
-    present = (r.quality_of_life * r.occupied).sum(axis=0)
+    s = day.state
     seen = s.people_seen
-    return np.divide(present + s.leavers_quality, seen, out=day.zeros(), where=seen > 0)
+    return np.divide(day.quality_total + s.leavers_quality, seen, out=day.zeros(), where=seen > 0)
 
 
 @metric(

@@ -19,6 +19,7 @@ from habitat.sim.batch import column_view
 from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent, families_day
+from habitat.sim.masks import count_by_column
 from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
 from habitat.sim.population import initial_state
 from habitat.sim.presence import presence_wanted
@@ -36,7 +37,7 @@ from habitat.sim.resident import (
 from habitat.sim.shocks import apply_shocks
 from habitat.sim.state import DayLedger, concat_states
 from habitat.sim.streams import Streams
-from habitat.sim.support import ANIMATOR_TASKS, total_hours
+from habitat.sim.support import total_hours
 from habitat.sim.vacancies import fill_vacancies
 
 
@@ -85,6 +86,10 @@ class RateTables:
 def _by_gir_index(table: tuple[float, ...]) -> np.ndarray:
     """A per-GIR table indexed by the GIR itself: index 0 (no GIR) is 0."""
     return np.array((0.0, *table), dtype=float)
+
+
+#: The tasks whose coverage (share of the hours asked given) the day reads.
+COVERED_TASKS = ("coordination", "regulation", "activities", "neighbourhood")
 
 
 class PastHorizonError(RuntimeError):
@@ -234,6 +239,8 @@ class HabitatModel(mesa.Model):
         self.today = DayLedger.empty(self.dwellings, self.replications)
         apply_shocks(self)
         live(self)
+        # Nobody comes or goes, into or out of hospital, until the evening's departures.
+        self.today.at_home = self.state.residents.at_home
         # Each family still helping somewhere draws once, in turn, and nothing else
         # is drawn in between: one draw of those rows gives the same numbers.
         families_day(self)
@@ -241,7 +248,7 @@ class HabitatModel(mesa.Model):
         own_providers_day(self)
         demands = self.demands()
         given, available = self.animator.work(demands)
-        coverage = {task: _coverage(given[task], demands[task]) for task in ANIMATOR_TASKS}
+        coverage = {task: _coverage(given[task], demands[task]) for task in COVERED_TASKS}
         climate = self.climate()
         self.hold_activities(coverage["activities"], climate)
         # One draw for all residents (row d for dwelling d): the same numbers as one
@@ -274,8 +281,8 @@ class HabitatModel(mesa.Model):
         p = self.params
         life = p.collective_life
         r = s.residents
-        own_clients = (r.occupied & r.own_providers).sum(axis=0)
-        families = s.families.active.sum(axis=0)
+        own_clients = count_by_column(r.occupied & r.own_providers)
+        families = count_by_column(s.families.active)
         day, night = presence_wanted(self)
         t.presence_wanted = day + night
         t.presence_night_wanted = night
@@ -287,9 +294,9 @@ class HabitatModel(mesa.Model):
         council = self.scenario.policies.regulation_practice == "council"
         return {
             "coordination": own_clients * p.providers.coordination_hours_per_own_provider_week / 7.0
-            + t.returning.sum(axis=0) * p.hospital.coordination_hours_per_return,
+            + count_by_column(t.returning) * p.hospital.coordination_hours_per_return,
             "regulation": s.conflicts_open * p.conflicts.regulation_hours_per_conflict_day
-            + r.dispute_open.sum(axis=0) * p.disputes.regulation_hours_per_dispute_day,
+            + count_by_column(r.dispute_open) * p.disputes.regulation_hours_per_dispute_day,
             "activities": ones * t.activities_planned * life.animator_hours_per_activity,
             "governance": ones * council * p.regulation.council_hours_per_week / 7.0,
             "family_liaison": families * life.family_liaison_hours_per_family_week / 7.0,
@@ -309,7 +316,7 @@ class HabitatModel(mesa.Model):
 
     def climate(self) -> np.ndarray:
         """Open conflicts per resident, capped at 1: how tense the house is."""
-        residents = np.maximum(self.state.residents.occupied.sum(axis=0), 1)
+        residents = np.maximum(count_by_column(self.state.residents.occupied), 1)
         return np.minimum(self.state.conflicts_open / residents, 1.0)
 
     def hold_activities(self, coverage: np.ndarray, climate: np.ndarray) -> None:

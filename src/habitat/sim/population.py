@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from habitat.domain import PUBLICS
-from habitat.scenario import ResidentSpec, Scenario
+from habitat.scenario import PopulationGenerator, ResidentSpec, Scenario
 from habitat.sim.state import (
     DAY,
     LONG_AGO,
@@ -110,7 +110,7 @@ def draw_ages(u: np.ndarray, public: np.ndarray) -> tuple[np.ndarray, np.ndarray
     `u`: two uniforms per person, (2, n), drawn at once by the caller.
     """
     elderly = public == 0
-    band = _categorical_of(ELDERLY_AGE_WEIGHTS, u[0])
+    band = _pick(_AGE_WEIGHTS_CUMULATIVE, u[0])
     # The rank within the band reuses the band draw: uniform within it given the band.
     low = _AGE_LOW[band]
     within = (u[0] - low) / (_AGE_CUMULATIVE[band] - low)
@@ -154,11 +154,10 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
         return copied
     gen = scenario.residents.generate
     assert gen is not None  # a scenario has members or a generator (`ResidentsSpec`)
-    kinds = np.array([PUBLICS.index(k) for k in gen.disability_mix], dtype=np.int8)
-    disability = kinds[_categorical(rng, list(gen.disability_mix.values()), n)]
+    tables = _GeneratorTables.of(gen)
+    disability = tables.kinds[_pick(tables.kinds_cumulative, rng.random(n))]
     elderly = rng.random(n) < gen.share_elderly
-    levels = np.array(sorted(gen.gir_distribution), dtype=np.int8)
-    gir = levels[_categorical(rng, [gen.gir_distribution[g] for g in levels], n)]
+    gir = tables.levels[_pick(tables.levels_cumulative, rng.random(n))]
     families = scenario.families
     has_family = rng.random(n) >= families.share_no_family
     hours = rng.gamma(FAMILY_HOURS_SHAPE, families.hours_per_week / FAMILY_HOURS_SHAPE, size=n)
@@ -179,14 +178,8 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
     )
 
 
-def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:
-    """Draw n indices with probabilities proportional to `weights`."""
-    return _categorical_of(weights, rng.random(n))
-
-
-def _categorical_of(weights, u: np.ndarray) -> np.ndarray:
-    """Indices with probabilities proportional to `weights`, from uniforms `u`."""
-    cumulative = _cumulative(tuple(weights))
+def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Indices with probabilities given by `cumulative` weights (`_cumulative`), from `u`."""
     return np.minimum(
         np.searchsorted(cumulative, u * cumulative[-1], side="right"), len(cumulative) - 1
     )
@@ -198,6 +191,43 @@ def _cumulative(weights: tuple[float, ...]) -> np.ndarray:
     cumulative = np.cumsum(weights)
     cumulative.flags.writeable = False
     return cumulative
+
+
+#: The age bands' cumulative weights, as `_cumulative` gives them (for `_pick`).
+_AGE_WEIGHTS_CUMULATIVE = _cumulative(ELDERLY_AGE_WEIGHTS)
+
+
+@dataclass(frozen=True)
+class _GeneratorTables:
+    """What `draw_profiles` reads of a population generator, worked out once for each."""
+
+    kinds: np.ndarray  # int8 public of each disability, in the mix's order
+    kinds_cumulative: np.ndarray  # their cumulative weights (`_cumulative`)
+    levels: np.ndarray  # int8 GIR levels, ascending
+    levels_cumulative: np.ndarray  # their cumulative weights
+
+    @staticmethod
+    def of(generator: PopulationGenerator) -> _GeneratorTables:
+        """The tables of `generator` (cached on its disability mix and GIR distribution)."""
+        return _generator_tables(
+            tuple(generator.disability_mix.items()), tuple(generator.gir_distribution.items())
+        )
+
+
+@lru_cache(maxsize=256)
+def _generator_tables(
+    disability_mix: tuple[tuple[str, float], ...], gir_distribution: tuple[tuple[int, float], ...]
+) -> _GeneratorTables:
+    """`_GeneratorTables` of a disability mix and a GIR distribution, as (key, weight) pairs."""
+    mix = dict(disability_mix)
+    distribution = dict(gir_distribution)
+    levels = sorted(distribution)
+    return _GeneratorTables(
+        kinds=np.array([PUBLICS.index(k) for k in mix], dtype=np.int8),
+        kinds_cumulative=_cumulative(tuple(mix.values())),
+        levels=np.array(levels, dtype=np.int8),
+        levels_cumulative=_cumulative(tuple(distribution[g] for g in levels)),
+    )
 
 
 def concentrate_family_hours(
@@ -362,10 +392,13 @@ def move_in(
     f.fatigue[slot, who] = 0.0
 
 
-def move_out(state: HabitatState, slot: int | slice, who: np.ndarray) -> None:
+def move_out(
+    state: HabitatState, slot: int | slice, who: np.ndarray | tuple[np.ndarray, ...]
+) -> None:
     """Empty dwelling `slot` where `who` is true; the family leaves with its relative.
 
-    `slot` may also be `slice(None)`, every dwelling, with `who` then (D, R).
+    `slot` may also be `slice(None)`, every dwelling, with `who` then (D, R), or the
+    (rows, columns) of the cells to empty.
     """
     r = state.residents
     for grid, empty in (

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from habitat.sim.masks import count_by_column
+from habitat.sim.state import filled
+
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
 
@@ -32,11 +35,11 @@ def presence_wanted(model: HabitatModel) -> tuple[np.ndarray, np.ndarray]:
     """
     r = model.state.residents
     p = model.params.presence
-    home = r.at_home
+    home = filled(model.today.at_home)
     gir = r.gir
-    most = (home & (gir <= 2)).sum(axis=0)
-    middle = (home & (gir >= 3) & (gir <= 4)).sum(axis=0)
-    least = (home & (gir >= 5)).sum(axis=0)
+    most = count_by_column(home & (gir <= 2))
+    middle = count_by_column(home & (gir >= 3) & (gir <= 4))
+    least = count_by_column(home & (gir >= 5))
     per_resident = (
         most * p.hours_per_resident_gir_1_2
         + middle * p.hours_per_resident_gir_3_4

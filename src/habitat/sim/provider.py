@@ -8,6 +8,8 @@ import mesa
 import numpy as np
 
 from habitat.scenario import HabitatProviderSpec
+from habitat.sim.masks import anywhere, count_by_column
+from habitat.sim.state import filled
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -32,7 +34,7 @@ class ProviderAgent(mesa.Agent):
 
     def served(self) -> np.ndarray:
         """Clients at home today."""
-        return self.clients() & self.model.state.residents.home(self.rows())
+        return self.clients() & filled(self.model.today.at_home)[self.rows()]
 
     def back_on(self) -> np.ndarray:
         """Day service resumes after an exit (a view, changed in place)."""
@@ -58,7 +60,7 @@ class ProviderAgent(mesa.Agent):
         rows = self.rows()
         served = self.served() & (m.day >= self.back_on())
         somewhere = m.streams.any(served)  # per habitat
-        if not somewhere.any():
+        if not anywhere(somewhere):
             return
         p = m.params.providers
         planned = m.today.need[rows] * m.params.needs.professional_share * served
@@ -70,9 +72,9 @@ class ProviderAgent(mesa.Agent):
         failed = served & (draw[1] < failure_chance)
         escalated = failed & (draw[2] < p.failure_escalation)
         m.today.professional[rows] += planned * visited * (1.0 - p.failure_hours_lost * failed)
-        failures = failed if failed.ndim == 1 else failed.sum(axis=0)
+        failures = failed if failed.ndim == 1 else count_by_column(failed)
         m.today.coordination_failures += failures
-        m.today.escalations += escalated if escalated.ndim == 1 else escalated.sum(axis=0)
+        m.today.escalations += escalated if escalated.ndim == 1 else count_by_column(escalated)
         m.log.record(m.day, "coordination_failure", failures, self.name)
 
     def consider_stopping(self, here: np.ndarray | None = None) -> None:
@@ -83,7 +85,7 @@ class ProviderAgent(mesa.Agent):
             m.streams.random(where=here) < m.params.providers.exit_rate_per_year / 365.0
         )
         somewhere = m.streams.any(stops)  # per habitat
-        if somewhere.any():
+        if anywhere(somewhere):
             handover = m.streams.random(where=somewhere) < m.state.coordination_coverage
             self.stop(stops, handover, int(m.params.providers.replacement_days))
 
@@ -177,13 +179,13 @@ def own_providers_day(model: HabitatModel) -> None:
     m = model
     s, streams = m.state.residents, m.streams
     here = streams.any_by_row(s.own_providers)  # (D, habitats)
-    if not here.any():
+    if not anywhere(here):
         return
     p = m.params.providers
     clients = s.occupied & s.own_providers
     back_on = m.state.own_provider_back_on
     on_duty = m.day >= back_on
-    served = clients & s.at_home & on_duty
+    served = clients & filled(m.today.at_home) & on_duty
     somewhere = streams.any_by_row(served)
     active = on_duty & clients
     exit_rate = p.exit_rate_per_year / 365.0
@@ -192,18 +194,18 @@ def own_providers_day(model: HabitatModel) -> None:
     stops = np.zeros(grid, dtype=bool)
     handover = np.zeros(grid, dtype=bool)
     for row in np.flatnonzero(here.any(axis=1)):
-        if somewhere[row].any():
+        if anywhere(somewhere[row]):
             visits[:, row] = streams.random((3,), somewhere[row])
         stops[row] = active[row] & (streams.random(where=here[row]) < exit_rate)
         stopping = streams.any(stops[row])
-        if stopping.any():
+        if anywhere(stopping):
             handover[row] = streams.random(where=stopping) < m.state.coordination_coverage
     failed = deliver_own(m, served, visits)
     gap = stops & ~handover
     back_on[gap] = m.day + max(int(p.replacement_days), 1)
     dropped = clients & gap
     m.state.residents.rupture_load += dropped
-    m.today.ruptures += dropped.sum(axis=0)
+    m.today.ruptures += count_by_column(dropped)
     m.log.record_rows(
         m.day,
         [
@@ -235,6 +237,6 @@ def deliver_own(model: HabitatModel, served: np.ndarray, draws: np.ndarray) -> n
     failed = served & (draws[1] < failure_chance)
     escalated = failed & (draws[2] < p.failure_escalation)
     m.today.professional += planned * visited * (1.0 - p.failure_hours_lost * failed)
-    m.today.coordination_failures += failed.sum(axis=0)
-    m.today.escalations += escalated.sum(axis=0)
+    m.today.coordination_failures += count_by_column(failed)
+    m.today.escalations += count_by_column(escalated)
     return failed

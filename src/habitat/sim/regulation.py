@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from habitat.domain import PUBLICS, Public
+from habitat.sim.masks import count_by_column
+from habitat.sim.state import filled
 
 if TYPE_CHECKING:
     from habitat.sim.model import HabitatModel
@@ -31,13 +33,13 @@ def regulate_conflicts(model: HabitatModel, coverage: np.ndarray) -> None:
     s, t = model.state, model.today
     p, practice = model.params, model.scenario.policies.regulation_practice
     r = s.residents
-    home = r.at_home
+    home = filled(t.at_home)
     propensity = (
         np.where(r.entered_by_default, p.conflicts.by_default_multiplier, 1.0)
         * np.where(r.public == PSYCHIC, p.conflicts.psychic_multiplier, 1.0)
         * (1.0 + p.conflicts.low_quality_of_life_effect * (1.0 - r.quality_of_life))
     )
-    residents = home.sum(axis=0)
+    residents = count_by_column(home)
     crowding = residents / (
         model.scenario.habitat.common_spaces * p.conflicts.residents_per_common_space
     )

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from habitat.sim.masks import anywhere, count_by_column
+from habitat.sim.state import filled
 from habitat.sim.vacancies import depart
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ def live(model: HabitatModel) -> None:
     s, streams = m.state.residents, m.streams
     here = streams.any_by_row(s.occupied)  # (D, habitats)
     acting = here.any(axis=1)
-    if not acting.any():
+    if not anywhere(acting):
         return
     morning = _Morning.of(m)
     grid = s.occupied.shape
@@ -94,7 +96,7 @@ def live(model: HabitatModel) -> None:
         # The morning's three uniforms in one draw: the same numbers as three draws.
         draws[:, row] = streams.random((3,), here[row])
         somewhere = morning.admitted_somewhere(m, row, draws[:, row])  # per habitat
-        if somewhere.any():
+        if anywhere(somewhere):
             stays[row] = streams.geometric(p_stay, somewhere)
     cells = np.nonzero(
         (draws[0] < morning.highest_change)
@@ -113,7 +115,7 @@ def live(model: HabitatModel) -> None:
     in_hospital = s.hospital_days_left > 0
     s.hospital_days_left -= in_hospital
     m.today.returning = in_hospital & (s.hospital_days_left == 0)
-    m.today.readmissions += (admitted & morning.window).sum(axis=0)
+    m.today.readmissions += count_by_column(admitted & morning.window)
     np.copyto(s.hospital_days_left, stays, where=admitted, casting="unsafe")
     express_needs(m)
     m.log.record_rows(
@@ -159,7 +161,7 @@ class _Morning:
         s, a, t = m.state.residents, m.params.autonomy, m.tables
         window = m.day < s.readmission_risk_until
         readmission = t.readmission_per_day * s.readmission_multiplier
-        oldest = np.max(a.mortality_age_slope * ((m.day - s.born_on) / 365.25 - REFERENCE_AGE))
+        oldest = _highest_age_term(m)
         return cls(
             window=window,
             readmission=readmission,
@@ -282,6 +284,21 @@ class _Morning:
         return found
 
 
+def _highest_age_term(model: HabitatModel) -> float:
+    """The largest `mortality_age_slope x (age - REFERENCE_AGE)` of any cell today.
+
+    With one slope for the whole batch the term only grows with age (or only falls,
+    for a negative slope), and each operation keeps that order: it is the term of
+    the earliest (or latest) birth, without working it out in every cell.
+    """
+    m = model
+    s, slope = m.state.residents, m.params.autonomy.mortality_age_slope
+    if isinstance(slope, np.ndarray):
+        return float(np.max(slope * ((m.day - s.born_on) / 365.25 - REFERENCE_AGE)))
+    born_on = np.min(s.born_on) if slope >= 0 else np.max(s.born_on)
+    return float(slope * ((m.day - born_on) / 365.25 - REFERENCE_AGE))
+
+
 def _value_at(value: Any, column: int) -> float:
     """A scenario number at one column: itself if the batch shares it."""
     return float(value[column]) if isinstance(value, np.ndarray) else float(value)
@@ -329,7 +346,7 @@ def take_part(
         * (0.5 + s.quality_of_life)
     ).clip(0.0, 1.0)
     chance_any = _chance_of_any(chance, activities_held)
-    joined = s.at_home & (draws < chance_any)
+    joined = filled(model.today.at_home) & (draws < chance_any)
     s.last_participation[joined] = model.day
     model.today.participated = joined
 
@@ -364,7 +381,7 @@ def go_out(model: HabitatModel, neighbourhood_coverage: np.ndarray, draws: np.nd
         * (p.inaccessible_outing_factor + (1.0 - p.inaccessible_outing_factor) * access)
         * (1.0 + p.animation_outing_effect * neighbourhood_coverage)
     ).clip(0.0, 1.0)
-    out = s.at_home & (draws < chance)
+    out = filled(model.today.at_home) & (draws < chance)
     model.today.went_out = out
     s.outing_rate += (out - s.outing_rate) / OUTING_MEMORY_DAYS
 
@@ -390,7 +407,7 @@ def settle(model: HabitatModel, regulation_coverage: np.ndarray, draws: np.ndarr
     )
     open_before = s.dispute_open.copy()
     agreed = open_before & (draws < agree)
-    raised = s.at_home & ~open_before & (draws < rate)
+    raised = filled(model.today.at_home) & ~open_before & (draws < rate)
     s.dispute_open[...] = (open_before & ~agreed) | raised
     s.agreement_until[agreed] = model.day + int(p.agreement_review_days)
     model.log.record_rows(model.day, [("dispute", raised), ("agreement", agreed)], _names(model))
@@ -406,14 +423,14 @@ def take_stock(model: HabitatModel, coordination_coverage: np.ndarray, climate: 
     s, streams = model.state.residents, model.streams
     here = streams.any_by_row(s.occupied)  # (D, habitats)
     acting = here.any(axis=1)
-    if not acting.any():
+    if not anywhere(acting):
         return
     returning = model.today.returning & s.occupied
     somewhere = streams.any_by_row(returning)
     coming = np.full((3, *s.occupied.shape), np.nan)
     leaving = np.full(s.occupied.shape, np.nan)
     for row in np.flatnonzero(acting):
-        if somewhere[row].any():
+        if anywhere(somewhere[row]):
             coming[:, row] = streams.random((3,), somewhere[row])
         leaving[row] = streams.random(where=here[row])
     rows = slice(None) if acting.all() else acting
@@ -443,6 +460,10 @@ def come_home(
     resident may be readmitted, more often after an adverse event or an
     unprepared return.
 
+    Only the cells where someone returns are read and written (a handful a day):
+    the same numbers as the same operations on the whole grid, where the others
+    change nothing.
+
     Args:
         model: the habitat (or batch of habitats).
         returning: (D, R) residents back from hospital today.
@@ -454,20 +475,37 @@ def come_home(
     """
     s, t = model.state.residents, model.today
     p = model.params.hospital
-    prepared_chance = p.unaided_preparation + (1 - p.unaided_preparation) * coordination_coverage
-    rupture = returning & (draws[0] >= prepared_chance)
-    suffer_ruptures(model, rupture)
-    adverse_chance = p.adverse_event * np.where(rupture, 1.0, 1.0 - p.prepared_adverse_reduction)
-    adverse = returning & (draws[1] < adverse_chance)
-    t.adverse_events += adverse.sum(axis=0)
-    worse = adverse & (s.gir > 1) & (draws[2] < p.adverse_event_gir_loss)
-    s.gir -= worse
-    s.readmission_risk_until[returning] = model.day + READMISSION_WINDOW_DAYS
-    multiplier = np.where(rupture, p.rupture_readmission_multiplier, 1.0) * np.where(
-        adverse, p.adverse_readmission_multiplier, 1.0
+    cells = np.nonzero(returning)
+    columns = cells[1]
+    coming = draws[:, cells[0], columns]
+    unaided = _at(p.unaided_preparation, columns)
+    prepared_chance = unaided + (1 - unaided) * coordination_coverage[columns]
+    rupture = coming[0] >= prepared_chance
+    adverse_chance = _at(p.adverse_event, columns) * np.where(
+        rupture, 1.0, 1.0 - _at(p.prepared_adverse_reduction, columns)
     )
-    np.copyto(s.readmission_multiplier, multiplier, where=returning)
-    return returning & ~rupture, rupture, adverse
+    adverse = coming[1] < adverse_chance
+    worse = adverse & (s.gir[cells] > 1) & (coming[2] < _at(p.adverse_event_gir_loss, columns))
+    s.rupture_load[cells] += rupture
+    t.ruptures += np.bincount(columns[rupture], minlength=model.replications)
+    t.adverse_events += np.bincount(columns[adverse], minlength=model.replications)
+    s.gir[cells] -= worse
+    s.readmission_risk_until[cells] = model.day + READMISSION_WINDOW_DAYS
+    s.readmission_multiplier[cells] = np.where(
+        rupture, _at(p.rupture_readmission_multiplier, columns), 1.0
+    ) * np.where(adverse, _at(p.adverse_readmission_multiplier, columns), 1.0)
+    return (
+        _grid_of(returning, cells, ~rupture),
+        _grid_of(returning, cells, rupture),
+        _grid_of(returning, cells, adverse),
+    )
+
+
+def _grid_of(like: np.ndarray, cells: tuple[np.ndarray, ...], values: np.ndarray) -> np.ndarray:
+    """A bool grid shaped as `like`: `values` at `cells`, False elsewhere."""
+    grid = np.zeros(like.shape, dtype=bool)
+    grid[cells] = values
+    return grid
 
 
 def suffer_ruptures(model: HabitatModel, who: np.ndarray) -> None:
@@ -484,7 +522,7 @@ def weigh_quality_of_life(model: HabitatModel, climate: np.ndarray, rows) -> Non
     need = m.today.need
     got = m.today.professional + m.today.family_individual
     unmet_today = np.maximum(need - got, 0.0) / np.maximum(need, 1e-12)
-    s.unmet_share += s.at_home * (unmet_today - s.unmet_share) / UNMET_MEMORY_DAYS
+    s.unmet_share += filled(m.today.at_home) * (unmet_today - s.unmet_share) / UNMET_MEMORY_DAYS
     s.rupture_load[rows] *= 1.0 - 1.0 / RUPTURE_MEMORY_DAYS
     participated = (m.day - s.last_participation) < PARTICIPATION_WINDOW_DAYS
     target = (
@@ -507,7 +545,9 @@ def consider_leaving(model: HabitatModel, draws: np.ndarray) -> tuple[np.ndarray
 
     Moves to an institution are driven by dependency, carers and unmet hours.
     One uniform decides both: below the institution rate an institution, then
-    the next `other` rate a move elsewhere.
+    the next `other` rate a move elsewhere. The rates are worked out only where
+    the uniform is below the highest they can reach (`_highest_leaving_rate`): a
+    move is rare, and nothing happens elsewhere.
 
     Returns:
         The moves to an institution and elsewhere, (D, R) each.
@@ -515,20 +555,47 @@ def consider_leaving(model: HabitatModel, draws: np.ndarray) -> tuple[np.ndarray
     m = model
     s = m.state.residents
     p = m.params.exits
-    gir = s.gir
+    cells = np.nonzero(draws < _highest_leaving_rate(m))
+    columns = cells[1]
+    gir = s.gir[cells]
     # Unmet individual hours a week, smoothed: the month's unmet share of today's need.
-    unmet_hours = s.unmet_share * m.tables.need_per_day[gir - 1] * 7.0
-    excess = np.maximum(unmet_hours - p.unmet_tolerance_hours_per_week, 0.0)
-    no_carer = ~m.state.families.active
+    unmet_hours = s.unmet_share[cells] * m.tables.need_per_day[gir - 1] * 7.0
+    excess = np.maximum(unmet_hours - _at(p.unmet_tolerance_hours_per_week, columns), 0.0)
+    no_carer = ~m.state.families.active[cells]
     institution = (
-        m.tables.institution_per_day[gir - 1] * np.where(no_carer, p.no_carer_multiplier, 1.0)
-        + p.unmet_rate_per_hour_week * excess / 365.0
+        m.tables.institution_per_day[gir - 1]
+        * np.where(no_carer, _at(p.no_carer_multiplier, columns), 1.0)
+        + _at(p.unmet_rate_per_hour_week, columns) * excess / 365.0
     )
-    home = s.at_home
-    to_institution = home & (draws < institution)
-    elsewhere = home & ~to_institution & (draws < institution + p.other_rate_per_year / 365.0)
+    home = filled(m.today.at_home)[cells]
+    drawn = draws[cells]
+    to_institution = home & (drawn < institution)
+    elsewhere = (
+        home & ~to_institution & (drawn < institution + _at(p.other_rate_per_year, columns) / 365.0)
+    )
     # A move forced by unmet needs is unplanned: a care-path rupture (seed 002).
-    suffer_ruptures(m, to_institution & (excess > 0))
+    forced = to_institution & (excess > 0)
+    s.rupture_load[cells] += forced
+    m.today.ruptures += np.bincount(columns[forced], minlength=m.replications)
+    to_institution = _grid_of(draws, cells, to_institution)
+    elsewhere = _grid_of(draws, cells, elsewhere)
     depart(m, to_institution, "institution")
     depart(m, elsewhere, "other")
     return to_institution, elsewhere
+
+
+def _highest_leaving_rate(model: HabitatModel) -> float:
+    """No resident's rate of leaving today (institution, then elsewhere) is higher.
+
+    Each term of the rate at its highest: every factor is not negative, and
+    rounding keeps the order of products and sums; a hair above, to be safe.
+    """
+    m = model
+    p, t = m.params.exits, m.tables
+    need = float(np.max(m.state.residents.unmet_share)) * float(t.need_per_day.max()) * 7.0
+    excess = max(need - float(np.min(p.unmet_tolerance_hours_per_week)), 0.0)
+    institution = (
+        float(t.institution_per_day.max()) * max(float(np.max(p.no_carer_multiplier)), 1.0)
+        + float(np.max(p.unmet_rate_per_hour_week)) * excess / 365.0
+    )
+    return (institution + float(np.max(p.other_rate_per_year)) / 365.0) * (1.0 + 1e-9)

@@ -127,6 +127,9 @@ class DayLedger:
     family_withdrawals: np.ndarray  # (R,)
     conflicts_new: np.ndarray  # (R,)
     conflicts_resolved: np.ndarray  # (R,)
+    # (D, R) bool: occupied and not in hospital, from the morning's admissions to the
+    # evening's departures (`HabitatModel.step` fills it after the residents' morning).
+    at_home: np.ndarray | None = None
     activities_planned: int = 0
     activities_held: np.ndarray | None = None  # (R,)
     presence_wanted: np.ndarray | None = None  # (R,) collective presence asked (h)

@@ -18,6 +18,8 @@ from typing import cast
 
 import numpy as np
 
+from habitat.sim.masks import anywhere
+
 __all__ = ["Streams"]
 
 _ONE_TRUE = np.ones(1, dtype=bool)
@@ -53,7 +55,7 @@ class Streams:
     def any(self, mask: np.ndarray) -> np.ndarray:
         """Bool per habitat: whether `mask` (..., columns) is true in one of its columns."""
         if self.habitats == 1:
-            return _ONE_TRUE if mask.any() else _ONE_FALSE
+            return _ONE_TRUE if anywhere(mask) else _ONE_FALSE
         if mask.ndim == 1:
             return cast(np.ndarray, mask.reshape(self.habitats, self.per).any(axis=1))
         return cast(np.ndarray, mask.reshape(-1, self.habitats, self.per).any(axis=(0, 2)))
@@ -64,7 +66,7 @@ class Streams:
         `mask[i]` is the value at column `columns[i]`.
         """
         if self.habitats == 1:
-            return _ONE_TRUE if mask.any() else _ONE_FALSE
+            return _ONE_TRUE if anywhere(mask) else _ONE_FALSE
         found = np.zeros(self.habitats, dtype=bool)
         found[columns[mask] // self.per] = True
         return found

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from habitat.sim.care import count_leavers
+from habitat.sim.masks import anywhere
 from habitat.sim.population import Profiles, draw_profiles, move_in, move_out
 
 if TYPE_CHECKING:
@@ -38,19 +39,23 @@ def depart(model: HabitatModel, who: np.ndarray, destination: str) -> None:
     """Residents leave wherever `who` (D, R) is true, to a destination of `EXIT_EVENTS`.
 
     The same as `leave` dwelling by dwelling, the event log apart (the caller's).
+    Leavers are few: the counts and the emptied dwellings are read and written at
+    their cells only.
     """
-    if not who.any():
+    if not anywhere(who):
         return
     t, state = model.today, model.state
+    cells = np.nonzero(who)
+    columns = cells[1]
     if destination == "institution":
-        stay = model.day - state.residents.entered_on
-        state.institution_exits += who.sum(axis=0)
-        state.institution_stay_days += np.where(who, stay, 0).sum(axis=0)
+        state.institution_exits += np.bincount(columns, minlength=model.replications)
+        stays = model.day - state.residents.entered_on[cells]
+        np.add.at(state.institution_stay_days, columns, stays)
     # Dwelling by dwelling: the same floating-point sums as one leaver after another.
     for slot in np.flatnonzero(who.any(axis=1)):
         count_leavers(model, who[slot], destination)
-    move_out(state, slice(None), who)
-    leavers = who.sum(axis=0)
+    move_out(state, slice(None), cells)
+    leavers = np.bincount(columns, minlength=model.replications)
     t.exits += leavers
     counter = getattr(t, f"exits_{destination}")
     counter += leavers
@@ -64,14 +69,14 @@ def fill_vacancies(model: HabitatModel) -> None:
     """
     r = model.state.residents
     vacant = ~r.occupied
-    if not vacant.any():
+    if not anywhere(vacant):
         return
     entry = model.scenario.entry
     mean_days = entry.mean_vacancy_days * (1.0 + 2.0 * entry.restrictiveness)
     for slot in np.flatnonzero(vacant.any(axis=1)):
         here = model.streams.any(vacant[slot])
         arrives = vacant[slot] & (model.streams.random(where=here) < 1.0 / mean_days)
-        if arrives.any():
+        if anywhere(arrives):
             welcome(model, int(slot), arrives, newcomers(model, arrives))
 
 
@@ -108,7 +113,7 @@ def welcome(
     narrow = model.streams.random_at(where) < restrictiveness * admission
     occupied = r.occupied[:, where]
     narrow &= occupied.any(axis=0)
-    if narrow.any():
+    if anywhere(narrow):
         # Copy the public of a current resident drawn at random.
         drawn = model.streams.random_at(
             where, (model.dwellings,), model.streams.any_at(where, narrow)
