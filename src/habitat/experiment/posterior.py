@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -81,29 +82,35 @@ def read_posterior(file: Path) -> tuple[list[dict[str, float]], list[tuple[str, 
 
 
 def posterior_problems(
-    base: dict[str, Any], rows: Sequence[Mapping[str, float]]
+    base: dict[str, Any], rows: Sequence[Mapping[str, float]], file: str
 ) -> list[tuple[str, str]]:
     """Check a posterior's rows: weights that make a distribution, paths the base accepts.
 
     Each parameter is tried on the base scenario at its lowest and highest value in
     the posterior, as a factor's levels are.
+
+    Args:
+        base: the base scenario's data.
+        rows: the posterior's rows.
+        file: how messages name the posterior.
     """
     where = "posterior.file"
     if not rows:
-        return [(where, "the posterior has no rows")]
+        return [(where, f"{file}: the posterior has no rows")]
     columns = list(rows[0])
     if WEIGHT not in columns:
-        return [(where, f"no {WEIGHT!r} column")]
+        return [(where, f"{file}: no {WEIGHT!r} column")]
     weights = np.array([row[WEIGHT] for row in rows], dtype=float)
     if not np.isfinite(weights).all() or (weights < 0).any():
         first = int(np.flatnonzero(~np.isfinite(weights) | (weights < 0))[0])
-        return [(where, f"weights must be numbers >= 0; line {first + 2} has {weights[first]:g}")]
+        line = first + 2  # the header is line 1
+        return [(where, f"{file}: weights must be >= 0; line {line} has {weights[first]:g}")]
     total = float(weights.sum())
     if not math.isclose(total, 1.0, abs_tol=WEIGHT_TOLERANCE):
         return [
             (
                 where,
-                f"the weights sum to {total:.6g}, not 1; is this a whole posterior (one "
+                f"{file}: the weights sum to {total:.6g}, not 1; is this a whole posterior (one "
                 "written by `habitat calibrate`)?",
             )
         ]
@@ -113,7 +120,7 @@ def posterior_problems(
         try:
             path = override_path(base, column)
         except ValueError as exc:
-            problems.append((where, f"column {column!r}: {exc}"))
+            problems.append((where, f"{file}: column {column!r}: {exc}"))
             continue
         for value in sorted({min(values), max(values)}):
             try:
@@ -121,7 +128,7 @@ def posterior_problems(
             except ScenarioError as exc:
                 mine = [(p, r) for p, r in exc.problems if p == path or p.startswith(path + ".")]
                 for _, reason in mine or exc.problems:
-                    problems.append((where, f"column {column!r} = {value:g}: {reason}"))
+                    problems.append((where, f"{file}: column {column!r} = {value:g}: {reason}"))
                 break
     return problems
 
@@ -136,25 +143,27 @@ def override_path(base: Mapping[str, Any], path: str) -> str:
         ValueError: the path does not lead to a field of `base`.
     """
     node: Any = base
+    keys = path.split(".")
     parts = []
-    for depth, key in enumerate(path.split(".")):
-        here = ".".join(path.split(".")[: depth + 1])
+    for depth, key in enumerate(keys):
+        # Name the part at fault when it is not the whole path.
+        at = "" if depth == len(keys) - 1 else f" ({'.'.join(keys[: depth + 1])})"
         if isinstance(node, list):
             if not key.isdigit() or not 1 <= int(key) <= len(node):
-                raise ValueError(
-                    f"{here}: no item {key} in a table of {len(node)} (1 to {len(node)})"
-                )
+                raise ValueError(f"no item {key} in a table of {len(node)} (1 to {len(node)}){at}")
             node = node[int(key) - 1]
             parts.append(str(int(key) - 1))
         elif isinstance(node, dict):
             if key not in node:
-                raise ValueError(f"{here}: not a scenario field")
+                close = difflib.get_close_matches(key, list(node), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ValueError(f"not a scenario field{at}{hint}")
             node = node[key]
             parts.append(key)
         else:
-            raise ValueError(f"{here}: not a scenario field (inside a plain value)")
+            raise ValueError(f"not a scenario field{at}: inside a plain value")
     if isinstance(node, dict | list):
-        raise ValueError(f"{path}: a group of fields, not one value")
+        raise ValueError("a group of fields, not one value")
     return ".".join(parts)
 
 

@@ -428,15 +428,15 @@ def _resolve_posterior(
     posterior: Posterior, base: dict[str, Any], source: str, folder: Path | None
 ) -> Posterior:
     """Read the posterior's rows (unless already there) and check them on the base scenario."""
+    file = Path(posterior.file)
+    if not file.is_absolute() and folder is not None:
+        file = folder / file
     rows = posterior.rows
     if rows is None:
-        file = Path(posterior.file)
-        if not file.is_absolute() and folder is not None:
-            file = folder / file
         rows, problems = read_posterior(file)
         if problems:
             raise ExperimentError(source, problems)
-    problems = posterior_problems(base, rows)
+    problems = posterior_problems(base, rows, str(file))
     if problems:
         raise ExperimentError(source, problems)
     return posterior.model_copy(update={"rows": rows})
