@@ -269,8 +269,9 @@ def _manifest(
             "file": experiment.posterior.file,
             "draws": experiment.draws,
             "replications_per_draw": experiment.replications_per_run,
-            "rule": "the draws are rows of the posterior picked by weight with "
-            "SeedSequence(seed, spawn_key=(2,)); point = design_point x draws + draw",
+            "rule": "the draws are rows of the posterior picked by weight (systematic "
+            "resampling) with SeedSequence(seed, spawn_key=(2,)); "
+            "point = design_point x draws + draw",
         }
     return manifest
 
