@@ -177,3 +177,40 @@ def test_a_sweep_with_a_posterior_end_to_end(run_cli, write_experiment, tmp_path
     points = pd.read_csv(out / "analysis" / "points.csv")
     assert points.point.tolist() == [0, 1] and points.n.tolist() == [4, 4]
     assert np.isfinite(points[["low", "high"]].to_numpy()).all()
+
+
+def hours_plus_parameter(chunk: Chunk) -> ChunkResult:
+    """A stand-in model: animator hours plus 100 x the run's GIR 4 mortality."""
+    path = "mechanisms.autonomy.mortality_rate_per_year_by_gir.3"
+    rows = [
+        {
+            "point": t.point,
+            "replication": r,
+            "y": t.values["animator.hours_per_week"] + 100 * t.values[path],
+        }
+        for t in chunk.points
+        for r in range(chunk.replications)
+    ]
+    return ChunkResult(rows=pd.DataFrame(rows), daily=None)
+
+
+def test_a_morris_design_with_a_posterior_is_analysed_by_design_point(tmp_path, run_cli):
+    pd.DataFrame(TWO_ROWS).to_csv(tmp_path / "posterior.csv", index=False)
+    path = tmp_path / "experiment.yaml"
+    path.write_text(
+        f"scenario: {SCENARIOS / 'elderly_baseline.yaml'}\nseed: 9\ndays: 10\nreplications: 4\n"
+        "design: {kind: morris, samples: 4}\n"
+        "factors:\n  - {path: animator.hours_per_week, range: [7, 35]}\n"
+        "posterior: {file: posterior.csv, draws: 2}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "sweep"
+    run_sweep(load_experiment(path), out, InProcessBackend(), evaluate=hours_plus_parameter)
+    assert run_cli("analyze", str(out))[0] == 0
+    morris = pd.read_csv(out / "analysis" / "morris.csv")
+    # Slope 1 over a range of 28 (SALib scales to the unit interval); every point runs
+    # under the same draws, so the parameter cancels out of each elementary effect.
+    assert morris.mu_star.iloc[0] == pytest.approx(28.0)
+    assert morris.sigma.iloc[0] == pytest.approx(0.0, abs=1e-9)
+    points = pd.read_csv(out / "analysis" / "points.csv")
+    assert len(points) == 4 * 2, "4 trajectories of 2 points, each run under 2 draws"
