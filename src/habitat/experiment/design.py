@@ -12,20 +12,10 @@ import pandas as pd
 from habitat.experiment.posterior import draw_parameters, override_path, parameter_columns
 from habitat.experiment.spec import Experiment, Factor
 
-__all__ = [
-    "DRAW_COLUMNS",
-    "POINT_COLUMNS",
-    "design_points",
-    "point_seed",
-    "point_values",
-    "salib_problem",
-]
+__all__ = ["POINT_COLUMNS", "design_points", "point_seed", "point_values", "salib_problem"]
 
 #: Columns of the design table before the factor columns.
 POINT_COLUMNS = ("point", "seed")
-#: Columns after the factors when the experiment has a posterior: the design point a
-#: run belongs to, its draw, and the posterior row drawn (then the parameters).
-DRAW_COLUMNS = ("design_point", "draw", "posterior_row")
 #: Spawn keys under the experiment's seed: one stream for the sampler, one family of
 #: children (one per point) for the runs, so neither depends on the other.
 _SAMPLER_KEY = 0

@@ -191,9 +191,9 @@ class Posterior(_Strict):
     draws: int = Field(
         ge=1,
         le=1000,
-        description="Parameter sets drawn from the posterior by weight (seeded by the "
-        "experiment's seed); every point runs under each, with replications // draws "
-        "replications apiece.",
+        description="Parameter sets drawn from the posterior by weight (systematic "
+        "resampling, seeded by the experiment's seed); every point runs under each, with "
+        "replications // draws replications apiece.",
     )
     rows: list[dict[str, float]] | None = Field(
         default=None,
