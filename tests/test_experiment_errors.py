@@ -190,3 +190,108 @@ def test_unreachable_scheduler_is_said_from_inside_a_running_event_loop():
 
     said = asyncio.run(from_a_notebook())
     assert said.startswith("--scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+
+
+GIR4 = "mechanisms.autonomy.mortality_rate_per_year_by_gir.4"
+#: A bad posterior (its CSV, None for no file) and the message: `{p}` is the CSV's path.
+BAD_POSTERIORS = {
+    "missing_file": (None, 2, "{f}: posterior.file: {p}: file not found"),
+    "no_weight_column": (
+        f"{GIR4},w\n0.1,1\n",
+        2,
+        "{f}: posterior.file: {p}: no 'weight' column; a posterior written by "
+        "`habitat calibrate` has one",
+    ),
+    "unknown_path": (
+        "mechanisms.autonomy.mortality_rate,weight\n0.1,1\n",
+        2,
+        "{f}: posterior.file: {p}: column 'mechanisms.autonomy.mortality_rate': not a "
+        "scenario field; did you mean 'male_mortality_ratio'?",
+    ),
+    "misspelt_table": (
+        "mechanisms.autonomy.mortality_rate_per_year_by_gr.4,weight\n0.1,1\n",
+        2,
+        "{f}: posterior.file: {p}: column 'mechanisms.autonomy.mortality_rate_per_year_by_gr.4': "
+        "not a scenario field (mechanisms.autonomy.mortality_rate_per_year_by_gr); "
+        "did you mean 'mortality_rate_per_year_by_gir'?",
+    ),
+    "no_such_gir": (
+        "mechanisms.autonomy.mortality_rate_per_year_by_gir.7,weight\n0.1,1\n",
+        2,
+        "{f}: posterior.file: {p}: column 'mechanisms.autonomy.mortality_rate_per_year_by_gir.7': "
+        "no item 7 in a table of 6 (1 to 6)",
+    ),
+    "a_group_not_a_value": (
+        "mechanisms.autonomy,weight\n1,1\n",
+        2,
+        "{f}: posterior.file: {p}: column 'mechanisms.autonomy': a group of fields, not one value",
+    ),
+    "value_the_scenario_refuses": (
+        "habitat.neighbourhood_access,weight\n0.5,0.5\n1.5,0.5\n",
+        2,
+        "{f}: posterior.file: {p}: column 'habitat.neighbourhood_access' = 1.5: Input should be "
+        "less than or equal to 1 (got 1.5)",
+    ),
+    "not_a_number": (
+        f"{GIR4},weight\n0.1,1\nabout 0.2,0\n",
+        2,
+        f"{{f}}: posterior.file: {{p}}: column '{GIR4}', line 3: not a number",
+    ),
+    "weights_not_summing_to_one": (
+        f"{GIR4},weight\n0.1,0.5\n0.2,0.3\n",
+        2,
+        "{f}: posterior.file: {p}: the weights sum to 0.8, not 1; is this a whole posterior "
+        "(one written by `habitat calibrate`)?",
+    ),
+    "negative_weight": (
+        f"{GIR4},weight\n0.1,1.5\n0.2,-0.5\n",
+        2,
+        "{f}: posterior.file: {p}: weights must be >= 0; line 3 has -0.5",
+    ),
+    "no_rows": (f"{GIR4},weight\n", 2, "{f}: posterior.file: {p}: the posterior has no rows"),
+    "no_parameter": (
+        "wave,weight\n2,1\n",
+        2,
+        "{f}: posterior.file: {p}: no parameter column (a column named by a scenario path)",
+    ),
+    "no_draws": (
+        f"{GIR4},weight\n0.1,1\n",
+        0,
+        "{f}: posterior.draws: Input should be greater than or equal to 1 (got 0)",
+    ),
+    "too_many_draws": (
+        f"{GIR4},weight\n0.1,1\n",
+        5000,
+        "{f}: posterior.draws: Input should be less than or equal to 1000 (got 5000)",
+    ),
+    "more_draws_than_replications": (
+        f"{GIR4},weight\n0.1,1\n",
+        20,
+        "{f}: posterior.draws: 20 draws for 10 replications leave fewer than 1 replication "
+        "per draw; ask for at most 10 draws or more replications",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_POSTERIORS, ids=str)
+def test_bad_posterior_message_names_the_field_and_reason(tmp_path, run_cli, case):
+    text, draws, expected = BAD_POSTERIORS[case]
+    posterior = tmp_path / "posterior.csv"
+    if text is not None:
+        posterior.write_text(text, encoding="utf-8")
+    path = tmp_path / f"{case}.yaml"
+    path.write_text(
+        HEAD + f"replications: 10\nposterior: {{file: posterior.csv, draws: {draws}}}\n",
+        encoding="utf-8",
+    )
+    expected = expected.format(f=path, p=posterior)
+    with pytest.raises(ExperimentError) as caught:
+        load_experiment(path)
+    assert str(caught.value) == expected
+
+    out = tmp_path / "out"
+    status, stdout, err = run_cli("sweep", str(path), "--out", str(out), "-q")
+    assert status == 2
+    assert err == f"habitat sweep: error: {expected}\n"
+    assert stdout == ""
+    assert not out.exists(), "nothing is written"

@@ -34,6 +34,8 @@ def test_study_validates_runs_and_is_analysed_at_a_tiny_size(run_cli, tmp_path, 
     overrides = [*TINY, TINY_DAYS.get(path.parent.name, "days=30")]
     if experiment.design.kind in TINY_SAMPLES:
         overrides.append(f"design.samples={TINY_SAMPLES[experiment.design.kind]}")
+    if experiment.posterior is not None:
+        overrides.append("posterior.draws=2")  # one replication per draw
     args = [a for o in overrides for a in ("--set", o)]
     out = tmp_path / "out"
     status, _, err = run_cli("sweep", str(path), "--out", str(out), "--workers", "2", "-q", *args)

@@ -114,8 +114,15 @@ def _sweep(args: argparse.Namespace) -> int:
         return EXIT_CLUSTER_LOST
     finally:
         backend.close()
+    if experiment.posterior is not None:
+        runs = (
+            f"{summary.points // experiment.draws} points x {experiment.draws} posterior draws x "
+            f"{experiment.replications_per_run} replications ({summary.points} runs)"
+        )
+    else:
+        runs = f"{summary.points} points x {experiment.replications} replications"
     print(
-        f"{experiment.name}: {summary.points} points x {experiment.replications} replications; "
+        f"{experiment.name}: {runs}; "
         f"{summary.completed} completed, {summary.failed} failed"
         + (f" ({summary.resumed_from} done before)" if summary.resumed_from else "")
         + f"; {summary.seconds:.1f} s"

@@ -21,11 +21,13 @@ __all__ = [
     "Sweep",
     "analyze",
     "compare_points",
+    "draws_interval",
     "factor_effects",
     "load_sweep",
     "mean_interval",
     "morris_indices",
     "point_means",
+    "runs_interval",
     "sobol_indices",
 ]
 
@@ -52,9 +54,22 @@ class Sweep:
 
     @property
     def outputs(self) -> list[str]:
-        """The outputs the results hold: every column but the point, seed and factors."""
+        """The outputs the results hold: every column but the design's and `replication`."""
         fixed = {"point", "replication", "seed", *self.experiment.factor_names}
+        fixed |= set(self.design.columns)  # with a posterior: the draw and its parameters
         return [c for c in self.results.columns if c not in fixed]
+
+    @property
+    def point_column(self) -> str:
+        """The column naming a design point: `design_point` with a posterior, else `point`."""
+        return "design_point" if "design_point" in self.design.columns else "point"
+
+    @property
+    def points(self) -> pd.DataFrame:
+        """The design, one row per design point (a posterior's draws of it left out)."""
+        if self.point_column == "point":
+            return self.design
+        return self.design.drop_duplicates("design_point", ignore_index=True)
 
 
 @dataclass
@@ -138,9 +153,10 @@ def analyze(sweep: Sweep, outputs: list[str] | None = None) -> Analysis:
 
 
 def point_means(sweep: Sweep, outputs: list[str]) -> pd.DataFrame:
-    """Mean of each output over each point's replications; NaN for failed points."""
-    means = sweep.results.groupby("point")[outputs].mean()
-    return means.reindex(sweep.design.point)
+    """Mean of each output over each point's replications (and draws); NaN for failed points."""
+    key = sweep.point_column
+    means = sweep.results.groupby(key)[outputs].mean()
+    return means.reindex(sweep.points[key])
 
 
 def sobol_indices(sweep: Sweep, outputs: list[str], notes: list[str] | None = None) -> pd.DataFrame:
@@ -202,7 +218,7 @@ def morris_indices(
 
     experiment = sweep.experiment
     problem = salib_problem(experiment)
-    x = sweep.design[experiment.factor_names].to_numpy(dtype=float)
+    x = sweep.points[experiment.factor_names].to_numpy(dtype=float)
     means = point_means(sweep, outputs)
     rows = []
     for output in outputs:
@@ -243,13 +259,16 @@ def compare_points(sweep: Sweep, outputs: list[str]) -> pd.DataFrame:
 
     Returns:
         One row per point and output: the factor values, `n`, `mean`, `low`, `high`
-        (Student t interval of the mean over replications).
+        (Student t interval of the mean over replications; with a posterior, see
+        `draws_interval`, and `draws`).
     """
     names = sweep.experiment.factor_names
+    key = sweep.point_column
+    draw = ["draw"] if key == "design_point" else []
     long = sweep.results.melt(
-        id_vars=["point", *names], value_vars=outputs, var_name="output", value_name="value"
+        id_vars=[key, *names, *draw], value_vars=outputs, var_name="output", value_name="value"
     )
-    table = mean_interval(long, ["point", *names, "output"])
+    table = runs_interval(long, [key, *names, "output"]).rename(columns={key: "point"})
     return table.sort_values(["output", "point"], ignore_index=True)
 
 
@@ -266,10 +285,11 @@ def factor_effects(sweep: Sweep, outputs: list[str]) -> pd.DataFrame:
     for factor in sweep.experiment.factors:
         if factor.levels is None:
             continue
+        draw = ["draw"] if "draw" in sweep.results.columns else []
         long = sweep.results.melt(
-            id_vars=[factor.label], value_vars=outputs, var_name="output", value_name="value"
+            id_vars=[factor.label, *draw], value_vars=outputs, var_name="output", value_name="value"
         ).rename(columns={factor.label: "level"})
-        table = mean_interval(long, ["output", "level"])
+        table = runs_interval(long, ["output", "level"])
         table.insert(0, "factor", factor.label)
         table["level"] = table["level"].map(str)
         frames.append(table)
@@ -288,6 +308,55 @@ def mean_interval(long: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     table["low"] = table["mean"] - half
     table["high"] = table["mean"] + half
     return table.drop(columns="sd")
+
+
+def runs_interval(long: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """`draws_interval` when the runs come from a posterior's draws, else `mean_interval`."""
+    return draws_interval(long, by) if "draw" in long.columns else mean_interval(long, by)
+
+
+def draws_interval(long: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Group runs under a posterior's draws by `by`: `n`, `draws`, `mean` and its interval.
+
+    The interval is where the group's mean lies under one parameter set drawn from
+    the posterior: the draws' means m_d spread by the parameters' variance tau^2
+    (their variance less the Monte-Carlo part, a one-way random-effects reading) and
+    the overall mean is itself uncertain by var(m_d) / draws, so the half-width is
+    t(draws - 1) x sqrt(tau^2 + var(m_d) / draws). Where the parameters do not
+    matter this is the Monte-Carlo interval of the mean over all runs; with one
+    replication per draw, Monte Carlo's share cannot be told apart and counts as
+    the parameters'. With one draw it is the Monte-Carlo interval.
+    """
+    from scipy import stats
+
+    per_draw = (
+        long.groupby([*by, "draw"], sort=True)["value"]
+        .agg(n="count", m="mean", within="var")
+        .reset_index()
+    )
+    grouped = per_draw.groupby(by, sort=True)
+    table = grouped.agg(
+        n=("n", "sum"),
+        draws=("m", "count"),
+        mean=("m", "mean"),
+        between=("m", "var"),
+        within=("within", "mean"),
+        per_draw=("n", "mean"),
+    ).reset_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draws = table["draws"].to_numpy(dtype=float)
+        between = table["between"].to_numpy(dtype=float)
+        monte_carlo = table["within"].to_numpy(dtype=float) / table["per_draw"].to_numpy(float)
+        tau2 = np.where(np.isnan(monte_carlo), between, np.maximum(between - monte_carlo, 0.0))
+        t = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(draws - 1, 1))
+        half = np.where(draws > 1, t * np.sqrt(tau2 + between / draws), np.nan)
+    table["low"] = table["mean"] - half
+    table["high"] = table["mean"] + half
+    single = table["draws"] <= 1
+    if single.any():  # one draw: the Monte-Carlo interval over its runs
+        mc = table[by].merge(mean_interval(long, by)[[*by, "low", "high"]], on=by, how="left")
+        table.loc[single, ["low", "high"]] = mc.loc[single, ["low", "high"]].to_numpy()
+    return table.drop(columns=["between", "within", "per_draw"])
 
 
 def _usable(y: np.ndarray, output: str, method: str, notes: list[str] | None) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from habitat.experiment.posterior import draw_parameters, override_path, parameter_columns
 from habitat.experiment.spec import Experiment, Factor
 
 __all__ = ["POINT_COLUMNS", "design_points", "point_seed", "point_values", "salib_problem"]
@@ -47,8 +48,13 @@ def design_points(experiment: Experiment) -> pd.DataFrame:
     its label, for a mapping of levels) otherwise. The same experiment always gives
     the same table.
 
+    With a posterior, each design point becomes one run per draw: the row of run
+    `point` = design point x draws + draw adds `design_point`, `draw`,
+    `posterior_row` and the drawn value of each parameter. Every design point runs
+    under the same draws, so that points are compared under the same parameters.
+
     Returns:
-        One row per point, in point order.
+        One row per point (per run of a point with a posterior), in point order.
     """
     kind = experiment.design.kind
     sampler_seed = int(
@@ -62,19 +68,36 @@ def design_points(experiment: Experiment) -> pd.DataFrame:
         table = _territory(experiment.factors, samples, sampler_seed)
     else:
         table = _salib(experiment, sampler_seed)
+    if experiment.posterior is not None:
+        table = _with_draws(table, experiment)
     table.insert(0, "seed", [point_seed(experiment.seed, i) for i in range(len(table))])
     table.insert(0, "point", np.arange(len(table), dtype=np.int64))
     return table
 
 
 def point_values(experiment: Experiment, row: pd.Series | dict) -> dict[str, object]:
-    """The scenario values (`path: value`) of one design row."""
+    """The scenario values (`path: value`) of one design row, drawn parameters included."""
     values: dict[str, object] = {}
     for factor in experiment.factors:
         value = _plain(factor.value(row[factor.label]))
         for path in factor.paths:
             values[path] = value
+    if experiment.posterior is not None and experiment.posterior.rows:
+        base = experiment.scenario_data
+        for column in parameter_columns(list(experiment.posterior.rows[0])):
+            values[override_path(base, column)] = _plain(row[column])
     return values
+
+
+def _with_draws(table: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
+    """Each design point repeated once per draw, with the drawn parameters."""
+    posterior = experiment.posterior
+    assert posterior is not None and posterior.rows  # resolved (`load_experiment`)
+    drawn = draw_parameters(posterior.rows, posterior.draws, experiment.seed)
+    points = table.reset_index(drop=True)
+    points.insert(len(points.columns), "design_point", np.arange(len(points), dtype=np.int64))
+    runs = points.merge(drawn, how="cross")
+    return runs.sort_values(["design_point", "draw"], ignore_index=True)
 
 
 def _grid(factors: list[Factor]) -> pd.DataFrame:

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from habitat.experiment.analysis import CONFIDENCE, Analysis, mean_interval
+from habitat.experiment.analysis import CONFIDENCE, Analysis, runs_interval
+from habitat.experiment.spec import Experiment
 from habitat.files import write_atomically
 from habitat.sim.metrics import METRICS
 
@@ -119,8 +120,9 @@ def _grid_figure(analysis: Analysis, output: str):
     first = factors[0]
     second = factors[1] if len(factors) > 1 else None
     by = [first.label] + ([second.label] if second else [])
-    long = sweep.results[[*by, output]].rename(columns={output: "value"})
-    table = mean_interval(long, by)
+    draw = ["draw"] if "draw" in sweep.results.columns else []
+    long = sweep.results[[*by, *draw, output]].rename(columns={output: "value"})
+    table = runs_interval(long, by)
     positions = {str(level): i for i, level in enumerate(first.labels)}
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in first.labels)
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
@@ -140,6 +142,8 @@ def _grid_figure(analysis: Analysis, output: str):
     ax.set_ylabel(_label(output))
     others = [f.label for f in factors[2:]]
     title = f"mean over runs, {CONFIDENCE:.0%} interval"
+    if draw:
+        title += " (parameters and Monte Carlo)"
     ax.set_title(title + (f"; averaged over {', '.join(others)}" if others else ""), fontsize=9)
     if second is not None:
         ax.legend(fontsize=8)
@@ -152,8 +156,9 @@ def _scatter_figure(analysis: Analysis, output: str):
 
     sweep = analysis.sweep
     factors = sweep.experiment.factors[:MAX_SCATTER_FACTORS]
-    means = sweep.results.groupby("point")[output].mean()
-    design = sweep.design.set_index("point").loc[means.index]
+    key = sweep.point_column
+    means = sweep.results.groupby(key)[output].mean()
+    design = sweep.points.set_index(key).loc[means.index]
     cols = min(4, max(1, len(factors)))
     rows = max(1, -(-len(factors) // cols))
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.8 * rows), squeeze=False)
@@ -172,6 +177,17 @@ def _scatter_figure(analysis: Analysis, output: str):
     return fig
 
 
+def _posterior_line(experiment: Experiment) -> str:
+    posterior = experiment.posterior
+    if posterior is None:
+        return ""
+    return (
+        f"<li>posterior: {html.escape(posterior.file)}; each point runs under {posterior.draws} "
+        f"parameter sets drawn from it, {experiment.replications_per_run} replications each; "
+        "intervals carry the parameters' uncertainty and Monte Carlo's</li>"
+    )
+
+
 def _html(analysis: Analysis, figures: list[tuple[str, str, Path]]) -> str:
     sweep = analysis.sweep
     experiment = sweep.experiment
@@ -187,9 +203,10 @@ def _html(analysis: Analysis, figures: list[tuple[str, str, Path]]) -> str:
         f"<h1>{e(experiment.name)}</h1>",
         f"<p>{e(experiment.description)}</p>" if experiment.description else "",
         "<ul>",
-        f"<li>design: <b>{e(experiment.design.kind)}</b>, {len(sweep.design)} points x "
+        f"<li>design: <b>{e(experiment.design.kind)}</b>, {len(sweep.points)} points x "
         f"{experiment.replications} replications, {experiment.days} days, "
         f"seed {experiment.seed}</li>",
+        _posterior_line(experiment),
         f"<li>factors: {e(', '.join(experiment.factor_names) or 'none')}</li>",
         f"<li>runs kept: {len(sweep.results)}; points failed: {len(sweep.failures)}</li>",
         f"<li>intervals: {CONFIDENCE:.0%}; an output of a run is its summary over the run "

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from habitat.experiment.posterior import posterior_problems, read_posterior
 from habitat.scenario import (
     Scenario,
     ScenarioError,
@@ -26,6 +27,7 @@ __all__ = [
     "ExperimentError",
     "Factor",
     "Outputs",
+    "Posterior",
     "experiment_from_data",
     "load_experiment",
 ]
@@ -176,6 +178,30 @@ class Outputs(_Strict):
         return [m for m in METRIC_NAMES if m in self.summaries]
 
 
+class Posterior(_Strict):
+    """A calibration's posterior: each point runs under parameter sets drawn from it."""
+
+    file: str = Field(
+        min_length=1,
+        description="A posterior CSV (relative to the experiment file), as `habitat calibrate` "
+        "writes it: a `weight` column summing to 1 and one column per scenario path, a table "
+        "by GIR indexed by GIR (`mechanisms.autonomy.mortality_rate_per_year_by_gir.4`); "
+        "its other columns (wave, candidate, model:*, I:*, I_max, kept) are not used.",
+    )
+    draws: int = Field(
+        ge=1,
+        le=1000,
+        description="Parameter sets drawn from the posterior by weight (systematic "
+        "resampling, seeded by the experiment's seed); every point runs under each, with "
+        "replications // draws replications apiece.",
+    )
+    rows: list[dict[str, float]] | None = Field(
+        default=None,
+        description="The posterior's rows, filled in from `file` when the experiment is read "
+        "(the manifest records them); not written by hand.",
+    )
+
+
 class Experiment(_Strict):
     """A whole experiment: what to run, how many times, and what to keep."""
 
@@ -194,6 +220,11 @@ class Experiment(_Strict):
     factors: list[Factor] = Field(default_factory=list, max_length=100)
     design: Design = Design()
     outputs: Outputs = Outputs()
+    posterior: Posterior | None = Field(
+        default=None,
+        description="Run each point under parameter sets drawn from a calibration's posterior, "
+        "so that its interval carries the parameters' uncertainty as well as Monte Carlo's.",
+    )
 
     @model_validator(mode="after")
     def _design_fits_factors(self) -> Experiment:
@@ -247,7 +278,34 @@ class Experiment(_Strict):
                 raise ValueError(
                     f"factors.{i}.weights: weights are used by a territory design only"
                 )
+        if self.posterior is not None and self.posterior.draws > self.replications:
+            draws = self.posterior.draws
+            raise ValueError(
+                f"posterior.draws: {draws} draws for {self.replications} replications leave "
+                f"fewer than 1 replication per draw; ask for at most {self.replications} draws "
+                "or more replications"
+            )
         return self
+
+    def record(self) -> dict[str, Any]:
+        """The experiment as plain data for the manifest (no `posterior` key without one).
+
+        An experiment without a posterior is recorded, and fingerprinted, as before
+        the field existed, so its earlier sweep folders still resume.
+        """
+        return self.model_dump(
+            mode="json", exclude={"posterior"} if self.posterior is None else None
+        )
+
+    @property
+    def draws(self) -> int:
+        """Parameter sets each point runs under: the posterior's draws, or 1 without one."""
+        return self.posterior.draws if self.posterior is not None else 1
+
+    @property
+    def replications_per_run(self) -> int:
+        """Replications of each (point, draw) run: the replications split over the draws."""
+        return self.replications // self.draws
 
     @property
     def factor_names(self) -> list[str]:
@@ -360,7 +418,28 @@ def experiment_from_data(
     problems = [p for i, f in enumerate(experiment.factors) for p in _check_factor(base, i, f)]
     if problems:
         raise ExperimentError(source, problems)
-    return experiment.model_copy(update={"scenario": base, "overrides": [], "days": scenario.days})
+    update: dict[str, Any] = {"scenario": base, "overrides": [], "days": scenario.days}
+    if experiment.posterior is not None:
+        update["posterior"] = _resolve_posterior(experiment.posterior, base, source, folder)
+    return experiment.model_copy(update=update)
+
+
+def _resolve_posterior(
+    posterior: Posterior, base: dict[str, Any], source: str, folder: Path | None
+) -> Posterior:
+    """Read the posterior's rows (unless already there) and check them on the base scenario."""
+    file = Path(posterior.file)
+    if not file.is_absolute() and folder is not None:
+        file = folder / file
+    rows = posterior.rows
+    if rows is None:
+        rows, problems = read_posterior(file)
+        if problems:
+            raise ExperimentError(source, problems)
+    problems = posterior_problems(base, rows, str(file))
+    if problems:
+        raise ExperimentError(source, problems)
+    return posterior.model_copy(update={"rows": rows})
 
 
 def assign(base: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:

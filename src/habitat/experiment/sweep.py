@@ -90,7 +90,7 @@ class SweepSummary:
 
 def fingerprint(experiment: Experiment) -> str:
     """A hash of the resolved experiment: a folder resumes only the same experiment."""
-    text = json.dumps(experiment.model_dump(mode="json"), sort_keys=True)
+    text = json.dumps(experiment.record(), sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -241,9 +241,9 @@ def _manifest(
         "python": platform.python_version(),
         **package_versions((*VERSIONED_PACKAGES, *SWEEP_PACKAGES)),
     }
-    return {
+    manifest = {
         "experiment_file": source,
-        "experiment": experiment.model_dump(mode="json"),
+        "experiment": experiment.record(),
         "fingerprint": fingerprint(experiment),
         "points": len(design),
         "replications": experiment.replications,
@@ -264,6 +264,16 @@ def _manifest(
             "failures": FAILURES,
         },
     }
+    if experiment.posterior is not None:
+        manifest["posterior"] = {
+            "file": experiment.posterior.file,
+            "draws": experiment.draws,
+            "replications_per_draw": experiment.replications_per_run,
+            "rule": "the draws are rows of the posterior picked by weight (systematic "
+            "resampling) with SeedSequence(seed, spawn_key=(2,)); "
+            "point = design_point x draws + draw",
+        }
+    return manifest
 
 
 def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list[Chunk]:
@@ -291,7 +301,7 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
     size = min(
         MAX_CHUNK_POINTS,
         batch_points(
-            experiment.replications,
+            experiment.replications_per_run,
             experiment.days or 365,  # None only for a stand-in model (tests)
             len(set(experiment.outputs.summary_names) | set(experiment.outputs.daily)),
         ),
@@ -337,7 +347,7 @@ def _chunks(experiment: Experiment, pending: pd.DataFrame, workers: int) -> list
     return [
         Chunk(
             scenario=scenario,
-            replications=experiment.replications,
+            replications=experiment.replications_per_run,
             summaries=summaries,
             daily=daily,
             points=tuple(sorted(chunk, key=lambda t: t.point)),
@@ -350,7 +360,7 @@ def _work(experiment: Experiment, piece: list[PointTask]) -> float:
     """Rough cost of one batched run: dwellings x (columns + the Python work of a day)."""
     base = experiment.scenario_data.get("habitat", {}).get("dwellings", 8)
     dwellings = piece[0].values.get("habitat.dwellings", base)
-    return dwellings * (len(piece) * experiment.replications + PYTHON_COLUMNS)
+    return dwellings * (len(piece) * experiment.replications_per_run + PYTHON_COLUMNS)
 
 
 def _chunk_failed(chunk: Chunk, exc: BaseException) -> ChunkResult:
