@@ -150,6 +150,11 @@ def test_the_backtest_fits_first_on_the_months_before_it(demo_conn, users, today
     with pytest.raises(twin.BadTwinRequest) as bad:
         twin.backtest(demo_conn, users[Role.ANIMATOR], replications=10, fit_months=0)
     assert bad.value.field == "fit_months"
+    # The demo opened in July 2025: five whole months of records before 30 December.
+    with pytest.raises(twin.BadTwinRequest) as short:
+        twin.backtest(demo_conn, users[Role.ANIMATOR], replications=10, fit_months=12)
+    assert short.value.field == "fit_months"
+    assert "ne couvrent que 5 mois avant le 30/12/2025" in short.value.message_fr
 
 
 def test_the_questions_run_with_the_saved_calibration(demo_conn, users, today):

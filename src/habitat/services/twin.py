@@ -289,6 +289,17 @@ def backtest(
     run_progress = on_day
     check_fit(fit_months)
     if fit_months is not None and not general:
+        before = history_months(db, habitat_id, start)
+        if fit_months > before:
+            raise BadTwinRequest(
+                "fit_months",
+                f"the records cover {before} whole months before the backtest's start",
+                f"Les fiches ne couvrent que {before} mois avant le "
+                f"{start.strftime('%d/%m/%Y')} : ajustez sur {before} mois au plus."
+                if before
+                else "Aucune fiche d'un mois entier avant la période comparée : raccourcissez "
+                "la période, ou comparez sans ajuster d'abord.",
+            )
         fit_start = _months_before(start, fit_months)
         fit_progress, run_progress = _two_parts(on_day)
         fitted = _calibrate(

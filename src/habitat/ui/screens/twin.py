@@ -218,6 +218,7 @@ def _backtest(ctx: shell.Context) -> None:
         return
     with st.form(BACKTEST):
         months, replications, seed = _fields(BACKTEST, usual)
+        before = max(_history(ctx) - usual, 1)
         a, b = st.columns([2, 1])
         fit_first = a.checkbox(
             "Ajuster d'abord le modèle sur les mois d'avant (environ une minute)",
@@ -228,7 +229,12 @@ def _backtest(ctx: shell.Context) -> None:
             "été fait sur des fiches antérieures, ou avec ses paramètres généraux.",
         )
         fit_months = b.number_input(
-            "Mois d'ajustement", min_value=1, max_value=24, value=12, key=f"{BACKTEST}.fit_months"
+            "Mois d'ajustement",
+            min_value=1,
+            max_value=24,
+            value=min(12, before),
+            key=f"{BACKTEST}.fit_months",
+            help="Les mois de fiches juste avant la période comparée.",
         )
         asked = st.form_submit_button("Comparer", type="primary")
     if asked:
@@ -654,11 +660,16 @@ def _avp(ctx: shell.Context, general: bool) -> None:
 # --- Ajuster à mon habitat ---------------------------------------------------------------
 
 
-def _usual_window(ctx: shell.Context, usual: int) -> int | None:
-    """The usual window, shortened to the habitat's history; None (and why) under a month."""
+def _history(ctx: shell.Context) -> int:
+    """Whole months of records the habitat has, to today."""
     from habitat.clock import today
 
-    history = twin.history_months(ctx.db, twin.habitat_of(ctx.user), today())
+    return twin.history_months(ctx.db, twin.habitat_of(ctx.user), today())
+
+
+def _usual_window(ctx: shell.Context, usual: int) -> int | None:
+    """The usual window, shortened to the habitat's history; None (and why) under a month."""
+    history = _history(ctx)
     if history < 1:
         st.info(
             "Moins d'un mois de fiches : le modèle n'a encore rien à comparer ni à apprendre. "
