@@ -39,7 +39,8 @@ def _open(server, page):
 
 def test_animator_reads_what_the_model_expected_and_what_happened(server, page):
     _open(server, page)
-    tab = _tab(page, "Ce que le modèle attendait, ce qui s'est passé")
+    tab = _tab(page, "Attendu et constaté")
+    assert "Ce que le modèle attendait, ce qui s'est passé" in tab.inner_text()
     _fill(page, tab, "Nombre de simulations", "20")
     tab.get_by_role("button", name="Comparer").click()
     see(page, "sont dans la fourchette du modèle")

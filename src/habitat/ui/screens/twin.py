@@ -1,9 +1,10 @@
 """Le modèle de mon habitat: what the model expected against what happened, and what comes.
 
 Four tabs, each a form, a run with a progress bar and a stop button, and a table
-with a plain-French reading: the backtest ("Ce que le modèle attendait, ce qui
-s'est passé"), the forecast of the coming months, the questions asked before
-deciding, and the habitat's own calibration ("Ajuster à mon habitat"), which the
+with a plain-French reading: the backtest (tab "Attendu et constaté": "Ce que le
+modèle attendait, ce qui s'est passé"), the forecast of the coming months, the
+questions asked before deciding, and the habitat's own calibration ("Ajuster à mon
+habitat"), which the
 animator saves for the forecast and the questions to use. The services
 (`habitat.services.twin`) build the scenario from the pseudonymised extract and
 audit each run; each result says which values the model ran with.
@@ -82,7 +83,7 @@ def render(ctx: shell.Context) -> None:
     st.caption(CAVEAT)
     past, coming, ask, own = st.tabs(
         [
-            "Ce que le modèle attendait, ce qui s'est passé",
+            "Attendu et constaté",
             "Les prochains mois",
             "Avant de décider",
             "Ajuster à mon habitat",
@@ -208,6 +209,7 @@ def _run(form: str, ctx: shell.Context, call, in_days: bool = True) -> None:
 
 
 def _backtest(ctx: shell.Context) -> None:
+    st.subheader("Ce que le modèle attendait, ce qui s'est passé")
     st.markdown(
         "Le modèle repart de l'habitat tel qu'il était il y a quelques mois et simule la "
         "période jusqu'à aujourd'hui. Pour chaque chiffre, on compare ce qu'il attendait "
