@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import asdict, dataclass, fields
 from datetime import date, time, timedelta
@@ -75,7 +74,6 @@ from habitat.store.entities import (
     ScenarioOrigin,
     SharedLifeProject,
     SupportPlan,
-    TwinKind,
     TwinResult,
 )
 from habitat.store.errors import StoreError
@@ -378,41 +376,37 @@ class _Demo(CollectiveLife, Journal):
         self._saved_forecast()
         self._saved_avp_answer()
 
+    def _animator_half_a_year_ago(self):
+        """The day the demo's animator used the twin (half a year ago) and their account.
+
+        None when the history is too short to have used it then.
+        """
+        from habitat.services.access import user_of
+
+        saved_on = self.end - timedelta(days=182)
+        if saved_on < self.start + timedelta(days=91):
+            return None
+        animator = next(
+            a for a in find(self.db, Account, "role = ?", [Role.ANIMATOR.value], order_by="id")
+        )
+        return saved_on, user_of(self.db, animator)
+
     def _saved_forecast(self) -> None:
         """A forecast of the habitat's own model, saved half a year ago to compare now.
 
         Run as the animator would have run it on that day (the records as they stood,
         the pseudonymised extract); its audit entry is the demo's history too.
         """
-        from habitat.services import twin
-        from habitat.services.access import user_of
+        from habitat.services import twin, twin_results
 
-        saved_on = self.end - timedelta(days=182)
-        if saved_on < self.start + timedelta(days=91):
-            return  # too short a history to have saved one
-        animator = next(
-            a for a in find(self.db, Account, "role = ?", [Role.ANIMATOR.value], order_by="id")
-        )
+        asked = self._animator_half_a_year_ago()
+        if asked is None:
+            return
+        saved_on, animator = asked
         with clock.as_of(saved_on):
-            run = twin.forecast(
-                self.db, user_of(self.db, animator), months=12, replications=50, seed=2026
-            )
-        bands = [
-            {"measure": r.measure.key, "median": r.median, "low": r.band[0], "high": r.band[1]}
-            for r in run.rows
-        ]
-        self._put(
-            TwinResult(
-                habitat_id=self.habitat_id,
-                kind=TwinKind.FORECAST,
-                model_from=run.start,
-                model_to=run.end,
-                seed=run.seed,
-                replications=run.replications,
-                bands_json=json.dumps(bands),
-                note="Prévision de l'hiver",
-            )
-        )
+            run = twin.forecast(self.db, animator, months=12, replications=50, seed=2026)
+        record = twin_results.twin_result(self.habitat_id, run, "Prévision de l'hiver")
+        self._put(TwinResult.model_validate(record))
 
     def _saved_avp_answer(self) -> None:
         """The AVP question asked on the same day, saved for that year's AVP report.
@@ -420,18 +414,13 @@ class _Demo(CollectiveLife, Journal):
         Asked as the animator would have asked it (audited like the forecast).
         """
         from habitat.services import decisions, twin_results
-        from habitat.services.access import user_of
 
-        saved_on = self.end - timedelta(days=182)
-        if saved_on < self.start + timedelta(days=91):
-            return  # too short a history to have asked it
-        animator = next(
-            a for a in find(self.db, Account, "role = ?", [Role.ANIMATOR.value], order_by="id")
-        )
+        asked = self._animator_half_a_year_ago()
+        if asked is None:
+            return
+        saved_on, animator = asked
         with clock.as_of(saved_on):
-            answer = decisions.avp(
-                self.db, user_of(self.db, animator), months=12, replications=50, seed=2026
-            )
+            answer = decisions.avp(self.db, animator, months=12, replications=50, seed=2026)
         record = twin_results.avp_need(self.habitat_id, answer, "Pour la demande d'AVP")
         self._put(AvpNeed.model_validate(record))
 

@@ -38,9 +38,28 @@ __all__ = [
     "saved",
     "saved_avp",
     "since",
+    "twin_result",
 ]
 
 _MEASURES = {m.key: m for m in MEASURES}
+
+
+def twin_result(habitat_id: int, run: TwinRun, note: str | None = None) -> dict[str, object]:
+    """The record a run is saved as: each figure's median and band, no person."""
+    bands = [
+        {"measure": r.measure.key, "median": r.median, "low": r.band[0], "high": r.band[1]}
+        for r in run.rows
+    ]
+    return {
+        "habitat_id": habitat_id,
+        "kind": TwinKind(run.kind),
+        "model_from": run.start,
+        "model_to": run.end,
+        "seed": run.seed,
+        "replications": run.replications,
+        "bands_json": json.dumps(bands),
+        "note": note or None,
+    }
 
 
 def save(
@@ -52,26 +71,7 @@ def save(
         Forbidden: the role may not save (only the animator writes).
         InvalidRecord: a note too long (nothing written).
     """
-    habitat_id = habitat_of(user)
-    bands = [
-        {"measure": r.measure.key, "median": r.median, "low": r.band[0], "high": r.band[1]}
-        for r in run.rows
-    ]
-    return records.create(
-        db,
-        user,
-        TwinResult,
-        {
-            "habitat_id": habitat_id,
-            "kind": TwinKind(run.kind),
-            "model_from": run.start,
-            "model_to": run.end,
-            "seed": run.seed,
-            "replications": run.replications,
-            "bands_json": json.dumps(bands),
-            "note": note or None,
-        },
-    )
+    return records.create(db, user, TwinResult, twin_result(habitat_of(user), run, note))
 
 
 def saved(db: sqlite_utils.Database, user: User) -> list[TwinResult]:
