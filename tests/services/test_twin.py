@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
@@ -115,10 +116,16 @@ def test_the_command_prints_the_services_numbers(demo_conn, tmp_path, users, tod
     assert printed["model_from"] == run.start.isoformat()
 
 
-def test_the_command_from_an_empty_habitat_says_why_it_cannot_run(tmp_path, run_cli):
+def test_the_command_from_an_empty_habitat_says_why_it_cannot_run(tmp_path, run_cli, monkeypatch):
     path = tmp_path / "habitat.db"
     assert run_cli("db", "init", "--db", str(path))[0] == 0
     status, _, err = run_cli("twin", "backtest", "--db", str(path))
     assert status == 2 and "habitat users add" in err
     status, out, err = run_cli("twin", "forecast", "--db", str(path), "--months", "0")
     assert status == 2 and "--months" in err and out == ""
+    # An animator but no habitat yet: the command says what to do first.
+    monkeypatch.setattr("sys.stdin", io.StringIO("motdepasse-solide-2026\n"))
+    run_cli("users", "add", "--db", str(path), "--name", "Léa Petit", "--role", "animator",
+            "--password-stdin", "lea")  # fmt: skip
+    status, out, err = run_cli("twin", "calibrate", "--db", str(path))
+    assert status == 2 and out == "" and "habitat setup" in err

@@ -203,7 +203,10 @@ def habitat_of(user: User) -> int:
     """The habitat the user asks about; refuses a role that may not ask the twin."""
     require(user, Screen.TWIN)
     if user.habitat_id is None:
-        raise Forbidden("no habitat", "Aucun habitat n'est lié à votre compte.")
+        raise Forbidden(
+            "this account is tied to no habitat: set the habitat up first (habitat setup)",
+            "Aucun habitat n'est lié à votre compte.",
+        )
     return user.habitat_id
 
 

@@ -117,7 +117,10 @@ def _check_reader(user: User) -> int:
     """Refuse a user who may not build a scenario; the id of their habitat."""
     require(user, Screen.WHAT_IF)
     if user.habitat_id is None:
-        raise Forbidden("no habitat", "Aucun habitat n'est lié à votre compte.")
+        raise Forbidden(
+            "this account is tied to no habitat: set the habitat up first (habitat setup)",
+            "Aucun habitat n'est lié à votre compte.",
+        )
     return user.habitat_id
 
 
