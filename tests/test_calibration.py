@@ -69,6 +69,9 @@ def test_a_gir_table_item_is_set_alone():
     assert table[2:] == default.mortality_rate_per_year_by_gir[2:]
 
 
+SEED = 5
+
+
 @pytest.mark.slow
 def test_calibration_recovers_a_value_it_was_shown():
     """The honesty test: targets made by the model at a known value are matched there."""
@@ -79,7 +82,11 @@ def test_calibration_recovers_a_value_it_was_shown():
     def at_truth(name: str):
         return with_values(data[name], {PATH: truth}, "truth")
 
-    (seen,) = run_evidence([target], replications, 99, days, at_truth)
+    # The target is made with the calibration's own seed (common random numbers): at
+    # 40 replications another seed's median lies a Monte Carlo error away from the
+    # truth's (seed 99: 0.19 against 0.25), which tests the luck of the draw, not the
+    # method.
+    (seen,) = run_evidence([target], replications, SEED, days, at_truth)
     shown = target.model_copy(
         update={
             "value": seen.model_median,
@@ -91,7 +98,7 @@ def test_calibration_recovers_a_value_it_was_shown():
         parameters=[Parameter(path=PATH, range=(0.01, 1.2), basis="test")], targets=[TARGET]
     )
     result = calibrate(
-        spec, [shown], data, InProcessBackend().run, 2, 8, replications, seed=5, days=days
+        spec, [shown], data, InProcessBackend().run, 2, 8, replications, seed=SEED, days=days
     )
     assert not result.ruled_out_all
     low, high = weighted_interval(result.posterior[PATH], result.posterior.weight)

@@ -18,6 +18,7 @@ from habitat.experiment.statistics import (
     median_family_hours_gir_5_6,
     share_dead_within_horizon,
     share_gir4_changed_within_horizon,
+    share_of_apa_closures_that_are_deaths,
     share_of_exits_that_are_deaths,
     share_of_returns_with_adverse_event,
 )
@@ -105,6 +106,36 @@ def test_share_of_exits_that_are_deaths(tiny_run):
     assert measure.values[0] == pytest.approx(2 / 3)
     assert np.isnan(measure.values[1])  # nobody left: nothing to measure
     assert share_of_exits_that_are_deaths(tiny_run, 4).values[0] == 1.0
+
+
+def test_share_of_apa_closures_counts_what_closes_the_right(baseline_scenario):
+    """A death, a move elsewhere and a reassessment to GIR 5 close the APA; an
+    institution, a change within GIR 1-4 and a death at GIR 5 close nothing."""
+    shape = (DAYS + 1, 4, 1)
+    gir = np.full(shape, 4, np.int8)
+    gir[:2, 3] = 3  # dwelling 3 improves from GIR 3 to 4 on day 2: still in the APA
+    gir[5:, 2] = 5  # dwelling 2 improves to GIR 5 on day 5: out of the APA
+    occupied = np.ones(shape, bool)
+    occupied[3:, 0] = False
+    occupied[4:, 1] = False
+    occupied[8:, 2] = False
+    occupied[6:, 3] = False
+    rows = [
+        (0, 3, "death", 0),
+        (0, 4, "exit_institution", 1),
+        (0, 5, "gir_improvement", 2),
+        (0, 8, "death", 2),  # at GIR 5: no right to close
+        (0, 2, "gir_improvement", 3),
+        (0, 6, "exit_other", 3),
+    ]
+    run = _observation(baseline_scenario, gir, occupied, np.zeros(shape, np.float32), rows)
+    measure = share_of_apa_closures_that_are_deaths(run, DAYS)
+    assert measure.values[0] == pytest.approx(1 / 3)
+    np.testing.assert_array_equal(measure.people, [3])
+    # By day 4 only the death has closed a right; the institution closed none.
+    assert share_of_apa_closures_that_are_deaths(run, 4).values[0] == 1.0
+    # Every exit counted, the institution and the death at GIR 5 included: 2 deaths of 4.
+    assert share_of_exits_that_are_deaths(run, DAYS).values[0] == pytest.approx(2 / 4)
 
 
 def test_share_of_returns_with_adverse_event(tiny_run):

@@ -60,7 +60,9 @@ def test_a_statistic_the_model_cannot_measure_says_why(run_cli, monkeypatch):
     def unmeasurable(observation, horizon):
         raise NotMeasurable("the model has no sex")
 
-    monkeypatch.setitem(statistics.STATISTICS, "share_of_exits_that_are_deaths", unmeasurable)
+    monkeypatch.setitem(
+        statistics.STATISTICS, "share_of_apa_closures_that_are_deaths", unmeasurable
+    )
     status, out, _ = run_cli(*SMALL)
     assert status == EXIT_OK
     row = next(line for line in out.splitlines() if line.strip().startswith("exits_that_are"))

@@ -26,6 +26,7 @@ __all__ = [
     "median_family_hours_gir_5_6",
     "share_dead_within_horizon",
     "share_gir4_changed_within_horizon",
+    "share_of_apa_closures_that_are_deaths",
     "share_of_exits_that_are_deaths",
     "share_of_returns_with_adverse_event",
 ]
@@ -145,6 +146,37 @@ def share_of_exits_that_are_deaths(observation: Observation, horizon: int) -> Me
     return _share(deaths, every)
 
 
+#: Exits that close a resident's APA right: a death, a move elsewhere. A move to an
+#: institution keeps it (APA en établissement follows APA à domicile, DREES 2018).
+APA_CLOSING_EXITS = ("death", "exit_other")
+
+
+def share_of_apa_closures_that_are_deaths(observation: Observation, horizon: int) -> Measure:
+    """Share of the APA rights closed up to `horizon` that closed by the holder's death.
+
+    A resident at GIR 1-4 holds the right. It closes at their death, at a move out
+    other than to an institution, or at a reassessment to GIR 5-6 (a
+    `gir_improvement` out of the APA levels). A move to an institution keeps the
+    right (the APA continues there), so it closes nothing: the DREES figure counts
+    closures, not moves. Replications are pooled by closures.
+    """
+    _check_horizon(observation, horizon)
+    events = observation.events
+    kinds = (*APA_CLOSING_EXITS, "gir_improvement")
+    window = events[events["kind"].isin(kinds) & (events["day"] >= 1) & (events["day"] <= horizon)]
+    day, slot, rep = (window[c].to_numpy() for c in ("day", "slot", "replication"))
+    before = observation.gir[day - 1, slot, rep]
+    after = observation.gir[day, slot, rep]
+    kind = window["kind"].to_numpy()
+    holder = before <= APA_LEVELS
+    leaves_apa = (kind != "gir_improvement") | (after > APA_LEVELS)
+    closed = holder & leaves_apa
+    reps = observation.replications
+    every = np.bincount(rep[closed], minlength=reps)
+    deaths = np.bincount(rep[closed & (kind == "death")], minlength=reps)
+    return _share(deaths, every)
+
+
 def share_of_returns_with_adverse_event(observation: Observation, horizon: int) -> Measure:
     """Share of returns home from hospital followed by an adverse event.
 
@@ -206,6 +238,7 @@ STATISTICS: dict[str, Callable[[Observation, int], Measure]] = {
     for f in (
         share_dead_within_horizon,
         share_gir4_changed_within_horizon,
+        share_of_apa_closures_that_are_deaths,
         share_of_exits_that_are_deaths,
         share_of_returns_with_adverse_event,
         median_family_hours_gir_1_2,

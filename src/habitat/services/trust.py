@@ -62,7 +62,7 @@ STATEMENT_FR: dict[str, str] = {
     "par semaine (DREES, enquête CARE)",
     "family_hours_most_autonomous": "Heures d'aide des proches aux plus autonomes (GIR 5-6), "
     "par semaine (DREES, enquête CARE)",
-    "exits_that_are_deaths": "Part des départs qui sont des décès (DREES, fins d'APA)",
+    "exits_that_are_deaths": "Part des fins de droits à l'APA dues à un décès (DREES)",
     "adverse_events_after_discharge": "Part des retours d'hôpital suivis d'un événement "
     "indésirable (Forster et al. 2003)",
     "avp_funding_per_habitat": "Financement AVP moyen d'un habitat par an (CNSA 2022)",
