@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
+
+from habitat import store
+from habitat.store.entities import Account, Habitat, Role
+
+#: Who the fixtures' writes are audited as.
+ACTOR = "test"
 
 
 def pdf_text(content: bytes) -> str:
@@ -32,3 +39,33 @@ def read_pdf():
 @pytest.fixture
 def read_xlsx():
     return xlsx_cells
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    """A new habitat with no record, an agreement from 1 April 2024, and its animator,
+    host and promoter accounts (each named after its role; the animator first)."""
+    path = tmp_path / "habitat.db"
+    store.init(path)
+    with store.connect(path) as db:
+        store.create(
+            db,
+            ACTOR,
+            Habitat,
+            {
+                "name": "Les Glycines",
+                "host_organisation": "Asso",
+                "address": "1 rue des Lilas",
+                "dwellings": 6,
+                "avp_amount_per_resident": 6000,
+                "avp_start": date(2024, 4, 1),
+            },
+        )
+        for role in (Role.ANIMATOR, Role.HOST, Role.PROMOTER):
+            store.create(
+                db,
+                ACTOR,
+                Account,
+                {"username": role.value, "display_name": role.value, "role": role},
+            )
+    return path

@@ -19,39 +19,6 @@ CONTROL = "Les\x07 Glycines\x1b\x00"
 ACTOR = "test"
 
 
-@pytest.fixture
-def empty_db(tmp_path):
-    """A new habitat with no record but its animator and host accounts."""
-    path = tmp_path / "habitat.db"
-    store.init(path)
-    with store.connect(path) as db:
-        store.create(
-            db,
-            ACTOR,
-            Habitat,
-            {
-                "name": "Les Glycines",
-                "host_organisation": "Asso",
-                "address": "1 rue des Lilas",
-                "dwellings": 6,
-                "avp_amount_per_resident": 6000,
-                "avp_start": date(2024, 4, 1),
-            },
-        )
-        for role in (
-            Role.ANIMATOR,
-            Role.HOST,
-            Role.PROMOTER,
-        ):
-            store.create(
-                db,
-                ACTOR,
-                Account,
-                {"username": role.value, "display_name": role.value, "role": role},
-            )
-    return path
-
-
 def _user(db, role: Role):
     account = store.find(db, Account, "role = ?", [role.value])[0]
     return user_of(db, account)

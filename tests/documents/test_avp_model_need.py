@@ -7,8 +7,6 @@ import io
 import json
 from datetime import date
 
-import pytest
-
 from habitat import store
 from habitat.documents.avp_report import MODEL_NEED
 from habitat.services import documents
@@ -23,31 +21,6 @@ FIGURES = [
     {"group": "presence_and_individual", "logged": 5.1, "need": 25.0, "low": 19.0, "high": 27.6},
     {"group": "total", "logged": 11.7, "need": 42.85, "low": 37.0, "high": 45.3},
 ]
-
-
-@pytest.fixture
-def habitat_db(tmp_path):
-    """A habitat with its animator's account, an agreement from 1 April 2024, no record."""
-    path = tmp_path / "habitat.db"
-    store.init(path)
-    with store.connect(path) as db:
-        store.create(
-            db,
-            ACTOR,
-            Habitat,
-            {
-                "name": "Les Glycines",
-                "host_organisation": "Asso",
-                "address": "1 rue des Lilas",
-                "dwellings": 6,
-                "avp_amount_per_resident": 6000,
-                "avp_start": date(2024, 4, 1),
-            },
-        )
-        store.create(
-            db, ACTOR, Account, {"username": "anim", "display_name": "Anim", "role": Role.ANIMATOR}
-        )
-    return path
 
 
 def _save(db, asked_on: date, **changes) -> AvpNeed:
@@ -82,10 +55,10 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_the_csv_gives_each_groups_hours_and_the_amount_against_todays(habitat_db):
-    with store.connect(habitat_db) as db:
+def test_the_csv_gives_each_groups_hours_and_the_amount_against_todays(empty_db):
+    with store.connect(empty_db) as db:
         _save(db, date(2025, 3, 10))
-    section = _section(_report(habitat_db, 2025, "csv"))
+    section = _section(_report(empty_db, 2025, "csv"))
     assert section["Date de l'estimation"] == "10/03/2025"
     assert section["Période simulée"] == "du 10/03/2025 au 01/03/2026 (100 simulations)"
     assert section["veille des locaux et sécurité : temps saisi (h/semaine)"] == "1,5"
@@ -105,40 +78,40 @@ def test_the_csv_gives_each_groups_hours_and_the_amount_against_todays(habitat_d
     assert "hypothèses" in section["Avertissement"]
 
 
-def test_the_pdf_html_and_workbook_show_the_same_section(habitat_db, read_pdf, read_xlsx):
-    with store.connect(habitat_db) as db:
+def test_the_pdf_html_and_workbook_show_the_same_section(empty_db, read_pdf, read_xlsx):
+    with store.connect(empty_db) as db:
         _save(db, date(2025, 3, 10), hourly_cost=None, avp_per_resident=None, note=None)
     # A long label wraps after "h/" in its cell.
-    text = _flat(read_pdf(_report(habitat_db, 2025, "pdf"))).replace("h/ ", "h/")
+    text = _flat(read_pdf(_report(empty_db, 2025, "pdf"))).replace("h/ ", "h/")
     assert _flat(MODEL_NEED) in text
     assert "Total : besoin selon le modèle (h/semaine) 42,9" in text
     assert "Total : fourchette du besoin (h/semaine) 37 à 45,3" in text
     assert "non calculée (coût horaire non renseigné)" in text
     assert "Coût horaire retenu" not in text and "Note" not in text
-    html = _report(habitat_db, 2025, "html").decode()
+    html = _report(empty_db, 2025, "html").decode()
     assert "Besoin en temps d&#x27;animation" in html or "Besoin en temps d'animation" in html
-    sheets = read_xlsx(_report(habitat_db, 2025, "xlsx"))
+    sheets = read_xlsx(_report(empty_db, 2025, "xlsx"))
     (sheet,) = [rows for title, rows in sheets.items() if title.startswith("Besoin en temps")]
     assert ["Total : temps saisi (h/semaine)", "11,7"] in [list(r) for r in sheet]
 
 
-def test_the_report_takes_the_newest_answer_of_its_period_and_none_of_another(habitat_db):
-    with store.connect(habitat_db) as db:
+def test_the_report_takes_the_newest_answer_of_its_period_and_none_of_another(empty_db):
+    with store.connect(empty_db) as db:
         _save(db, date(2025, 3, 10), note="mars")
         _save(db, date(2025, 9, 1), note="septembre")
         _save(db, date(2025, 6, 1), note="juin, enregistrée après")
         _save(db, date(2026, 1, 5), note="l'année suivante")
-    assert _section(_report(habitat_db, 2025, "csv"))["Note"] == "septembre"
-    assert _section(_report(habitat_db, 2026, "csv"))["Note"] == "l'année suivante"
+    assert _section(_report(empty_db, 2025, "csv"))["Note"] == "septembre"
+    assert _section(_report(empty_db, 2026, "csv"))["Note"] == "l'année suivante"
     # The agreement year from 1 April 2024 to 31 March 2025 holds only March's.
-    assert _section(_report(habitat_db, 2024, "csv", "agreement"))["Note"] == "mars"
+    assert _section(_report(empty_db, 2024, "csv", "agreement"))["Note"] == "mars"
 
 
-def test_without_a_saved_answer_the_report_says_nothing_of_the_model(habitat_db, read_pdf):
-    with store.connect(habitat_db) as db:
+def test_without_a_saved_answer_the_report_says_nothing_of_the_model(empty_db, read_pdf):
+    with store.connect(empty_db) as db:
         _save(db, date(2025, 3, 10))
-    assert _section(_report(habitat_db, 2024, "csv")) == {}
-    text = _flat(read_pdf(_report(habitat_db, 2024, "pdf")))
+    assert _section(_report(empty_db, 2024, "csv")) == {}
+    text = _flat(read_pdf(_report(empty_db, 2024, "pdf")))
     assert "Besoin en temps" not in text and "modèle" not in text
 
 
