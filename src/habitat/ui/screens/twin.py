@@ -148,24 +148,37 @@ def _fields(form: str, months: int = 12) -> tuple[int, int, int]:
     chosen = a.number_input(
         "Mois", min_value=1, max_value=24, value=months, step=1, key=f"{form}.months"
     )
-    replications = b.number_input(
-        "Nombre de simulations",
-        min_value=10,
-        max_value=1000,
-        value=100,
-        step=10,
-        key=f"{form}.replications",
-        help="Plus de simulations : des fourchettes plus sûres, un calcul plus long.",
+    replications = _replications(b, form, "Nombre de simulations", 100)
+    return int(chosen), replications, _seed(c, form)
+
+
+def _replications(column, form: str, label: str, value: int) -> int:
+    """How many simulations a run makes (10 to 1,000)."""
+    return int(
+        column.number_input(
+            label,
+            min_value=10,
+            max_value=1000,
+            value=value,
+            step=10,
+            key=f"{form}.replications",
+            help="Plus de simulations : des fourchettes plus sûres, un calcul plus long.",
+        )
     )
-    seed = c.number_input(
-        "Graine",
-        min_value=0,
-        value=twin.DEFAULT_SEED,
-        step=1,
-        key=f"{form}.seed",
-        help="La même graine redonne exactement les mêmes chiffres.",
+
+
+def _seed(column, form: str) -> int:
+    """The random seed of a run: the same seed gives the same figures."""
+    return int(
+        column.number_input(
+            "Graine",
+            min_value=0,
+            value=twin.DEFAULT_SEED,
+            step=1,
+            key=f"{form}.seed",
+            help="La même graine redonne exactement les mêmes chiffres.",
+        )
     )
-    return int(chosen), int(replications), int(seed)
 
 
 def _progress(form: str, in_days: bool = True):
@@ -714,14 +727,8 @@ def _calibration(ctx: shell.Context) -> None:
                 "Valeurs essayées par étape", min_value=10, max_value=500, value=100, step=10,
                 key=f"{CALIBRATE}.candidates",
             )  # fmt: skip
-            replications = a.number_input(
-                "Simulations par valeur", min_value=10, max_value=1000, value=20, step=10,
-                key=f"{CALIBRATE}.replications",
-            )  # fmt: skip
-            seed = b.number_input(
-                "Graine", min_value=0, value=twin.DEFAULT_SEED, step=1, key=f"{CALIBRATE}.seed",
-                help="La même graine redonne exactement les mêmes chiffres.",
-            )  # fmt: skip
+            replications = _replications(a, CALIBRATE, "Simulations par valeur", 20)
+            seed = _seed(b, CALIBRATE)
         go = st.form_submit_button("Ajuster le modèle (environ une minute)", type="primary")
     if go:
         _run(
@@ -729,7 +736,7 @@ def _calibration(ctx: shell.Context) -> None:
             ctx,
             lambda on_progress: twin.calibrate(
                 ctx.db, ctx.user, months=int(months), waves=int(waves),
-                candidates=int(candidates), replications=int(replications), seed=int(seed),
+                candidates=int(candidates), replications=replications, seed=seed,
                 on_progress=on_progress,
             ),
             in_days=False,
