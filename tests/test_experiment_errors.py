@@ -79,12 +79,9 @@ BAD_EXPERIMENTS = {
 }
 
 
-@pytest.mark.parametrize("case", BAD_EXPERIMENTS, ids=str)
-def test_bad_experiment_message_names_file_field_and_reason(tmp_path, run_cli, case):
-    text, expected = BAD_EXPERIMENTS[case]
-    path = tmp_path / f"{case}.yaml"
-    path.write_text(HEAD + text, encoding="utf-8")
-    expected = expected.format(f=path)
+def _refused_by_load_and_sweep(path, expected: str, tmp_path, run_cli) -> None:
+    """The experiment file is refused with `expected`, read in Python and by `habitat sweep`,
+    which exits 2, prints nothing on stdout and writes nothing."""
     with pytest.raises(ExperimentError) as caught:
         load_experiment(path)
     assert str(caught.value) == expected
@@ -95,6 +92,15 @@ def test_bad_experiment_message_names_file_field_and_reason(tmp_path, run_cli, c
     assert err == f"habitat sweep: error: {expected}\n"
     assert stdout == ""
     assert not out.exists(), "nothing is written"
+
+
+@pytest.mark.parametrize("case", BAD_EXPERIMENTS, ids=str)
+def test_bad_experiment_message_names_file_field_and_reason(tmp_path, run_cli, case):
+    text, expected = BAD_EXPERIMENTS[case]
+    path = tmp_path / f"{case}.yaml"
+    path.write_text(HEAD + text, encoding="utf-8")
+    expected = expected.format(f=path)
+    _refused_by_load_and_sweep(path, expected, tmp_path, run_cli)
 
 
 def test_bad_base_scenario_names_the_scenario_and_the_override(tmp_path):
@@ -285,13 +291,4 @@ def test_bad_posterior_message_names_the_field_and_reason(tmp_path, run_cli, cas
         encoding="utf-8",
     )
     expected = expected.format(f=path, p=posterior)
-    with pytest.raises(ExperimentError) as caught:
-        load_experiment(path)
-    assert str(caught.value) == expected
-
-    out = tmp_path / "out"
-    status, stdout, err = run_cli("sweep", str(path), "--out", str(out), "-q")
-    assert status == 2
-    assert err == f"habitat sweep: error: {expected}\n"
-    assert stdout == ""
-    assert not out.exists(), "nothing is written"
+    _refused_by_load_and_sweep(path, expected, tmp_path, run_cli)
