@@ -20,7 +20,7 @@ from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent, families_day
 from habitat.sim.masks import count_by_column
-from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
+from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord, MixMemo
 from habitat.sim.population import initial_state
 from habitat.sim.presence import presence_wanted
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent, own_providers_day
@@ -188,6 +188,7 @@ class HabitatModel(mesa.Model):
         self._recorders = [
             (i, METRICS[METRIC_INDEX[name]].value) for i, name in enumerate(self.metric_names)
         ]
+        self.mix_memo = MixMemo()  # the social-mix index, kept from one day to the next
         self.collecting = collect
         self.datacollector = mesa.DataCollector(
             model_reporters={m: partial(replication_mean, metric=m) for m in self.metric_names}
