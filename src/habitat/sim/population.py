@@ -208,10 +208,28 @@ class _GeneratorTables:
 
     @staticmethod
     def of(generator: PopulationGenerator) -> _GeneratorTables:
-        """The tables of `generator` (cached on its disability mix and GIR distribution)."""
-        return _generator_tables(
+        """The tables of `generator` (cached on its disability mix and GIR distribution).
+
+        The generators met last are remembered by identity (a frozen scenario's
+        generator is the same object all run long): a newcomer's draw then skips
+        building the keys of the cache on contents.
+        """
+        key = id(generator)
+        known = _TABLES_BY_IDENTITY.get(key)
+        if known is not None and known[0] is generator:
+            return known[1]
+        tables = _generator_tables(
             tuple(generator.disability_mix.items()), tuple(generator.gir_distribution.items())
         )
+        if len(_TABLES_BY_IDENTITY) >= _IDENTITIES_KEPT:
+            _TABLES_BY_IDENTITY.pop(next(iter(_TABLES_BY_IDENTITY)))
+        _TABLES_BY_IDENTITY[key] = (generator, tables)
+        return tables
+
+
+#: `_GeneratorTables.of`'s last generators, by `id` (each kept alive, so its id stays its own).
+_TABLES_BY_IDENTITY: dict[int, tuple[PopulationGenerator, _GeneratorTables]] = {}
+_IDENTITIES_KEPT = 16
 
 
 @lru_cache(maxsize=256)
