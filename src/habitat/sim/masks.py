@@ -7,6 +7,9 @@ from numpy.typing import ArrayLike
 
 __all__ = ["anywhere", "count_by_column"]
 
+#: The most rows `count_by_column` adds as bytes (`np.iinfo(np.uint8).max`, read once).
+_BYTE_ROWS = int(np.iinfo(np.uint8).max)
+
 
 def anywhere(mask: ArrayLike) -> bool:
     """Whether any entry of `mask` is true (or non-zero): `mask.any()`, sooner.
@@ -25,6 +28,6 @@ def count_by_column(mask: np.ndarray) -> np.ndarray:
     dwelling of a habitat): its rows are added as bytes, where `sum` first casts
     every entry to int64.
     """
-    if mask.dtype != np.bool_ or len(mask) > np.iinfo(np.uint8).max:
+    if mask.dtype != np.bool_ or len(mask) > _BYTE_ROWS:
         return np.asarray(mask.sum(axis=0))
     return np.add.reduce(mask.view(np.uint8), axis=0, dtype=np.uint8).astype(np.int64)

@@ -525,7 +525,35 @@ def gir12_residents(day: DayRecord) -> np.ndarray:
     "mean",
 )
 def social_mix_index(day: DayRecord) -> np.ndarray:
-    return mix_index(day.residents.public, day.residents.gir, day.residents.occupied)
+    return day.model.mix_memo.index(day.residents.public, day.residents.gir, day.residents.occupied)
+
+
+class MixMemo:
+    """`mix_index` day after day, worked out again only in the columns that changed.
+
+    A column's index depends on its own residents' (public, GIR) groups and nothing
+    else, and few columns see a move or a change of GIR on a given day: the others
+    keep yesterday's value, the very number `mix_index` would give them again.
+    """
+
+    def __init__(self) -> None:
+        self.codes: np.ndarray | None = None  # (D, R) public x stride + GIR, -1 vacant
+        self.value: np.ndarray | None = None  # (R,) the index of those codes
+
+    def index(self, public: np.ndarray, gir: np.ndarray, occupied: np.ndarray) -> np.ndarray:
+        """`mix_index(public, gir, occupied)`, (R,)."""
+        codes = public * np.int8(MIX_GIR_STRIDE) + gir
+        codes[~occupied] = -1
+        if self.codes is None or self.value is None or self.codes.shape != codes.shape:
+            value = mix_index(public, gir, occupied)
+        else:
+            changed = np.flatnonzero((codes != self.codes).any(axis=0))
+            if not len(changed):
+                return self.value
+            value = self.value.copy()
+            value[changed] = mix_index(public[:, changed], gir[:, changed], occupied[:, changed])
+        self.codes, self.value = codes, value
+        return value
 
 
 #: Dependency bands of the social-mix index, by GIR (index GIR - 1): 1-2, 3-4, 5-6.

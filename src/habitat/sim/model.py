@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -20,7 +21,7 @@ from habitat.sim.care import account_people
 from habitat.sim.events import EventLog
 from habitat.sim.family import FamilyCarerAgent, families_day
 from habitat.sim.masks import count_by_column
-from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord
+from habitat.sim.metrics import METRIC_INDEX, METRIC_NAMES, METRICS, DayRecord, MixMemo
 from habitat.sim.population import initial_state
 from habitat.sim.presence import presence_wanted
 from habitat.sim.provider import HabitatProviderAgent, OwnProviderAgent, own_providers_day
@@ -81,6 +82,27 @@ class RateTables:
             / READMISSION_WINDOW_DAYS,
             reference_outings=np.maximum(p.collective_life.outings_per_week / 7.0, 1e-9),
         )
+
+
+#: Arrays of at least this many bytes are mapped in at once by `zeros_mapped_in`.
+MAP_IN_BYTES = 1 << 20
+
+
+def zeros_mapped_in(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """`np.zeros(shape, dtype)`, its memory mapped in at once if it is large (Linux).
+
+    The results array is the run's largest and is written a day at a time: its
+    first write to each page was a page fault, one by one, a tenth of a
+    1,000-replication run (`make bench-core`). Asked of the kernel in one call
+    (`MAP_POPULATE`) the same zeroed pages cost a fraction of that. Elsewhere (no
+    `MAP_POPULATE`), or for a small array, `np.zeros`.
+    """
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    populate = getattr(mmap, "MAP_POPULATE", None)
+    if populate is None or size < MAP_IN_BYTES:
+        return np.zeros(shape, dtype)
+    memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | populate)
+    return np.frombuffer(memory, dtype).reshape(shape)  # the array keeps `memory` alive
 
 
 def _by_gir_index(table: tuple[float, ...]) -> np.ndarray:
@@ -182,12 +204,13 @@ class HabitatModel(mesa.Model):
         self.metric_names = (
             METRIC_NAMES if metrics is None else tuple(m for m in METRIC_NAMES if m in metrics)
         )
-        self.metrics = np.zeros(
+        self.metrics = zeros_mapped_in(
             (self.scenario.days, len(self.metric_names), self.replications), np.float32
         )
         self._recorders = [
             (i, METRICS[METRIC_INDEX[name]].value) for i, name in enumerate(self.metric_names)
         ]
+        self.mix_memo = MixMemo()  # the social-mix index, kept from one day to the next
         self.collecting = collect
         self.datacollector = mesa.DataCollector(
             model_reporters={m: partial(replication_mean, metric=m) for m in self.metric_names}

@@ -155,16 +155,21 @@ def draw_profiles(scenario: Scenario, rng: np.random.Generator, n: int) -> Profi
     gen = scenario.residents.generate
     assert gen is not None  # a scenario has members or a generator (`ResidentsSpec`)
     tables = _GeneratorTables.of(gen)
-    disability = tables.kinds[_pick(tables.kinds_cumulative, rng.random(n))]
-    elderly = rng.random(n) < gen.share_elderly
-    gir = tables.levels[_pick(tables.levels_cumulative, rng.random(n))]
+    # Uniforms in two draws, a row for each use: the same numbers, in the same order,
+    # as one draw of n for each (disability, elderly, GIR, family; then entry by
+    # default, own providers and the two of `draw_ages`), the gamma hours between.
+    first = rng.random((4, n))
+    disability = tables.kinds[_pick(tables.kinds_cumulative, first[0])]
+    elderly = first[1] < gen.share_elderly
+    gir = tables.levels[_pick(tables.levels_cumulative, first[2])]
     families = scenario.families
-    has_family = rng.random(n) >= families.share_no_family
+    has_family = first[3] >= families.share_no_family
     hours = rng.gamma(FAMILY_HOURS_SHAPE, families.hours_per_week / FAMILY_HOURS_SHAPE, size=n)
     public = np.where(elderly, 0, disability).astype(np.int8)
-    entered_by_default = rng.random(n) < gen.share_entered_by_default
-    own_providers = rng.random(n) < scenario.providers.share_own
-    age, male = draw_ages(rng.random((2, n)), public)
+    then = rng.random((4, n))
+    entered_by_default = then[0] < gen.share_entered_by_default
+    own_providers = then[1] < scenario.providers.share_own
+    age, male = draw_ages(then[2:], public)
     return Profiles(
         public=public,
         gir=gir,
@@ -208,10 +213,28 @@ class _GeneratorTables:
 
     @staticmethod
     def of(generator: PopulationGenerator) -> _GeneratorTables:
-        """The tables of `generator` (cached on its disability mix and GIR distribution)."""
-        return _generator_tables(
+        """The tables of `generator` (cached on its disability mix and GIR distribution).
+
+        The generators met last are remembered by identity (a frozen scenario's
+        generator is the same object all run long): a newcomer's draw then skips
+        building the keys of the cache on contents.
+        """
+        key = id(generator)
+        known = _TABLES_BY_IDENTITY.get(key)
+        if known is not None and known[0] is generator:
+            return known[1]
+        tables = _generator_tables(
             tuple(generator.disability_mix.items()), tuple(generator.gir_distribution.items())
         )
+        if len(_TABLES_BY_IDENTITY) >= _IDENTITIES_KEPT:
+            _TABLES_BY_IDENTITY.pop(next(iter(_TABLES_BY_IDENTITY)))
+        _TABLES_BY_IDENTITY[key] = (generator, tables)
+        return tables
+
+
+#: `_GeneratorTables.of`'s last generators, by `id` (each kept alive, so its id stays its own).
+_TABLES_BY_IDENTITY: dict[int, tuple[PopulationGenerator, _GeneratorTables]] = {}
+_IDENTITIES_KEPT = 16
 
 
 @lru_cache(maxsize=256)
@@ -365,31 +388,33 @@ def move_in(
     r = state.residents
     f = state.families
     who = np.flatnonzero(who)  # integer indices: cheaper than a mask, used 20 times
-    r.occupied[slot, who] = True
-    r.public[slot, who] = profiles.public
-    r.gir[slot, who] = profiles.gir
-    r.born_on[slot, who] = day - np.rint(profiles.age * DAYS_PER_YEAR).astype(DAY)
-    r.male[slot, who] = profiles.male
-    r.entered_on[slot, who] = day
-    r.entered_by_default[slot, who] = profiles.entered_by_default
-    r.own_providers[slot, who] = profiles.own_providers
-    r.hospital_days_left[slot, who] = 0
-    r.quality_of_life[slot, who] = quality_of_life
-    r.unmet_share[slot, who] = 0.0
-    r.outing_rate[slot, who] = 0.0
-    r.rupture_load[slot, who] = 0.0
-    r.last_participation[slot, who] = LONG_AGO
-    r.readmission_risk_until[slot, who] = 0
-    r.readmission_multiplier[slot, who] = 1.0
-    r.dispute_open[slot, who] = False
-    r.agreement_until[slot, who] = 0
-    state.own_provider_back_on[slot, who] = day
-    f.involvement[slot, who] = profiles.family_hours_per_week
-    f.hours_per_week[slot, who] = usual_family_hours(
+    # Each array's row `slot` (a view) indexed by `who`: the same cells as [slot, who],
+    # written through a simpler (one-dimensional) index, at a fraction of the cost.
+    r.occupied[slot][who] = True
+    r.public[slot][who] = profiles.public
+    r.gir[slot][who] = profiles.gir
+    r.born_on[slot][who] = day - np.rint(profiles.age * DAYS_PER_YEAR).astype(DAY)
+    r.male[slot][who] = profiles.male
+    r.entered_on[slot][who] = day
+    r.entered_by_default[slot][who] = profiles.entered_by_default
+    r.own_providers[slot][who] = profiles.own_providers
+    r.hospital_days_left[slot][who] = 0
+    r.quality_of_life[slot][who] = quality_of_life
+    r.unmet_share[slot][who] = 0.0
+    r.outing_rate[slot][who] = 0.0
+    r.rupture_load[slot][who] = 0.0
+    r.last_participation[slot][who] = LONG_AGO
+    r.readmission_risk_until[slot][who] = 0
+    r.readmission_multiplier[slot][who] = 1.0
+    r.dispute_open[slot][who] = False
+    r.agreement_until[slot][who] = 0
+    state.own_provider_back_on[slot][who] = day
+    f.involvement[slot][who] = profiles.family_hours_per_week
+    f.hours_per_week[slot][who] = usual_family_hours(
         profiles.family_hours_per_week, profiles.gir, hours_factor
     )
-    f.active[slot, who] = f.hours_per_week[slot, who] > 0
-    f.fatigue[slot, who] = 0.0
+    f.active[slot][who] = f.hours_per_week[slot][who] > 0
+    f.fatigue[slot][who] = 0.0
 
 
 def move_out(

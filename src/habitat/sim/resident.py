@@ -243,6 +243,7 @@ class _Morning:
         a, t, s = m.params.autonomy, m.tables, m.state.residents
         streams = m.streams
         found = np.zeros(streams.habitats, dtype=bool)
+        left = streams.habitats  # habitats not yet found: none left, nothing more to learn
         columns = np.flatnonzero(draws[2] < self.highest_admission[row])
         for column, autonomy, death, hospital in zip(
             columns.tolist(), *draws[:, columns].tolist(), strict=True
@@ -281,6 +282,9 @@ class _Morning:
             )
             if hospital < admission_rate:
                 found[column // streams.per] = True
+                left -= 1
+                if not left:
+                    break
         return found
 
 
