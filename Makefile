@@ -99,7 +99,7 @@ validation: $(STAMP)
 	rm -rf .validation
 
 ## studies: reproduce every study in simulations/ (sweep, analyse, copy figures)
-STUDIES := animator_time family_loss providers neighbourhood sensitivity sensitivity_outcomes screening
+STUDIES := animator_time family_loss providers neighbourhood sensitivity sensitivity_outcomes sensitivity_exits screening
 studies: $(addprefix study-,$(STUDIES))
 
 ## study-NAME: reproduce one study, e.g. make study-family_loss
