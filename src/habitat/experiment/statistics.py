@@ -79,6 +79,15 @@ def _share(numerator: np.ndarray, denominator: np.ndarray) -> Measure:
     return Measure(values, denominator.astype(np.float64))
 
 
+def _share_of_events(observation: Observation, counted, among) -> Measure:
+    """The share of events `among` that are also `counted`, per replication.
+
+    Both are the replication numbers of the events (one entry per event).
+    """
+    reps = observation.replications
+    return _share(np.bincount(counted, minlength=reps), np.bincount(among, minlength=reps))
+
+
 def _check_horizon(observation: Observation, horizon: int) -> None:
     if horizon > observation.days:
         raise ValueError(f"horizon {horizon} is past the run's {observation.days} days")
@@ -140,10 +149,8 @@ def share_of_exits_that_are_deaths(observation: Observation, horizon: int) -> Me
     _check_horizon(observation, horizon)
     events = observation.events
     exits = events[events["kind"].isin(EXIT_KINDS) & (events["day"] <= horizon)]
-    reps = observation.replications
-    every = np.bincount(exits["replication"], minlength=reps)
-    deaths = np.bincount(exits.loc[exits["kind"] == "death", "replication"], minlength=reps)
-    return _share(deaths, every)
+    deaths = exits.loc[exits["kind"] == "death", "replication"]
+    return _share_of_events(observation, deaths, exits["replication"])
 
 
 #: Exits that close a resident's APA right: a death, a move elsewhere. A move to an
@@ -171,10 +178,7 @@ def share_of_apa_closures_that_are_deaths(observation: Observation, horizon: int
     holder = before <= APA_LEVELS
     leaves_apa = (kind != "gir_improvement") | (after > APA_LEVELS)
     closed = holder & leaves_apa
-    reps = observation.replications
-    every = np.bincount(rep[closed], minlength=reps)
-    deaths = np.bincount(rep[closed & (kind == "death")], minlength=reps)
-    return _share(deaths, every)
+    return _share_of_events(observation, rep[closed & (kind == "death")], rep[closed])
 
 
 def share_of_returns_with_adverse_event(observation: Observation, horizon: int) -> Measure:
@@ -189,9 +193,7 @@ def share_of_returns_with_adverse_event(observation: Observation, horizon: int) 
     window = events[events["day"] <= horizon]
     returns = window[window["kind"].isin(RETURN_KINDS)]
     adverse = window[window["kind"] == "adverse_event"]
-    reps = observation.replications
-    every = np.bincount(returns["replication"], minlength=reps)
-    return _share(np.bincount(adverse["replication"], minlength=reps), every)
+    return _share_of_events(observation, adverse["replication"], returns["replication"])
 
 
 def _median_family_hours(observation: Observation, horizon: int, band: tuple[int, int]) -> Measure:
